@@ -1,0 +1,36 @@
+// Tests run in UTC so that times print the same everywhere.
+process.env.TZ = 'UTC';
+process.env.I18NEXT_NO_SUPPORT_NOTICE = '1';
+
+const { grafanaESModules, nodeModulesToTransform } = require('./.config/jest/utils');
+const base = require('./.config/jest.config');
+
+const swc = base.transform['^.+\\.(t|j)sx?$'];
+const shared = {
+  ...base,
+  // d3-color ≥3.1.1 ships .mjs entry points; the scaffold transform only matches .(t|j)sx?.
+  transform: { ...base.transform, '^.+\\.mjs$': swc },
+  transformIgnorePatterns: [nodeModulesToTransform([...grafanaESModules, '@marcbachmann/cel-js'])],
+};
+
+module.exports = {
+  projects: [
+    {
+      // Engine, CLI and integration tests: plain Node, no DOM.
+      ...shared,
+      displayName: 'core',
+      testEnvironment: 'node',
+      setupFilesAfterEnv: [],
+      testMatch: ['<rootDir>/src/core/**/*.test.ts', '<rootDir>/src/cli/**/*.test.ts', '<rootDir>/tests/integration/**/*.test.ts'],
+    },
+    {
+      // Grafana glue: React components and plugin classes under jsdom.
+      ...shared,
+      displayName: 'plugin',
+      testMatch: [
+        '<rootDir>/src/{datasource,panel,components}/**/*.test.{ts,tsx}',
+        '<rootDir>/src/*.test.{ts,tsx}',
+      ],
+    },
+  ],
+};

@@ -1,0 +1,37 @@
+import { ParseSession, type ParseSummary } from '../../core';
+import type { Io } from '../io';
+import { formatEventTable } from '../output/eventTable';
+import { formatParseSummary } from '../output/skipSummary';
+import { readRawLines } from '../readLines';
+
+export interface ParseCommandOptions {
+  format: 'table' | 'json';
+  keepBodies: boolean;
+  maxLineBytes: number;
+}
+
+export async function parseFiles(files: string[], options: Pick<ParseCommandOptions, 'keepBodies' | 'maxLineBytes'>): Promise<ParseSummary> {
+  const session = new ParseSession({ keepBodies: options.keepBodies, maxLineBytes: options.maxLineBytes });
+  for (const file of files) {
+    for await (const line of readRawLines(file)) {
+      session.add(line);
+    }
+  }
+  return session.finish();
+}
+
+/** `provenance parse FILE...`: normalised events, then skipped lines by reason. */
+export async function parseCommand(files: string[], options: ParseCommandOptions, io: Io): Promise<number> {
+  const summary = await parseFiles(files, options);
+  if (options.format === 'json') {
+    const skipped = Object.fromEntries(Object.entries(summary.skipped).map(([k, v]) => [k, v.count]));
+    const skippedExamples = Object.fromEntries(
+      Object.entries(summary.skipped).map(([k, v]) => [k, { example: v.example ?? null, detail: v.detail ?? null }])
+    );
+    io.out(JSON.stringify({ events: summary.events, skipped, skippedExamples, stats: summary.stats }, null, 2) + '\n');
+  } else {
+    io.out(formatEventTable(summary.events));
+    io.out('\n' + formatParseSummary(summary));
+  }
+  return 0;
+}

@@ -1,0 +1,70 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+
+import { DEFAULT_MAX_LINE_BYTES } from '../core';
+import { parseCommand } from './commands/parse';
+import { CliError, processIo, type Io } from './io';
+
+/**
+ * `provenance` — the engine from a terminal. Exit codes: 0 success, 1 an input could not be read,
+ * 2 a usage error (with a message saying what was wrong).
+ */
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new InvalidArgumentError('must be a positive whole number');
+  }
+  return n;
+}
+
+function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('provenance')
+    .description('Who changed what in a Kubernetes cluster, when, from where and why.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(run provenance --help for usage)');
+
+  program
+    .command('parse')
+    .description('Parse kube-apiserver, Rancher, Argo CD and Fleet log lines into normalised events.')
+    .argument('<file...>', 'log files (JSON lines, text logs, saved Loki responses, logcli jsonl); - for stdin')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--keep-bodies', 'include request/response bodies (Secret data redacted)', false)
+    .option('--max-line-bytes <n>', 'skip longer lines', positiveInt, DEFAULT_MAX_LINE_BYTES)
+    .action(async (files: string[], opts) => {
+      setExit(await parseCommand(files, opts, io));
+    });
+
+  return program;
+}
+
+export async function run(argv: string[], io: Io = processIo): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version print and succeed; everything else commander rejects is a usage error.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof CliError) {
+      io.err(`provenance: ${e.message}\n`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`provenance: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 70;
+    }
+  );
+}

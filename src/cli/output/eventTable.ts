@@ -1,0 +1,65 @@
+import type { ChangeEvent, ResourceRef } from '../../core';
+import { col, isoTime, shortActor, wrapJoined } from './format';
+
+/**
+ * One event per block: a line with time, source, verb, actor and target, then an indented line with the
+ * details a person checks (identity kind and path, client IP, outcome, GitOps facts).
+ */
+
+const SOURCE_LABEL: Record<string, string> = {
+  'kube-audit': 'kube',
+  'rancher-audit': 'rancher',
+  argocd: 'argocd',
+  fleet: 'fleet',
+  'k8s-event': 'event',
+};
+
+export function describeTarget(t: ResourceRef): string {
+  if (!t.resource) {
+    return t.path ?? '(no target)';
+  }
+  const what = t.kind ?? (t.apiGroup && !['', 'apps', 'batch'].includes(t.apiGroup) ? `${t.resource}.${t.apiGroup}` : t.resource);
+  const where = [t.namespace, t.name].filter(Boolean).join('/');
+  const sub = t.subresource ? `/${t.subresource}` : '';
+  const cluster = t.cluster ? ` @${t.cluster}` : '';
+  return `${what}${where ? ' ' + where : ''}${sub}${cluster}`;
+}
+
+function details(e: ChangeEvent): string[] {
+  const parts: string[] = [e.actor.kind];
+  if (e.actor.loginName && e.actor.loginName !== e.actor.name) {
+    parts.push(`login ${e.actor.loginName}`);
+  }
+  for (const hop of e.actor.via) {
+    parts.push(`via ${shortActor(hop.name)} (${hop.mechanism})`);
+  }
+  if (e.sourceIPs.length) {
+    parts.push(`from ${e.sourceIPs[0]}`);
+  }
+  const o = e.outcome;
+  if (o.code !== undefined || o.status !== 'unknown') {
+    parts.push(o.code !== undefined ? String(o.code) : o.status);
+  }
+  if (o.decision === 'forbid') {
+    parts.push('forbidden');
+  }
+  const g = e.gitops;
+  if (g) {
+    const facts = [g.app && `app ${g.app}`, g.commit && `commit ${g.commit.slice(0, 12)}`, g.revision && !g.commit && `rev ${g.revision}`];
+    facts.push(g.historyId !== undefined ? `history #${g.historyId}` : undefined);
+    facts.push(g.initiator ? `by ${g.initiator}` : g.automated ? 'automated' : undefined);
+    facts.push(g.phase, e.keys.statusChange);
+    parts.push(...facts.filter((x): x is string => Boolean(x)));
+  }
+  return parts;
+}
+
+export function formatEventTable(events: ChangeEvent[]): string {
+  const lines = [`${col('TIME (UTC)', 20)}${col('SOURCE', 8)}${col('VERB', 15)}${col('ACTOR', 26)}TARGET`];
+  for (const e of events) {
+    const head = `${col(isoTime(e.time), 20)}${col(SOURCE_LABEL[e.source] ?? e.source, 8)}${col(e.verb, 15)}${col(shortActor(e.actor.name), 26)}`;
+    lines.push(head + col(describeTarget(e.target), 31).trimEnd());
+    wrapJoined(details(e), ' · ', 78).forEach((l, i) => lines.push(`${' '.repeat(20)}${i === 0 ? '↳' : ' '} ${l}`));
+  }
+  return lines.join('\n') + '\n';
+}

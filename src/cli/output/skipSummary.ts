@@ -1,0 +1,17 @@
+import type { ParseSummary } from '../../core';
+import { fit } from './format';
+
+/** The closing summary: what became events, and every skipped line counted by reason with a first example. */
+export function formatParseSummary(s: ParseSummary): string {
+  const { stats } = s;
+  const head = `${stats.events} events from ${stats.lines} lines (${stats.records} records, ${stats.duplicates} duplicates); ${stats.skipped} skipped`;
+  const reasons = Object.entries(s.skipped).sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1));
+  if (reasons.length === 0) {
+    return head + '\n';
+  }
+  const rows = reasons.map(([reason, st]) => {
+    const where = [st.example && `first at ${st.example}`, st.detail].filter(Boolean).join(': ');
+    return `  ${fit(reason, 40)}${String(st.count).padStart(9)}${where ? `\n      ${fit(where, 92).trimEnd()}` : ''}`;
+  });
+  return `${head}:\n${rows.join('\n')}\n`;
+}

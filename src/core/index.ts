@@ -1,0 +1,6 @@
+/** The only entry point code outside core imports. */
+export * from './model';
+export type { RawLine } from './parse/types';
+export { ParseSession, parseLines, DEFAULT_MAX_LINE_BYTES } from './parse/session';
+export type { ParseOptions, ParseSummary, SkipStat } from './parse/session';
+export { redactRawLine, redactSecrets, REDACTED } from './parse/redact';

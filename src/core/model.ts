@@ -1,0 +1,234 @@
+/**
+ * The normalised model every parser produces and every later stage (correlation, frames, CLI) reads.
+ * See DESIGN.md §3. Rules and frames never read source JSON: only these types.
+ */
+
+/** The family of log a record came from. */
+export type SourceKind = 'kube-audit' | 'rancher-audit' | 'argocd' | 'fleet' | 'k8s-event';
+
+/** Who acted, as far as the record alone can tell. */
+export type ActorKind = 'human' | 'serviceaccount' | 'gitops-controller' | 'system' | 'anonymous' | 'unknown';
+
+/** An account the request passed through before reaching the effective actor (impersonation, proxies). */
+export interface ViaHop {
+  name: string;
+  kind: ActorKind;
+  /** How this hop relates to the actor: it impersonated them, or proxied for them. */
+  mechanism: 'impersonation' | 'rancher-impersonation' | 'rancher-proxy';
+}
+
+export interface Actor {
+  /** Effective identity: `impersonatedUser.username` when present, else `user.username`. */
+  name: string;
+  kind: ActorKind;
+  uid?: string;
+  groups: string[];
+  /** Accounts between the caller and `name`, outermost first. Empty when the caller acted as itself. */
+  via: ViaHop[];
+  /** Login name when a source knows it (Rancher `extra.username`, Argo CD SSO email). */
+  loginName?: string;
+  /** Auth provider principal, e.g. `local://u-abc` or `openldap_user://…` (Rancher `extra.principalid`). */
+  principalId?: string;
+  /** Rancher token name (`extra.requesttokenid`, Rancher ≥ 2.11): a hard join key to Rancher's own audit log. */
+  requestTokenId?: string;
+  /** Rancher host the request came through (`extra.requesthost`). */
+  requestHost?: string;
+}
+
+/** What was acted on. For non-resource requests only `path` is set. */
+export interface ResourceRef {
+  cluster?: string;
+  apiGroup: string;
+  apiVersion?: string;
+  resource: string;
+  /** Kind when the source names the kind rather than the resource (Argo CD messages). */
+  kind?: string;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+  uid?: string;
+  /** Request path for non-resource URLs and for Rancher API paths that are not Kubernetes paths. */
+  path?: string;
+}
+
+export interface Outcome {
+  /** HTTP status code when the source records one. */
+  code?: number;
+  status: 'success' | 'failure' | 'unknown';
+  /** `authorization.k8s.io/decision`. */
+  decision?: 'allow' | 'forbid';
+  /** `authorization.k8s.io/reason`, e.g. `RBAC: allowed by RoleBinding "x/ns" of Role "y" to User "z"`. */
+  authzReason?: string;
+  message?: string;
+}
+
+export type GitOpsTool = 'argocd' | 'fleet';
+
+export type GitOpsOperation =
+  | 'sync'
+  | 'partial-sync'
+  | 'sync-locally'
+  | 'rollback'
+  | 'sync-result'
+  | 'operation-state'
+  | 'status'
+  | 'app-change'
+  | 'resource-change'
+  | 'action'
+  | 'terminate'
+  | 'api-call'
+  | 'commit'
+  | 'bundle-change'
+  | 'deploy';
+
+/** What a GitOps record says about an application/bundle operation. */
+export interface GitOpsRef {
+  tool: GitOpsTool;
+  /** Argo CD Application name or Fleet GitRepo / bundle name. */
+  app?: string;
+  appNamespace?: string;
+  project?: string;
+  operation: GitOpsOperation;
+  /** Revision as requested or displayed (`HEAD`, a branch, a tag, a SHA). */
+  revision?: string;
+  /** Resolved commit SHA (or Fleet commit label value) when the record holds it. */
+  commit?: string;
+  /** Rollback target: Argo CD `status.history[].id`. */
+  historyId?: number;
+  /** Operation phase as reported: Running, Succeeded, Failed, Error, Terminating… */
+  phase?: string;
+  /** Who started the operation, when the record says (Argo CD user, Fleet userID). */
+  initiator?: string;
+  automated?: boolean;
+  destNamespace?: string;
+  destServer?: string;
+  repoURL?: string;
+  /** Fleet: BundleDeployment deployment id / Helm release, Argo CD sync id. */
+  deploymentId?: string;
+  release?: string;
+  syncId?: string;
+  /** The source's own message, verbatim. */
+  message?: string;
+}
+
+/** Ownership marks found on a written object (request/response body), used to find the GitOps owner. */
+export interface OwnershipMarks {
+  /** `argocd.argoproj.io/tracking-id`, e.g. `app:apps/Deployment:ns/name`. */
+  argocdTrackingId?: string;
+  /** `app.kubernetes.io/instance` label (Argo CD label tracking, also used by Helm charts). */
+  instanceLabel?: string;
+  /** `objectset.rio.cattle.io/id` (Fleet: `default-<bundledeployment>`). */
+  objectsetId?: string;
+  objectsetHash?: string;
+  helmReleaseName?: string;
+  helmReleaseNamespace?: string;
+  managedBy?: string;
+  /** Labels on Fleet Bundle/BundleDeployment/GitRepo objects. */
+  fleetCommit?: string;
+  fleetRepoName?: string;
+  fleetBundleName?: string;
+  fleetCreatedByUserId?: string;
+  /** `?fieldManager=` on the request URI. */
+  fieldManager?: string;
+}
+
+export interface RbacSubject {
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+/** Role / binding content, when the audit event carried the object body. */
+export interface RbacInfo {
+  roleRef?: { kind: string; name: string };
+  subjects?: RbacSubject[];
+  /** Role rules in short form: `verbs on resources (apiGroups)`. */
+  rules?: string[];
+}
+
+/** Where the record came from, so a person can find the raw line: Loki stream labels + entry time, or file:line. */
+export interface RawRef {
+  labels: Record<string, string>;
+  /** Loki entry timestamp (ns epoch string) when the line came from Loki. */
+  ns?: string;
+  /** `file:line` when read from a file. */
+  origin?: string;
+}
+
+export interface ChangeEvent {
+  /** Stable id, unique per record: `<source>:<natural key>`. */
+  id: string;
+  source: SourceKind;
+  /** Detected concrete format, e.g. `kube-audit/v1`, `rancher-audit/v2.2+`, `argocd/json`. */
+  format: string;
+  /** Event time, ms epoch; `undefined` when no source of the record carried a time (simplified samples). */
+  time?: number;
+  /** Event time as a ns epoch string (full precision of the source) for stable ordering; '' when unknown. */
+  ns: string;
+  actor: Actor;
+  sourceIPs: string[];
+  userAgent?: string;
+  /**
+   * Kubernetes verb for API records (`create`, `update`, `patch`, `delete`, `deletecollection`, `get`, `list`,
+   * `watch`, lower-cased HTTP method for non-resource URLs); for GitOps records the operation
+   * (`sync`, `rollback`, `sync-result`, `deploy`, `commit`, …).
+   */
+  verb: string;
+  target: ResourceRef;
+  requestURI?: string;
+  outcome: Outcome;
+  gitops?: GitOpsRef;
+  /** Join keys: `auditID`, `requestTokenId`, `trackingId`, `objectsetId`, `deploymentId`, `syncId`, … */
+  keys: Record<string, string>;
+  marks?: OwnershipMarks;
+  rbac?: RbacInfo;
+  /**
+   * Selected fields a write set, read from its body or patch (GitOps-relevant only: GitRepo `spec.paused`,
+   * `spec.forceSyncGeneration`, `spec.revision`; Application `operation.initiatedBy.username`,
+   * `spec.syncPolicy.automated`, …), as dotted path → JSON text of the value.
+   */
+  changedFields?: Record<string, string>;
+  /** Audit stages seen for this request (kube / Rancher legacy), in arrival order. */
+  stages?: string[];
+  /** Request / response bodies, only when the parser was asked to keep them; Secret data always redacted. */
+  body?: { request?: unknown; response?: unknown };
+  raw: RawRef;
+}
+
+export type LinkKind =
+  | 'impersonation'
+  | 'rancher-proxy'
+  | 'gitops-apply'
+  | 'sync-trigger'
+  | 'fleet-commit'
+  | 'rbac-context'
+  | 'drift';
+
+/** One explained step from an effect back towards its cause. */
+export interface Link {
+  kind: LinkKind;
+  /** Event id of the effect side. */
+  from: string;
+  /** Event id of the cause side. */
+  to: string;
+  /** 0..1: 1 for hard keys, lower for time-window rules; each rule documents its value. */
+  confidence: number;
+  /** The facts that matched, in words a person can check. */
+  evidence: string[];
+}
+
+export type Verdict = 'gitops-sync' | 'gitops-rollback' | 'manual-drift' | 'manual' | 'controller' | 'unknown';
+
+/** The explained story of one change. */
+export interface Chain {
+  effect: ChangeEvent;
+  verdict: Verdict;
+  who: { name: string; kind: ActorKind; ip?: string; via: string[] };
+  gitops: GitOpsRef | null;
+  links: Link[];
+  /** Events that explain the circumstances (e.g. RBAC changes to the acting identity) without causing it. */
+  context: Array<{ kind: LinkKind; event: ChangeEvent; summary: string; evidence: string[] }>;
+}
+
+/** Verbs that change cluster state (exec/attach/portforward are `create` on those subresources). */
+export const WRITE_VERBS: ReadonlySet<string> = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);

@@ -1,0 +1,284 @@
+import type { ActorKind, ChangeEvent, GitOpsRef, ResourceRef } from '../model';
+import { classifyArgoMessage, parseDisplayRevision, type ArgoMessage } from './argocdMessages';
+import { isObj, type Obj } from './fields';
+import { fnv1a } from './hash';
+import { parseLogfmt } from './logfmt';
+import { fromNs, parseAnyTime } from './time';
+import { skip, type ObjectParser, type ParseContext, type ParseResult, type TextParser } from './types';
+
+/**
+ * Argo CD server and application-controller log lines, JSON (logrus JSONFormatter, default since v3.0) and
+ * text (logrus TextFormatter), plus the simplified shapes of the seed article (`app`, `user`, `commit`, `dest`).
+ * Kubernetes Events with the same messages are read by k8sEvent.ts through `argoEventFromRecord`.
+ */
+
+const SOURCE = 'argocd';
+
+/** The fields of one Argo CD record, whatever its transport. */
+export interface ArgoRecord {
+  msg: string;
+  format: string;
+  time?: unknown;
+  application?: string;
+  appNamespace?: string;
+  project?: string;
+  destNamespace?: string;
+  destServer?: string;
+  /** `user` field of the event logger / annotation (server messages). */
+  user?: string;
+  syncId?: string;
+  reason?: string;
+  /** `argocd-server` or `argocd-application-controller` when the transport says (event source component). */
+  component?: string;
+  commit?: string;
+  revision?: string;
+  repoURL?: string;
+  phase?: string;
+  grpcClaims?: unknown;
+  grpcContent?: unknown;
+}
+
+const CONTROLLER = 'argocd-application-controller';
+const SERVER = 'argocd-server';
+const API_CALL = /^received (?:unary|streaming) call \/application\.ApplicationService\/(\w+)$/;
+const API_VERBS: Record<string, { verb: string; operation: GitOpsRef['operation'] }> = {
+  Sync: { verb: 'sync', operation: 'sync' },
+  Rollback: { verb: 'rollback', operation: 'rollback' },
+  Create: { verb: 'create', operation: 'app-change' },
+  Update: { verb: 'update', operation: 'app-change' },
+  UpdateSpec: { verb: 'update', operation: 'app-change' },
+  Patch: { verb: 'patch', operation: 'app-change' },
+  Delete: { verb: 'delete', operation: 'app-change' },
+  DeleteResource: { verb: 'delete', operation: 'resource-change' },
+  RunResourceAction: { verb: 'action', operation: 'action' },
+  TerminateOperation: { verb: 'terminate', operation: 'terminate' },
+};
+
+function jsonish(v: unknown): Obj | undefined {
+  if (isObj(v)) {
+    return v;
+  }
+  if (typeof v === 'string' && v.startsWith('{')) {
+    try {
+      const o: unknown = JSON.parse(v);
+      return isObj(o) ? o : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+
+/** argocd-server's `session.Username`: Argo CD-issued tokens name the account (`sub`); SSO tokens the email. */
+function usernameFromClaims(claims: Obj): string | undefined {
+  const sub = str(claims.sub);
+  if (claims.iss === 'argocd') {
+    return sub?.split(':')[0];
+  }
+  return str(claims.email) ?? sub;
+}
+
+/** The article's simplified lines: "Syncing Application" with a user, "Rollback triggered due to failed sync". */
+function classifySimplified(rec: ArgoRecord): ArgoMessage | undefined {
+  if (/^rollback\b/i.test(rec.msg)) {
+    return { operation: 'rollback', verb: 'rollback', fromController: !rec.user };
+  }
+  if (/^syncing application$/i.test(rec.msg) && rec.user) {
+    return { operation: 'sync', verb: 'sync', fromController: false, automated: false };
+  }
+  return undefined;
+}
+
+function classifyApiCall(rec: ArgoRecord): ArgoMessage | 'read-only' | undefined {
+  const m = API_CALL.exec(rec.msg);
+  if (!m) {
+    return undefined;
+  }
+  const mapped = API_VERBS[m[1]];
+  if (!mapped) {
+    return 'read-only';
+  }
+  const claims = jsonish(rec.grpcClaims);
+  const content = jsonish(rec.grpcContent) ?? {};
+  const user = claims ? usernameFromClaims(claims) : undefined;
+  const out: ArgoMessage = { ...mapped, fromController: false, automated: false, ...(user ? { user } : {}) };
+  const rev = str(content.revision);
+  if (rev) {
+    Object.assign(out, parseDisplayRevision(rev));
+  }
+  if (m[1] === 'Rollback' && typeof content.id === 'number') {
+    out.historyId = content.id;
+  }
+  rec.application ??= str(content.name);
+  rec.appNamespace ??= str(content.appNamespace);
+  return out;
+}
+
+function appTarget(app: string | undefined, appNamespace: string | undefined): ResourceRef {
+  const ref: ResourceRef = { apiGroup: 'argoproj.io', resource: 'applications', kind: 'Application' };
+  if (appNamespace) {
+    ref.namespace = appNamespace;
+  }
+  if (app) {
+    ref.name = app;
+  }
+  return ref;
+}
+
+export function argoEventFromRecord(rec: ArgoRecord, ctx: ParseContext): ParseResult {
+  const api = classifyApiCall(rec);
+  if (api === 'read-only') {
+    return skip(SOURCE, 'read-only-call');
+  }
+  const msg = api ?? classifyArgoMessage(rec.msg) ?? classifySimplified(rec);
+  if (!msg) {
+    return skip(SOURCE, 'not-a-change');
+  }
+  const timeGiven = rec.time !== undefined && rec.time !== null && rec.time !== '';
+  const t = timeGiven ? parseAnyTime(rec.time) : ctx.fallbackNs ? fromNs(ctx.fallbackNs) : undefined;
+  if (timeGiven && !t) {
+    return skip(SOURCE, 'invalid-timestamp');
+  }
+  // Before v3.1 some lines put "<ns>/<name>" into `application`.
+  let app = rec.application;
+  let appNamespace = rec.appNamespace;
+  if (app?.includes('/')) {
+    const [ns, name] = app.split('/', 2);
+    appNamespace ??= ns;
+    app = name;
+  }
+  const fromController = rec.component ? rec.component === CONTROLLER : msg.fromController;
+  const initiator = msg.user ?? (fromController ? undefined : rec.user);
+  const actorName = fromController ? CONTROLLER : (initiator ?? 'Unknown user');
+  const actorKind: ActorKind = fromController ? 'gitops-controller' : initiator ? 'human' : 'unknown';
+  const gitops: GitOpsRef = { tool: 'argocd', operation: msg.operation, message: rec.msg };
+  const copy: Array<[keyof GitOpsRef, unknown]> = [
+    ['app', app],
+    ['appNamespace', appNamespace],
+    ['project', rec.project],
+    ['revision', msg.revision ?? rec.revision],
+    ['commit', msg.commit ?? rec.commit],
+    ['historyId', msg.historyId],
+    ['phase', msg.phase ?? rec.phase],
+    ['initiator', initiator],
+    ['automated', msg.automated ?? (fromController && msg.operation === 'sync' ? true : undefined)],
+    ['destNamespace', rec.destNamespace],
+    ['destServer', rec.destServer],
+    ['repoURL', rec.repoURL],
+    ['syncId', rec.syncId],
+  ];
+  for (const [k, v] of copy) {
+    if (v !== undefined && v !== '') {
+      (gitops as unknown as Record<string, unknown>)[k] = v;
+    }
+  }
+  const event: ChangeEvent = {
+    id: `${SOURCE}:${t?.ns ?? ''}:${fnv1a(ctx.text)}`,
+    source: SOURCE,
+    format: rec.format,
+    time: t?.ms,
+    ns: t?.ns ?? '',
+    actor: { name: actorName, kind: actorKind, groups: [], via: [], ...(initiator?.includes('@') ? { loginName: initiator } : {}) },
+    sourceIPs: [],
+    verb: msg.verb,
+    target: msg.resource ? { ...msg.resource, namespace: msg.resource.namespace ?? rec.destNamespace } : appTarget(app, appNamespace),
+    outcome: { status: msg.phase === 'Failed' ? 'failure' : msg.phase === 'Succeeded' ? 'success' : 'unknown' },
+    gitops,
+    keys: {},
+    raw: ctx.raw,
+  };
+  if (!event.target.namespace) {
+    delete event.target.namespace;
+  }
+  if (app) {
+    event.keys.app = `${appNamespace ?? ''}/${app}`;
+  }
+  if (rec.syncId) {
+    event.keys.syncId = rec.syncId;
+  }
+  if (msg.statusChange) {
+    event.keys.statusChange = `${msg.statusChange.what}:${msg.statusChange.from}->${msg.statusChange.to}`;
+  }
+  if (msg.action) {
+    event.keys.action = msg.action;
+  }
+  if (api) {
+    event.keys.apiCall = rec.msg.slice(rec.msg.lastIndexOf('/') + 1);
+  }
+  return { event };
+}
+
+/** Article shape: `"dest": "namespace: production"`. */
+function destNamespaceOf(o: Obj): string | undefined {
+  const d = str(o['dest-namespace']);
+  if (d) {
+    return d;
+  }
+  const dest = str(o.dest);
+  const m = dest ? /namespace:\s*(\S+)/.exec(dest) : null;
+  return m ? m[1] : undefined;
+}
+
+function recordFromFields(o: Obj, format: string): ArgoRecord {
+  return {
+    msg: String(o.msg),
+    format,
+    time: o.time,
+    application: str(o.application) ?? str(o.app),
+    appNamespace: str(o['app-namespace']),
+    project: str(o.project),
+    destNamespace: destNamespaceOf(o),
+    destServer: str(o['dest-server']),
+    user: str(o.user),
+    syncId: str(o.syncId),
+    reason: str(o.reason),
+    commit: str(o.commit),
+    revision: str(o.revision) ?? str(o.revisions),
+    repoURL: str(o.url) ?? str(o.repoURL),
+    phase: str(o.phase),
+    grpcClaims: o['grpc.request.claims'],
+    grpcContent: o['grpc.request.content'],
+  };
+}
+
+const ARGO_KEYS = ['application', 'app', 'app-namespace', 'app-qualified-name', 'dest-server', 'dest-namespace'];
+
+function looksLikeArgo(o: Obj): boolean {
+  if (typeof o.msg !== 'string' || 'logger' in o) {
+    return false;
+  }
+  if (ARGO_KEYS.some((k) => k in o)) {
+    return true;
+  }
+  return typeof o['grpc.service'] === 'string' || API_CALL.test(o.msg);
+}
+
+export const argocdJsonParser: ObjectParser = {
+  id: 'argocd-json',
+  source: SOURCE,
+  detect: looksLikeArgo,
+  parse: (o, ctx) => argoEventFromRecord(recordFromFields(o, 'argocd/json'), ctx),
+};
+
+export const argocdTextParser: TextParser = {
+  id: 'argocd-text',
+  source: SOURCE,
+  detect: (line) => line.startsWith('time="') && line.includes(' msg='),
+  parse(line, ctx) {
+    const kv = parseLogfmt(line);
+    if (!kv || kv.msg === undefined) {
+      return skip(SOURCE, 'invalid-logfmt');
+    }
+    if (!looksLikeArgo(kv)) {
+      return skip('logfmt', 'unknown-format');
+    }
+    return argoEventFromRecord(recordFromFields(kv, 'argocd/text'), ctx);
+  },
+};
+
+/** Re-exported for k8sEvent.ts, which builds an ArgoRecord from an Event. */
+export { CONTROLLER as ARGOCD_CONTROLLER, SERVER as ARGOCD_SERVER };

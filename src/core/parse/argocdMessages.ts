@@ -1,0 +1,168 @@
+import type { GitOpsOperation, ResourceRef } from '../model';
+
+/**
+ * The grammar of Argo CD's audit messages (log-formats.md §3.3): argocd-server prefixes every action with the
+ * user (`session.Username`, or "Unknown user"); the application controller writes its own messages with no
+ * user. The same text arrives in Kubernetes Events, the event logger's log line, and Alloy's event lines.
+ */
+export interface ArgoMessage {
+  operation: GitOpsOperation;
+  /** Verb for the ChangeEvent. */
+  verb: string;
+  /** The user prefix of a server message; undefined for controller messages and "Unknown user". */
+  user?: string;
+  /** True when the message comes from the application controller (no user). */
+  fromController: boolean;
+  revision?: string;
+  commit?: string;
+  automated?: boolean;
+  historyId?: number;
+  phase?: string;
+  partial?: boolean;
+  /** The object a resource-level message names (patched/deleted resource, action on resource). */
+  resource?: ResourceRef;
+  action?: string;
+  statusChange?: { what: 'sync' | 'health'; from: string; to: string };
+}
+
+const SHA = /^[0-9a-f]{7,64}$/;
+
+/** `HEAD (8a1c…)`, a bare SHA, or a comma-joined list of either (multi-source apps). */
+export function parseDisplayRevision(text: string): { revision?: string; commit?: string } {
+  const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
+  const revisions: string[] = [];
+  const commits: string[] = [];
+  for (const p of parts) {
+    const m = /^(.*?) \(([0-9a-f]{7,64})\)$/.exec(p);
+    if (m) {
+      revisions.push(m[1]);
+      commits.push(m[2]);
+    } else {
+      revisions.push(p);
+      if (SHA.test(p)) {
+        commits.push(p);
+      }
+    }
+  }
+  return {
+    revision: revisions.length ? revisions.join(',') : undefined,
+    commit: commits.length ? commits.join(',') : undefined,
+  };
+}
+
+function pluralOf(kind: string): string {
+  const k = kind.toLowerCase();
+  if (/(s|x|ch|sh)$/.test(k)) {
+    return k + 'es';
+  }
+  if (/[^aeiou]y$/.test(k)) {
+    return k.slice(0, -1) + 'ies';
+  }
+  return k + 's';
+}
+
+function resourceRef(group: string, kind: string, name: string, namespace?: string): ResourceRef {
+  const ref: ResourceRef = { apiGroup: group, resource: pluralOf(kind), kind, name };
+  if (namespace) {
+    ref.namespace = namespace;
+  }
+  return ref;
+}
+
+type Rule = [RegExp, (m: RegExpExecArray) => Omit<ArgoMessage, 'user' | 'fromController'>];
+
+const SERVER_ACTIONS: Rule[] = [
+  [/^created application$/, () => ({ operation: 'app-change', verb: 'create' })],
+  [/^updated application spec$/, () => ({ operation: 'app-change', verb: 'update' })],
+  [/^deleted application$/, () => ({ operation: 'app-change', verb: 'delete' })],
+  [
+    /^initiated (partial )?sync to (.*)$/,
+    (m) => ({ operation: m[1] ? 'partial-sync' : 'sync', verb: 'sync', partial: !!m[1], automated: false, ...parseDisplayRevision(m[2]) }),
+  ],
+  [/^initiated (partial )?sync locally$/, (m) => ({ operation: 'sync-locally', verb: 'sync', partial: !!m[1], automated: false })],
+  [/^initiated rollback to (\d+)$/, (m) => ({ operation: 'rollback', verb: 'rollback', historyId: Number(m[1]), automated: false })],
+  [/^terminated running operation$/, () => ({ operation: 'terminate', verb: 'terminate' })],
+  [
+    /^patched resource ([^/]*)\/(\S+) '(.*)'$/,
+    (m) => ({ operation: 'resource-change', verb: 'patch', resource: resourceRef(m[1], m[2], m[3]) }),
+  ],
+  [
+    /^deleted resource ([^/]*)\/(\S+) '(.*)'$/,
+    (m) => ({ operation: 'resource-change', verb: 'delete', resource: resourceRef(m[1], m[2], m[3]) }),
+  ],
+  [
+    /^ran action (\S+) on resource ([^/]*)\/([^/]+)\/(.+)$/,
+    (m) => ({ operation: 'action', verb: 'action', action: m[1], resource: resourceRef(m[2], m[3], m[4]) }),
+  ],
+  [/^ran action (\S+)$/, (m) => ({ operation: 'action', verb: 'action', action: m[1] })],
+];
+
+const SERVER_RULES: Rule[] = SERVER_ACTIONS.map(([re, build]) => [new RegExp(`^(.+?) ${re.source.slice(1)}`), build]);
+
+const CONTROLLER_MESSAGES: Rule[] = [
+  [
+    /^Initiated automated sync to '(.*)'$/,
+    (m) => ({ operation: 'sync', verb: 'sync', automated: true, ...parseDisplayRevision(m[1]) }),
+  ],
+  [
+    /^(Partial s|S)ync operation to (.*?) (succeeded|failed)(?:: ([\s\S]*))?$/,
+    (m) => ({
+      operation: 'sync-result',
+      verb: m[3] === 'succeeded' ? 'sync-succeeded' : 'sync-failed',
+      phase: m[3] === 'succeeded' ? 'Succeeded' : 'Failed',
+      partial: m[1] === 'Partial s',
+      ...parseDisplayRevision(m[2]),
+    }),
+  ],
+  [
+    /^Updated (sync|health) status: (.*?) -> (.*?)(?: \(.*\))?$/,
+    (m) => ({ operation: 'status', verb: 'status', statusChange: { what: m[1] as 'sync' | 'health', from: m[2], to: m[3] } }),
+  ],
+  [/^Initialized new operation: ([\s\S]*)$/, (m) => ({ operation: 'operation-state', verb: 'operation', ...parseInitializedOperation(m[1]) })],
+  [/^updated '[^']*' operation \(phase: (\w+)\)$/, (m) => ({ operation: 'operation-state', verb: 'operation', phase: m[1] })],
+  [/^Finished processing requested app operation$/, () => ({ operation: 'operation-state', verb: 'operation' })],
+];
+
+/**
+ * `Initialized new operation: {&SyncOperation{Revision:<rev>,…} {<username> <automated>} [] {0 nil}}` — the Go
+ * `%v` print of the Operation struct: the second brace group is `initiatedBy`.
+ */
+function parseInitializedOperation(text: string): Partial<ArgoMessage> {
+  const out: Partial<ArgoMessage> = {};
+  const rev = /Revision:([^,}]*)/.exec(text);
+  if (rev && rev[1] !== '') {
+    Object.assign(out, parseDisplayRevision(rev[1]));
+  }
+  const by = /\} \{([^{}\s]*) (true|false)\}/.exec(text);
+  if (by) {
+    out.automated = by[2] === 'true';
+    if (by[1] !== '') {
+      out.user = by[1];
+    }
+  }
+  if (/^\{&RollbackOperation|Rollback/.test(text) && !/SyncOperation/.test(text)) {
+    out.operation = 'rollback';
+  }
+  return out;
+}
+
+/** Reads one Argo CD message; undefined when it is not about an operation or a change (progress lines etc.). */
+export function classifyArgoMessage(msg: string): ArgoMessage | undefined {
+  for (const [re, build] of CONTROLLER_MESSAGES) {
+    const m = re.exec(msg);
+    if (m) {
+      const { user, ...rest } = build(m) as ArgoMessage;
+      return { ...rest, fromController: true, ...(user ? { user } : {}) };
+    }
+  }
+  // Server messages: "<user> <action>"; the user may contain spaces ("Unknown user"), so the action anchors the end.
+  for (const [re, build] of SERVER_RULES) {
+    const m = re.exec(msg);
+    if (m) {
+      const user = m[1];
+      const built = build([m[0], ...m.slice(2)] as unknown as RegExpExecArray);
+      return { ...built, fromController: false, ...(user !== 'Unknown user' ? { user } : {}) };
+    }
+  }
+  return undefined;
+}

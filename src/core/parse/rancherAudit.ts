@@ -1,0 +1,167 @@
+import type { Actor, ChangeEvent } from '../model';
+import { classifyActor } from './actor';
+import { fnv1a } from './hash';
+import { firstOf, optNum, optObj, optStr, optStrArr, type Obj } from './fields';
+import { readChangedFields, readOwnershipMarks, readRbac } from './marks';
+import { parseRancherPath } from './rancherPath';
+import { isSecretUri, redactSecrets } from './redact';
+import { fromNs, parseTimestamp } from './time';
+import { skip, type ObjectParser, type ParseContext, type ParseResult } from './types';
+
+/**
+ * Rancher API audit log, all three generations (log-formats.md §2.1):
+ * - v2.0–2.1: `verb` (HTTP method), `stage`, `stageTimestamp` ("2006-01-02 15:04:05 -0700"), `sourceIPs`,
+ *   `responseStatus` (string), one line per stage;
+ * - v2.2–2.11 and v2.12+: `method`, `remoteAddr`, `requestTimestamp`, `responseCode`, `requestHeader`, …,
+ *   `user.extra` (principalid, username, and since 2.11 requesttokenid, requesthost).
+ * Timestamps are whole seconds with the server's local offset. The real client IP is `X-Forwarded-For` /
+ * `X-Real-Ip`; `remoteAddr` is usually the ingress pod.
+ */
+
+const SOURCE = 'rancher-audit';
+
+function isRancherShape(o: Obj): boolean {
+  const user = o.user;
+  return (
+    typeof o.requestURI === 'string' &&
+    'auditID' in o &&
+    typeof user === 'object' &&
+    user !== null &&
+    'name' in user &&
+    ('method' in o || 'verb' in o)
+  );
+}
+
+function hostOf(remoteAddr: string): string {
+  const v6 = /^\[([^\]]+)\](?::\d+)?$/.exec(remoteAddr);
+  if (v6) {
+    return v6[1];
+  }
+  const parts = remoteAddr.split(':');
+  return parts.length === 2 ? parts[0] : remoteAddr;
+}
+
+/** Client first, like kube-apiserver's `sourceIPs`: X-Forwarded-For entries, X-Real-Ip, then the TCP peer. */
+function clientIPs(headers: Obj | undefined, remoteAddr: string | undefined, legacy: string[] | undefined): string[] {
+  const ips: string[] = [];
+  const add = (ip: string | undefined) => {
+    const v = ip?.trim();
+    if (v && !ips.includes(v)) {
+      ips.push(v);
+    }
+  };
+  firstOf(headers, 'X-Forwarded-For')?.split(',').forEach(add);
+  add(firstOf(headers, 'X-Real-Ip'));
+  legacy?.forEach(add);
+  if (remoteAddr) {
+    add(hostOf(remoteAddr));
+  }
+  return ips;
+}
+
+function readActor(user: Obj, userLoginName: string | undefined): Actor {
+  const name = optStr(user, 'name', 'user.name') ?? '';
+  const groups = optStrArr(user, 'group', 'user.group') ?? [];
+  const extra = optObj(user, 'extra', 'user.extra');
+  const requestUser = optStr(user, 'requestUser', 'user.requestUser');
+  const actor: Actor = requestUser
+    ? {
+        name: requestUser,
+        kind: classifyActor(requestUser, { groups: optStrArr(user, 'requestGroups', 'user.requestGroups') }),
+        groups: optStrArr(user, 'requestGroups', 'user.requestGroups') ?? [],
+        via: [{ name, kind: classifyActor(name, { groups }), mechanism: 'impersonation' }],
+      }
+    : { name, kind: classifyActor(name, { groups }), groups, via: [] };
+  const loginName = firstOf(extra, 'username') ?? (userLoginName || undefined);
+  const principalId = firstOf(extra, 'principalid');
+  const requestTokenId = firstOf(extra, 'requesttokenid');
+  const requestHost = firstOf(extra, 'requesthost');
+  if (!requestUser) {
+    Object.assign(
+      actor,
+      loginName ? { loginName } : {},
+      principalId ? { principalId } : {},
+      requestTokenId ? { requestTokenId } : {},
+      requestHost ? { requestHost } : {}
+    );
+  }
+  return actor;
+}
+
+export function parseRancherAuditEvent(o: Obj, ctx: ParseContext): ParseResult {
+  const requestURI = optStr(o, 'requestURI') ?? '';
+  const user = optObj(o, 'user');
+  if (!user) {
+    return skip(SOURCE, 'missing-field', 'user');
+  }
+  const legacy = 'verb' in o && !('method' in o);
+  const method = legacy ? optStr(o, 'verb') : optStr(o, 'method');
+  if (!method) {
+    return skip(SOURCE, 'missing-field', legacy ? 'verb' : 'method');
+  }
+  const timeText = legacy ? optStr(o, 'stageTimestamp') : (optStr(o, 'requestTimestamp') ?? optStr(o, 'responseTimestamp'));
+  const time = timeText !== undefined ? parseTimestamp(timeText) : ctx.fallbackNs ? fromNs(ctx.fallbackNs) : undefined;
+  if (timeText !== undefined && !time) {
+    return skip(SOURCE, 'invalid-timestamp');
+  }
+  const headers = optObj(o, 'requestHeader');
+  const code = legacy ? optNum(o, 'responseStatus') : optNum(o, 'responseCode');
+  const { target, verb, downstreamURI } = parseRancherPath(requestURI, method);
+  const auditID = optStr(o, 'auditID') ?? '';
+  const stage = legacy ? optStr(o, 'stage') : undefined;
+  const actor = readActor(user, optStr(o, 'userLoginName'));
+  const event: ChangeEvent = {
+    id: auditID ? `${SOURCE}:${auditID}` : `${SOURCE}:line-${fnv1a(ctx.text)}`,
+    source: SOURCE,
+    format: legacy ? 'rancher-audit/v2.0' : 'rancher-audit/v2.2+',
+    time: time?.ms,
+    ns: time?.ns ?? '',
+    actor,
+    sourceIPs: clientIPs(headers, optStr(o, 'remoteAddr'), legacy ? optStrArr(o, 'sourceIPs') : undefined),
+    verb,
+    target,
+    requestURI,
+    outcome: code === undefined ? { status: 'unknown' } : { code, status: code < 400 ? 'success' : 'failure' },
+    keys: { rancherAuditID: auditID },
+    raw: ctx.raw,
+  };
+  const userAgent = firstOf(headers, 'User-Agent') ?? optStr(o, 'userAgent');
+  if (userAgent) {
+    event.userAgent = userAgent;
+  }
+  if (downstreamURI) {
+    event.keys.downstreamURI = downstreamURI;
+  }
+  if (actor.requestTokenId) {
+    event.keys.requestTokenId = actor.requestTokenId;
+  }
+  if (stage) {
+    event.stages = [stage];
+  }
+  const requestBody = o.requestBody;
+  const responseBody = o.responseBody;
+  const marks = readOwnershipMarks(requestBody, responseBody);
+  if (marks) {
+    event.marks = marks;
+  }
+  const rbac = readRbac(target.resource, requestBody, responseBody);
+  if (rbac) {
+    event.rbac = rbac;
+  }
+  const changedFields = readChangedFields(target.resource, requestBody);
+  if (changedFields) {
+    event.changedFields = changedFields;
+  }
+  if (ctx.keepBodies && (requestBody !== undefined || responseBody !== undefined)) {
+    const secret = target.resource === 'secrets' || isSecretUri(requestURI);
+    event.body = { request: redactSecrets(requestBody, secret), response: redactSecrets(responseBody, secret) };
+  }
+  return { event, mergeKey: stage && auditID ? `rancher|${auditID}` : undefined, stage };
+}
+
+export const rancherAuditParser: ObjectParser = {
+  id: 'rancher-audit',
+  source: SOURCE,
+  detect: isRancherShape,
+  parse: parseRancherAuditEvent,
+};

@@ -1,0 +1,3 @@
+export interface ProvenancePanelOptions {
+  maxChains: number;
+}
