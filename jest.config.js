@@ -30,6 +30,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/src/{datasource,panel,components}/**/*.test.{ts,tsx}',
         '<rootDir>/src/*.test.{ts,tsx}',
+        '<rootDir>/tests/plugin/**/*.test.{ts,tsx}',
       ],
     },
   ],

@@ -135,6 +135,11 @@ const WATCHED_FIELDS: Record<string, string[]> = {
     'spec.source.targetRevision',
     'spec.syncPolicy.automated',
     'spec.syncPolicy',
+    // The controller writes the operation state back: who started it and what it synced (RequestResponse level).
+    'status.operationState.operation.initiatedBy.username',
+    'status.operationState.operation.initiatedBy.automated',
+    'status.operationState.phase',
+    'status.operationState.syncResult.revision',
   ],
   appprojects: ['spec.sourceRepos', 'spec.destinations', 'spec.clusterResourceWhitelist', 'spec.roles'],
 };

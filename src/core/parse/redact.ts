@@ -5,6 +5,8 @@
  */
 
 export const REDACTED = '[redacted]';
+const TOO_DEEP = '[omitted: nested too deep]';
+const MAX_DEPTH = 100;
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const LAST_APPLIED_PATCH_PATH = '/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration';
 
@@ -45,12 +47,16 @@ function redactJsonPatch(ops: unknown[]): unknown[] {
  * returned from a Secret endpoint, so even bodies without `kind` (merge patches, JSON patches) are treated
  * as Secrets.
  */
-export function redactSecrets(value: unknown, secretContext = false): unknown {
+export function redactSecrets(value: unknown, secretContext = false, depth = 0): unknown {
+  if (depth > MAX_DEPTH) {
+    // No Kubernetes object nests this deep; refuse rather than recurse without bound.
+    return TOO_DEEP;
+  }
   if (Array.isArray(value)) {
     if (secretContext && value.every((x) => typeof x === 'object' && x !== null && 'op' in x)) {
       return redactJsonPatch(value);
     }
-    return value.map((x) => redactSecrets(x, secretContext));
+    return value.map((x) => redactSecrets(x, secretContext, depth + 1));
   }
   if (typeof value !== 'object' || value === null) {
     return value;
@@ -66,9 +72,9 @@ export function redactSecrets(value: unknown, secretContext = false): unknown {
       out[k] = redactLastApplied(v as Record<string, unknown>);
     } else if ((k === 'items' || k === 'data') && Array.isArray(v)) {
       // SecretList `items` / steve collection `data`: each item decides for itself, or inherits the endpoint's context.
-      out[k] = v.map((x) => redactSecrets(x, secretContext));
+      out[k] = v.map((x) => redactSecrets(x, secretContext, depth + 1));
     } else {
-      out[k] = redactSecrets(v, false);
+      out[k] = redactSecrets(v, false, depth + 1);
     }
   }
   return out;

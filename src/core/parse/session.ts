@@ -165,7 +165,7 @@ export class ParseSession {
         o = JSON.parse(trimmed);
       } catch (e) {
         const msg = e instanceof Error ? e.message : '';
-        this.countSkip(/end of (JSON )?(data|input)|Unterminated/i.test(msg) ? 'truncated-json' : 'invalid-json', raw, msg);
+        this.countSkip(isTruncation(msg, trimmed.trimEnd().length) ? 'truncated-json' : 'invalid-json', raw, msg);
         return;
       }
       if (!isObj(o)) {
@@ -286,6 +286,15 @@ export class ParseSession {
       stats: { lines: this.lines, records: this.records, events: events.length, duplicates: this.duplicates, skipped: this.skippedTotal },
     };
   }
+}
+
+/** JSON.parse failed because the text stops early (cut by a shipper or a size limit), not because it is malformed. */
+function isTruncation(message: string, length: number): boolean {
+  if (/end of (JSON )?(data|input)/i.test(message)) {
+    return true;
+  }
+  const at = /at position (\d+)/.exec(message);
+  return at !== null && Number(at[1]) >= length && /Unterminated|Expected/.test(message);
 }
 
 /** UTF-8 length of `s` exceeds `max`, without encoding the whole string when it is clearly under or over. */

@@ -1,0 +1,56 @@
+import { parse as parseYaml } from 'yaml';
+
+import { readChangedFields, readOwnershipMarks, readRbac } from './marks';
+import { readSample } from '../../../tests/support/shared';
+
+describe('readOwnershipMarks', () => {
+  it('reads the Argo CD tracking annotation of the real resource_tracking.md example', () => {
+    const manifest = /```yaml\n([\s\S]*?)```/.exec(readSample('argocd_tracking_example.txt'))?.[1];
+    expect(manifest).toBeDefined();
+    expect(readOwnershipMarks(parseYaml(manifest ?? ''))).toEqual({ argocdTrackingId: 'my-app:apps/Deployment:default/my-deployment' });
+  });
+
+  it('reads marks set by a JSON Patch (escaped pointer segments) and by whole maps', () => {
+    expect(
+      readOwnershipMarks([
+        { op: 'add', path: '/metadata/annotations/argocd.argoproj.io~1tracking-id', value: 'app:/ConfigMap:shop/settings' },
+        { op: 'add', path: '/metadata/labels', value: { 'app.kubernetes.io/instance': 'app' } },
+      ])
+    ).toEqual({ argocdTrackingId: 'app:/ConfigMap:shop/settings', instanceLabel: 'app' });
+    expect(readOwnershipMarks({ metadata: {} }, undefined, 'x', [1])).toBeUndefined();
+  });
+
+  it('a later body (the stored object) wins over the request', () => {
+    expect(readOwnershipMarks({ metadata: { labels: { 'app.kubernetes.io/instance': 'old' } } }, { metadata: { labels: { 'app.kubernetes.io/instance': 'new' } } })).toEqual({ instanceLabel: 'new' });
+  });
+});
+
+describe('readRbac', () => {
+  it('reads Role rules in short form', () => {
+    expect(readRbac('clusterroles', { rules: [{ apiGroups: ['', 'apps'], resources: ['*'], verbs: ['*'] }, { nonResourceURLs: ['/metrics'], verbs: ['get'] }] })).toEqual({
+      rules: ['* on * (core,apps)', 'get on /metrics'],
+    });
+    expect(readRbac('deployments', { subjects: [] })).toBeUndefined();
+  });
+});
+
+describe('readChangedFields', () => {
+  it('reads who and what of an Application operation state from the real diff-cache testdata', () => {
+    // The sample starts mid-object; its `operationState:` block is complete.
+    const text = readSample('argocd_diffcache_operationState.yaml');
+    const block = text.slice(text.indexOf('  operationState:'));
+    const status = parseYaml(block.replace(/^ {2}/gm, ''));
+    expect(readChangedFields('applications', { status })).toEqual({
+      'status.operationState.operation.initiatedBy.username': '"foo@example.com"',
+      'status.operationState.phase': '"Succeeded"',
+      'status.operationState.syncResult.revision': '"ea8759964626a583667a2bfd08f334ec2070040a"',
+    });
+  });
+
+  it('reads GitRepo pauses from JSON Patch and auto-sync removal from a merge patch', () => {
+    expect(readChangedFields('gitrepos', [{ op: 'replace', path: '/spec/paused', value: true }])).toEqual({ 'spec.paused': 'true' });
+    expect(readChangedFields('applications', { spec: { syncPolicy: null } })).toEqual({ 'spec.syncPolicy': 'null' });
+    expect(readChangedFields('applications', [{ op: 'remove', path: '/spec/syncPolicy/automated' }])).toEqual({ 'spec.syncPolicy.automated': 'null' });
+    expect(readChangedFields('configmaps', { data: {} })).toBeUndefined();
+  });
+});
