@@ -57,7 +57,14 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
   }
 }
 
-if (require.main === module) {
+/** The binary: run with the process' arguments, set the exit code, end quietly when stdout is closed early. */
+export function main(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') {
+      process.exit(process.exitCode ?? 0);
+    }
+    throw e;
+  });
   run(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -25,11 +25,10 @@ export function describeTarget(t: ResourceRef): string {
   return `${what}${where ? ' ' + where : ''}${sub}${cluster}`;
 }
 
+/** Who did it and how to check it: the actor and its path, client IP, outcome, GitOps facts. */
 function details(e: ChangeEvent): string[] {
-  const parts: string[] = [e.actor.kind];
-  if (e.actor.loginName && e.actor.loginName !== e.actor.name) {
-    parts.push(`login ${e.actor.loginName}`);
-  }
+  const who = e.actor.loginName && e.actor.loginName !== e.actor.name ? `${e.actor.name} (${e.actor.kind}, login ${e.actor.loginName})` : `${shortActor(e.actor.name)} (${e.actor.kind})`;
+  const parts: string[] = [`by ${who}`];
   for (const hop of e.actor.via) {
     parts.push(`via ${shortActor(hop.name)} (${hop.mechanism})`);
   }
@@ -47,7 +46,7 @@ function details(e: ChangeEvent): string[] {
   if (g) {
     const facts = [g.app && `app ${g.app}`, g.commit && `commit ${g.commit.slice(0, 12)}`, g.revision && !g.commit && `rev ${g.revision}`];
     facts.push(g.historyId !== undefined ? `history #${g.historyId}` : undefined);
-    facts.push(g.initiator ? `by ${g.initiator}` : g.automated ? 'automated' : undefined);
+    facts.push(g.initiator ? `initiated by ${g.initiator}` : g.automated ? 'automated' : undefined);
     facts.push(g.phase, e.keys.statusChange);
     parts.push(...facts.filter((x): x is string => Boolean(x)));
   }
@@ -55,10 +54,10 @@ function details(e: ChangeEvent): string[] {
 }
 
 export function formatEventTable(events: ChangeEvent[]): string {
-  const lines = [`${col('TIME (UTC)', 20)}${col('SOURCE', 8)}${col('VERB', 15)}${col('ACTOR', 26)}TARGET`];
+  const lines = [`${col('TIME (UTC)', 20)}${col('SOURCE', 8)}${col('VERB', 16)}WHAT`];
   for (const e of events) {
-    const head = `${col(isoTime(e.time), 20)}${col(SOURCE_LABEL[e.source] ?? e.source, 8)}${col(e.verb, 15)}${col(shortActor(e.actor.name), 26)}`;
-    lines.push(head + col(describeTarget(e.target), 31).trimEnd());
+    const head = `${col(isoTime(e.time), 20)}${col(SOURCE_LABEL[e.source] ?? e.source, 8)}${col(e.verb, 16)}`;
+    lines.push(head + col(describeTarget(e.target), 57).trimEnd());
     wrapJoined(details(e), ' · ', 78).forEach((l, i) => lines.push(`${' '.repeat(20)}${i === 0 ? '↳' : ' '} ${l}`));
   }
   return lines.join('\n') + '\n';

@@ -10,23 +10,30 @@ export function col(text: string, width: number): string {
   return fit(text, width - 1) + ' ';
 }
 
-/** Words joined by `sep`, wrapped into lines of at most `width` characters. */
+/** Parts joined by `sep`, wrapped into lines of at most `width` characters; a part longer than a line is split. */
 export function wrapJoined(parts: string[], sep: string, width: number): string[] {
   const lines: string[] = [];
   let cur = '';
-  for (const p of parts) {
-    const next = cur === '' ? p : cur + sep + p;
-    if (next.length > width && cur !== '') {
-      lines.push(cur);
-      cur = p;
-    } else {
+  for (const part of parts) {
+    const next = cur === '' ? part : cur + sep + part;
+    if (next.length <= width) {
       cur = next;
+      continue;
     }
+    if (cur !== '') {
+      lines.push(cur);
+    }
+    let rest = part;
+    while (rest.length > width) {
+      lines.push(rest.slice(0, width));
+      rest = rest.slice(width);
+    }
+    cur = rest;
   }
   if (cur !== '') {
     lines.push(cur);
   }
-  return lines.map((l) => fit(l, width).trimEnd());
+  return lines.map((l) => l.replace(/[\u0000-\u001f\u007f]/g, ' '));
 }
 
 export function isoTime(ms: number | undefined): string {
