@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
 import { DEFAULT_MAX_LINE_BYTES } from '../core';
+import { benchCommand } from './commands/bench';
 import { parseCommand } from './commands/parse';
 import { CliError, processIo, type Io } from './io';
 
@@ -33,6 +34,16 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--max-line-bytes <n>', 'skip longer lines', positiveInt, DEFAULT_MAX_LINE_BYTES)
     .action(async (files: string[], opts) => {
       setExit(await parseCommand(files, opts, io));
+    });
+
+  program
+    .command('bench')
+    .description('Measure parse+normalise throughput against a bare JSON.parse of the same lines, in one run.')
+    .option('--lines <n>', 'generated lines', positiveInt, 200_000)
+    .option('--passes <n>', 'timed passes per measurement (median)', positiveInt, 5)
+    .option('--json', 'print one JSON object', false)
+    .action((opts) => {
+      setExit(benchCommand(opts, io));
     });
 
   return program;

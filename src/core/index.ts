@@ -4,3 +4,5 @@ export type { RawLine } from './parse/types';
 export { ParseSession, parseLines, DEFAULT_MAX_LINE_BYTES } from './parse/session';
 export type { ParseOptions, ParseSummary, SkipStat } from './parse/session';
 export { redactRawLine, redactSecrets, REDACTED } from './parse/redact';
+export { kubeAuditNoiseLine } from './generate/noise';
+export { seededRng, type Rng } from './generate/random';
