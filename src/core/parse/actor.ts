@@ -7,15 +7,15 @@ import type { ActorKind } from '../model';
  * manager `argocd-controller` (log-formats.md §3.7, §4.5).
  */
 
-const GITOPS_SERVICE_ACCOUNTS = [
-  /^argocd-application-controller$/,
-  /^argocd-applicationset-controller$/,
-  /^fleet-agent$/,
-  /^fleet-controller$/,
-  /^fleet-controller-bootstrap$/,
-  /^gitjob$/,
-  /^helmops$/,
-];
+const GITOPS_SERVICE_ACCOUNTS = new Set([
+  'argocd-application-controller',
+  'argocd-applicationset-controller',
+  'fleet-agent',
+  'fleet-controller',
+  'fleet-controller-bootstrap',
+  'gitjob',
+  'helmops',
+]);
 const GITOPS_USER_AGENTS = /^(argocd-application-controller|argocd-applicationset-controller|fleet-agent|fleetagent)\//;
 const GITOPS_FIELD_MANAGERS = new Set(['argocd-controller', 'fleet-agent', 'fleetagent']);
 
@@ -38,12 +38,17 @@ export interface IdentityHints {
   fieldManager?: string;
 }
 
+const SA_PREFIX = 'system:serviceaccount:';
+
 export function parseServiceAccount(name: string): { namespace: string; name: string } | undefined {
-  if (!name.startsWith('system:serviceaccount:')) {
+  if (!name.startsWith(SA_PREFIX)) {
     return undefined;
   }
-  const parts = name.split(':');
-  return parts.length === 4 ? { namespace: parts[2], name: parts[3] } : undefined;
+  const colon = name.indexOf(':', SA_PREFIX.length);
+  if (colon === -1 || name.indexOf(':', colon + 1) !== -1) {
+    return undefined;
+  }
+  return { namespace: name.slice(SA_PREFIX.length, colon), name: name.slice(colon + 1) };
 }
 
 /** True for the Rancher impersonation accounts that proxy a Rancher user's request downstream (v2.6+ and 2.5). */
@@ -66,7 +71,7 @@ export function classifyActor(name: string, hints: IdentityHints = {}): ActorKin
   }
   const sa = parseServiceAccount(name);
   if (sa) {
-    if (GITOPS_SERVICE_ACCOUNTS.some((re) => re.test(sa.name))) {
+    if (GITOPS_SERVICE_ACCOUNTS.has(sa.name)) {
       return 'gitops-controller';
     }
     if (hints.userAgent && GITOPS_USER_AGENTS.test(hints.userAgent)) {

@@ -14,31 +14,36 @@ export class FieldTypeError extends Error {
   }
 }
 
+/** `parent.key` for error messages only: built when a field is wrong, never on the happy path. */
+function fieldPath(parent: string | undefined, key: string): string {
+  return parent === undefined ? key : `${parent}.${key}`;
+}
+
 export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Optional string; `null` counts as absent. */
-export function optStr(o: Obj, key: string, path = key): string | undefined {
+/** Optional string; `null` counts as absent. `parent` names the enclosing object in error messages. */
+export function optStr(o: Obj, key: string, parent?: string): string | undefined {
   const v = o[key];
   if (v === undefined || v === null) {
     return undefined;
   }
   if (typeof v !== 'string') {
-    throw new FieldTypeError(path, 'a string');
+    throw new FieldTypeError(fieldPath(parent, key), 'a string');
   }
   return v;
 }
 
-export function reqStr(o: Obj, key: string, path = key): string {
-  const v = optStr(o, key, path);
+export function reqStr(o: Obj, key: string, parent?: string): string {
+  const v = optStr(o, key, parent);
   if (v === undefined) {
-    throw new FieldTypeError(path, 'a string');
+    throw new FieldTypeError(fieldPath(parent, key), 'a string');
   }
   return v;
 }
 
-export function optNum(o: Obj, key: string, path = key): number | undefined {
+export function optNum(o: Obj, key: string, parent?: string): number | undefined {
   const v = o[key];
   if (v === undefined || v === null) {
     return undefined;
@@ -50,27 +55,27 @@ export function optNum(o: Obj, key: string, path = key): number | undefined {
   if (typeof v === 'string' && /^\d{1,4}$/.test(v)) {
     return Number(v);
   }
-  throw new FieldTypeError(path, 'a number');
+  throw new FieldTypeError(fieldPath(parent, key), 'a number');
 }
 
-export function optObj(o: Obj, key: string, path = key): Obj | undefined {
+export function optObj(o: Obj, key: string, parent?: string): Obj | undefined {
   const v = o[key];
   if (v === undefined || v === null) {
     return undefined;
   }
   if (!isObj(v)) {
-    throw new FieldTypeError(path, 'an object');
+    throw new FieldTypeError(fieldPath(parent, key), 'an object');
   }
   return v;
 }
 
-export function optStrArr(o: Obj, key: string, path = key): string[] | undefined {
+export function optStrArr(o: Obj, key: string, parent?: string): string[] | undefined {
   const v = o[key];
   if (v === undefined || v === null) {
     return undefined;
   }
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
-    throw new FieldTypeError(path, 'a list of strings');
+    throw new FieldTypeError(fieldPath(parent, key), 'a list of strings');
   }
   return v as string[];
 }
@@ -87,8 +92,9 @@ export function firstOf(map: Obj | undefined, key: string): string | undefined {
   let v = map[key];
   if (v === undefined) {
     const lower = key.toLowerCase();
-    for (const k of Object.keys(map)) {
-      if (k.toLowerCase() === lower) {
+    for (const k in map) {
+      // Only keys of the same length can match: avoids lower-casing every key of a large header map.
+      if (k.length === key.length && k.toLowerCase() === lower) {
         v = map[k];
         break;
       }

@@ -2,6 +2,7 @@ import type { Actor, ChangeEvent, Outcome, ResourceRef, ViaHop } from '../model'
 import { classifyActor, isRancherImpersonator } from './actor';
 import { firstOf, optNum, optObj, optStr, optStrArr, reqStr, type Obj } from './fields';
 import { fnv1a } from './hash';
+import type { InternPool } from './intern';
 import { parseK8sRequestPath } from './k8sPath';
 import { readChangedFields, readOwnershipMarks, readRbac } from './marks';
 import { isSecretUri, redactSecrets } from './redact';
@@ -15,6 +16,17 @@ import { skip, type ObjectParser, type ParseContext, type ParseResult } from './
  */
 
 const SOURCE = 'kube-audit';
+const OPTIONAL_REF_FIELDS = ['apiVersion', 'namespace', 'name', 'subresource', 'uid'] as const;
+const NO_HOPS: ViaHop[] = Object.freeze([]) as unknown as ViaHop[];
+
+/** `?fieldManager=` of a request URI; a substring test first because most requests carry none. */
+function fieldManagerOf(uri: string): string | undefined {
+  const q = uri.indexOf('?');
+  if (q === -1 || uri.indexOf('fieldManager=', q) === -1) {
+    return undefined;
+  }
+  return new URLSearchParams(uri.slice(q + 1)).get('fieldManager') ?? undefined;
+}
 
 function isAuditShape(o: Obj): boolean {
   if (typeof o.apiVersion === 'string' && o.apiVersion.startsWith('audit.k8s.io/')) {
@@ -26,16 +38,16 @@ function isAuditShape(o: Obj): boolean {
   return hasUser && 'verb' in o && ('auditID' in o || 'objectRef' in o || 'requestURI' in o);
 }
 
-function readUser(o: Obj, key: string): { name: string; uid?: string; groups: string[]; extra?: Obj } | undefined {
+function readUser(o: Obj, key: string, pool: InternPool): { name: string; uid?: string; groups: string[]; extra?: Obj } | undefined {
   const u = optObj(o, key);
   if (!u) {
     return undefined;
   }
   return {
-    name: reqStr(u, 'username', `${key}.username`),
-    uid: optStr(u, 'uid', `${key}.uid`),
-    groups: optStrArr(u, 'groups', `${key}.groups`) ?? [],
-    extra: optObj(u, 'extra', `${key}.extra`),
+    name: pool.str(reqStr(u, 'username', key)),
+    uid: optStr(u, 'uid', key),
+    groups: pool.list(optStrArr(u, 'groups', key) ?? []),
+    extra: optObj(u, 'extra', key),
   };
 }
 
@@ -54,21 +66,21 @@ function eventTime(o: Obj, ctx: ParseContext): Instant | undefined | 'invalid' {
   return ctx.fallbackNs ? fromNs(ctx.fallbackNs) : undefined;
 }
 
-function readTarget(o: Obj, requestURI: string | undefined, cluster: string | undefined): ResourceRef {
+function readTarget(o: Obj, requestURI: string | undefined, cluster: string | undefined, pool: InternPool): ResourceRef {
   const ref = optObj(o, 'objectRef');
   if (!ref) {
     const fromUri = requestURI ? parseK8sRequestPath(requestURI).target : { apiGroup: '', resource: '' };
     return cluster ? { ...fromUri, cluster } : fromUri;
   }
   const target: ResourceRef = {
-    apiGroup: optStr(ref, 'apiGroup', 'objectRef.apiGroup') ?? '',
-    resource: optStr(ref, 'resource', 'objectRef.resource') ?? '',
+    apiGroup: pool.str(optStr(ref, 'apiGroup', 'objectRef') ?? ''),
+    resource: pool.str(optStr(ref, 'resource', 'objectRef') ?? ''),
   };
-  const optional = ['apiVersion', 'namespace', 'name', 'subresource', 'uid'] as const;
-  for (const k of optional) {
-    const v = optStr(ref, k, `objectRef.${k}`);
+  for (const k of OPTIONAL_REF_FIELDS) {
+    const v = optStr(ref, k, 'objectRef');
     if (v !== undefined && v !== '') {
-      target[k] = v;
+      // Names and uids are mostly unique; group, version, namespace and subresource repeat.
+      target[k] = k === 'name' || k === 'uid' ? v : pool.str(v);
     }
   }
   if (cluster) {
@@ -77,12 +89,12 @@ function readTarget(o: Obj, requestURI: string | undefined, cluster: string | un
   return target;
 }
 
-function readOutcome(o: Obj): Outcome {
+function readOutcome(o: Obj, pool: InternPool): Outcome {
   const rs = optObj(o, 'responseStatus');
   const ann = optObj(o, 'annotations');
-  const decisionRaw = ann ? optStr(ann, 'authorization.k8s.io/decision', 'annotations.decision') : undefined;
+  const decisionRaw = ann ? optStr(ann, 'authorization.k8s.io/decision', 'annotations') : undefined;
   const decision = decisionRaw === 'allow' || decisionRaw === 'forbid' ? decisionRaw : undefined;
-  const code = rs ? optNum(rs, 'code', 'responseStatus.code') : undefined;
+  const code = rs ? optNum(rs, 'code', 'responseStatus') : undefined;
   let status: Outcome['status'] = 'unknown';
   if (code !== undefined) {
     status = code < 400 ? 'success' : 'failure';
@@ -96,23 +108,23 @@ function readOutcome(o: Obj): Outcome {
   if (decision) {
     outcome.decision = decision;
   }
-  const authzReason = ann ? optStr(ann, 'authorization.k8s.io/reason', 'annotations.reason') : undefined;
+  const authzReason = ann ? optStr(ann, 'authorization.k8s.io/reason', 'annotations') : undefined;
   if (authzReason) {
-    outcome.authzReason = authzReason;
+    outcome.authzReason = pool.str(authzReason);
   }
-  const message = rs ? optStr(rs, 'message', 'responseStatus.message') : undefined;
+  const message = rs ? optStr(rs, 'message', 'responseStatus') : undefined;
   if (message) {
     outcome.message = message;
   }
   return outcome;
 }
 
-function readActor(o: Obj, userAgent: string | undefined, fieldManager: string | undefined): Actor | undefined {
-  const user = readUser(o, 'user');
+function readActor(o: Obj, userAgent: string | undefined, fieldManager: string | undefined, pool: InternPool): Actor | undefined {
+  const user = readUser(o, 'user', pool);
   if (!user) {
     return undefined;
   }
-  const imp = readUser(o, 'impersonatedUser');
+  const imp = readUser(o, 'impersonatedUser', pool);
   const effective = imp ?? user;
   const hints = { groups: effective.groups, userAgent, fieldManager };
   const via: ViaHop[] = imp
@@ -123,7 +135,7 @@ function readActor(o: Obj, userAgent: string | undefined, fieldManager: string |
           mechanism: isRancherImpersonator(user.name) ? 'rancher-impersonation' : 'impersonation',
         },
       ]
-    : [];
+    : NO_HOPS;
   const actor: Actor = { name: effective.name, kind: classifyActor(effective.name, hints), groups: effective.groups, via };
   if (effective.uid) {
     actor.uid = effective.uid;
@@ -154,9 +166,10 @@ export function parseKubeAuditEvent(o: Obj, ctx: ParseContext): ParseResult {
     return skip(SOURCE, 'missing-field', 'verb');
   }
   const requestURI = optStr(o, 'requestURI');
-  const userAgent = optStr(o, 'userAgent');
-  const fieldManager = requestURI ? (parseK8sRequestPath(requestURI).query.get('fieldManager') ?? undefined) : undefined;
-  const actor = readActor(o, userAgent, fieldManager);
+  const pool = ctx.pool;
+  const userAgent = pool.str(optStr(o, 'userAgent'));
+  const fieldManager = requestURI ? fieldManagerOf(requestURI) : undefined;
+  const actor = readActor(o, userAgent, fieldManager, pool);
   if (!actor) {
     return skip(SOURCE, 'missing-field', 'user');
   }
@@ -164,7 +177,7 @@ export function parseKubeAuditEvent(o: Obj, ctx: ParseContext): ParseResult {
   if (t === 'invalid') {
     return skip(SOURCE, 'invalid-timestamp');
   }
-  const target = readTarget(o, requestURI, ctx.raw.labels.cluster);
+  const target = readTarget(o, requestURI, ctx.raw.labels.cluster, pool);
   const auditID = optStr(o, 'auditID');
   const stage = optStr(o, 'stage');
   const apiVersion = optStr(o, 'apiVersion');
@@ -178,10 +191,10 @@ export function parseKubeAuditEvent(o: Obj, ctx: ParseContext): ParseResult {
     time: t?.ms,
     ns: t?.ns ?? '',
     actor,
-    sourceIPs: optStrArr(o, 'sourceIPs') ?? [],
-    verb,
+    sourceIPs: pool.list(optStrArr(o, 'sourceIPs') ?? []),
+    verb: pool.str(verb),
     target,
-    outcome: readOutcome(o),
+    outcome: readOutcome(o, pool),
     keys: {},
     raw: ctx.raw,
   };
@@ -198,9 +211,10 @@ export function parseKubeAuditEvent(o: Obj, ctx: ParseContext): ParseResult {
     event.keys.requestTokenId = actor.requestTokenId;
   }
   if (stage) {
-    event.stages = [stage];
+    event.stages = pool.list([stage]);
   }
-  const marks = readOwnershipMarks(requestObject, responseObject);
+  const hasBodies = requestObject !== undefined || responseObject !== undefined;
+  const marks = hasBodies ? readOwnershipMarks(requestObject, responseObject) : undefined;
   if (marks || fieldManager) {
     event.marks = { ...marks, ...(fieldManager ? { fieldManager } : {}) };
     if (marks?.argocdTrackingId) {
@@ -210,21 +224,23 @@ export function parseKubeAuditEvent(o: Obj, ctx: ParseContext): ParseResult {
       event.keys.objectsetId = marks.objectsetId;
     }
   }
-  const rbac = readRbac(target.resource, requestObject, responseObject);
-  if (rbac) {
-    event.rbac = rbac;
+  if (hasBodies) {
+    const rbac = readRbac(target.resource, requestObject, responseObject);
+    if (rbac) {
+      event.rbac = rbac;
+    }
+    const changedFields = readChangedFields(target.resource, requestObject);
+    if (changedFields) {
+      event.changedFields = changedFields;
+    }
   }
-  const changedFields = readChangedFields(target.resource, requestObject);
-  if (changedFields) {
-    event.changedFields = changedFields;
-  }
-  if (ctx.keepBodies && (requestObject !== undefined || responseObject !== undefined)) {
+  if (ctx.keepBodies && hasBodies) {
     const secret = target.resource === 'secrets' || isSecretUri(requestURI);
     event.body = { request: redactSecrets(requestObject, secret), response: redactSecrets(responseObject, secret) };
   }
   return {
     event,
-    mergeKey: auditID ? `${auditID}|${verb}|${requestURI ?? ''}|${o.user && (o.user as Obj).username}` : undefined,
+    mergeKey: auditID,
     stage,
   };
 }

@@ -60,15 +60,15 @@ function clientIPs(headers: Obj | undefined, remoteAddr: string | undefined, leg
 }
 
 function readActor(user: Obj, userLoginName: string | undefined): Actor {
-  const name = optStr(user, 'name', 'user.name') ?? '';
-  const groups = optStrArr(user, 'group', 'user.group') ?? [];
-  const extra = optObj(user, 'extra', 'user.extra');
-  const requestUser = optStr(user, 'requestUser', 'user.requestUser');
+  const name = optStr(user, 'name', 'user') ?? '';
+  const groups = optStrArr(user, 'group', 'user') ?? [];
+  const extra = optObj(user, 'extra', 'user');
+  const requestUser = optStr(user, 'requestUser', 'user');
   const actor: Actor = requestUser
     ? {
         name: requestUser,
-        kind: classifyActor(requestUser, { groups: optStrArr(user, 'requestGroups', 'user.requestGroups') }),
-        groups: optStrArr(user, 'requestGroups', 'user.requestGroups') ?? [],
+        kind: classifyActor(requestUser, { groups: optStrArr(user, 'requestGroups', 'user') }),
+        groups: optStrArr(user, 'requestGroups', 'user') ?? [],
         via: [{ name, kind: classifyActor(name, { groups }), mechanism: 'impersonation' }],
       }
     : { name, kind: classifyActor(name, { groups }), groups, via: [] };

@@ -1,7 +1,8 @@
-import type { ChangeEvent } from '../model';
+import type { ChangeEvent, RawRef } from '../model';
 import { unwrapCri, unwrapObject, stripViewerPrefix, type Inner } from './envelope';
 import { FieldTypeError, isObj, type Obj } from './fields';
 import { fnv1a } from './hash';
+import { InternPool } from './intern';
 import { OBJECT_PARSERS, TEXT_PARSERS } from './registry';
 import { isSkip, type ParseContext, type ParseResult, type Parsed, type RawLine } from './types';
 
@@ -36,6 +37,27 @@ export const DEFAULT_MAX_LINE_BYTES = 256 * 1024;
 const FINAL_STAGES = new Set(['ResponseComplete', 'Panic', 'ResponseStarted']);
 const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 const MAX_ENVELOPE_DEPTH = 3;
+// NUL, or U+FFFD from a failed UTF-8 decode: the line held binary bytes.
+const BINARY = /[\u0000\ufffd]/;
+
+function firstNonSpace(s: string): number {
+  let i = 0;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 0xfeff) {
+      break;
+    }
+    i++;
+  }
+  return i;
+}
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) {
+    return true;
+  }
+  return false;
+}
 
 /** Fill what `into` lacks from `from`; the later/final stage decides the outcome. */
 function mergeStage(into: ChangeEvent, from: ChangeEvent, fromStage: string | undefined): void {
@@ -77,6 +99,31 @@ function mergeStage(into: ChangeEvent, from: ChangeEvent, fromStage: string | un
   }
 }
 
+/** The account that authenticated (the impersonator when there was one): the same on every stage line. */
+function authenticatedName(e: ChangeEvent): string {
+  return e.actor.via.length > 0 ? e.actor.via[0].name : e.actor.name;
+}
+
+/** Two stage lines of one request: a legacy response-only line (no verb) matches any request line. */
+function sameRequest(a: ChangeEvent, b: ChangeEvent): boolean {
+  if (a.verb === '' || b.verb === '') {
+    return true;
+  }
+  return a.verb === b.verb && (a.requestURI ?? '') === (b.requestURI ?? '') && authenticatedName(a) === authenticatedName(b);
+}
+
+/** Runs a parser; a wrong-typed field becomes a counted skip. Other exceptions are bugs and propagate. */
+function parseGuarded<T>(parser: { source: string; parse(input: T, ctx: ParseContext): ParseResult }, input: T, ctx: ParseContext): ParseResult {
+  try {
+    return parser.parse(input, ctx);
+  } catch (e) {
+    if (e instanceof FieldTypeError) {
+      return { skip: `${parser.source}:invalid-field`, detail: e.message };
+    }
+    throw e;
+  }
+}
+
 function compareEvents(a: ChangeEvent, b: ChangeEvent): number {
   const ta = a.time ?? -Infinity;
   const tb = b.time ?? -Infinity;
@@ -92,7 +139,9 @@ function compareEvents(a: ChangeEvent, b: ChangeEvent): number {
 export class ParseSession {
   private readonly maxLine: number;
   private readonly keepBodies: boolean;
-  private readonly byMergeKey = new Map<string, { event: ChangeEvent; stages: Set<string> }>();
+  private readonly byMergeKey = new Map<string, ChangeEvent>();
+  private readonly sharedIds = new Map<string, ChangeEvent[]>();
+  private readonly pool = new InternPool();
   private readonly byId = new Map<string, ChangeEvent>();
   private readonly skipped: Record<string, SkipStat> = {};
   private lines = 0;
@@ -132,7 +181,8 @@ export class ParseSession {
       return;
     }
     const text = inner.text ?? '';
-    if (text.trim() === '') {
+    const start = firstNonSpace(text);
+    if (start === text.length) {
       this.countSkip('empty-line', raw);
       return;
     }
@@ -142,11 +192,11 @@ export class ParseSession {
       this.countSkip('line-too-long', raw, `over ${this.maxLine} bytes`);
       return;
     }
-    if (!wholeDocument && (text.includes('\u0000') || text.includes('\ufffd'))) {
+    if (!wholeDocument && BINARY.test(text)) {
       this.countSkip('binary-data', raw);
       return;
     }
-    const first = text.charCodeAt(0);
+    const first = text.charCodeAt(start);
     if (first >= 48 && first <= 57) {
       const cri = unwrapCri(text);
       if (cri) {
@@ -158,8 +208,8 @@ export class ParseSession {
         return;
       }
     }
-    const trimmed = text.trimStart();
-    if (trimmed.charCodeAt(0) === 123 /* { */) {
+    const trimmed = start === 0 ? text : text.slice(start);
+    if (first === 123 /* { */) {
       let o: unknown;
       try {
         o = JSON.parse(trimmed);
@@ -177,7 +227,8 @@ export class ParseSession {
     }
     for (const p of TEXT_PARSERS) {
       if (p.detect(trimmed)) {
-        this.accept(() => p.parse(trimmed, this.context(inner, raw, trimmed)), p.source, raw);
+        this.records++;
+        this.accept(parseGuarded(p, trimmed, this.context(inner, raw, trimmed)), raw);
         return;
       }
     }
@@ -208,76 +259,79 @@ export class ParseSession {
       return;
     }
     const lineText = text || JSON.stringify(o);
-    this.accept(() => parser.parse(o, this.context(inner, raw, lineText)), parser.source, raw);
+    this.records++;
+    this.accept(parseGuarded(parser, o, this.context(inner, raw, lineText)), raw);
   }
 
   private context(inner: Inner, raw: RawLine, text: string): ParseContext {
-    const labels = inner.labels && Object.keys(inner.labels).length > 0 ? inner.labels : NO_LABELS;
-    const ref = { labels, ...(inner.ns ? { ns: inner.ns } : {}), ...(raw.origin ? { origin: raw.origin } : {}) };
-    return { raw: ref, fallbackNs: inner.ns, keepBodies: this.keepBodies, text };
+    const ref: RawRef = { labels: inner.labels && hasKeys(inner.labels) ? inner.labels : NO_LABELS };
+    if (inner.ns) {
+      ref.ns = inner.ns;
+    }
+    if (raw.origin) {
+      ref.origin = raw.origin;
+    }
+    return { raw: ref, fallbackNs: inner.ns, keepBodies: this.keepBodies, text, pool: this.pool };
   }
 
-  private accept(run: () => ParseResult, source: string, raw: RawLine): void {
-    this.records++;
-    let result: ParseResult;
-    try {
-      result = run();
-    } catch (e) {
-      if (e instanceof FieldTypeError) {
-        this.countSkip(`${source}:invalid-field`, raw, e.message);
-        return;
-      }
-      throw e;
-    }
+  private accept(result: ParseResult, raw: RawLine): void {
     if (isSkip(result)) {
       this.countSkip(result.skip, raw, result.detail);
       return;
     }
-    this.store(result);
-  }
-
-  private store(p: Parsed): void {
-    if (p.mergeKey !== undefined) {
-      const existing = this.byMergeKey.get(p.mergeKey);
-      const stage = p.stage ?? '';
-      if (!existing) {
-        this.byMergeKey.set(p.mergeKey, { event: p.event, stages: new Set([stage]) });
-      } else if (existing.stages.has(stage)) {
+    if (result.mergeKey === undefined) {
+      if (this.byId.has(result.event.id)) {
         this.duplicates++;
       } else {
-        existing.stages.add(stage);
-        mergeStage(existing.event, p.event, p.stage);
+        this.byId.set(result.event.id, result.event);
       }
       return;
     }
-    if (this.byId.has(p.event.id)) {
+    this.storeStage(result.mergeKey, result);
+  }
+
+  /**
+   * Lines of one request share a merge key (the audit ID). A client can reuse an Audit-ID for a different
+   * request, so a line joins an event only if it is the same request (verb, URI, authenticated user); other
+   * requests under the same ID are kept apart in `sharedIds`.
+   */
+  private storeStage(key: string, p: Parsed): void {
+    const first = this.byMergeKey.get(key);
+    if (!first) {
+      this.byMergeKey.set(key, p.event);
+      return;
+    }
+    const others = this.sharedIds.get(key);
+    const same = sameRequest(first, p.event) ? first : others?.find((e) => sameRequest(e, p.event));
+    if (!same) {
+      this.sharedIds.set(key, [...(others ?? []), p.event]);
+      return;
+    }
+    const stage = p.stage ?? '';
+    if (same.stages?.includes(stage) ?? stage === '') {
       this.duplicates++;
       return;
     }
-    this.byId.set(p.event.id, p.event);
+    mergeStage(same, p.event, p.stage);
   }
 
   /** The events so far, sorted by time (records without a time first), with ids made unique. */
   finish(): ParseSummary {
     const events: ChangeEvent[] = [...this.byId.values()];
-    const idCount = new Map<string, number>();
-    for (const [key, { event }] of this.byMergeKey) {
-      if (event.verb === '') {
-        // A legacy-format response line whose request line never arrived.
-        this.countSkip(`${event.source}:response-without-request`, { text: '', origin: event.raw.origin, ns: event.raw.ns });
-        continue;
+    for (const [key, first] of this.byMergeKey) {
+      const group = [first, ...(this.sharedIds.get(key) ?? [])];
+      for (const event of group) {
+        if (event.verb === '') {
+          // A legacy-format response line whose request line never arrived.
+          this.countSkip(`${event.source}:response-without-request`, { text: '', origin: event.raw.origin, ns: event.raw.ns });
+          continue;
+        }
+        if (group.length > 1) {
+          // Same Audit-ID, different requests: ids that do not depend on arrival order.
+          event.id = `${event.id}~${fnv1a(`${event.verb}|${event.requestURI ?? ''}|${authenticatedName(event)}`)}`;
+        }
+        events.push(event);
       }
-      idCount.set(event.id, (idCount.get(event.id) ?? 0) + 1);
-      (event as ChangeEvent & { mergeKey?: string }).mergeKey = key;
-      events.push(event);
-    }
-    for (const e of events) {
-      const withKey = e as ChangeEvent & { mergeKey?: string };
-      // A client may reuse an Audit-ID for different requests: keep them apart, deterministically.
-      if (withKey.mergeKey !== undefined && (idCount.get(e.id) ?? 0) > 1) {
-        e.id = `${e.id}~${fnv1a(withKey.mergeKey)}`;
-      }
-      delete withKey.mergeKey;
     }
     events.sort(compareEvents);
     return {

@@ -1,4 +1,5 @@
 import type { ChangeEvent, RawRef, SourceKind } from '../model';
+import type { InternPool } from './intern';
 
 /** One line as a transport hands it to the parsers, with where it came from. */
 export interface RawLine {
@@ -39,6 +40,8 @@ export interface ParseContext {
   keepBodies: boolean;
   /** Line text, for content-derived ids of records that carry no natural key. */
   text: string;
+  /** Shared copies of repeated strings (see intern.ts); parsers of high-volume sources use it. */
+  pool: InternPool;
 }
 
 /** A parser for records that arrive as a JSON object. */
