@@ -188,6 +188,11 @@ export interface ChangeEvent {
    * `spec.syncPolicy.automated`, …), as dotted path → JSON text of the value.
    */
   changedFields?: Record<string, string>;
+  /**
+   * Argo CD Application `status.history` entries carried by a write of the Application (the controller writes
+   * its status back): what each history id deployed, so a rollback to an id can be resolved to a revision.
+   */
+  appHistory?: Array<{ id: number; revision: string; deployedAt?: string; initiatedBy?: string }>;
   /** Audit stages seen for this request (kube / Rancher legacy), in arrival order. */
   stages?: string[];
   /** Request / response bodies, only when the parser was asked to keep them; Secret data always redacted. */

@@ -206,6 +206,23 @@ describe('parseKubeAuditEvent — our fixtures', () => {
     expect(e.changedFields).toEqual({ 'operation.initiatedBy.username': '"someone-else"', 'operation.sync.revision': '"abc1234"' });
   });
 
+  it('reads the history an Application status write carries (to resolve rollbacks)', () => {
+    const e = parseOne(
+      kubeAudit({
+        level: 'RequestResponse',
+        verb: 'update',
+        user: { username: 'system:serviceaccount:argocd:argocd-application-controller' },
+        requestURI: '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/storefront/status',
+        objectRef: { resource: 'applications', namespace: 'argocd', name: 'storefront', apiGroup: 'argoproj.io', apiVersion: 'v1alpha1', subresource: 'status' },
+        responseObject: { status: { history: [{ id: 6, revision: 'aaa1111' }, { id: 7, revision: 'bbb2222', deployedAt: '2026-03-01T08:00:00Z' }] } },
+      })
+    );
+    expect(e.appHistory).toEqual([
+      { id: 6, revision: 'aaa1111' },
+      { id: 7, revision: 'bbb2222', deployedAt: '2026-03-01T08:00:00Z' },
+    ]);
+  });
+
   it('redacts Secret data in kept bodies, including last-applied-configuration', () => {
     const e = parseOne(
       kubeAudit({
@@ -284,10 +301,10 @@ describe('parseKubeAuditEvent — real samples (../shared/reference/samples)', (
     expect(sa.every((e) => e.actor.kind === 'serviceaccount')).toBe(true);
   });
 
-  it('elastic fixtures: v1 with RBAC reason, AKS wrapper; the GKE wrapper is a counted skip', () => {
+  it('elastic fixtures: v1 with RBAC reason, AKS wrapper (the GKE line: gkeAudit.test.ts)', () => {
     const s = parseAll(sampleLines('elastic_test-audit.log'));
-    expect(s.events).toHaveLength(3);
-    expect(skipCounts(s)).toEqual({ 'unknown-format': 1 });
+    expect(s.events.filter((e) => e.format !== 'kube-audit/gke')).toHaveLength(3);
+    expect(s.stats.skipped).toBe(0);
     const lease = s.events.find((e) => e.actor.name === 'system:serviceaccount:kube-system:elastic-agent');
     expect(lease).toMatchObject({
       verb: 'get',

@@ -4,7 +4,7 @@ import { firstOf, optNum, optObj, optStr, optStrArr, reqStr, type Obj } from './
 import { fnv1a } from './hash';
 import type { InternPool } from './intern';
 import { parseK8sRequestPath } from './k8sPath';
-import { readChangedFields, readOwnershipMarks, readRbac } from './marks';
+import { readAppHistory, readChangedFields, readOwnershipMarks, readRbac } from './marks';
 import { isSecretUri, redactSecrets } from './redact';
 import { parseTimestamp, fromNs, type Instant } from './time';
 import { skip, type ObjectParser, type ParseContext, type ParseResult } from './types';
@@ -232,6 +232,10 @@ export function parseKubeAuditEvent(o: Obj, ctx: ParseContext): ParseResult {
     const changedFields = readChangedFields(target.resource, requestObject);
     if (changedFields) {
       event.changedFields = changedFields;
+    }
+    const appHistory = target.resource === 'applications' ? readAppHistory(responseObject, requestObject) : undefined;
+    if (appHistory) {
+      event.appHistory = appHistory;
     }
   }
   if (ctx.keepBodies && hasBodies) {

@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 
-import { readChangedFields, readOwnershipMarks, readRbac } from './marks';
+import { readAppHistory, readChangedFields, readOwnershipMarks, readRbac } from './marks';
 import { readSample } from '../../../tests/support/shared';
 
 describe('readOwnershipMarks', () => {
@@ -52,5 +52,22 @@ describe('readChangedFields', () => {
     expect(readChangedFields('applications', { spec: { syncPolicy: null } })).toEqual({ 'spec.syncPolicy': 'null' });
     expect(readChangedFields('applications', [{ op: 'remove', path: '/spec/syncPolicy/automated' }])).toEqual({ 'spec.syncPolicy.automated': 'null' });
     expect(readChangedFields('configmaps', { data: {} })).toBeUndefined();
+  });
+});
+
+describe('readAppHistory', () => {
+  it('reads history ids and revisions from the real diff-cache testdata', () => {
+    // The sample is the head of `status:`; its `history:` list is cut after the first entry's fields we need.
+    const status = parseYaml(readSample('argocd_diffcache_history.yaml').replace(/^ {2}/gm, ''));
+    expect(readAppHistory({ status })).toEqual([
+      { id: 14, revision: 'ea8759964626a583667a2bfd08f334ec2070040a', deployedAt: '2024-03-04T22:00:06Z' },
+    ]);
+  });
+
+  it('reads multi-source revisions and the initiator (Argo CD ≥ 2.11)', () => {
+    expect(
+      readAppHistory(undefined, { status: { history: [{ id: 3, revisions: ['aaa1111', 'bbb2222'], initiatedBy: { username: 'dana' } }, { id: 'x' }] } })
+    ).toEqual([{ id: 3, revision: 'aaa1111,bbb2222', initiatedBy: 'dana' }]);
+    expect(readAppHistory({ status: {} })).toBeUndefined();
   });
 });

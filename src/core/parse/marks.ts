@@ -1,4 +1,4 @@
-import type { OwnershipMarks, RbacInfo, RbacSubject } from '../model';
+import type { ChangeEvent, OwnershipMarks, RbacInfo, RbacSubject } from '../model';
 import { isObj, type Obj } from './fields';
 
 /**
@@ -184,4 +184,34 @@ export function readChangedFields(resource: string, ...bodies: unknown[]): Recor
     }
   }
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** `status.history[]` of an Argo CD Application body: id → revision(s), newest last as Argo CD keeps it. */
+export function readAppHistory(...bodies: unknown[]): ChangeEvent['appHistory'] {
+  for (const body of bodies) {
+    const history = getPath(body, ['status', 'history']);
+    if (!Array.isArray(history)) {
+      continue;
+    }
+    const out: NonNullable<ChangeEvent['appHistory']> = [];
+    for (const h of history) {
+      if (!isObj(h) || typeof h.id !== 'number') {
+        continue;
+      }
+      const revision = typeof h.revision === 'string' ? h.revision : Array.isArray(h.revisions) ? h.revisions.filter((r) => typeof r === 'string').join(',') : '';
+      const entry: { id: number; revision: string; deployedAt?: string; initiatedBy?: string } = { id: h.id, revision };
+      if (typeof h.deployedAt === 'string') {
+        entry.deployedAt = h.deployedAt;
+      }
+      const by = getPath(h, ['initiatedBy', 'username']);
+      if (typeof by === 'string' && by !== '') {
+        entry.initiatedBy = by;
+      }
+      out.push(entry);
+    }
+    if (out.length > 0) {
+      return out;
+    }
+  }
+  return undefined;
 }

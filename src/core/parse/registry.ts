@@ -1,5 +1,6 @@
 import { argocdJsonParser, argocdTextParser } from './argocd';
 import { fleetZapParser } from './fleet';
+import { gkeAuditParser } from './gkeAudit';
 import { alloyEventJsonParser, alloyEventLogfmtParser, k8sEventJsonParser } from './k8sEvent';
 import { kubeAuditParser } from './kubeAudit';
 import { kubeAuditTextParser } from './kubeAuditText';
@@ -14,6 +15,7 @@ import type { ObjectParser, TextParser } from './types';
  */
 export const OBJECT_PARSERS: readonly ObjectParser[] = [
   kubeAuditParser,
+  gkeAuditParser,
   rancherAuditParser,
   k8sEventJsonParser,
   alloyEventJsonParser,
