@@ -1,11 +1,10 @@
 import type { Actor, ChangeEvent, Outcome, ResourceRef, ViaHop } from '../model';
 import { classifyActor, isRancherImpersonator } from './actor';
+import { addBodyFacts } from './bodies';
 import { firstOf, optNum, optObj, optStr, optStrArr, reqStr, type Obj } from './fields';
 import { fnv1a } from './hash';
 import type { InternPool } from './intern';
 import { parseK8sRequestPath } from './k8sPath';
-import { readAppHistory, readChangedFields, readOwnershipMarks, readRbac } from './marks';
-import { isSecretUri, redactSecrets } from './redact';
 import { parseTimestamp, fromNs, type Instant } from './time';
 import { skip, type ObjectParser, type ParseContext, type ParseResult } from './types';
 
@@ -181,8 +180,6 @@ export function parseKubeAuditEvent(o: Obj, ctx: ParseContext): ParseResult {
   const auditID = optStr(o, 'auditID');
   const stage = optStr(o, 'stage');
   const apiVersion = optStr(o, 'apiVersion');
-  const requestObject = o.requestObject;
-  const responseObject = o.responseObject;
 
   const event: ChangeEvent = {
     id: auditID ? `${SOURCE}:${auditID}` : `${SOURCE}:line-${fnv1a(ctx.text)}`,
@@ -213,35 +210,10 @@ export function parseKubeAuditEvent(o: Obj, ctx: ParseContext): ParseResult {
   if (stage) {
     event.stages = pool.list([stage]);
   }
-  const hasBodies = requestObject !== undefined || responseObject !== undefined;
-  const marks = hasBodies ? readOwnershipMarks(requestObject, responseObject) : undefined;
-  if (marks || fieldManager) {
-    event.marks = { ...marks, ...(fieldManager ? { fieldManager } : {}) };
-    if (marks?.argocdTrackingId) {
-      event.keys.trackingId = marks.argocdTrackingId;
-    }
-    if (marks?.objectsetId) {
-      event.keys.objectsetId = marks.objectsetId;
-    }
+  if (fieldManager) {
+    event.marks = { fieldManager };
   }
-  if (hasBodies) {
-    const rbac = readRbac(target.resource, requestObject, responseObject);
-    if (rbac) {
-      event.rbac = rbac;
-    }
-    const changedFields = readChangedFields(target.resource, requestObject);
-    if (changedFields) {
-      event.changedFields = changedFields;
-    }
-    const appHistory = target.resource === 'applications' ? readAppHistory(responseObject, requestObject) : undefined;
-    if (appHistory) {
-      event.appHistory = appHistory;
-    }
-  }
-  if (ctx.keepBodies && hasBodies) {
-    const secret = target.resource === 'secrets' || isSecretUri(requestURI);
-    event.body = { request: redactSecrets(requestObject, secret), response: redactSecrets(responseObject, secret) };
-  }
+  addBodyFacts(event, o.requestObject, o.responseObject, ctx);
   return {
     event,
     mergeKey: auditID,

@@ -1,10 +1,9 @@
 import type { Actor, ChangeEvent } from '../model';
 import { classifyActor } from './actor';
+import { addBodyFacts } from './bodies';
 import { fnv1a } from './hash';
 import { firstOf, optNum, optObj, optStr, optStrArr, type Obj } from './fields';
-import { readChangedFields, readOwnershipMarks, readRbac } from './marks';
 import { parseRancherPath } from './rancherPath';
-import { isSecretUri, redactSecrets } from './redact';
 import { fromNs, parseTimestamp } from './time';
 import { skip, type ObjectParser, type ParseContext, type ParseResult } from './types';
 
@@ -138,24 +137,7 @@ export function parseRancherAuditEvent(o: Obj, ctx: ParseContext): ParseResult {
   if (stage) {
     event.stages = [stage];
   }
-  const requestBody = o.requestBody;
-  const responseBody = o.responseBody;
-  const marks = readOwnershipMarks(requestBody, responseBody);
-  if (marks) {
-    event.marks = marks;
-  }
-  const rbac = readRbac(target.resource, requestBody, responseBody);
-  if (rbac) {
-    event.rbac = rbac;
-  }
-  const changedFields = readChangedFields(target.resource, requestBody);
-  if (changedFields) {
-    event.changedFields = changedFields;
-  }
-  if (ctx.keepBodies && (requestBody !== undefined || responseBody !== undefined)) {
-    const secret = target.resource === 'secrets' || isSecretUri(requestURI);
-    event.body = { request: redactSecrets(requestBody, secret), response: redactSecrets(responseBody, secret) };
-  }
+  addBodyFacts(event, o.requestBody, o.responseBody, ctx);
   return { event, mergeKey: stage && auditID ? `rancher|${auditID}` : undefined, stage };
 }
 
