@@ -2,7 +2,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 
 import { DEFAULT_MAX_LINE_BYTES } from '../core';
 import { benchCommand } from './commands/bench';
+import { generateCommand } from './commands/generate';
 import { parseCommand } from './commands/parse';
+import { traceCommand } from './commands/trace';
 import { CliError, processIo, type Io } from './io';
 
 /**
@@ -14,6 +16,14 @@ function positiveInt(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) {
     throw new InvalidArgumentError('must be a positive whole number');
+  }
+  return n;
+}
+
+function nonNegativeInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new InvalidArgumentError('must be a whole number ≥ 0');
   }
   return n;
 }
@@ -34,6 +44,32 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--max-line-bytes <n>', 'skip longer lines', positiveInt, DEFAULT_MAX_LINE_BYTES)
     .action(async (files: string[], opts) => {
       setExit(await parseCommand(files, opts, io));
+    });
+
+  program
+    .command('trace')
+    .description('Explain every write: who (through impersonation and Rancher), which GitOps sync or commit, what RBAC change enabled it.')
+    .argument('<file...>', 'log files of any mix of sources (see parse); - for stdin')
+    .option('--target <resource/namespace/name>', 'only changes to this object (any part may be empty or *)')
+    .option('--actor <name>', 'only changes by this person or account (login name, user, initiator)')
+    .option('--from <iso>', 'only changes at or after this time')
+    .option('--to <iso>', 'only changes at or before this time')
+    .option('--verdict <list>', 'only these verdicts (comma-separated: gitops-sync, gitops-rollback, manual-drift, manual, controller, unknown)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (files: string[], opts) => {
+      setExit(await traceCommand(files, opts, io));
+    });
+
+  program
+    .command('generate')
+    .description('Write realistic multi-source logs of incident scenarios, with their ground truth.')
+    .requiredOption('--out <dir>', 'directory for the log files and ground-truth.json')
+    .option('--scenario <name>', `scenario name(s), comma-separated, or all`, 'all')
+    .option('--events <n>', 'background kube-apiserver audit events', nonNegativeInt, 2_000)
+    .option('--seed <n>', 'random seed (same seed, same files)', nonNegativeInt, 1)
+    .option('--start <iso>', 'time of the first scenario', '2026-03-02T10:00:00Z')
+    .action(async (opts) => {
+      setExit(await generateCommand(opts, io));
     });
 
   program

@@ -25,8 +25,11 @@ export function wrapJoined(parts: string[], sep: string, width: number): string[
     }
     let rest = part;
     while (rest.length > width) {
-      lines.push(rest.slice(0, width));
-      rest = rest.slice(width);
+      // Break at the last space that fits; a word longer than a line is cut.
+      const space = rest.lastIndexOf(' ', width);
+      const cut = space > width / 3 ? space : width;
+      lines.push(rest.slice(0, cut));
+      rest = rest.slice(cut).trimStart();
     }
     cur = rest;
   }

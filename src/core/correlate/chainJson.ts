@@ -1,0 +1,60 @@
+import type { Chain } from '../model';
+
+/**
+ * The stable JSON contract of `provenance trace --format json` (documented in the README). Field names and
+ * shapes here change only with a version note; everything else in the model may evolve.
+ */
+export interface ChainJson {
+  effect: {
+    time: string | null;
+    source: string;
+    verb: string;
+    target: { apiGroup: string; resource: string; namespace: string | null; name: string | null; subresource: string | null };
+    actor: { name: string; kind: string };
+    sourceIPs: string[];
+    userAgent: string | null;
+  };
+  verdict: string;
+  who: { name: string; kind: string; ip: string | null; via: string[] };
+  gitops: { tool: string; app: string | null; revision: string | null; commit: string | null; initiator: string | null; automated: boolean | null; operation: string } | null;
+  links: Array<{ kind: string; confidence: number; evidence: string[] }>;
+  context: Array<{ kind: string; time: string | null; summary: string; evidence: string[] }>;
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+
+export function chainToJson(c: Chain): ChainJson {
+  const e = c.effect;
+  return {
+    effect: {
+      time: iso(e.time),
+      source: e.source,
+      verb: e.verb,
+      target: {
+        apiGroup: e.target.apiGroup,
+        resource: e.target.resource,
+        namespace: e.target.namespace ?? null,
+        name: e.target.name ?? null,
+        subresource: e.target.subresource ?? null,
+      },
+      actor: { name: e.actor.name, kind: e.actor.kind },
+      sourceIPs: e.sourceIPs,
+      userAgent: e.userAgent ?? null,
+    },
+    verdict: c.verdict,
+    who: { name: c.who.name, kind: c.who.kind, ip: c.who.ip ?? null, via: c.who.via },
+    gitops: c.gitops
+      ? {
+          tool: c.gitops.tool,
+          app: c.gitops.app ?? null,
+          revision: c.gitops.revision ?? null,
+          commit: c.gitops.commit ?? null,
+          initiator: c.gitops.initiator ?? null,
+          automated: c.gitops.automated ?? null,
+          operation: c.gitops.operation,
+        }
+      : null,
+    links: c.links.map((l) => ({ kind: l.kind, confidence: l.confidence, evidence: l.evidence })),
+    context: c.context.map((x) => ({ kind: x.kind, time: iso(x.event.time), summary: x.summary, evidence: x.evidence })),
+  };
+}

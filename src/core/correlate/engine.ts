@@ -1,0 +1,176 @@
+import { WRITE_VERBS, type Chain, type ChangeEvent, type GitOpsRef, type Link, type Verdict } from '../model';
+import { EventIndex } from './eventIndex';
+import { resolveIdentity } from './identity';
+import { DEFAULT_OPTIONS, describeDelta, type CorrelateOptions } from './options';
+import { at, objectName, type LinkHit, type RuleContext } from './rule';
+import { linkDrift } from './rules/drift';
+import { linkFleetCommit } from './rules/fleetCommit';
+import { linkGitopsApply } from './rules/gitopsApply';
+import { findRbacContext } from './rules/rbacContext';
+import { linkSyncTrigger } from './rules/syncTrigger';
+
+/**
+ * Builds one explained Chain per write: who (resolved through impersonation and Rancher), through which GitOps
+ * operation and commit, with RBAC changes that enabled it as context. Deterministic: events arrive sorted and
+ * every rule breaks ties by id.
+ */
+
+export interface TraceSelection {
+  /** `resource/namespace/name`, any part may be empty or `*`; resource matches singular/plural, any case. */
+  target?: { resource?: string; namespace?: string; name?: string };
+  /** Matches the resolved person, the effect's actor, or its login name (case-insensitive). */
+  actor?: string;
+  from?: number;
+  to?: number;
+}
+
+const SESSION_SUBRESOURCES = new Set(['exec', 'attach', 'portforward']);
+
+export function isEffect(e: ChangeEvent): boolean {
+  if (e.source !== 'kube-audit' && e.source !== 'rancher-audit') {
+    return false;
+  }
+  return WRITE_VERBS.has(e.verb) && e.outcome.status !== 'failure' && e.verb !== '';
+}
+
+export function isSessionSubresource(e: ChangeEvent): boolean {
+  return e.verb === 'create' && SESSION_SUBRESOURCES.has(e.target.subresource ?? '');
+}
+
+function singular(s: string): string {
+  return s.toLowerCase().replace(/(es|s)$/, '');
+}
+
+function matchesTarget(e: ChangeEvent, sel: NonNullable<TraceSelection['target']>): boolean {
+  const t = e.target;
+  const ok = (want: string | undefined, have: string | undefined) => !want || want === '*' || want === have;
+  const resourceOk = !sel.resource || sel.resource === '*' || singular(sel.resource) === singular(t.resource) || singular(sel.resource) === singular(t.kind ?? '');
+  return resourceOk && ok(sel.namespace, t.namespace) && ok(sel.name, t.name);
+}
+
+function verdictOf(e: ChangeEvent, applied: boolean, operation: string | undefined, drift: boolean): Verdict {
+  switch (e.actor.kind) {
+    case 'gitops-controller':
+      return applied ? (operation === 'rollback' ? 'gitops-rollback' : 'gitops-sync') : 'controller';
+    case 'human':
+      return drift ? 'manual-drift' : 'manual';
+    case 'serviceaccount':
+    case 'system':
+      return 'controller';
+    default:
+      return 'unknown';
+  }
+}
+
+/** The last failed sync of the app before its operation started: why a rollback happened, typically. */
+function priorFailure(start: ChangeEvent, rc: RuleContext): Chain['context'][number] | undefined {
+  const t = start.time as number;
+  const prior = rc.ix.argoByApp.between(start.gitops?.app, t - rc.opts.syncWindowMs * 6, t - 1).filter((o) => o.gitops?.phase === 'Failed');
+  const f = prior[prior.length - 1];
+  if (!f) {
+    return undefined;
+  }
+  return {
+    kind: 'sync-trigger',
+    event: f,
+    summary: `${describeDelta(t - (f.time as number))} before, a sync of ${f.gitops?.app ?? '?'} failed`,
+    evidence: [`"${f.gitops?.message ?? ''}" at ${at(f.time)}`],
+  };
+}
+
+function buildChain(e: ChangeEvent, rc: RuleContext): Chain {
+  const links: Link[] = [];
+  const context: Chain['context'] = [];
+  const take = (hits: LinkHit[]) => hits.forEach((h) => links.push(h.link));
+  const identity = resolveIdentity(e, rc);
+  take(identity.hits);
+  let who: Chain['who'] = { name: identity.name, kind: identity.kind, ...(identity.ip ? { ip: identity.ip } : {}), via: identity.via };
+  let gitops: GitOpsRef | null = null;
+  let drift = false;
+
+  const applied = linkGitopsApply(e, rc);
+  take(applied);
+  const op = applied[0]?.cause;
+  if (op?.source === 'argocd') {
+    const trigger = linkSyncTrigger(op, rc);
+    take(trigger.hits);
+    gitops = trigger.gitops;
+    const failed = priorFailure(op, rc);
+    if (failed) {
+      context.push(failed);
+    }
+  } else if (op?.source === 'fleet') {
+    const trigger = linkFleetCommit(op, rc);
+    take(trigger.hits);
+    gitops = trigger.gitops;
+    if (trigger.edit) {
+      const editor = resolveIdentity(trigger.edit, rc);
+      take(editor.hits);
+      gitops.initiator = editor.name;
+      who = { name: editor.name, kind: editor.kind, ...(editor.ip ? { ip: editor.ip } : {}), via: [e.actor.name, ...editor.via] };
+    }
+  }
+  if (gitops?.initiator && who.kind === 'gitops-controller' && op?.source === 'argocd') {
+    who = { name: gitops.initiator, kind: 'human', via: [e.actor.name] };
+  }
+
+  const driftHits = linkDrift(e, rc);
+  take(driftHits);
+  drift = driftHits.length > 0;
+
+  for (const r of findRbacContext(e, rc)) {
+    const changer = resolveIdentity(r.event, rc);
+    const where = changer.ip ? ` from ${changer.ip}` : '';
+    context.push({
+      kind: 'rbac-context',
+      event: r.event,
+      summary: `${changer.name}${where} ${r.event.verb}d ${objectName(r.event)} ${describeDelta((e.time as number) - (r.event.time as number))} before`,
+      evidence: [...r.evidence, ...changer.hits.flatMap((h) => h.link.evidence)],
+    });
+  }
+  return { effect: e, verdict: verdictOf(e, applied.length > 0, gitops?.operation, drift), who, gitops, links, context };
+}
+
+/** Chains for every write in `events` (sorted as ParseSession returns them), or for a selection of them. */
+export function buildChains(events: readonly ChangeEvent[], options: Partial<CorrelateOptions> = {}, selection: TraceSelection = {}): Chain[] {
+  const rc: RuleContext = { ix: new EventIndex(events), opts: { ...DEFAULT_OPTIONS, ...options } };
+  const effects = events.filter(isEffect);
+  // Rancher records that explain a downstream write are causes, not separate changes.
+  const proxied = new Set<string>();
+  const chains: Chain[] = [];
+  for (const e of effects) {
+    if (e.source === 'kube-audit') {
+      const c = buildChain(e, rc);
+      c.links.filter((l) => l.kind === 'rancher-proxy').forEach((l) => proxied.add(l.to));
+      chains.push(c);
+    }
+  }
+  for (const e of effects) {
+    if (e.source === 'rancher-audit' && !proxied.has(e.id)) {
+      chains.push(buildChain(e, rc));
+    }
+  }
+  chains.sort((a, b) => (a.effect.time ?? -Infinity) - (b.effect.time ?? -Infinity) || (a.effect.id < b.effect.id ? -1 : a.effect.id > b.effect.id ? 1 : 0));
+  return chains.filter((c) => selected(c, selection));
+}
+
+function selected(c: Chain, sel: TraceSelection): boolean {
+  const t = c.effect.time;
+  if (sel.from !== undefined && (t === undefined || t < sel.from)) {
+    return false;
+  }
+  if (sel.to !== undefined && (t === undefined || t > sel.to)) {
+    return false;
+  }
+  if (sel.target && !matchesTarget(c.effect, sel.target)) {
+    return false;
+  }
+  if (sel.actor) {
+    const want = sel.actor.toLowerCase();
+    const names = [c.who.name, c.effect.actor.name, c.effect.actor.loginName, c.gitops?.initiator].filter(Boolean).map((n) => (n as string).toLowerCase());
+    if (!names.includes(want)) {
+      return false;
+    }
+  }
+  return true;
+}

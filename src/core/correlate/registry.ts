@@ -1,0 +1,19 @@
+import type { RuleInfo } from './rule';
+import { driftRule } from './rules/drift';
+import { fleetCommitRule } from './rules/fleetCommit';
+import { gitopsApplyRule } from './rules/gitopsApply';
+import { impersonationRule } from './rules/impersonation';
+import { rancherProxyRule } from './rules/rancherProxy';
+import { rbacContextRule } from './rules/rbacContext';
+import { syncTriggerRule } from './rules/syncTrigger';
+
+/** Every link rule, in the order the engine applies them (DESIGN.md §3). registry.test.ts checks it is complete. */
+export const LINK_RULES: readonly RuleInfo[] = [
+  impersonationRule,
+  rancherProxyRule,
+  gitopsApplyRule,
+  syncTriggerRule,
+  fleetCommitRule,
+  rbacContextRule,
+  driftRule,
+];

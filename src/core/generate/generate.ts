@@ -1,0 +1,75 @@
+import { kubeAuditNoiseLine } from './noise';
+import { seededRng } from './random';
+import { SCENARIOS, type GeneratedRecord, type TruthChain } from './scenarios';
+
+/**
+ * Scenarios in sequence (one every `spacingMs`) inside background noise, as one time-ordered stream of log
+ * lines per file plus the ground truth. Lines are produced lazily, so millions of noise events never sit in
+ * memory at once.
+ */
+
+export interface GenerateOptions {
+  /** Scenario names, or all of them. */
+  scenarios: string[] | 'all';
+  /** Background kube-apiserver audit events (controllers, nodes) spread over the same time span. */
+  noiseEvents: number;
+  seed: number;
+  /** Start of the first scenario, ms epoch. */
+  start: number;
+  spacingMs?: number;
+}
+
+export interface Generated {
+  truth: TruthChain[];
+  /** Every line of every file, oldest first. */
+  records(): Generator<GeneratedRecord>;
+  /** First and last time covered. */
+  span: { from: number; to: number };
+}
+
+export function scenarioNames(): string[] {
+  return SCENARIOS.map((s) => s.name);
+}
+
+export function generate(options: GenerateOptions): Generated {
+  const chosen = options.scenarios === 'all' ? SCENARIOS : options.scenarios.map((n) => {
+    const s = SCENARIOS.find((x) => x.name === n);
+    if (!s) {
+      throw new Error(`unknown scenario "${n}"; known: ${scenarioNames().join(', ')}`);
+    }
+    return s;
+  });
+  const spacing = options.spacingMs ?? 40 * 60_000;
+  const rng = seededRng(options.seed);
+  const scenarioRecords: GeneratedRecord[] = [];
+  const truth: TruthChain[] = [];
+  chosen.forEach((s, i) => {
+    const built = s.build(options.start + i * spacing, rng);
+    scenarioRecords.push(...built.records);
+    truth.push(...built.truth);
+  });
+  scenarioRecords.sort((a, b) => a.ms - b.ms);
+  const from = options.start - 10 * 60_000;
+  const to = options.start + Math.max(1, chosen.length) * spacing;
+  const noiseSeed = options.seed ^ 0x5bd1e995;
+  return {
+    truth,
+    span: { from, to },
+    *records() {
+      const noiseRng = seededRng(noiseSeed);
+      const n = options.noiseEvents;
+      const step = n > 0 ? (to - from) / n : 0;
+      let k = 0;
+      for (let i = 0; i < n; i++) {
+        const ms = Math.floor(from + i * step);
+        while (k < scenarioRecords.length && scenarioRecords[k].ms <= ms) {
+          yield scenarioRecords[k++];
+        }
+        yield { file: 'kube-audit.log', ms, line: kubeAuditNoiseLine(noiseRng, ms) };
+      }
+      while (k < scenarioRecords.length) {
+        yield scenarioRecords[k++];
+      }
+    },
+  };
+}
