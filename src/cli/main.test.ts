@@ -32,7 +32,10 @@ describe('provenance parse — a mixed file of every source', () => {
 
   it('gives one event per record, stages collapsed, each source recognised', () => {
     expect(result.stats).toEqual({ lines: 17, records: 13, events: 11, duplicates: 0, skipped: 5 });
-    const bySource = result.events.reduce<Record<string, number>>((acc, e) => ({ ...acc, [e.format]: (acc[e.format] ?? 0) + 1 }), {});
+    const bySource = result.events.reduce<Record<string, number>>(
+      (acc, e) => ({ ...acc, [e.format]: (acc[e.format] ?? 0) + 1 }),
+      {}
+    );
     expect(bySource).toEqual({
       'kube-audit/v1': 2,
       'kube-audit/legacy-text': 1,
@@ -56,21 +59,38 @@ describe('provenance parse — a mixed file of every source', () => {
       raw: { origin: expect.stringMatching(/all-sources\.log:2$/) },
     });
     const rancher = result.events.find((e) => e.source === 'rancher-audit' && e.verb === 'delete');
-    expect(rancher).toMatchObject({ target: { cluster: 'c-m-7xk2q', name: 'checkout' }, sourceIPs: ['198.51.100.44', '10.42.0.17'], keys: { requestTokenId: 'token-4hx9p' } });
+    expect(rancher).toMatchObject({
+      target: { cluster: 'c-m-7xk2q', name: 'checkout' },
+      sourceIPs: ['198.51.100.44', '10.42.0.17'],
+      keys: { requestTokenId: 'token-4hx9p' },
+    });
   });
 
   it('GitOps records carry app, commit, initiator', () => {
     const rollback = result.events.find((e) => e.verb === 'rollback');
     expect(rollback?.gitops).toMatchObject({ app: 'storefront', historyId: 7, initiator: 'dana@example.org' });
     const auto = result.events.find((e) => e.verb === 'sync' && e.gitops?.automated);
-    expect(auto).toMatchObject({ raw: { ns: '1772446800000000000' }, gitops: { commit: '0f3c9a1d2b7e4c6a8f1e2d3c4b5a69788766554e' } });
-    expect(result.events.find((e) => e.verb === 'commit')?.gitops?.commit).toBe('9c8b7a6f5e4d3c2b1a0998877665544332211000');
+    expect(auto).toMatchObject({
+      raw: { ns: '1772446800000000000' },
+      gitops: { commit: '0f3c9a1d2b7e4c6a8f1e2d3c4b5a69788766554e' },
+    });
+    expect(result.events.find((e) => e.verb === 'commit')?.gitops?.commit).toBe(
+      '9c8b7a6f5e4d3c2b1a0998877665544332211000'
+    );
     const exec = result.events.find((e) => e.target.subresource === 'exec');
-    expect(exec).toMatchObject({ raw: { labels: { job: 'kube-audit', cluster: 'prod-eu' } }, target: { cluster: 'prod-eu' } });
+    expect(exec).toMatchObject({
+      raw: { labels: { job: 'kube-audit', cluster: 'prod-eu' } },
+      target: { cluster: 'prod-eu' },
+    });
   });
 
   it('counts the skipped lines by reason, with where to look', () => {
-    expect(result.skipped).toEqual({ 'truncated-json': 1, 'empty-line': 1, 'unknown-format': 2, 'argocd:not-a-change': 1 });
+    expect(result.skipped).toEqual({
+      'truncated-json': 1,
+      'empty-line': 1,
+      'unknown-format': 2,
+      'argocd:not-a-change': 1,
+    });
     expect(result.skippedExamples['truncated-json'].example).toMatch(/all-sources\.log:13$/);
   });
 
@@ -139,6 +159,10 @@ describe('the provenance binary', () => {
     const line = '{"user":{"username":"dana"},"verb":"delete","objectRef":{"resource":"pods","name":"web-1"}}\n';
     const r = spawnSync(process.execPath, [bin, 'parse', '--format', 'json', '-'], { encoding: 'utf8', input: line });
     expect(r.status).toBe(0);
-    expect((JSON.parse(r.stdout) as ParseJson).events[0]).toMatchObject({ verb: 'delete', actor: { name: 'dana' }, raw: { origin: '-:1' } });
+    expect((JSON.parse(r.stdout) as ParseJson).events[0]).toMatchObject({
+      verb: 'delete',
+      actor: { name: 'dana' },
+      raw: { origin: '-:1' },
+    });
   });
 });

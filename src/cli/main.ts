@@ -48,13 +48,18 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command('trace')
-    .description('Explain every write: who (through impersonation and Rancher), which GitOps sync or commit, what RBAC change enabled it.')
+    .description(
+      'Explain every write: who (through impersonation and Rancher), which GitOps sync or commit, what RBAC change enabled it.'
+    )
     .argument('<file...>', 'log files of any mix of sources (see parse); - for stdin')
     .option('--target <resource/namespace/name>', 'only changes to this object (any part may be empty or *)')
     .option('--actor <name>', 'only changes by this person or account (login name, user, initiator)')
     .option('--from <iso>', 'only changes at or after this time')
     .option('--to <iso>', 'only changes at or before this time')
-    .option('--verdict <list>', 'only these verdicts (comma-separated: gitops-sync, gitops-rollback, manual-drift, manual, controller, unknown)')
+    .option(
+      '--verdict <list>',
+      'only these verdicts (comma-separated: gitops-sync, gitops-rollback, manual-drift, manual, controller, unknown)'
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (files: string[], opts) => {
       setExit(await traceCommand(files, opts, io));

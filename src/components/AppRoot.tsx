@@ -6,8 +6,8 @@ import { Alert } from '@grafana/ui';
 export function AppRoot(_: AppRootProps) {
   return (
     <Alert severity="info" title="Change Provenance">
-      This app ships the Change Provenance data source and panel: who changed what in a Kubernetes cluster, when,
-      from where and why, from the audit streams in Loki.
+      This app ships the Change Provenance data source and panel: who changed what in a Kubernetes cluster, when, from
+      where and why, from the audit streams in Loki.
     </Alert>
   );
 }

@@ -201,13 +201,7 @@ export interface ChangeEvent {
 }
 
 export type LinkKind =
-  | 'impersonation'
-  | 'rancher-proxy'
-  | 'gitops-apply'
-  | 'sync-trigger'
-  | 'fleet-commit'
-  | 'rbac-context'
-  | 'drift';
+  'impersonation' | 'rancher-proxy' | 'gitops-apply' | 'sync-trigger' | 'fleet-commit' | 'rbac-context' | 'drift';
 
 /** One explained step from an effect back towards its cause. */
 export interface Link {

@@ -24,7 +24,10 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
   async query(request: DataQueryRequest<ProvenanceQuery>): Promise<DataQueryResponse> {
     return {
       data: [],
-      errors: request.targets.map((t) => ({ refId: t.refId, message: 'Change Provenance: querying Loki is not implemented yet.' })),
+      errors: request.targets.map((t) => ({
+        refId: t.refId,
+        message: 'Change Provenance: querying Loki is not implemented yet.',
+      })),
     };
   }
 

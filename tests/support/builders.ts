@@ -42,7 +42,8 @@ export function kubeAudit(over: Json = {}): Json {
       stageTimestamp: '2026-03-02T10:15:30.131002Z',
       annotations: {
         'authorization.k8s.io/decision': 'allow',
-        'authorization.k8s.io/reason': 'RBAC: allowed by ClusterRoleBinding "platform-admins" of ClusterRole "cluster-admin" to Group "platform-admins"',
+        'authorization.k8s.io/reason':
+          'RBAC: allowed by ClusterRoleBinding "platform-admins" of ClusterRole "cluster-admin" to Group "platform-admins"',
       },
     },
     over
@@ -58,7 +59,12 @@ export function rancherAudit(over: Json = {}): Json {
       user: {
         name: 'u-q8z3n',
         group: ['system:authenticated', 'system:cattle:authenticated'],
-        extra: { principalid: ['local://u-q8z3n'], username: ['kim'], requesttokenid: ['token-4hx9p'], requesthost: ['rancher.example.org'] },
+        extra: {
+          principalid: ['local://u-q8z3n'],
+          username: ['kim'],
+          requesttokenid: ['token-4hx9p'],
+          requesthost: ['rancher.example.org'],
+        },
       },
       method: 'DELETE',
       remoteAddr: '10.42.0.17:51234',
@@ -101,9 +107,19 @@ export function k8sEvent(over: Json = {}): Json {
       metadata: {
         name: 'storefront.18a2b3c4d5e6f7a8',
         namespace: 'argocd',
-        annotations: { 'dest-namespace': 'shop', 'dest-server': 'https://kubernetes.default.svc', user: 'dana@example.org' },
+        annotations: {
+          'dest-namespace': 'shop',
+          'dest-server': 'https://kubernetes.default.svc',
+          user: 'dana@example.org',
+        },
       },
-      involvedObject: { kind: 'Application', namespace: 'argocd', name: 'storefront', apiVersion: 'argoproj.io/v1alpha1', uid: 'a1b2c3d4-0000-4000-8000-000000000001' },
+      involvedObject: {
+        kind: 'Application',
+        namespace: 'argocd',
+        name: 'storefront',
+        apiVersion: 'argoproj.io/v1alpha1',
+        uid: 'a1b2c3d4-0000-4000-8000-000000000001',
+      },
       reason: 'OperationStarted',
       message: 'dana@example.org initiated rollback to 7',
       source: { component: 'argocd-server' },

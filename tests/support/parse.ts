@@ -15,7 +15,10 @@ export function parseAll(lines: Array<string | object | RawLine>, options?: Pars
 }
 
 /** Exactly one event from these lines, or a failure that shows what happened instead. */
-export function parseOne(lines: string | object | Array<string | object | RawLine>, options?: ParseOptions): ChangeEvent {
+export function parseOne(
+  lines: string | object | Array<string | object | RawLine>,
+  options?: ParseOptions
+): ChangeEvent {
   const summary = parseAll(Array.isArray(lines) ? lines : [lines], options);
   if (summary.events.length !== 1) {
     throw new Error(`expected 1 event, got ${summary.events.length}; skipped: ${JSON.stringify(summary.skipped)}`);

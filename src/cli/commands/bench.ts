@@ -27,7 +27,9 @@ function time(fn: () => void): number {
 export function benchCommand(options: BenchOptions, io: Io): number {
   const rng = seededRng(42);
   const start = Date.UTC(2026, 2, 2, 10);
-  const raws: RawLine[] = Array.from({ length: options.lines }, (_, i) => ({ text: kubeAuditNoiseLine(rng, start + i * 7) }));
+  const raws: RawLine[] = Array.from({ length: options.lines }, (_, i) => ({
+    text: kubeAuditNoiseLine(rng, start + i * 7),
+  }));
   const bytes = raws.reduce((n, r) => n + r.text.length, 0);
   let sink = 0;
   const jsonParse = () => {

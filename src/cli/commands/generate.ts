@@ -47,7 +47,11 @@ export async function generateCommand(o: GenerateCommandOptions, io: Io): Promis
   }
   progress.stop();
   await Promise.all([...streams.values()].map((s) => new Promise((resolve) => s.end(resolve))));
-  await fs.writeFile(join(o.out, 'ground-truth.json'), JSON.stringify({ scenarios: names === 'all' ? scenarioNames() : names, seed: o.seed, chains: g.truth }, null, 2) + '\n');
+  await fs.writeFile(
+    join(o.out, 'ground-truth.json'),
+    JSON.stringify({ scenarios: names === 'all' ? scenarioNames() : names, seed: o.seed, chains: g.truth }, null, 2) +
+      '\n'
+  );
   io.err(`wrote ${n} lines to ${[...streams.keys()].join(', ')} and ground-truth.json in ${o.out}\n`);
   return 0;
 }

@@ -10,7 +10,10 @@ export interface ParseCommandOptions {
   maxLineBytes: number;
 }
 
-export async function parseFiles(files: string[], options: Pick<ParseCommandOptions, 'keepBodies' | 'maxLineBytes'>): Promise<ParseSummary> {
+export async function parseFiles(
+  files: string[],
+  options: Pick<ParseCommandOptions, 'keepBodies' | 'maxLineBytes'>
+): Promise<ParseSummary> {
   const session = new ParseSession({ keepBodies: options.keepBodies, maxLineBytes: options.maxLineBytes });
   for (const file of files) {
     for await (const line of readRawLines(file)) {

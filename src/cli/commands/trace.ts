@@ -45,8 +45,22 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
   const selection = selectionFrom(o);
   const verdicts = o.verdict ? new Set(o.verdict.split(',').map((v) => v.trim())) : undefined;
   const started = Date.now();
-  const sizes = await Promise.all(files.map((f) => (f === '-' ? 0 : fs.stat(f).then((s) => s.size, () => 0))));
-  const progress = startProgress(io, 'reading', sizes.reduce((a, b) => a + b, 0), 'bytes');
+  const sizes = await Promise.all(
+    files.map((f) =>
+      f === '-'
+        ? 0
+        : fs.stat(f).then(
+            (s) => s.size,
+            () => 0
+          )
+    )
+  );
+  const progress = startProgress(
+    io,
+    'reading',
+    sizes.reduce((a, b) => a + b, 0),
+    'bytes'
+  );
   const session = new ParseSession();
   let bytes = 0;
   try {
@@ -64,11 +78,16 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
   const chains = buildChains(parsed.events, {}, selection).filter((c) => !verdicts || verdicts.has(c.verdict));
   if (o.format === 'json') {
     const skipped = Object.fromEntries(Object.entries(parsed.skipped).map(([k, v]) => [k, v.count]));
-    const stats = { lines: parsed.stats.lines, events: parsed.stats.events, chains: chains.length, ms: Date.now() - started };
+    const stats = {
+      lines: parsed.stats.lines,
+      events: parsed.stats.events,
+      chains: chains.length,
+      ms: Date.now() - started,
+    };
     io.out(JSON.stringify({ chains: chains.map(chainToJson), skipped, stats }, null, 2) + '\n');
   } else {
     io.out(formatChainTable(chains));
-    io.out(`\n${chains.length} change${chains.length === 1 ? "" : "s"}; ` + formatParseSummary(parsed));
+    io.out(`\n${chains.length} change${chains.length === 1 ? '' : 's'}; ` + formatParseSummary(parsed));
   }
   return 0;
 }

@@ -22,15 +22,34 @@ function row(label: string, parts: string[], sep = ' · '): string[] {
 
 function chainBlock(c: Chain): string[] {
   const e = c.effect;
-  const out = [`${isoTime(e.time)}  ${VERDICT_LABEL[c.verdict] ?? c.verdict}  ${e.verb} ${describeTarget(e.target)}`.slice(0, 100)];
-  const who = [`${c.who.name} (${c.who.kind})`, c.who.ip ? `from ${c.who.ip}` : '', ...c.who.via.map((v) => `via ${shortActor(v)}`)].filter(Boolean);
+  const out = [
+    `${isoTime(e.time)}  ${VERDICT_LABEL[c.verdict] ?? c.verdict}  ${e.verb} ${describeTarget(e.target)}`.slice(0, 100),
+  ];
+  const who = [
+    `${c.who.name} (${c.who.kind})`,
+    c.who.ip ? `from ${c.who.ip}` : '',
+    ...c.who.via.map((v) => `via ${shortActor(v)}`),
+  ].filter(Boolean);
   out.push(...row('who', who));
   if (c.who.name !== e.actor.name) {
-    out.push(...row('acted as', [`${shortActor(e.actor.name)} (${e.actor.kind})`, e.sourceIPs[0] ? `from ${e.sourceIPs[0]}` : ''].filter(Boolean)));
+    out.push(
+      ...row(
+        'acted as',
+        [`${shortActor(e.actor.name)} (${e.actor.kind})`, e.sourceIPs[0] ? `from ${e.sourceIPs[0]}` : ''].filter(
+          Boolean
+        )
+      )
+    );
   }
   const g = c.gitops;
   if (g) {
-    const facts = [`${g.tool} ${g.app ?? '?'}`, g.operation, g.commit ? `commit ${g.commit.slice(0, 12)}` : g.revision ? `revision ${g.revision}` : '', g.initiator ? `started by ${g.initiator}` : g.automated ? 'automated' : '', g.phase ? g.phase.toLowerCase() : ''];
+    const facts = [
+      `${g.tool} ${g.app ?? '?'}`,
+      g.operation,
+      g.commit ? `commit ${g.commit.slice(0, 12)}` : g.revision ? `revision ${g.revision}` : '',
+      g.initiator ? `started by ${g.initiator}` : g.automated ? 'automated' : '',
+      g.phase ? g.phase.toLowerCase() : '',
+    ];
     out.push(...row('gitops', facts.filter(Boolean)));
   }
   for (const l of c.links) {

@@ -18,7 +18,8 @@ export function describeTarget(t: ResourceRef): string {
   if (!t.resource) {
     return t.path ?? '(no target)';
   }
-  const what = t.kind ?? (t.apiGroup && !['', 'apps', 'batch'].includes(t.apiGroup) ? `${t.resource}.${t.apiGroup}` : t.resource);
+  const what =
+    t.kind ?? (t.apiGroup && !['', 'apps', 'batch'].includes(t.apiGroup) ? `${t.resource}.${t.apiGroup}` : t.resource);
   const where = [t.namespace, t.name].filter(Boolean).join('/');
   const sub = t.subresource ? `/${t.subresource}` : '';
   const cluster = t.cluster ? ` @${t.cluster}` : '';
@@ -27,7 +28,10 @@ export function describeTarget(t: ResourceRef): string {
 
 /** Who did it and how to check it: the actor and its path, client IP, outcome, GitOps facts. */
 function details(e: ChangeEvent): string[] {
-  const who = e.actor.loginName && e.actor.loginName !== e.actor.name ? `${e.actor.name} (${e.actor.kind}, login ${e.actor.loginName})` : `${shortActor(e.actor.name)} (${e.actor.kind})`;
+  const who =
+    e.actor.loginName && e.actor.loginName !== e.actor.name
+      ? `${e.actor.name} (${e.actor.kind}, login ${e.actor.loginName})`
+      : `${shortActor(e.actor.name)} (${e.actor.kind})`;
   const parts: string[] = [`by ${who}`];
   for (const hop of e.actor.via) {
     parts.push(`via ${shortActor(hop.name)} (${hop.mechanism})`);
@@ -44,7 +48,11 @@ function details(e: ChangeEvent): string[] {
   }
   const g = e.gitops;
   if (g) {
-    const facts = [g.app && `app ${g.app}`, g.commit && `commit ${g.commit.slice(0, 12)}`, g.revision && !g.commit && `rev ${g.revision}`];
+    const facts = [
+      g.app && `app ${g.app}`,
+      g.commit && `commit ${g.commit.slice(0, 12)}`,
+      g.revision && !g.commit && `rev ${g.revision}`,
+    ];
     facts.push(g.historyId !== undefined ? `history #${g.historyId}` : undefined);
     facts.push(g.initiator ? `initiated by ${g.initiator}` : g.automated ? 'automated' : undefined);
     facts.push(g.phase, e.keys.statusChange);

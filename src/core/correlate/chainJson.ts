@@ -9,14 +9,28 @@ export interface ChainJson {
     time: string | null;
     source: string;
     verb: string;
-    target: { apiGroup: string; resource: string; namespace: string | null; name: string | null; subresource: string | null };
+    target: {
+      apiGroup: string;
+      resource: string;
+      namespace: string | null;
+      name: string | null;
+      subresource: string | null;
+    };
     actor: { name: string; kind: string };
     sourceIPs: string[];
     userAgent: string | null;
   };
   verdict: string;
   who: { name: string; kind: string; ip: string | null; via: string[] };
-  gitops: { tool: string; app: string | null; revision: string | null; commit: string | null; initiator: string | null; automated: boolean | null; operation: string } | null;
+  gitops: {
+    tool: string;
+    app: string | null;
+    revision: string | null;
+    commit: string | null;
+    initiator: string | null;
+    automated: boolean | null;
+    operation: string;
+  } | null;
   links: Array<{ kind: string; confidence: number; evidence: string[] }>;
   context: Array<{ kind: string; time: string | null; summary: string; evidence: string[] }>;
 }
@@ -55,6 +69,11 @@ export function chainToJson(c: Chain): ChainJson {
         }
       : null,
     links: c.links.map((l) => ({ kind: l.kind, confidence: l.confidence, evidence: l.evidence })),
-    context: c.context.map((x) => ({ kind: x.kind, time: iso(x.event.time), summary: x.summary, evidence: x.evidence })),
+    context: c.context.map((x) => ({
+      kind: x.kind,
+      time: iso(x.event.time),
+      summary: x.summary,
+      evidence: x.evidence,
+    })),
   };
 }

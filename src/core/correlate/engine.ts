@@ -44,7 +44,11 @@ function singular(s: string): string {
 function matchesTarget(e: ChangeEvent, sel: NonNullable<TraceSelection['target']>): boolean {
   const t = e.target;
   const ok = (want: string | undefined, have: string | undefined) => !want || want === '*' || want === have;
-  const resourceOk = !sel.resource || sel.resource === '*' || singular(sel.resource) === singular(t.resource) || singular(sel.resource) === singular(t.kind ?? '');
+  const resourceOk =
+    !sel.resource ||
+    sel.resource === '*' ||
+    singular(sel.resource) === singular(t.resource) ||
+    singular(sel.resource) === singular(t.kind ?? '');
   return resourceOk && ok(sel.namespace, t.namespace) && ok(sel.name, t.name);
 }
 
@@ -65,7 +69,9 @@ function verdictOf(e: ChangeEvent, applied: boolean, operation: string | undefin
 /** The last failed sync of the app before its operation started: why a rollback happened, typically. */
 function priorFailure(start: ChangeEvent, rc: RuleContext): Chain['context'][number] | undefined {
   const t = start.time as number;
-  const prior = rc.ix.argoByApp.between(start.gitops?.app, t - rc.opts.syncWindowMs * 6, t - 1).filter((o) => o.gitops?.phase === 'Failed');
+  const prior = rc.ix.argoByApp
+    .between(start.gitops?.app, t - rc.opts.syncWindowMs * 6, t - 1)
+    .filter((o) => o.gitops?.phase === 'Failed');
   const f = prior[prior.length - 1];
   if (!f) {
     return undefined;
@@ -84,7 +90,12 @@ function buildChain(e: ChangeEvent, rc: RuleContext): Chain {
   const take = (hits: LinkHit[]) => hits.forEach((h) => links.push(h.link));
   const identity = resolveIdentity(e, rc);
   take(identity.hits);
-  let who: Chain['who'] = { name: identity.name, kind: identity.kind, ...(identity.ip ? { ip: identity.ip } : {}), via: identity.via };
+  let who: Chain['who'] = {
+    name: identity.name,
+    kind: identity.kind,
+    ...(identity.ip ? { ip: identity.ip } : {}),
+    via: identity.via,
+  };
   let gitops: GitOpsRef | null = null;
   let drift = false;
 
@@ -107,7 +118,12 @@ function buildChain(e: ChangeEvent, rc: RuleContext): Chain {
       const editor = resolveIdentity(trigger.edit, rc);
       take(editor.hits);
       gitops.initiator = editor.name;
-      who = { name: editor.name, kind: editor.kind, ...(editor.ip ? { ip: editor.ip } : {}), via: [e.actor.name, ...editor.via] };
+      who = {
+        name: editor.name,
+        kind: editor.kind,
+        ...(editor.ip ? { ip: editor.ip } : {}),
+        via: [e.actor.name, ...editor.via],
+      };
     }
   }
   if (gitops?.initiator && who.kind === 'gitops-controller' && op?.source === 'argocd') {
@@ -128,11 +144,22 @@ function buildChain(e: ChangeEvent, rc: RuleContext): Chain {
       evidence: [...r.evidence, ...changer.hits.flatMap((h) => h.link.evidence)],
     });
   }
-  return { effect: e, verdict: verdictOf(e, applied.length > 0, gitops?.operation, drift), who, gitops, links, context };
+  return {
+    effect: e,
+    verdict: verdictOf(e, applied.length > 0, gitops?.operation, drift),
+    who,
+    gitops,
+    links,
+    context,
+  };
 }
 
 /** Chains for every write in `events` (sorted as ParseSession returns them), or for a selection of them. */
-export function buildChains(events: readonly ChangeEvent[], options: Partial<CorrelateOptions> = {}, selection: TraceSelection = {}): Chain[] {
+export function buildChains(
+  events: readonly ChangeEvent[],
+  options: Partial<CorrelateOptions> = {},
+  selection: TraceSelection = {}
+): Chain[] {
   const rc: RuleContext = { ix: new EventIndex(events), opts: { ...DEFAULT_OPTIONS, ...options } };
   const effects = events.filter(isEffect);
   // Rancher records that explain a downstream write are causes, not separate changes.
@@ -150,7 +177,11 @@ export function buildChains(events: readonly ChangeEvent[], options: Partial<Cor
       chains.push(buildChain(e, rc));
     }
   }
-  chains.sort((a, b) => (a.effect.time ?? -Infinity) - (b.effect.time ?? -Infinity) || (a.effect.id < b.effect.id ? -1 : a.effect.id > b.effect.id ? 1 : 0));
+  chains.sort(
+    (a, b) =>
+      (a.effect.time ?? -Infinity) - (b.effect.time ?? -Infinity) ||
+      (a.effect.id < b.effect.id ? -1 : a.effect.id > b.effect.id ? 1 : 0)
+  );
   return chains.filter((c) => selected(c, selection));
 }
 
@@ -167,7 +198,9 @@ function selected(c: Chain, sel: TraceSelection): boolean {
   }
   if (sel.actor) {
     const want = sel.actor.toLowerCase();
-    const names = [c.who.name, c.effect.actor.name, c.effect.actor.loginName, c.gitops?.initiator].filter(Boolean).map((n) => (n as string).toLowerCase());
+    const names = [c.who.name, c.effect.actor.name, c.effect.actor.loginName, c.gitops?.initiator]
+      .filter(Boolean)
+      .map((n) => (n as string).toLowerCase());
     if (!names.includes(want)) {
       return false;
     }

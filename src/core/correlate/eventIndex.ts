@@ -92,13 +92,20 @@ export class EventIndex {
     }
     this.writesByObject.add(objectKey(e), e);
     // The seed article's excerpts omit apiGroup: the resource name is enough for the four RBAC kinds.
-    if (RBAC_RESOURCES.has(e.target.resource) && (e.target.apiGroup === 'rbac.authorization.k8s.io' || e.target.apiGroup === '')) {
+    if (
+      RBAC_RESOURCES.has(e.target.resource) &&
+      (e.target.apiGroup === 'rbac.authorization.k8s.io' || e.target.apiGroup === '')
+    ) {
       this.rbacWrites.add('*', e);
     }
     if (e.target.resource === 'gitrepos' && e.target.name) {
       this.gitRepoWrites.add(e.target.name, e);
     }
-    if (e.target.resource === 'applications' && e.changedFields && Object.keys(e.changedFields).some((k) => k.startsWith('operation.'))) {
+    if (
+      e.target.resource === 'applications' &&
+      e.changedFields &&
+      Object.keys(e.changedFields).some((k) => k.startsWith('operation.'))
+    ) {
       this.appOperationWrites.add(e.target.name, e);
     }
   }

@@ -20,7 +20,13 @@ export interface RuleInfo {
   summary: string;
 }
 
-export function hit(kind: LinkKind, from: ChangeEvent, cause: ChangeEvent, confidence: number, evidence: string[]): LinkHit {
+export function hit(
+  kind: LinkKind,
+  from: ChangeEvent,
+  cause: ChangeEvent,
+  confidence: number,
+  evidence: string[]
+): LinkHit {
   return { link: { kind, from: from.id, to: cause.id, confidence, evidence }, cause };
 }
 

@@ -32,13 +32,16 @@ export function scenarioNames(): string[] {
 }
 
 export function generate(options: GenerateOptions): Generated {
-  const chosen = options.scenarios === 'all' ? SCENARIOS : options.scenarios.map((n) => {
-    const s = SCENARIOS.find((x) => x.name === n);
-    if (!s) {
-      throw new Error(`unknown scenario "${n}"; known: ${scenarioNames().join(', ')}`);
-    }
-    return s;
-  });
+  const chosen =
+    options.scenarios === 'all'
+      ? SCENARIOS
+      : options.scenarios.map((n) => {
+          const s = SCENARIOS.find((x) => x.name === n);
+          if (!s) {
+            throw new Error(`unknown scenario "${n}"; known: ${scenarioNames().join(', ')}`);
+          }
+          return s;
+        });
   const spacing = options.spacingMs ?? 40 * 60_000;
   const rng = seededRng(options.seed);
   const scenarioRecords: GeneratedRecord[] = [];

@@ -7,13 +7,41 @@ import { pick, uuid, type Rng } from './random';
  */
 
 const ACTORS = [
-  { user: 'system:kube-controller-manager', groups: ['system:authenticated'], ua: 'kube-controller-manager/v1.31.2 (linux/amd64) kubernetes/5864a46/leader-election' },
-  { user: 'system:kube-scheduler', groups: ['system:authenticated'], ua: 'kube-scheduler/v1.31.2 (linux/amd64) kubernetes/5864a46/scheduler' },
-  { user: 'system:node:worker-1', groups: ['system:nodes', 'system:authenticated'], ua: 'kubelet/v1.31.2 (linux/amd64) kubernetes/5864a46' },
-  { user: 'system:node:worker-2', groups: ['system:nodes', 'system:authenticated'], ua: 'kubelet/v1.31.2 (linux/amd64) kubernetes/5864a46' },
-  { user: 'system:serviceaccount:kube-system:replicaset-controller', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'], ua: 'kube-controller-manager/v1.31.2 (linux/amd64) kubernetes/5864a46/system:serviceaccount:kube-system:replicaset-controller' },
-  { user: 'system:serviceaccount:argocd:argocd-application-controller', groups: ['system:serviceaccounts', 'system:serviceaccounts:argocd', 'system:authenticated'], ua: 'argocd-application-controller/v3.1.8 (linux/amd64)' },
-  { user: 'system:serviceaccount:cattle-fleet-system:fleet-agent', groups: ['system:serviceaccounts', 'system:serviceaccounts:cattle-fleet-system', 'system:authenticated'], ua: 'fleetagent/v0.13.1 (linux/amd64) kubernetes/$Format' },
+  {
+    user: 'system:kube-controller-manager',
+    groups: ['system:authenticated'],
+    ua: 'kube-controller-manager/v1.31.2 (linux/amd64) kubernetes/5864a46/leader-election',
+  },
+  {
+    user: 'system:kube-scheduler',
+    groups: ['system:authenticated'],
+    ua: 'kube-scheduler/v1.31.2 (linux/amd64) kubernetes/5864a46/scheduler',
+  },
+  {
+    user: 'system:node:worker-1',
+    groups: ['system:nodes', 'system:authenticated'],
+    ua: 'kubelet/v1.31.2 (linux/amd64) kubernetes/5864a46',
+  },
+  {
+    user: 'system:node:worker-2',
+    groups: ['system:nodes', 'system:authenticated'],
+    ua: 'kubelet/v1.31.2 (linux/amd64) kubernetes/5864a46',
+  },
+  {
+    user: 'system:serviceaccount:kube-system:replicaset-controller',
+    groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'],
+    ua: 'kube-controller-manager/v1.31.2 (linux/amd64) kubernetes/5864a46/system:serviceaccount:kube-system:replicaset-controller',
+  },
+  {
+    user: 'system:serviceaccount:argocd:argocd-application-controller',
+    groups: ['system:serviceaccounts', 'system:serviceaccounts:argocd', 'system:authenticated'],
+    ua: 'argocd-application-controller/v3.1.8 (linux/amd64)',
+  },
+  {
+    user: 'system:serviceaccount:cattle-fleet-system:fleet-agent',
+    groups: ['system:serviceaccounts', 'system:serviceaccounts:cattle-fleet-system', 'system:authenticated'],
+    ua: 'fleetagent/v0.13.1 (linux/amd64) kubernetes/$Format',
+  },
 ];
 const NAMESPACES = ['kube-system', 'shop', 'payments', 'argocd', 'cattle-fleet-system', 'monitoring'];
 const RESOURCES = [
@@ -37,7 +65,12 @@ export function kubeAuditNoiseLine(rng: Rng, ms: number): string {
   const uri = `${base}/namespaces/${ns}/${r.resource}${named ? '/' + name : verb === 'watch' ? '?allowWatchBookmarks=true&resourceVersion=1234567&timeout=7m2s&watch=true' : '?limit=500&resourceVersion=0'}`;
   const start = new Date(ms).toISOString().replace('Z', `${String(Math.floor(rng() * 1000)).padStart(3, '0')}Z`);
   const end = new Date(ms + 3).toISOString().replace('Z', '517Z');
-  const objectRef: Record<string, string> = { resource: r.resource, namespace: ns, apiGroup: r.group, apiVersion: 'v1' };
+  const objectRef: Record<string, string> = {
+    resource: r.resource,
+    namespace: ns,
+    apiGroup: r.group,
+    apiVersion: 'v1',
+  };
   if (named) {
     objectRef.name = name;
   }
@@ -49,7 +82,12 @@ export function kubeAuditNoiseLine(rng: Rng, ms: number): string {
     stage: 'ResponseComplete',
     requestURI: uri,
     verb,
-    user: { username: a.user, uid: uuid(rng), groups: a.groups, extra: { 'authentication.kubernetes.io/credential-id': [`JTI=${uuid(rng)}`] } },
+    user: {
+      username: a.user,
+      uid: uuid(rng),
+      groups: a.groups,
+      extra: { 'authentication.kubernetes.io/credential-id': [`JTI=${uuid(rng)}`] },
+    },
     sourceIPs: [`10.42.${Math.floor(rng() * 4)}.${Math.floor(rng() * 250) + 2}`],
     userAgent: a.ua,
     objectRef,

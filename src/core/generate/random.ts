@@ -18,7 +18,6 @@ export function pick<T>(rng: Rng, items: readonly T[]): T {
 
 /** A UUID-shaped id from the generator (not random in the cryptographic sense; deterministic by design). */
 export function uuid(rng: Rng): string {
-  const hex = (n: number) =>
-    Array.from({ length: n }, () => Math.floor(rng() * 16).toString(16)).join('');
+  const hex = (n: number) => Array.from({ length: n }, () => Math.floor(rng() * 16).toString(16)).join('');
   return `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[Math.floor(rng() * 4)]}${hex(3)}-${hex(12)}`;
 }

@@ -67,18 +67,28 @@ export function kubeAuditLine(w: KubeWrite): string {
     user: { username: w.user, groups: w.groups ?? ['system:authenticated'] },
   };
   if (w.impersonated?.rancherUserId) {
-    const extra: Record<string, string[]> = { principalid: [`local://${w.impersonated.rancherUserId}`], username: [w.impersonated.login] };
+    const extra: Record<string, string[]> = {
+      principalid: [`local://${w.impersonated.rancherUserId}`],
+      username: [w.impersonated.login],
+    };
     if (w.impersonated.token) {
       extra.requesttokenid = [w.impersonated.token];
       extra.requesthost = ['rancher.example.org'];
     }
-    rec.impersonatedUser = { username: w.impersonated.rancherUserId, groups: ['system:authenticated', 'system:cattle:authenticated'], extra };
+    rec.impersonatedUser = {
+      username: w.impersonated.rancherUserId,
+      groups: ['system:authenticated', 'system:cattle:authenticated'],
+      extra,
+    };
   }
   Object.assign(rec, {
     sourceIPs: w.sourceIPs,
     userAgent: w.userAgent,
     objectRef,
-    responseStatus: w.code >= 400 ? { metadata: {}, status: 'Failure', reason: w.code === 403 ? 'Forbidden' : 'Invalid', code: w.code } : { metadata: {}, code: w.code },
+    responseStatus:
+      w.code >= 400
+        ? { metadata: {}, status: 'Failure', reason: w.code === 403 ? 'Forbidden' : 'Invalid', code: w.code }
+        : { metadata: {}, code: w.code },
   });
   if (w.requestObject !== undefined) {
     rec.requestObject = w.requestObject;
@@ -88,12 +98,23 @@ export function kubeAuditLine(w: KubeWrite): string {
   }
   rec.requestReceivedTimestamp = iso(w.ms);
   rec.stageTimestamp = iso(w.ms + 9);
-  rec.annotations = { 'authorization.k8s.io/decision': w.code === 403 ? 'forbid' : 'allow', 'authorization.k8s.io/reason': '' };
+  rec.annotations = {
+    'authorization.k8s.io/decision': w.code === 403 ? 'forbid' : 'allow',
+    'authorization.k8s.io/reason': '',
+  };
   return JSON.stringify(rec);
 }
 
 /** Rancher v2.2+ API audit line of a request through the cluster proxy or the steve API. */
-export function rancherAuditLine(r: { ms: number; auditID: string; uri: string; method: string; who: Identity; code: number; body?: unknown }): string {
+export function rancherAuditLine(r: {
+  ms: number;
+  auditID: string;
+  uri: string;
+  method: string;
+  who: Identity;
+  code: number;
+  body?: unknown;
+}): string {
   const extra: Record<string, string[]> = { principalid: [`local://${r.who.rancherUserId}`], username: [r.who.login] };
   if (r.who.token) {
     extra.requesttokenid = [r.who.token];
@@ -108,7 +129,11 @@ export function rancherAuditLine(r: { ms: number; auditID: string; uri: string; 
     responseCode: r.code,
     requestTimestamp: iso(Math.floor(r.ms / 1000) * 1000, false),
     responseTimestamp: iso(Math.floor(r.ms / 1000) * 1000, false),
-    requestHeader: { 'User-Agent': ['Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0'], 'X-Forwarded-For': [r.who.ip], 'X-Real-Ip': [r.who.ip] },
+    requestHeader: {
+      'User-Agent': ['Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0'],
+      'X-Forwarded-For': [r.who.ip],
+      'X-Real-Ip': [r.who.ip],
+    },
   };
   if (r.body !== undefined) {
     rec.requestBody = r.body;
@@ -117,7 +142,16 @@ export function rancherAuditLine(r: { ms: number; auditID: string; uri: string; 
 }
 
 /** An Argo CD logrus JSON line (event logger or controller). */
-export function argoLogLine(a: { ms: number; app: string; appNamespace?: string; destNamespace?: string; msg: string; reason?: string; type?: string; user?: string }): string {
+export function argoLogLine(a: {
+  ms: number;
+  app: string;
+  appNamespace?: string;
+  destNamespace?: string;
+  msg: string;
+  reason?: string;
+  type?: string;
+  user?: string;
+}): string {
   const rec: Record<string, unknown> = { application: a.app, 'app-namespace': a.appNamespace ?? 'argocd' };
   if (a.destNamespace) {
     rec['dest-namespace'] = a.destNamespace;
@@ -139,7 +173,12 @@ export function argoLogLine(a: { ms: number; app: string; appNamespace?: string;
 }
 
 /** argocd-server's API-call log line with the caller's JWT claims. */
-export function argoApiCallLine(a: { ms: number; method: string; email: string; content: Record<string, unknown> }): string {
+export function argoApiCallLine(a: {
+  ms: number;
+  method: string;
+  email: string;
+  content: Record<string, unknown>;
+}): string {
   return JSON.stringify({
     'grpc.code': 'OK',
     'grpc.method': a.method,

@@ -1,4 +1,12 @@
-import { argoApiCallLine, argoLogLine, fleetLine, kubeAuditLine, kubePath, rancherAuditLine, type Identity } from './records';
+import {
+  argoApiCallLine,
+  argoLogLine,
+  fleetLine,
+  kubeAuditLine,
+  kubePath,
+  rancherAuditLine,
+  type Identity,
+} from './records';
 import { uuid, type Rng } from './random';
 
 /**
@@ -45,10 +53,34 @@ const DANA = 'dana@example.org';
 const at = (ms: number) => new Date(ms).toISOString();
 
 /** A request of a Rancher user through the cluster proxy: Rancher's audit line and the downstream one. */
-function viaRancher(ms: number, rng: Rng, who: Identity, w: { verb: string; method: string; resource: string; apiGroup: string; namespace?: string; name?: string; requestObject?: unknown }): GeneratedRecord[] {
+function viaRancher(
+  ms: number,
+  rng: Rng,
+  who: Identity,
+  w: {
+    verb: string;
+    method: string;
+    resource: string;
+    apiGroup: string;
+    namespace?: string;
+    name?: string;
+    requestObject?: unknown;
+  }
+): GeneratedRecord[] {
   const path = kubePath(w);
   return [
-    { file: 'rancher-audit.log', ms, line: rancherAuditLine({ ms, auditID: uuid(rng), uri: `/k8s/clusters/${CLUSTER}${path}`, method: w.method, who, code: 200 }) },
+    {
+      file: 'rancher-audit.log',
+      ms,
+      line: rancherAuditLine({
+        ms,
+        auditID: uuid(rng),
+        uri: `/k8s/clusters/${CLUSTER}${path}`,
+        method: w.method,
+        who,
+        code: 200,
+      }),
+    },
     {
       file: 'kube-audit.log',
       ms: ms + 180,
@@ -68,15 +100,35 @@ function viaRancher(ms: number, rng: Rng, who: Identity, w: { verb: string; meth
   ];
 }
 
-function argoWrite(ms: number, rng: Rng, w: { verb: string; resource: string; apiGroup: string; namespace: string; name: string; code?: number }): GeneratedRecord {
+function argoWrite(
+  ms: number,
+  rng: Rng,
+  w: { verb: string; resource: string; apiGroup: string; namespace: string; name: string; code?: number }
+): GeneratedRecord {
   return {
     file: 'kube-audit.log',
     ms,
-    line: kubeAuditLine({ ms, auditID: uuid(rng), ...w, user: ARGO_SA, groups: SA_GROUPS, sourceIPs: [ARGO_IP], userAgent: ARGO_UA, code: w.code ?? 200, query: w.verb === 'patch' ? 'fieldManager=argocd-controller' : undefined }),
+    line: kubeAuditLine({
+      ms,
+      auditID: uuid(rng),
+      ...w,
+      user: ARGO_SA,
+      groups: SA_GROUPS,
+      sourceIPs: [ARGO_IP],
+      userAgent: ARGO_UA,
+      code: w.code ?? 200,
+      query: w.verb === 'patch' ? 'fieldManager=argocd-controller' : undefined,
+    }),
   };
 }
 
-const argo = (ms: number, app: string, dest: string, msg: string, extra: { reason?: string; type?: string; user?: string } = {}): GeneratedRecord => ({
+const argo = (
+  ms: number,
+  app: string,
+  dest: string,
+  msg: string,
+  extra: { reason?: string; type?: string; user?: string } = {}
+): GeneratedRecord => ({
   file: 'argocd.log',
   ms,
   line: argoLogLine({ ms, app, destNamespace: dest, msg, ...extra }),
@@ -85,7 +137,8 @@ const argo = (ms: number, app: string, dest: string, msg: string, extra: { reaso
 /** The seed article's "unauthorized deletion", end to end. */
 const unauthorizedDeletion: Scenario = {
   name: 'unauthorized-deletion',
-  description: "a Rancher user rebinds Argo CD's RoleBinding → the automated sync fails → a user rolls back → the controller deletes the Deployment",
+  description:
+    "a Rancher user rebinds Argo CD's RoleBinding → the automated sync fails → a user rolls back → the controller deletes the Deployment",
   build(t, rng) {
     const app = 'frontend-app';
     const bad = 'e4a1c0de5b6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b';
@@ -105,11 +158,40 @@ const unauthorizedDeletion: Scenario = {
           subjects: [{ kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: 'argocd' }],
         },
       }),
-      argo(t + 2 * MIN, app, 'production', `Initiated automated sync to '${bad}'`, { reason: 'OperationStarted', type: 'Normal' }),
-      argoWrite(t + 2 * MIN + 3_000, rng, { verb: 'patch', resource: 'deployments', apiGroup: 'apps', namespace: 'production', name: app, code: 403 }),
-      argo(t + 2 * MIN + 10_000, app, 'production', `Sync operation to ${bad} failed: one or more objects failed to apply, reason: deployments.apps "frontend-app" is forbidden`, { reason: 'OperationCompleted', type: 'Warning' }),
-      { file: 'argocd.log', ms: t + 8 * MIN - 400, line: argoApiCallLine({ ms: t + 8 * MIN - 400, method: 'Rollback', email: DANA, content: { name: app, id: 3, appNamespace: 'argocd' } }) },
-      argo(t + 8 * MIN, app, 'production', `${DANA} initiated rollback to 3`, { reason: 'OperationStarted', type: 'Normal', user: DANA }),
+      argo(t + 2 * MIN, app, 'production', `Initiated automated sync to '${bad}'`, {
+        reason: 'OperationStarted',
+        type: 'Normal',
+      }),
+      argoWrite(t + 2 * MIN + 3_000, rng, {
+        verb: 'patch',
+        resource: 'deployments',
+        apiGroup: 'apps',
+        namespace: 'production',
+        name: app,
+        code: 403,
+      }),
+      argo(
+        t + 2 * MIN + 10_000,
+        app,
+        'production',
+        `Sync operation to ${bad} failed: one or more objects failed to apply, reason: deployments.apps "frontend-app" is forbidden`,
+        { reason: 'OperationCompleted', type: 'Warning' }
+      ),
+      {
+        file: 'argocd.log',
+        ms: t + 8 * MIN - 400,
+        line: argoApiCallLine({
+          ms: t + 8 * MIN - 400,
+          method: 'Rollback',
+          email: DANA,
+          content: { name: app, id: 3, appNamespace: 'argocd' },
+        }),
+      },
+      argo(t + 8 * MIN, app, 'production', `${DANA} initiated rollback to 3`, {
+        reason: 'OperationStarted',
+        type: 'Normal',
+        user: DANA,
+      }),
       {
         file: 'kube-audit.log',
         ms: t + 8 * MIN + 900,
@@ -128,18 +210,40 @@ const unauthorizedDeletion: Scenario = {
           sourceIPs: [ARGO_IP],
           userAgent: ARGO_UA,
           code: 200,
-          responseObject: { status: { history: [{ id: 2, revision: '0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d' }, { id: 3, revision: good, deployedAt: at(t - 3 * 24 * 60 * MIN) }] } },
+          responseObject: {
+            status: {
+              history: [
+                { id: 2, revision: '0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d' },
+                { id: 3, revision: good, deployedAt: at(t - 3 * 24 * 60 * MIN) },
+              ],
+            },
+          },
         }),
       },
-      argoWrite(t + 10 * MIN, rng, { verb: 'delete', resource: 'deployments', apiGroup: 'apps', namespace: 'production', name: app }),
-      argo(t + 10 * MIN + 5_000, app, 'production', `Sync operation to ${good} succeeded`, { reason: 'OperationCompleted', type: 'Normal' }),
+      argoWrite(t + 10 * MIN, rng, {
+        verb: 'delete',
+        resource: 'deployments',
+        apiGroup: 'apps',
+        namespace: 'production',
+        name: app,
+      }),
+      argo(t + 10 * MIN + 5_000, app, 'production', `Sync operation to ${good} succeeded`, {
+        reason: 'OperationCompleted',
+        type: 'Normal',
+      }),
     ];
     return {
       records,
       truth: [
         {
           scenario: this.name,
-          effect: { verb: 'delete', resource: 'deployments', namespace: 'production', name: app, time: at(t + 10 * MIN) },
+          effect: {
+            verb: 'delete',
+            resource: 'deployments',
+            namespace: 'production',
+            name: app,
+            time: at(t + 10 * MIN),
+          },
           verdict: 'gitops-rollback',
           who: { name: DANA },
           gitops: { tool: 'argocd', app, commit: good, initiator: DANA, automated: false, operation: 'rollback' },
@@ -150,7 +254,13 @@ const unauthorizedDeletion: Scenario = {
         },
         {
           scenario: this.name,
-          effect: { verb: 'update', resource: 'rolebindings', namespace: 'argocd', name: 'argocd-admin', time: at(t + 180) },
+          effect: {
+            verb: 'update',
+            resource: 'rolebindings',
+            namespace: 'argocd',
+            name: 'argocd-admin',
+            time: at(t + 180),
+          },
           verdict: 'manual',
           who: { name: 'kim', ip: KIM.ip },
         },
@@ -168,17 +278,55 @@ const driftSelfHeal: Scenario = {
     const rev = '7b3e9d1c2a4f6e8d0b1c3a5e7f9d2b4c6e8a0f1d';
     const records: GeneratedRecord[] = [
       argo(t, app, 'shop', `Initiated automated sync to '${rev}'`, { reason: 'OperationStarted', type: 'Normal' }),
-      argoWrite(t + 4_000, rng, { verb: 'patch', resource: 'deployments', apiGroup: 'apps', namespace: 'shop', name: 'checkout' }),
-      argo(t + 9_000, app, 'shop', `Sync operation to ${rev} succeeded`, { reason: 'OperationCompleted', type: 'Normal' }),
+      argoWrite(t + 4_000, rng, {
+        verb: 'patch',
+        resource: 'deployments',
+        apiGroup: 'apps',
+        namespace: 'shop',
+        name: 'checkout',
+      }),
+      argo(t + 9_000, app, 'shop', `Sync operation to ${rev} succeeded`, {
+        reason: 'OperationCompleted',
+        type: 'Normal',
+      }),
       {
         file: 'kube-audit.log',
         ms: t + 20 * MIN,
-        line: kubeAuditLine({ ms: t + 20 * MIN, auditID: uuid(rng), verb: 'patch', resource: 'deployments', apiGroup: 'apps', namespace: 'shop', name: 'checkout', subresource: 'scale', user: LEE.user, groups: ['sre', 'system:authenticated'], sourceIPs: [LEE.ip], userAgent: KUBECTL, code: 200 }),
+        line: kubeAuditLine({
+          ms: t + 20 * MIN,
+          auditID: uuid(rng),
+          verb: 'patch',
+          resource: 'deployments',
+          apiGroup: 'apps',
+          namespace: 'shop',
+          name: 'checkout',
+          subresource: 'scale',
+          user: LEE.user,
+          groups: ['sre', 'system:authenticated'],
+          sourceIPs: [LEE.ip],
+          userAgent: KUBECTL,
+          code: 200,
+        }),
       },
-      argo(t + 20 * MIN + 20_000, app, 'shop', 'Updated sync status: Synced -> OutOfSync', { reason: 'ResourceUpdated', type: 'Normal' }),
-      argo(t + 20 * MIN + 21_000, app, 'shop', `Initiated automated sync to '${rev}'`, { reason: 'OperationStarted', type: 'Normal' }),
-      argoWrite(t + 20 * MIN + 24_000, rng, { verb: 'patch', resource: 'deployments', apiGroup: 'apps', namespace: 'shop', name: 'checkout' }),
-      argo(t + 20 * MIN + 29_000, app, 'shop', `Sync operation to ${rev} succeeded`, { reason: 'OperationCompleted', type: 'Normal' }),
+      argo(t + 20 * MIN + 20_000, app, 'shop', 'Updated sync status: Synced -> OutOfSync', {
+        reason: 'ResourceUpdated',
+        type: 'Normal',
+      }),
+      argo(t + 20 * MIN + 21_000, app, 'shop', `Initiated automated sync to '${rev}'`, {
+        reason: 'OperationStarted',
+        type: 'Normal',
+      }),
+      argoWrite(t + 20 * MIN + 24_000, rng, {
+        verb: 'patch',
+        resource: 'deployments',
+        apiGroup: 'apps',
+        namespace: 'shop',
+        name: 'checkout',
+      }),
+      argo(t + 20 * MIN + 29_000, app, 'shop', `Sync operation to ${rev} succeeded`, {
+        reason: 'OperationCompleted',
+        type: 'Normal',
+      }),
     ];
     const sync = (ms: number): TruthChain => ({
       scenario: this.name,
@@ -193,7 +341,14 @@ const driftSelfHeal: Scenario = {
         sync(t + 4_000),
         {
           scenario: this.name,
-          effect: { verb: 'patch', resource: 'deployments', namespace: 'shop', name: 'checkout', subresource: 'scale', time: at(t + 20 * MIN) },
+          effect: {
+            verb: 'patch',
+            resource: 'deployments',
+            namespace: 'shop',
+            name: 'checkout',
+            subresource: 'scale',
+            time: at(t + 20 * MIN),
+          },
           verdict: 'manual-drift',
           who: { name: LEE.user, ip: LEE.ip },
         },
@@ -206,7 +361,8 @@ const driftSelfHeal: Scenario = {
 /** A Rancher user forces a Fleet GitRepo to redeploy; fleet-agent applies the commit downstream. */
 const fleetGitRepoEdit: Scenario = {
   name: 'fleet-gitrepo-edit',
-  description: 'a Rancher user sets forceSyncGeneration on a GitRepo, Fleet picks up the commit and fleet-agent applies it',
+  description:
+    'a Rancher user sets forceSyncGeneration on a GitRepo, Fleet picks up the commit and fleet-agent applies it',
   build(t, rng) {
     const commit = '9c8b7a6f5e4d3c2b1a0998877665544332211000';
     const bdNs = 'cluster-fleet-default-prod-eu-1f2e3d4c5b6a';
@@ -221,10 +377,24 @@ const fleetGitRepoEdit: Scenario = {
           method: 'PUT',
           who: KIM,
           code: 200,
-          body: { metadata: { name: 'payments', namespace: 'fleet-default' }, spec: { repo: 'https://git.example.org/payments.git', branch: 'main', forceSyncGeneration: 5 } },
+          body: {
+            metadata: { name: 'payments', namespace: 'fleet-default' },
+            spec: { repo: 'https://git.example.org/payments.git', branch: 'main', forceSyncGeneration: 5 },
+          },
         }),
       },
-      { file: 'fleet.log', ms: t + 20_000, line: fleetLine({ ms: t + 20_000, logger: 'gitjob', msg: 'New commit from repository', controllerGroup: 'fleet.cattle.io', GitRepo: { name: 'payments', namespace: 'fleet-default' }, newCommit: commit }) },
+      {
+        file: 'fleet.log',
+        ms: t + 20_000,
+        line: fleetLine({
+          ms: t + 20_000,
+          logger: 'gitjob',
+          msg: 'New commit from repository',
+          controllerGroup: 'fleet.cattle.io',
+          GitRepo: { name: 'payments', namespace: 'fleet-default' },
+          newCommit: commit,
+        }),
+      },
       {
         file: 'fleet.log',
         ms: t + 40_000,
@@ -240,18 +410,53 @@ const fleetGitRepoEdit: Scenario = {
           gitrepo: 'payments',
           commit,
           userID: KIM.rancherUserId,
-          bundledeployment: { metadata: { name: 'payments-api', namespace: bdNs, labels: { 'fleet.cattle.io/commit': commit, 'fleet.cattle.io/repo-name': 'payments', 'fleet.cattle.io/bundle-name': 'payments-api' } }, spec: { deploymentID: 's-77aa:88bb' } },
+          bundledeployment: {
+            metadata: {
+              name: 'payments-api',
+              namespace: bdNs,
+              labels: {
+                'fleet.cattle.io/commit': commit,
+                'fleet.cattle.io/repo-name': 'payments',
+                'fleet.cattle.io/bundle-name': 'payments-api',
+              },
+            },
+            spec: { deploymentID: 's-77aa:88bb' },
+          },
         }),
       },
       {
         file: 'kube-audit.log',
         ms: t + 60_000,
-        line: kubeAuditLine({ ms: t + 60_000, auditID: uuid(rng), verb: 'patch', resource: 'deployments', apiGroup: 'apps', namespace: 'payments', name: 'payments-api', user: FLEET_SA, groups: SA_GROUPS, sourceIPs: ['10.42.1.33'], userAgent: 'fleetagent/v0.13.1 (linux/amd64) kubernetes/$Format', code: 200 }),
+        line: kubeAuditLine({
+          ms: t + 60_000,
+          auditID: uuid(rng),
+          verb: 'patch',
+          resource: 'deployments',
+          apiGroup: 'apps',
+          namespace: 'payments',
+          name: 'payments-api',
+          user: FLEET_SA,
+          groups: SA_GROUPS,
+          sourceIPs: ['10.42.1.33'],
+          userAgent: 'fleetagent/v0.13.1 (linux/amd64) kubernetes/$Format',
+          code: 200,
+        }),
       },
       {
         file: 'fleet.log',
         ms: t + 61_000,
-        line: fleetLine({ ms: t + 61_000, logger: 'bundledeployment.deploy-bundle', msg: 'Deployed bundle', controller: 'bundledeployment', controllerGroup: 'fleet.cattle.io', BundleDeployment: { name: 'payments-api', namespace: bdNs }, namespace: bdNs, name: 'payments-api', deploymentID: 's-77aa:88bb', release: 'payments/payments-api:7' }),
+        line: fleetLine({
+          ms: t + 61_000,
+          logger: 'bundledeployment.deploy-bundle',
+          msg: 'Deployed bundle',
+          controller: 'bundledeployment',
+          controllerGroup: 'fleet.cattle.io',
+          BundleDeployment: { name: 'payments-api', namespace: bdNs },
+          namespace: bdNs,
+          name: 'payments-api',
+          deploymentID: 's-77aa:88bb',
+          release: 'payments/payments-api:7',
+        }),
       },
     ];
     return {
@@ -259,13 +464,25 @@ const fleetGitRepoEdit: Scenario = {
       truth: [
         {
           scenario: this.name,
-          effect: { verb: 'update', resource: 'gitrepos', namespace: 'fleet-default', name: 'payments', time: at(Math.floor(t / 1000) * 1000) },
+          effect: {
+            verb: 'update',
+            resource: 'gitrepos',
+            namespace: 'fleet-default',
+            name: 'payments',
+            time: at(Math.floor(t / 1000) * 1000),
+          },
           verdict: 'manual',
           who: { name: 'kim', ip: KIM.ip },
         },
         {
           scenario: this.name,
-          effect: { verb: 'patch', resource: 'deployments', namespace: 'payments', name: 'payments-api', time: at(t + 60_000) },
+          effect: {
+            verb: 'patch',
+            resource: 'deployments',
+            namespace: 'payments',
+            name: 'payments-api',
+            time: at(t + 60_000),
+          },
           verdict: 'gitops-sync',
           who: { name: 'kim', ip: KIM.ip },
           gitops: { tool: 'fleet', app: 'payments', commit, initiator: 'kim', operation: 'deploy' },
@@ -281,11 +498,24 @@ const rancherProxyDelete: Scenario = {
   description: "a Rancher user deletes a Deployment with kubectl through Rancher's proxy",
   build(t, rng) {
     return {
-      records: viaRancher(t, rng, KIM, { verb: 'delete', method: 'DELETE', resource: 'deployments', apiGroup: 'apps', namespace: 'shop', name: 'legacy-worker' }),
+      records: viaRancher(t, rng, KIM, {
+        verb: 'delete',
+        method: 'DELETE',
+        resource: 'deployments',
+        apiGroup: 'apps',
+        namespace: 'shop',
+        name: 'legacy-worker',
+      }),
       truth: [
         {
           scenario: this.name,
-          effect: { verb: 'delete', resource: 'deployments', namespace: 'shop', name: 'legacy-worker', time: at(t + 180) },
+          effect: {
+            verb: 'delete',
+            resource: 'deployments',
+            namespace: 'shop',
+            name: 'legacy-worker',
+            time: at(t + 180),
+          },
           verdict: 'manual',
           who: { name: 'kim', ip: KIM.ip },
         },
@@ -304,13 +534,36 @@ const execIntoPod: Scenario = {
         {
           file: 'kube-audit.log',
           ms: t,
-          line: kubeAuditLine({ ms: t, auditID: uuid(rng), verb: 'create', resource: 'pods', apiGroup: '', namespace: 'shop', name: 'checkout-7d9f8c6b5-x2k4q', subresource: 'exec', stage: 'ResponseStarted', query: 'command=sh&container=app&stdin=true&stdout=true&tty=true', user: LEE.user, groups: ['sre', 'system:authenticated'], sourceIPs: [LEE.ip], userAgent: KUBECTL, code: 101 }),
+          line: kubeAuditLine({
+            ms: t,
+            auditID: uuid(rng),
+            verb: 'create',
+            resource: 'pods',
+            apiGroup: '',
+            namespace: 'shop',
+            name: 'checkout-7d9f8c6b5-x2k4q',
+            subresource: 'exec',
+            stage: 'ResponseStarted',
+            query: 'command=sh&container=app&stdin=true&stdout=true&tty=true',
+            user: LEE.user,
+            groups: ['sre', 'system:authenticated'],
+            sourceIPs: [LEE.ip],
+            userAgent: KUBECTL,
+            code: 101,
+          }),
         },
       ],
       truth: [
         {
           scenario: this.name,
-          effect: { verb: 'create', resource: 'pods', namespace: 'shop', name: 'checkout-7d9f8c6b5-x2k4q', subresource: 'exec', time: at(t) },
+          effect: {
+            verb: 'create',
+            resource: 'pods',
+            namespace: 'shop',
+            name: 'checkout-7d9f8c6b5-x2k4q',
+            subresource: 'exec',
+            time: at(t),
+          },
           verdict: 'manual',
           who: { name: LEE.user, ip: LEE.ip },
         },
@@ -319,4 +572,10 @@ const execIntoPod: Scenario = {
   },
 };
 
-export const SCENARIOS: readonly Scenario[] = [unauthorizedDeletion, driftSelfHeal, fleetGitRepoEdit, rancherProxyDelete, execIntoPod];
+export const SCENARIOS: readonly Scenario[] = [
+  unauthorizedDeletion,
+  driftSelfHeal,
+  fleetGitRepoEdit,
+  rancherProxyDelete,
+  execIntoPod,
+];

@@ -25,7 +25,9 @@ describe('classifyActor', () => {
   });
 
   it('recognises Rancher impersonation accounts of v2.6+ and v2.5', () => {
-    expect(isRancherImpersonator('system:serviceaccount:cattle-impersonation-system:cattle-impersonation-u-lewztb6tti')).toBe(true);
+    expect(
+      isRancherImpersonator('system:serviceaccount:cattle-impersonation-system:cattle-impersonation-u-lewztb6tti')
+    ).toBe(true);
     expect(isRancherImpersonator('system:serviceaccount:cattle-system:kontainer-engine')).toBe(true);
     expect(isRancherImpersonator('system:serviceaccount:cattle-system:rancher')).toBe(false);
     expect(parseServiceAccount('system:serviceaccount:shop:web')).toEqual({ namespace: 'shop', name: 'web' });

@@ -13,7 +13,13 @@ describe('Argo CD log lines — our fixtures', () => {
       verb: 'sync',
       time: Date.UTC(2026, 2, 2, 10, 14, 58),
       actor: { name: 'dana@example.org', kind: 'human', loginName: 'dana@example.org' },
-      target: { apiGroup: 'argoproj.io', resource: 'applications', kind: 'Application', namespace: 'argocd', name: 'storefront' },
+      target: {
+        apiGroup: 'argoproj.io',
+        resource: 'applications',
+        kind: 'Application',
+        namespace: 'argocd',
+        name: 'storefront',
+      },
       gitops: {
         tool: 'argocd',
         operation: 'sync',
@@ -44,8 +50,19 @@ describe('Argo CD log lines — our fixtures', () => {
   });
 
   it('a failed sync is a failure outcome with the controller message', () => {
-    const e = parseOne(argoLog({ msg: `Sync operation to ${SHA} failed: rolebindings.rbac.authorization.k8s.io "argocd-admin" is forbidden`, user: undefined, reason: 'OperationCompleted', type: 'Warning' }));
-    expect(e).toMatchObject({ verb: 'sync-failed', outcome: { status: 'failure' }, gitops: { phase: 'Failed', commit: SHA } });
+    const e = parseOne(
+      argoLog({
+        msg: `Sync operation to ${SHA} failed: rolebindings.rbac.authorization.k8s.io "argocd-admin" is forbidden`,
+        user: undefined,
+        reason: 'OperationCompleted',
+        type: 'Warning',
+      })
+    );
+    expect(e).toMatchObject({
+      verb: 'sync-failed',
+      outcome: { status: 'failure' },
+      gitops: { phase: 'Failed', commit: SHA },
+    });
     expect(e.actor.kind).toBe('gitops-controller');
   });
 
@@ -53,8 +70,18 @@ describe('Argo CD log lines — our fixtures', () => {
     const line = {
       'grpc.code': 'OK',
       'grpc.method': 'Sync',
-      'grpc.request.claims': JSON.stringify({ iss: 'https://dex.example.org', sub: 'CgVkYW5h', email: 'dana@example.org', groups: ['platform'] }),
-      'grpc.request.content': JSON.stringify({ name: 'storefront', revision: SHA, prune: true, appNamespace: 'argocd' }),
+      'grpc.request.claims': JSON.stringify({
+        iss: 'https://dex.example.org',
+        sub: 'CgVkYW5h',
+        email: 'dana@example.org',
+        groups: ['platform'],
+      }),
+      'grpc.request.content': JSON.stringify({
+        name: 'storefront',
+        revision: SHA,
+        prune: true,
+        appNamespace: 'argocd',
+      }),
       'grpc.service': 'application.ApplicationService',
       level: 'info',
       msg: 'received unary call /application.ApplicationService/Sync',
@@ -64,22 +91,39 @@ describe('Argo CD log lines — our fixtures', () => {
     expect(e).toMatchObject({
       verb: 'sync',
       actor: { name: 'dana@example.org', kind: 'human' },
-      gitops: { app: 'storefront', appNamespace: 'argocd', commit: SHA, initiator: 'dana@example.org', automated: false },
+      gitops: {
+        app: 'storefront',
+        appNamespace: 'argocd',
+        commit: SHA,
+        initiator: 'dana@example.org',
+        automated: false,
+      },
       keys: { apiCall: 'Sync' },
     });
     const local = parseOne({ ...line, 'grpc.request.claims': JSON.stringify({ iss: 'argocd', sub: 'ci-bot:apiKey' }) });
     expect(local.gitops?.initiator).toBe('ci-bot');
-    const rollback = parseOne({ ...line, msg: 'received unary call /application.ApplicationService/Rollback', 'grpc.request.content': JSON.stringify({ name: 'storefront', id: 7 }) });
+    const rollback = parseOne({
+      ...line,
+      msg: 'received unary call /application.ApplicationService/Rollback',
+      'grpc.request.content': JSON.stringify({ name: 'storefront', id: 7 }),
+    });
     expect(rollback).toMatchObject({ verb: 'rollback', gitops: { historyId: 7 } });
   });
 
   it('read-only API calls and progress lines are counted skips', () => {
     const s = parseAll([
-      argoLog({ msg: 'received unary call /application.ApplicationService/Get', 'grpc.service': 'application.ApplicationService' }),
+      argoLog({
+        msg: 'received unary call /application.ApplicationService/Get',
+        'grpc.service': 'application.ApplicationService',
+      }),
       argoLog({ msg: 'Refreshing app status (spec changed), level (3)' }),
       argoLog({ msg: 'admin initiated sync to HEAD', time: 'soon' }),
     ]);
-    expect(skipCounts(s)).toEqual({ 'argocd:read-only-call': 1, 'argocd:not-a-change': 1, 'argocd:invalid-timestamp': 1 });
+    expect(skipCounts(s)).toEqual({
+      'argocd:read-only-call': 1,
+      'argocd:not-a-change': 1,
+      'argocd:invalid-timestamp': 1,
+    });
   });
 });
 
@@ -87,7 +131,10 @@ describe('Argo CD log lines — real samples', () => {
   it('argo-cd#21502 (JSON, kubectl logs prefix): app-qualified names and an empty revision', () => {
     const s = parseAll(sampleLines('issue_argocd_21502.txt'));
     expect(skipCounts(s)).toEqual({ 'argocd:not-a-change': 2 });
-    const [op, done] = [s.events.find((e) => e.verb === 'operation'), s.events.find((e) => e.verb === 'sync-succeeded')];
+    const [op, done] = [
+      s.events.find((e) => e.verb === 'operation'),
+      s.events.find((e) => e.verb === 'sync-succeeded'),
+    ];
     expect(op).toMatchObject({
       time: Date.UTC(2025, 0, 15, 14, 37, 58),
       gitops: { app: 'accounting-svc-app', appNamespace: 'argo', project: 'services', phase: 'Succeeded' },
@@ -95,7 +142,12 @@ describe('Argo CD log lines — real samples', () => {
     expect(done).toMatchObject({
       actor: { kind: 'gitops-controller' },
       outcome: { status: 'success' },
-      gitops: { app: 'accounting-svc-app', destNamespace: 'services', destServer: 'https://kubernetes.default.svc', message: 'Sync operation to  succeeded' },
+      gitops: {
+        app: 'accounting-svc-app',
+        destNamespace: 'services',
+        destServer: 'https://kubernetes.default.svc',
+        message: 'Sync operation to  succeeded',
+      },
     });
     expect(done?.gitops?.commit).toBeUndefined();
   });
@@ -105,7 +157,14 @@ describe('Argo CD log lines — real samples', () => {
     expect(s.events).toHaveLength(1);
     expect(s.events[0]).toMatchObject({
       format: 'argocd/text',
-      gitops: { app: 'argocd-demo-full-apply', appNamespace: 'argocd', initiator: 'msw-kialo', automated: false, commit: '7092c17b0b89fefcfc7b705bc94bf44d5fc4e368', project: 'default' },
+      gitops: {
+        app: 'argocd-demo-full-apply',
+        appNamespace: 'argocd',
+        initiator: 'msw-kialo',
+        automated: false,
+        commit: '7092c17b0b89fefcfc7b705bc94bf44d5fc4e368',
+        project: 'default',
+      },
     });
     expect(skipCounts(s)).toEqual({ 'argocd:not-a-change': 2 });
   });
@@ -115,7 +174,11 @@ describe('Argo CD log lines — real samples', () => {
     const syncs = s.events.filter((e) => e.verb === 'sync');
     expect(syncs).toHaveLength(2);
     for (const e of syncs) {
-      expect(e.gitops).toMatchObject({ app: 'test-application', automated: true, commit: 'e160b33c8e760e85dbedc221938b5d312fe166b1' });
+      expect(e.gitops).toMatchObject({
+        app: 'test-application',
+        automated: true,
+        commit: 'e160b33c8e760e85dbedc221938b5d312fe166b1',
+      });
     }
     expect(syncs[0].gitops?.destNamespace ?? syncs[1].gitops?.destNamespace).toBe('test-application');
     expect(s.events.find((e) => e.verb === 'status')?.keys.statusChange).toBe('health:Degraded->Healthy');

@@ -182,10 +182,18 @@ export function argoEventFromRecord(rec: ArgoRecord, ctx: ParseContext): ParseRe
     format: rec.format,
     time: t?.ms,
     ns: t?.ns ?? '',
-    actor: { name: actorName, kind: actorKind, groups: [], via: [], ...(initiator?.includes('@') ? { loginName: initiator } : {}) },
+    actor: {
+      name: actorName,
+      kind: actorKind,
+      groups: [],
+      via: [],
+      ...(initiator?.includes('@') ? { loginName: initiator } : {}),
+    },
     sourceIPs: [],
     verb: msg.verb,
-    target: msg.resource ? { ...msg.resource, namespace: msg.resource.namespace ?? rec.destNamespace } : appTarget(app, appNamespace),
+    target: msg.resource
+      ? { ...msg.resource, namespace: msg.resource.namespace ?? rec.destNamespace }
+      : appTarget(app, appNamespace),
     outcome: { status: msg.phase === 'Failed' ? 'failure' : msg.phase === 'Succeeded' ? 'success' : 'unknown' },
     gitops,
     keys: {},

@@ -8,33 +8,88 @@ describe('classifyArgoMessage — every form of log-formats.md §3.3', () => {
     ['admin created application', { operation: 'app-change', verb: 'create', user: 'admin' }],
     ['admin updated application spec', { operation: 'app-change', verb: 'update', user: 'admin' }],
     ['admin deleted application', { operation: 'app-change', verb: 'delete', user: 'admin' }],
-    [`admin initiated sync to HEAD (${SHA})`, { operation: 'sync', verb: 'sync', user: 'admin', revision: 'HEAD', commit: SHA, automated: false, partial: false }],
-    [`jo@example.org initiated partial sync to ${SHA}`, { operation: 'partial-sync', verb: 'sync', user: 'jo@example.org', revision: SHA, commit: SHA, partial: true }],
-    ['admin initiated sync to main (1111111111111111111111111111111111111111),v1.2 (2222222222222222222222222222222222222222)', {
-      revision: 'main,v1.2',
-      commit: '1111111111111111111111111111111111111111,2222222222222222222222222222222222222222',
-    }],
+    [
+      `admin initiated sync to HEAD (${SHA})`,
+      {
+        operation: 'sync',
+        verb: 'sync',
+        user: 'admin',
+        revision: 'HEAD',
+        commit: SHA,
+        automated: false,
+        partial: false,
+      },
+    ],
+    [
+      `jo@example.org initiated partial sync to ${SHA}`,
+      { operation: 'partial-sync', verb: 'sync', user: 'jo@example.org', revision: SHA, commit: SHA, partial: true },
+    ],
+    [
+      'admin initiated sync to main (1111111111111111111111111111111111111111),v1.2 (2222222222222222222222222222222222222222)',
+      {
+        revision: 'main,v1.2',
+        commit: '1111111111111111111111111111111111111111,2222222222222222222222222222222222222222',
+      },
+    ],
     ['admin initiated sync locally', { operation: 'sync-locally', verb: 'sync', user: 'admin' }],
     ['admin initiated partial sync locally', { operation: 'sync-locally', partial: true }],
-    ['jo@example.org initiated rollback to 3', { operation: 'rollback', verb: 'rollback', user: 'jo@example.org', historyId: 3 }],
+    [
+      'jo@example.org initiated rollback to 3',
+      { operation: 'rollback', verb: 'rollback', user: 'jo@example.org', historyId: 3 },
+    ],
     ['admin terminated running operation', { operation: 'terminate', verb: 'terminate', user: 'admin' }],
-    ["admin patched resource apps/Deployment 'checkout'", { operation: 'resource-change', verb: 'patch', resource: { apiGroup: 'apps', kind: 'Deployment', resource: 'deployments', name: 'checkout' } }],
-    ["admin deleted resource /ConfigMap 'settings'", { operation: 'resource-change', verb: 'delete', resource: { apiGroup: '', kind: 'ConfigMap', resource: 'configmaps', name: 'settings' } }],
+    [
+      "admin patched resource apps/Deployment 'checkout'",
+      {
+        operation: 'resource-change',
+        verb: 'patch',
+        resource: { apiGroup: 'apps', kind: 'Deployment', resource: 'deployments', name: 'checkout' },
+      },
+    ],
+    [
+      "admin deleted resource /ConfigMap 'settings'",
+      {
+        operation: 'resource-change',
+        verb: 'delete',
+        resource: { apiGroup: '', kind: 'ConfigMap', resource: 'configmaps', name: 'settings' },
+      },
+    ],
     ["admin deleted resource networking.k8s.io/Ingress 'web'", { resource: { resource: 'ingresses' } }],
-    ['admin ran action restart on resource apps/Deployment/checkout', { operation: 'action', action: 'restart', resource: { kind: 'Deployment', name: 'checkout' } }],
+    [
+      'admin ran action restart on resource apps/Deployment/checkout',
+      { operation: 'action', action: 'restart', resource: { kind: 'Deployment', name: 'checkout' } },
+    ],
     ['admin ran action resume', { operation: 'action', action: 'resume' }],
-    [`Initiated automated sync to '${SHA}'`, { operation: 'sync', verb: 'sync', automated: true, commit: SHA, fromController: true }],
-    [`Sync operation to ${SHA} succeeded`, { operation: 'sync-result', verb: 'sync-succeeded', phase: 'Succeeded', commit: SHA }],
+    [
+      `Initiated automated sync to '${SHA}'`,
+      { operation: 'sync', verb: 'sync', automated: true, commit: SHA, fromController: true },
+    ],
+    [
+      `Sync operation to ${SHA} succeeded`,
+      { operation: 'sync-result', verb: 'sync-succeeded', phase: 'Succeeded', commit: SHA },
+    ],
     [`Partial sync operation to ${SHA} succeeded`, { verb: 'sync-succeeded', partial: true }],
     ['Sync operation to  succeeded', { verb: 'sync-succeeded', phase: 'Succeeded' }],
-    [`Sync operation to ${SHA} failed: one or more objects failed to apply, reason: rolebindings.rbac.authorization.k8s.io is forbidden`, {
-      verb: 'sync-failed',
-      phase: 'Failed',
-      commit: SHA,
-    }],
-    ['Updated sync status: OutOfSync -> Synced', { operation: 'status', statusChange: { what: 'sync', from: 'OutOfSync', to: 'Synced' } }],
-    ['Updated health status: Progressing -> Degraded (Deployment has timed out progressing.)', { statusChange: { what: 'health', from: 'Progressing', to: 'Degraded' } }],
-    ["updated 'argo/accounting-svc-app' operation (phase: Succeeded)", { operation: 'operation-state', phase: 'Succeeded' }],
+    [
+      `Sync operation to ${SHA} failed: one or more objects failed to apply, reason: rolebindings.rbac.authorization.k8s.io is forbidden`,
+      {
+        verb: 'sync-failed',
+        phase: 'Failed',
+        commit: SHA,
+      },
+    ],
+    [
+      'Updated sync status: OutOfSync -> Synced',
+      { operation: 'status', statusChange: { what: 'sync', from: 'OutOfSync', to: 'Synced' } },
+    ],
+    [
+      'Updated health status: Progressing -> Degraded (Deployment has timed out progressing.)',
+      { statusChange: { what: 'health', from: 'Progressing', to: 'Degraded' } },
+    ],
+    [
+      "updated 'argo/accounting-svc-app' operation (phase: Succeeded)",
+      { operation: 'operation-state', phase: 'Succeeded' },
+    ],
   ])('%s', (msg, expected) => {
     expect(classifyArgoMessage(msg)).toMatchObject(expected);
   });
@@ -49,14 +104,26 @@ describe('classifyArgoMessage — every form of log-formats.md §3.3', () => {
     const m = classifyArgoMessage(
       'Initialized new operation: {&SyncOperation{Revision:7092c17b0b89fefcfc7b705bc94bf44d5fc4e368,Prune:false,DryRun:false,Resources:[]SyncOperationResource{},} {msw-kialo false} [] {0 nil}}'
     );
-    expect(m).toMatchObject({ operation: 'operation-state', user: 'msw-kialo', automated: false, commit: '7092c17b0b89fefcfc7b705bc94bf44d5fc4e368' });
-    const auto = classifyArgoMessage('Initialized new operation: {&SyncOperation{Revision:abcdef1,} { true} [] {0 nil}}');
+    expect(m).toMatchObject({
+      operation: 'operation-state',
+      user: 'msw-kialo',
+      automated: false,
+      commit: '7092c17b0b89fefcfc7b705bc94bf44d5fc4e368',
+    });
+    const auto = classifyArgoMessage(
+      'Initialized new operation: {&SyncOperation{Revision:abcdef1,} { true} [] {0 nil}}'
+    );
     expect(auto).toMatchObject({ automated: true });
     expect(auto?.user).toBeUndefined();
   });
 
   it('returns undefined for progress lines', () => {
-    for (const msg of ['Refreshing app status (controller refresh requested), level (3)', 'sync/terminate complete', 'Syncing', 'Comparing app state (cluster: x, namespace: y)']) {
+    for (const msg of [
+      'Refreshing app status (controller refresh requested), level (3)',
+      'sync/terminate complete',
+      'Syncing',
+      'Comparing app state (cluster: x, namespace: y)',
+    ]) {
       expect(classifyArgoMessage(msg)).toBeUndefined();
     }
   });
@@ -71,7 +138,9 @@ describe('classifyArgoMessage — every form of log-formats.md §3.3', () => {
     const parsed = messages.map(({ msg }) => classifyArgoMessage(msg));
     expect(parsed.every((p) => p !== undefined)).toBe(true);
     // Server-sourced messages carry the user; controller-sourced ones do not.
-    messages.forEach(({ source }, i) => expect(parsed[i]?.fromController).toBe(source === 'argocd-application-controller'));
+    messages.forEach(({ source }, i) =>
+      expect(parsed[i]?.fromController).toBe(source === 'argocd-application-controller')
+    );
     expect(parsed[0]).toMatchObject({ verb: 'create', user: 'admin' });
     expect(parsed[3]).toMatchObject({ verb: 'sync', user: 'admin', revision: 'HEAD', commit: SHA });
     expect(parsed[4]).toMatchObject({ verb: 'sync-succeeded', commit: SHA });

@@ -29,7 +29,10 @@ const SHA = /^[0-9a-f]{7,64}$/;
 
 /** `HEAD (8a1c…)`, a bare SHA, or a comma-joined list of either (multi-source apps). */
 export function parseDisplayRevision(text: string): { revision?: string; commit?: string } {
-  const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const revisions: string[] = [];
   const commits: string[] = [];
   for (const p of parts) {
@@ -77,10 +80,22 @@ const SERVER_ACTIONS: Rule[] = [
   [/^deleted application$/, () => ({ operation: 'app-change', verb: 'delete' })],
   [
     /^initiated (partial )?sync to (.*)$/,
-    (m) => ({ operation: m[1] ? 'partial-sync' : 'sync', verb: 'sync', partial: !!m[1], automated: false, ...parseDisplayRevision(m[2]) }),
+    (m) => ({
+      operation: m[1] ? 'partial-sync' : 'sync',
+      verb: 'sync',
+      partial: !!m[1],
+      automated: false,
+      ...parseDisplayRevision(m[2]),
+    }),
   ],
-  [/^initiated (partial )?sync locally$/, (m) => ({ operation: 'sync-locally', verb: 'sync', partial: !!m[1], automated: false })],
-  [/^initiated rollback to (\d+)$/, (m) => ({ operation: 'rollback', verb: 'rollback', historyId: Number(m[1]), automated: false })],
+  [
+    /^initiated (partial )?sync locally$/,
+    (m) => ({ operation: 'sync-locally', verb: 'sync', partial: !!m[1], automated: false }),
+  ],
+  [
+    /^initiated rollback to (\d+)$/,
+    (m) => ({ operation: 'rollback', verb: 'rollback', historyId: Number(m[1]), automated: false }),
+  ],
   [/^terminated running operation$/, () => ({ operation: 'terminate', verb: 'terminate' })],
   [
     /^patched resource ([^/]*)\/(\S+) '(.*)'$/,
@@ -116,10 +131,20 @@ const CONTROLLER_MESSAGES: Rule[] = [
   ],
   [
     /^Updated (sync|health) status: (.*?) -> (.*?)(?: \(.*\))?$/,
-    (m) => ({ operation: 'status', verb: 'status', statusChange: { what: m[1] as 'sync' | 'health', from: m[2], to: m[3] } }),
+    (m) => ({
+      operation: 'status',
+      verb: 'status',
+      statusChange: { what: m[1] as 'sync' | 'health', from: m[2], to: m[3] },
+    }),
   ],
-  [/^Initialized new operation: ([\s\S]*)$/, (m) => ({ operation: 'operation-state', verb: 'operation', ...parseInitializedOperation(m[1]) })],
-  [/^updated '[^']*' operation \(phase: (\w+)\)$/, (m) => ({ operation: 'operation-state', verb: 'operation', phase: m[1] })],
+  [
+    /^Initialized new operation: ([\s\S]*)$/,
+    (m) => ({ operation: 'operation-state', verb: 'operation', ...parseInitializedOperation(m[1]) }),
+  ],
+  [
+    /^updated '[^']*' operation \(phase: (\w+)\)$/,
+    (m) => ({ operation: 'operation-state', verb: 'operation', phase: m[1] }),
+  ],
   [/^Finished processing requested app operation$/, () => ({ operation: 'operation-state', verb: 'operation' })],
 ];
 

@@ -9,12 +9,21 @@ describe('envelopes: how lines were shipped', () => {
       status: 'success',
       data: {
         resultType: 'streams',
-        result: [{ stream: { job: 'kube-audit', cluster: 'prod-eu', service_name: 'kube-audit' }, values: [['1772446531000000000', line]] }],
+        result: [
+          {
+            stream: { job: 'kube-audit', cluster: 'prod-eu', service_name: 'kube-audit' },
+            values: [['1772446531000000000', line]],
+          },
+        ],
         stats: {},
       },
     };
     const e = parseOne({ text: JSON.stringify(response, null, 2), origin: 'saved.json:1', document: true });
-    expect(e.raw).toEqual({ labels: { job: 'kube-audit', cluster: 'prod-eu', service_name: 'kube-audit' }, ns: '1772446531000000000', origin: 'saved.json:1' });
+    expect(e.raw).toEqual({
+      labels: { job: 'kube-audit', cluster: 'prod-eu', service_name: 'kube-audit' },
+      ns: '1772446531000000000',
+      origin: 'saved.json:1',
+    });
     expect(e.target.cluster).toBe('prod-eu');
     expect(e.ns).toBe('1772446530123456000');
   });
@@ -38,7 +47,11 @@ describe('envelopes: how lines were shipped', () => {
     };
     const s = parseAll([JSON.stringify(response)]);
     expect(s.events).toHaveLength(2);
-    expect(s.events.find((e) => e.keys.auditID !== 'other-1')?.raw.labels).toEqual({ job: 'kube-audit', auditID: '5f2c1a4e', verb: 'patch' });
+    expect(s.events.find((e) => e.keys.auditID !== 'other-1')?.raw.labels).toEqual({
+      job: 'kube-audit',
+      auditID: '5f2c1a4e',
+      verb: 'patch',
+    });
   });
 
   it('a Loki matrix response has no log lines: counted, not silently empty', () => {
@@ -47,13 +60,27 @@ describe('envelopes: how lines were shipped', () => {
   });
 
   it('Loki push payload, logcli --output=jsonl, Docker json-file, AKS wrapper', () => {
-    const push = parseOne(JSON.stringify({ streams: [{ stream: { job: 'audit' }, values: [['1772446531000000000', line, { pod: 'kube-apiserver-0' }]] }] }));
+    const push = parseOne(
+      JSON.stringify({
+        streams: [{ stream: { job: 'audit' }, values: [['1772446531000000000', line, { pod: 'kube-apiserver-0' }]] }],
+      })
+    );
     expect(push.raw.labels).toEqual({ job: 'audit', pod: 'kube-apiserver-0' });
-    const logcli = parseOne(JSON.stringify({ labels: { job: 'audit' }, line, timestamp: '2026-03-02T10:15:31.5+01:00' }));
+    const logcli = parseOne(
+      JSON.stringify({ labels: { job: 'audit' }, line, timestamp: '2026-03-02T10:15:31.5+01:00' })
+    );
     expect(logcli.raw).toMatchObject({ labels: { job: 'audit' }, ns: '1772442931500000000' });
-    const docker = parseOne(JSON.stringify({ log: line + '\n', stream: 'stdout', time: '2026-03-02T10:15:31.000000001Z' }));
+    const docker = parseOne(
+      JSON.stringify({ log: line + '\n', stream: 'stdout', time: '2026-03-02T10:15:31.000000001Z' })
+    );
     expect(docker.raw.ns).toBe('1772446531000000001');
-    const aks = parseOne(JSON.stringify({ category: 'kube-audit', properties: { log: line, pod: 'kube-apiserver-1' }, time: '2026-03-02T10:15:31Z' }));
+    const aks = parseOne(
+      JSON.stringify({
+        category: 'kube-audit',
+        properties: { log: line, pod: 'kube-apiserver-1' },
+        time: '2026-03-02T10:15:31Z',
+      })
+    );
     expect(aks.verb).toBe('patch');
   });
 

@@ -67,8 +67,15 @@ export function unwrapObject(o: Obj): { inner: Inner[]; kind: string } | undefin
   if (Array.isArray(o.streams) && Object.keys(o).length === 1) {
     return { inner: lokiStreams(o.streams), kind: 'loki-push' };
   }
-  if (typeof o.line === 'string' && typeof o.timestamp === 'string' && Object.keys(o).every((k) => k === 'line' || k === 'timestamp' || k === 'labels')) {
-    return { inner: [{ text: o.line, ns: parseAnyTime(o.timestamp)?.ns, labels: stringLabels(o.labels) }], kind: 'logcli-jsonl' };
+  if (
+    typeof o.line === 'string' &&
+    typeof o.timestamp === 'string' &&
+    Object.keys(o).every((k) => k === 'line' || k === 'timestamp' || k === 'labels')
+  ) {
+    return {
+      inner: [{ text: o.line, ns: parseAnyTime(o.timestamp)?.ns, labels: stringLabels(o.labels) }],
+      kind: 'logcli-jsonl',
+    };
   }
   if (typeof o.log === 'string' && typeof o.time === 'string' && 'stream' in o && Object.keys(o).length <= 4) {
     return { inner: [{ text: o.log.replace(/\r?\n$/, ''), ns: parseAnyTime(o.time)?.ns }], kind: 'docker-json' };

@@ -11,9 +11,24 @@ describe('Fleet zap lines — our fixtures', () => {
       verb: 'deploy',
       time: Date.UTC(2026, 2, 2, 12, 1, 7),
       actor: { name: 'system:serviceaccount:cattle-fleet-system:fleet-agent', kind: 'gitops-controller' },
-      target: { apiGroup: 'fleet.cattle.io', resource: 'bundledeployments', namespace: 'cluster-fleet-default-prod-eu-1f2e3d4c5b6a', name: 'payments-api' },
-      gitops: { tool: 'fleet', operation: 'deploy', app: 'payments-api', deploymentId: 's-1111aaaa:2222bbbb', release: 'payments/payments-api:12' },
-      keys: { objectsetId: 'default-payments-api', deploymentId: 's-1111aaaa:2222bbbb', helmRelease: 'payments/payments-api' },
+      target: {
+        apiGroup: 'fleet.cattle.io',
+        resource: 'bundledeployments',
+        namespace: 'cluster-fleet-default-prod-eu-1f2e3d4c5b6a',
+        name: 'payments-api',
+      },
+      gitops: {
+        tool: 'fleet',
+        operation: 'deploy',
+        app: 'payments-api',
+        deploymentId: 's-1111aaaa:2222bbbb',
+        release: 'payments/payments-api:12',
+      },
+      keys: {
+        objectsetId: 'default-payments-api',
+        deploymentId: 's-1111aaaa:2222bbbb',
+        helmRelease: 'payments/payments-api',
+      },
     });
   });
 
@@ -34,7 +49,11 @@ describe('Fleet zap lines — our fixtures', () => {
         metadata: {
           name: 'payments-api',
           namespace: 'cluster-fleet-default-prod-eu-1f2e3d4c5b6a',
-          labels: { 'fleet.cattle.io/commit': '9c8b7a6f5e4d3c2b1a0998877665544332211000', 'fleet.cattle.io/repo-name': 'payments', 'fleet.cattle.io/bundle-name': 'payments-api' },
+          labels: {
+            'fleet.cattle.io/commit': '9c8b7a6f5e4d3c2b1a0998877665544332211000',
+            'fleet.cattle.io/repo-name': 'payments',
+            'fleet.cattle.io/bundle-name': 'payments-api',
+          },
         },
         spec: { deploymentID: 's-1111aaaa:2222bbbb' },
       },
@@ -43,19 +62,44 @@ describe('Fleet zap lines — our fixtures', () => {
       verb: 'update',
       time: Date.UTC(2026, 2, 2, 12, 0, 0, 500),
       actor: { name: 'system:serviceaccount:cattle-fleet-system:fleet-controller' },
-      gitops: { app: 'payments', commit: '9c8b7a6f5e4d3c2b1a0998877665544332211000', initiator: 'u-q8z3n', deploymentId: 's-1111aaaa:2222bbbb' },
+      gitops: {
+        app: 'payments',
+        commit: '9c8b7a6f5e4d3c2b1a0998877665544332211000',
+        initiator: 'u-q8z3n',
+        deploymentId: 's-1111aaaa:2222bbbb',
+      },
       marks: { fleetCommit: '9c8b7a6f5e4d3c2b1a0998877665544332211000', fleetRepoName: 'payments' },
       keys: { objectsetId: 'default-payments-api' },
     });
   });
 
   it('gitjob "New commit from repository"', () => {
-    const e = parseOne({ level: 'info', ts: '2026-03-02T11:59:01Z', logger: 'gitjob', msg: 'New commit from repository', GitRepo: { name: 'payments', namespace: 'fleet-default' }, newCommit: 'abc1234def' });
-    expect(e).toMatchObject({ verb: 'commit', target: { resource: 'gitrepos', name: 'payments' }, gitops: { commit: 'abc1234def' } });
+    const e = parseOne({
+      level: 'info',
+      ts: '2026-03-02T11:59:01Z',
+      logger: 'gitjob',
+      msg: 'New commit from repository',
+      GitRepo: { name: 'payments', namespace: 'fleet-default' },
+      newCommit: 'abc1234def',
+    });
+    expect(e).toMatchObject({
+      verb: 'commit',
+      target: { resource: 'gitrepos', name: 'payments' },
+      gitops: { commit: 'abc1234def' },
+    });
   });
 
   it('other reconciler lines are counted skips', () => {
-    const s = parseAll([{ level: 'info', ts: '2026-03-02T11:59:01Z', logger: 'gitjob', msg: 'Reconciling GitRepo', controllerGroup: 'fleet.cattle.io', generation: 3 }]);
+    const s = parseAll([
+      {
+        level: 'info',
+        ts: '2026-03-02T11:59:01Z',
+        logger: 'gitjob',
+        msg: 'Reconciling GitRepo',
+        controllerGroup: 'fleet.cattle.io',
+        generation: 3,
+      },
+    ]);
     expect(skipCounts(s)).toEqual({ 'fleet:not-a-change': 1 });
   });
 });
@@ -68,7 +112,10 @@ describe('Fleet — real samples', () => {
       time: Date.UTC(2025, 2, 27, 16, 58, 10),
       target: { namespace: 'cluster-fleet-default-c-xssm8-c465b88e1732', name: 'vault-operator-fleet-vault-operator' },
       gitops: { release: 'vault-operator/vault-operator:30', deploymentId: expect.stringMatching(/^s-734935ec/) },
-      keys: { objectsetId: 'default-vault-operator-fleet-vault-operator', helmRelease: 'vault-operator/vault-operator' },
+      keys: {
+        objectsetId: 'default-vault-operator-fleet-vault-operator',
+        helmRelease: 'vault-operator/vault-operator',
+      },
     });
   });
 

@@ -47,7 +47,12 @@ interface FleetFacts {
   failed?: boolean;
 }
 
-const BUNDLE_OPS: Record<string, string> = { created: 'create', updated: 'update', deleted: 'delete', patched: 'patch' };
+const BUNDLE_OPS: Record<string, string> = {
+  created: 'create',
+  updated: 'update',
+  deleted: 'delete',
+  patched: 'patch',
+};
 
 function factsFromZap(o: Obj): FleetFacts | undefined {
   const msg = String(o.msg);
@@ -116,7 +121,13 @@ function factsFromZap(o: Obj): FleetFacts | undefined {
   return undefined;
 }
 
-export function fleetEvent(facts: FleetFacts, time: unknown, format: string, message: string, ctx: ParseContext): ParseResult {
+export function fleetEvent(
+  facts: FleetFacts,
+  time: unknown,
+  format: string,
+  message: string,
+  ctx: ParseContext
+): ParseResult {
   const given = time !== undefined && time !== null && time !== '';
   const t = given ? parseAnyTime(time) : ctx.fallbackNs ? fromNs(ctx.fallbackNs) : undefined;
   if (given && !t) {
@@ -159,7 +170,13 @@ export function fleetEvent(facts: FleetFacts, time: unknown, format: string, mes
 }
 
 /** GitRepo Events (core v1 and events.k8s.io recorders) → commit facts. */
-export function fleetEventFacts(reason: string, kind: string, namespace: string | undefined, name: string | undefined, message: string): FleetFacts | undefined {
+export function fleetEventFacts(
+  reason: string,
+  kind: string,
+  namespace: string | undefined,
+  name: string | undefined,
+  message: string
+): FleetFacts | undefined {
   if (kind !== 'GitRepo') {
     return undefined;
   }
@@ -167,10 +184,21 @@ export function fleetEventFacts(reason: string, kind: string, namespace: string 
   const base = { target, actor: FLEET_CONTROLLER, keys: {} };
   switch (reason) {
     case 'GotNewCommit':
-      return { ...base, verb: 'commit', operation: 'commit', gitops: { app: name, appNamespace: namespace, commit: message.trim() } };
+      return {
+        ...base,
+        verb: 'commit',
+        operation: 'commit',
+        gitops: { app: name, appNamespace: namespace, commit: message.trim() },
+      };
     case 'FailedToCheckCommit':
     case 'WebhookCommitNotVisible':
-      return { ...base, verb: 'commit-check-failed', operation: 'commit', gitops: { app: name, appNamespace: namespace }, failed: true };
+      return {
+        ...base,
+        verb: 'commit-check-failed',
+        operation: 'commit',
+        gitops: { app: name, appNamespace: namespace },
+        failed: true,
+      };
     default:
       return undefined;
   }

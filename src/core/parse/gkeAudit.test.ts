@@ -7,16 +7,26 @@ function gke(over: Record<string, unknown> = {}, payload: Record<string, unknown
       '@type': 'type.googleapis.com/google.cloud.audit.AuditLog',
       authenticationInfo: { principalEmail: 'dana@example.org' },
       methodName: 'io.k8s.apps.v1.deployments.patch',
-      requestMetadata: { callerIp: '203.0.113.27', callerSuppliedUserAgent: 'kubectl/v1.31.2 (linux/amd64) kubernetes/5864a46' },
+      requestMetadata: {
+        callerIp: '203.0.113.27',
+        callerSuppliedUserAgent: 'kubectl/v1.31.2 (linux/amd64) kubernetes/5864a46',
+      },
       resourceName: 'apps/v1/namespaces/shop/deployments/checkout',
       serviceName: 'k8s.io',
       status: { code: 0 },
       ...payload,
     },
     insertId: 'c0ffee42',
-    resource: { type: 'k8s_cluster', labels: { cluster_name: 'prod-eu', location: 'europe-west1', project_id: 'shop-prod' } },
+    resource: {
+      type: 'k8s_cluster',
+      labels: { cluster_name: 'prod-eu', location: 'europe-west1', project_id: 'shop-prod' },
+    },
     timestamp: '2026-03-02T10:15:30.123456Z',
-    labels: { 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': 'RBAC: allowed by ClusterRoleBinding "admins" of ClusterRole "cluster-admin" to User "dana@example.org"' },
+    labels: {
+      'authorization.k8s.io/decision': 'allow',
+      'authorization.k8s.io/reason':
+        'RBAC: allowed by ClusterRoleBinding "admins" of ClusterRole "cluster-admin" to User "dana@example.org"',
+    },
     logName: 'projects/shop-prod/logs/cloudaudit.googleapis.com%2Factivity',
     ...over,
   };
@@ -39,9 +49,19 @@ describe('GKE Cloud Audit Log entries for Kubernetes', () => {
   });
 
   it('exec on a core pod, and a denied request', () => {
-    const exec = parseOne(gke({}, { methodName: 'io.k8s.core.v1.pods.exec.create', resourceName: 'core/v1/namespaces/shop/pods/web-1/exec' }));
-    expect(exec).toMatchObject({ verb: 'create', target: { apiGroup: '', resource: 'pods', name: 'web-1', subresource: 'exec' } });
-    const denied = parseOne(gke({ labels: { 'authorization.k8s.io/decision': 'forbid' } }, { status: { code: 7, message: 'forbidden' } }));
+    const exec = parseOne(
+      gke(
+        {},
+        { methodName: 'io.k8s.core.v1.pods.exec.create', resourceName: 'core/v1/namespaces/shop/pods/web-1/exec' }
+      )
+    );
+    expect(exec).toMatchObject({
+      verb: 'create',
+      target: { apiGroup: '', resource: 'pods', name: 'web-1', subresource: 'exec' },
+    });
+    const denied = parseOne(
+      gke({ labels: { 'authorization.k8s.io/decision': 'forbid' } }, { status: { code: 7, message: 'forbidden' } })
+    );
     expect(denied.outcome).toEqual({ code: 403, status: 'failure', decision: 'forbid' });
   });
 

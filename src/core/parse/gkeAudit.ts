@@ -16,7 +16,19 @@ import { skip, type ObjectParser, type ParseContext, type ParseResult } from './
 const SOURCE = 'kube-audit';
 
 // google.rpc.Code → the HTTP status the apiserver answered with.
-const RPC_TO_HTTP: Record<number, number> = { 0: 200, 3: 400, 4: 504, 5: 404, 6: 409, 7: 403, 8: 429, 10: 409, 13: 500, 14: 503, 16: 401 };
+const RPC_TO_HTTP: Record<number, number> = {
+  0: 200,
+  3: 400,
+  4: 504,
+  5: 404,
+  6: 409,
+  7: 403,
+  8: 429,
+  10: 409,
+  13: 500,
+  14: 503,
+  16: 401,
+};
 
 function toRequestPath(resourceName: string): string {
   const [group, version, ...rest] = resourceName.split('/');
@@ -29,7 +41,11 @@ function toRequestPath(resourceName: string): string {
 export function parseGkeAuditEntry(o: Obj, ctx: ParseContext): ParseResult {
   const p = optObj(o, 'protoPayload') as Obj;
   const method = optStr(p, 'methodName', 'protoPayload');
-  const principal = optStr(optObj(p, 'authenticationInfo', 'protoPayload') ?? {}, 'principalEmail', 'protoPayload.authenticationInfo');
+  const principal = optStr(
+    optObj(p, 'authenticationInfo', 'protoPayload') ?? {},
+    'principalEmail',
+    'protoPayload.authenticationInfo'
+  );
   if (!method || !principal) {
     return skip(SOURCE, 'missing-field', method ? 'principalEmail' : 'methodName');
   }

@@ -2,13 +2,22 @@ import { parseK8sRequestPath, verbForMethod } from './k8sPath';
 
 describe('parseK8sRequestPath (as requestinfo.go reads paths)', () => {
   it.each([
-    ['/api/v1/namespaces/shop/pods/web-1', { apiGroup: '', apiVersion: 'v1', resource: 'pods', namespace: 'shop', name: 'web-1' }],
+    [
+      '/api/v1/namespaces/shop/pods/web-1',
+      { apiGroup: '', apiVersion: 'v1', resource: 'pods', namespace: 'shop', name: 'web-1' },
+    ],
     ['/api/v1/namespaces/shop/pods/web-1/exec?command=sh', { resource: 'pods', name: 'web-1', subresource: 'exec' }],
-    ['/apis/apps/v1/namespaces/shop/deployments/web/scale', { apiGroup: 'apps', resource: 'deployments', subresource: 'scale' }],
+    [
+      '/apis/apps/v1/namespaces/shop/deployments/web/scale',
+      { apiGroup: 'apps', resource: 'deployments', subresource: 'scale' },
+    ],
     ['/api/v1/namespaces/shop', { resource: 'namespaces', name: 'shop' }],
     ['/api/v1/namespaces/shop/finalize', { resource: 'namespaces', name: 'shop', subresource: 'finalize' }],
     ['/api/v1/namespaces', { resource: 'namespaces' }],
-    ['/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/admins', { apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings', name: 'admins' }],
+    [
+      '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/admins',
+      { apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings', name: 'admins' },
+    ],
     ['/api/v1/watch/namespaces/shop/pods', { resource: 'pods', namespace: 'shop' }],
   ])('%s', (uri, expected) => {
     const r = parseK8sRequestPath(uri);
@@ -27,7 +36,13 @@ describe('parseK8sRequestPath (as requestinfo.go reads paths)', () => {
   it('verbs from HTTP methods', () => {
     const named = parseK8sRequestPath('/api/v1/namespaces/shop/pods/web-1');
     const coll = parseK8sRequestPath('/api/v1/namespaces/shop/pods');
-    expect(['POST', 'GET', 'PUT', 'PATCH', 'DELETE'].map((m) => verbForMethod(m, named))).toEqual(['create', 'get', 'update', 'patch', 'delete']);
+    expect(['POST', 'GET', 'PUT', 'PATCH', 'DELETE'].map((m) => verbForMethod(m, named))).toEqual([
+      'create',
+      'get',
+      'update',
+      'patch',
+      'delete',
+    ]);
     expect(['GET', 'DELETE'].map((m) => verbForMethod(m, coll))).toEqual(['list', 'deletecollection']);
     expect(verbForMethod('GET', parseK8sRequestPath('/api/v1/pods?watch=true'))).toBe('watch');
     expect(verbForMethod('GET', parseK8sRequestPath('/api/v1/pods?watch=false'))).toBe('list');

@@ -33,7 +33,11 @@ function splitUri(uri: string): { segments: string[]; query: URLSearchParams } {
 
 export function parseK8sRequestPath(uri: string): K8sRequest {
   const { segments, query } = splitUri(uri);
-  const nonResource: K8sRequest = { target: { apiGroup: '', resource: '', path: uri.split('?')[0] }, isResource: false, query };
+  const nonResource: K8sRequest = {
+    target: { apiGroup: '', resource: '', path: uri.split('?')[0] },
+    isResource: false,
+    query,
+  };
   let rest: string[];
   let apiGroup: string;
   let apiVersion: string;

@@ -27,11 +27,19 @@ describe('parseKubeAuditEvent — our fixtures', () => {
   it('makes the impersonated user the actor and the caller a via hop, with Rancher extras', () => {
     const e = parseOne(
       kubeAudit({
-        user: { username: 'system:serviceaccount:cattle-impersonation-system:cattle-impersonation-u-q8z3n', groups: ['system:serviceaccounts'] },
+        user: {
+          username: 'system:serviceaccount:cattle-impersonation-system:cattle-impersonation-u-q8z3n',
+          groups: ['system:serviceaccounts'],
+        },
         impersonatedUser: {
           username: 'u-q8z3n',
           groups: ['system:authenticated', 'system:cattle:authenticated'],
-          extra: { principalid: ['local://u-q8z3n'], username: ['kim'], requesttokenid: ['token-4hx9p'], requesthost: ['rancher.example.org'] },
+          extra: {
+            principalid: ['local://u-q8z3n'],
+            username: ['kim'],
+            requesttokenid: ['token-4hx9p'],
+            requesthost: ['rancher.example.org'],
+          },
         },
         sourceIPs: ['198.51.100.44', '10.42.0.17'],
       })
@@ -56,7 +64,11 @@ describe('parseKubeAuditEvent — our fixtures', () => {
   });
 
   it('collapses the stages of one request into one event with the final outcome', () => {
-    const received = kubeAudit({ stage: 'RequestReceived', responseStatus: undefined, stageTimestamp: '2026-03-02T10:15:30.123456Z' });
+    const received = kubeAudit({
+      stage: 'RequestReceived',
+      responseStatus: undefined,
+      stageTimestamp: '2026-03-02T10:15:30.123456Z',
+    });
     const complete = kubeAudit({ objectRef: { uid: 'b3f1c2d4-aaaa-4bbb-8ccc-ddddeeeeffff' } });
     for (const order of [
       [received, complete],
@@ -71,7 +83,11 @@ describe('parseKubeAuditEvent — our fixtures', () => {
   });
 
   it('keeps impersonation from whichever stage carried it (rancher/rancher#38536)', () => {
-    const withImp = kubeAudit({ stage: 'RequestReceived', responseStatus: undefined, impersonatedUser: { username: 'u-q8z3n', groups: [] } });
+    const withImp = kubeAudit({
+      stage: 'RequestReceived',
+      responseStatus: undefined,
+      impersonatedUser: { username: 'u-q8z3n', groups: [] },
+    });
     const without = kubeAudit();
     const e = parseOne([without, withImp]);
     expect(e.actor.name).toBe('u-q8z3n');
@@ -86,7 +102,10 @@ describe('parseKubeAuditEvent — our fixtures', () => {
   });
 
   it('keeps two requests apart when a client reuses an Audit-ID for a different request', () => {
-    const s = parseAll([kubeAudit(), kubeAudit({ verb: 'delete', requestURI: '/apis/apps/v1/namespaces/shop/deployments/checkout' })]);
+    const s = parseAll([
+      kubeAudit(),
+      kubeAudit({ verb: 'delete', requestURI: '/apis/apps/v1/namespaces/shop/deployments/checkout' }),
+    ]);
     expect(s.events.map((e) => e.verb).sort()).toEqual(['delete', 'patch']);
     expect(new Set(s.events.map((e) => e.id)).size).toBe(2);
     expect(s.events.every((e) => e.id.startsWith('kube-audit:5f2c1a4e-9b7d-4c1e-8a3f-0d6e2b9c7a11~'))).toBe(true);
@@ -95,11 +114,22 @@ describe('parseKubeAuditEvent — our fixtures', () => {
   it('reads a forbidden request as a failure with the decision', () => {
     const e = parseOne(
       kubeAudit({
-        responseStatus: { metadata: {}, status: 'Failure', reason: 'Forbidden', code: 403, message: 'deployments.apps "checkout" is forbidden' },
+        responseStatus: {
+          metadata: {},
+          status: 'Failure',
+          reason: 'Forbidden',
+          code: 403,
+          message: 'deployments.apps "checkout" is forbidden',
+        },
         annotations: { 'authorization.k8s.io/decision': 'forbid', 'authorization.k8s.io/reason': '' },
       })
     );
-    expect(e.outcome).toEqual({ code: 403, status: 'failure', decision: 'forbid', message: 'deployments.apps "checkout" is forbidden' });
+    expect(e.outcome).toEqual({
+      code: 403,
+      status: 'failure',
+      decision: 'forbid',
+      message: 'deployments.apps "checkout" is forbidden',
+    });
   });
 
   it('reads non-resource requests by path, exec as a create on the exec subresource', () => {
@@ -110,7 +140,14 @@ describe('parseKubeAuditEvent — our fixtures', () => {
         verb: 'create',
         stage: 'ResponseStarted',
         requestURI: '/api/v1/namespaces/shop/pods/checkout-7d9f/exec?command=sh&stdin=true&tty=true',
-        objectRef: { resource: 'pods', namespace: 'shop', name: 'checkout-7d9f', apiGroup: '', apiVersion: 'v1', subresource: 'exec' },
+        objectRef: {
+          resource: 'pods',
+          namespace: 'shop',
+          name: 'checkout-7d9f',
+          apiGroup: '',
+          apiVersion: 'v1',
+          subresource: 'exec',
+        },
         responseStatus: { metadata: {}, code: 101 },
       })
     );
@@ -119,14 +156,21 @@ describe('parseKubeAuditEvent — our fixtures', () => {
   });
 
   it('classifies GitOps controllers by service account, user agent and field manager', () => {
-    const bySa = parseOne(kubeAudit({ user: { username: 'system:serviceaccount:argocd:argocd-application-controller' } }));
+    const bySa = parseOne(
+      kubeAudit({ user: { username: 'system:serviceaccount:argocd:argocd-application-controller' } })
+    );
     expect(bySa.actor.kind).toBe('gitops-controller');
     const byAgent = parseOne(
-      kubeAudit({ user: { username: 'system:serviceaccount:gitops:deployer' }, userAgent: 'argocd-application-controller/v3.1.0 (linux/amd64)' })
+      kubeAudit({
+        user: { username: 'system:serviceaccount:gitops:deployer' },
+        userAgent: 'argocd-application-controller/v3.1.0 (linux/amd64)',
+      })
     );
     expect(byAgent.actor.kind).toBe('gitops-controller');
     const byManager = parseOne(
-      kubeAudit({ requestURI: '/apis/apps/v1/namespaces/shop/deployments/checkout?fieldManager=argocd-controller&force=true' })
+      kubeAudit({
+        requestURI: '/apis/apps/v1/namespaces/shop/deployments/checkout?fieldManager=argocd-controller&force=true',
+      })
     );
     expect(byManager.actor.kind).toBe('gitops-controller');
     expect(byManager.marks?.fieldManager).toBe('argocd-controller');
@@ -149,7 +193,11 @@ describe('parseKubeAuditEvent — our fixtures', () => {
               'meta.helm.sh/release-name': 'payments-api',
               'meta.helm.sh/release-namespace': 'payments',
             },
-            labels: { 'app.kubernetes.io/instance': 'storefront', 'app.kubernetes.io/managed-by': 'Helm', 'objectset.rio.cattle.io/hash': 'abc123' },
+            labels: {
+              'app.kubernetes.io/instance': 'storefront',
+              'app.kubernetes.io/managed-by': 'Helm',
+              'objectset.rio.cattle.io/hash': 'abc123',
+            },
           },
         },
       })
@@ -164,7 +212,10 @@ describe('parseKubeAuditEvent — our fixtures', () => {
       objectsetHash: 'abc123',
       fieldManager: 'kubectl-edit',
     });
-    expect(e.keys).toMatchObject({ trackingId: 'storefront:apps/Deployment:shop/checkout', objectsetId: 'default-payments-api' });
+    expect(e.keys).toMatchObject({
+      trackingId: 'storefront:apps/Deployment:shop/checkout',
+      objectsetId: 'default-payments-api',
+    });
   });
 
   it('reads subjects and roleRef of a RoleBinding change', () => {
@@ -173,7 +224,13 @@ describe('parseKubeAuditEvent — our fixtures', () => {
         level: 'Request',
         verb: 'update',
         requestURI: '/apis/rbac.authorization.k8s.io/v1/namespaces/argocd/rolebindings/argocd-admin',
-        objectRef: { resource: 'rolebindings', namespace: 'argocd', name: 'argocd-admin', apiGroup: 'rbac.authorization.k8s.io', apiVersion: 'v1' },
+        objectRef: {
+          resource: 'rolebindings',
+          namespace: 'argocd',
+          name: 'argocd-admin',
+          apiGroup: 'rbac.authorization.k8s.io',
+          apiVersion: 'v1',
+        },
         requestObject: {
           kind: 'RoleBinding',
           metadata: { name: 'argocd-admin', namespace: 'argocd' },
@@ -199,11 +256,20 @@ describe('parseKubeAuditEvent — our fixtures', () => {
       kubeAudit({
         level: 'Request',
         requestURI: '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/storefront',
-        objectRef: { resource: 'applications', namespace: 'argocd', name: 'storefront', apiGroup: 'argoproj.io', apiVersion: 'v1alpha1' },
+        objectRef: {
+          resource: 'applications',
+          namespace: 'argocd',
+          name: 'storefront',
+          apiGroup: 'argoproj.io',
+          apiVersion: 'v1alpha1',
+        },
         requestObject: { operation: { initiatedBy: { username: 'someone-else' }, sync: { revision: 'abc1234' } } },
       })
     );
-    expect(e.changedFields).toEqual({ 'operation.initiatedBy.username': '"someone-else"', 'operation.sync.revision': '"abc1234"' });
+    expect(e.changedFields).toEqual({
+      'operation.initiatedBy.username': '"someone-else"',
+      'operation.sync.revision': '"abc1234"',
+    });
   });
 
   it('reads the history an Application status write carries (to resolve rollbacks)', () => {
@@ -213,8 +279,22 @@ describe('parseKubeAuditEvent — our fixtures', () => {
         verb: 'update',
         user: { username: 'system:serviceaccount:argocd:argocd-application-controller' },
         requestURI: '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/storefront/status',
-        objectRef: { resource: 'applications', namespace: 'argocd', name: 'storefront', apiGroup: 'argoproj.io', apiVersion: 'v1alpha1', subresource: 'status' },
-        responseObject: { status: { history: [{ id: 6, revision: 'aaa1111' }, { id: 7, revision: 'bbb2222', deployedAt: '2026-03-01T08:00:00Z' }] } },
+        objectRef: {
+          resource: 'applications',
+          namespace: 'argocd',
+          name: 'storefront',
+          apiGroup: 'argoproj.io',
+          apiVersion: 'v1alpha1',
+          subresource: 'status',
+        },
+        responseObject: {
+          status: {
+            history: [
+              { id: 6, revision: 'aaa1111' },
+              { id: 7, revision: 'bbb2222', deployedAt: '2026-03-01T08:00:00Z' },
+            ],
+          },
+        },
       })
     );
     expect(e.appHistory).toEqual([
@@ -232,7 +312,10 @@ describe('parseKubeAuditEvent — our fixtures', () => {
         objectRef: { resource: 'secrets', namespace: 'shop', name: 'db', apiGroup: '', apiVersion: 'v1' },
         requestObject: {
           kind: 'Secret',
-          metadata: { name: 'db', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"data":{"password":"aHVudGVyMg=="}}' } },
+          metadata: {
+            name: 'db',
+            annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"data":{"password":"aHVudGVyMg=="}}' },
+          },
           data: { password: 'aHVudGVyMg==' },
           stringData: { user: 'app' },
         },
@@ -251,7 +334,11 @@ describe('parseKubeAuditEvent — our fixtures', () => {
 
   it('uses the Loki entry time only when the record has none, and keeps records without any time', () => {
     const seed = { user: { username: 'x' }, verb: 'delete', objectRef: { resource: 'deployments', name: 'a' } };
-    const fromLoki = parseOne({ text: JSON.stringify(seed), ns: '1772446530000000001', labels: { job: 'audit', cluster: 'prod-eu' } });
+    const fromLoki = parseOne({
+      text: JSON.stringify(seed),
+      ns: '1772446530000000001',
+      labels: { job: 'audit', cluster: 'prod-eu' },
+    });
     expect(fromLoki.ns).toBe('1772446530000000001');
     expect(fromLoki.target.cluster).toBe('prod-eu');
     expect(fromLoki.raw).toEqual({ labels: { job: 'audit', cluster: 'prod-eu' }, ns: '1772446530000000001' });
@@ -309,11 +396,20 @@ describe('parseKubeAuditEvent — real samples (../shared/reference/samples)', (
     expect(lease).toMatchObject({
       verb: 'get',
       actor: { kind: 'system' },
-      target: { apiGroup: 'coordination.k8s.io', resource: 'leases', namespace: 'kube-system', name: 'elastic-agent-cluster-test' },
+      target: {
+        apiGroup: 'coordination.k8s.io',
+        resource: 'leases',
+        namespace: 'kube-system',
+        name: 'elastic-agent-cluster-test',
+      },
       outcome: { decision: 'allow', authzReason: expect.stringContaining('RoleBinding "elastic-agent/kube-system"') },
     });
     const aks = s.events.find((e) => e.actor.name === 'aksService');
-    expect(aks).toMatchObject({ verb: 'update', target: { uid: '12345678' }, raw: { ns: expect.stringMatching(/^1759213415101355367$/) } });
+    expect(aks).toMatchObject({
+      verb: 'update',
+      target: { uid: '12345678' },
+      raw: { ns: expect.stringMatching(/^1759213415101355367$/) },
+    });
     const kubeAudit = parseAll(sampleLines('elastic_test-kube-audit.log'));
     expect(kubeAudit.events[0]).toMatchObject({
       keys: { auditID: 'ad26f7bc-f1c6-4097-90f1-e0924e12f257' },
@@ -333,7 +429,10 @@ describe('parseKubeAuditEvent — real samples (../shared/reference/samples)', (
       sourceIPs: ['192.168.99.1'],
       outcome: { code: 201, status: 'success' },
     });
-    expect(parseOne(sampleLines('falco_delete_deployment.json'))).toMatchObject({ verb: 'delete', outcome: { code: 200 } });
+    expect(parseOne(sampleLines('falco_delete_deployment.json'))).toMatchObject({
+      verb: 'delete',
+      outcome: { code: 200 },
+    });
     expect(parseOne(sampleLines('falco_exec_pod.json'))).toMatchObject({
       verb: 'create',
       target: { resource: 'pods', subresource: 'exec', name: 'nginx-deployment-7998647bdf-phvq7' },

@@ -37,7 +37,11 @@ function isAuditShape(o: Obj): boolean {
   return hasUser && 'verb' in o && ('auditID' in o || 'objectRef' in o || 'requestURI' in o);
 }
 
-function readUser(o: Obj, key: string, pool: InternPool): { name: string; uid?: string; groups: string[]; extra?: Obj } | undefined {
+function readUser(
+  o: Obj,
+  key: string,
+  pool: InternPool
+): { name: string; uid?: string; groups: string[]; extra?: Obj } | undefined {
   const u = optObj(o, key);
   if (!u) {
     return undefined;
@@ -65,7 +69,12 @@ function eventTime(o: Obj, ctx: ParseContext): Instant | undefined | 'invalid' {
   return ctx.fallbackNs ? fromNs(ctx.fallbackNs) : undefined;
 }
 
-function readTarget(o: Obj, requestURI: string | undefined, cluster: string | undefined, pool: InternPool): ResourceRef {
+function readTarget(
+  o: Obj,
+  requestURI: string | undefined,
+  cluster: string | undefined,
+  pool: InternPool
+): ResourceRef {
   const ref = optObj(o, 'objectRef');
   if (!ref) {
     const fromUri = requestURI ? parseK8sRequestPath(requestURI).target : { apiGroup: '', resource: '' };
@@ -118,7 +127,12 @@ function readOutcome(o: Obj, pool: InternPool): Outcome {
   return outcome;
 }
 
-function readActor(o: Obj, userAgent: string | undefined, fieldManager: string | undefined, pool: InternPool): Actor | undefined {
+function readActor(
+  o: Obj,
+  userAgent: string | undefined,
+  fieldManager: string | undefined,
+  pool: InternPool
+): Actor | undefined {
   const user = readUser(o, 'user', pool);
   if (!user) {
     return undefined;
@@ -135,7 +149,12 @@ function readActor(o: Obj, userAgent: string | undefined, fieldManager: string |
         },
       ]
     : NO_HOPS;
-  const actor: Actor = { name: effective.name, kind: classifyActor(effective.name, hints), groups: effective.groups, via };
+  const actor: Actor = {
+    name: effective.name,
+    kind: classifyActor(effective.name, hints),
+    groups: effective.groups,
+    via,
+  };
   if (effective.uid) {
     actor.uid = effective.uid;
   }
@@ -184,7 +203,9 @@ export function parseKubeAuditEvent(o: Obj, ctx: ParseContext): ParseResult {
   const event: ChangeEvent = {
     id: auditID ? `${SOURCE}:${auditID}` : `${SOURCE}:line-${fnv1a(ctx.text)}`,
     source: SOURCE,
-    format: apiVersion ? `kube-audit/${apiVersion.slice('audit.k8s.io/'.length) || apiVersion}` : 'kube-audit/unversioned',
+    format: apiVersion
+      ? `kube-audit/${apiVersion.slice('audit.k8s.io/'.length) || apiVersion}`
+      : 'kube-audit/unversioned',
     time: t?.ms,
     ns: t?.ns ?? '',
     actor,

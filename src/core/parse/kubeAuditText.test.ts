@@ -32,7 +32,9 @@ describe('kube-apiserver legacy text audit format', () => {
       outcome: { code: 404, status: 'failure' },
       stages: ['RequestReceived', 'ResponseComplete'],
     });
-    const orphan = parseAll(['2017-05-25T04:55:05.668239935Z AUDIT: id="aaaaaaaa-0000-4000-8000-000000000000" response="200"']);
+    const orphan = parseAll([
+      '2017-05-25T04:55:05.668239935Z AUDIT: id="aaaaaaaa-0000-4000-8000-000000000000" response="200"',
+    ]);
     expect(skipCounts(orphan)).toEqual({ 'kube-audit:response-without-request': 1 });
   });
 });

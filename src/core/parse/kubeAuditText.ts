@@ -33,7 +33,8 @@ export function parseKubeAuditTextLine(line: string, ctx: ParseContext): ParseRe
   const uri = val(kv.uri);
   const req = uri ? parseK8sRequestPath(uri) : undefined;
   const method = val(kv.method);
-  const verb = method === undefined ? '' : /^[A-Z]+$/.test(method) && req ? verbForMethod(method, req) : method.toLowerCase();
+  const verb =
+    method === undefined ? '' : /^[A-Z]+$/.test(method) && req ? verbForMethod(method, req) : method.toLowerCase();
   const userName = kv.user ?? '';
   const groups = val(kv.groups)?.split(',') ?? [];
   const as = val(kv.as);

@@ -2,7 +2,9 @@ import { parseLogfmt } from './logfmt';
 
 describe('parseLogfmt', () => {
   it('reads bare and Go-quoted values with escapes', () => {
-    expect(parseLogfmt('time="2026-03-02T10:20:00Z" level=info msg="say \\"hi\\"\\n\\tto \\u00e9" application=x empty=')).toEqual({
+    expect(
+      parseLogfmt('time="2026-03-02T10:20:00Z" level=info msg="say \\"hi\\"\\n\\tto \\u00e9" application=x empty=')
+    ).toEqual({
       time: '2026-03-02T10:20:00Z',
       level: 'info',
       msg: 'say "hi"\n\tto é',

@@ -3,7 +3,18 @@
  * `%q` rules when they hold spaces or specials. Returns undefined for text that is not logfmt, and never throws.
  */
 
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', '/': '/', a: '\x07', b: '\b', f: '\f', v: '\v' };
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+};
 
 function readQuoted(s: string, start: number): { value: string; end: number } | undefined {
   let out = '';

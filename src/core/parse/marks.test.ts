@@ -7,13 +7,19 @@ describe('readOwnershipMarks', () => {
   it('reads the Argo CD tracking annotation of the real resource_tracking.md example', () => {
     const manifest = /```yaml\n([\s\S]*?)```/.exec(readSample('argocd_tracking_example.txt'))?.[1];
     expect(manifest).toBeDefined();
-    expect(readOwnershipMarks(parseYaml(manifest ?? ''))).toEqual({ argocdTrackingId: 'my-app:apps/Deployment:default/my-deployment' });
+    expect(readOwnershipMarks(parseYaml(manifest ?? ''))).toEqual({
+      argocdTrackingId: 'my-app:apps/Deployment:default/my-deployment',
+    });
   });
 
   it('reads marks set by a JSON Patch (escaped pointer segments) and by whole maps', () => {
     expect(
       readOwnershipMarks([
-        { op: 'add', path: '/metadata/annotations/argocd.argoproj.io~1tracking-id', value: 'app:/ConfigMap:shop/settings' },
+        {
+          op: 'add',
+          path: '/metadata/annotations/argocd.argoproj.io~1tracking-id',
+          value: 'app:/ConfigMap:shop/settings',
+        },
         { op: 'add', path: '/metadata/labels', value: { 'app.kubernetes.io/instance': 'app' } },
       ])
     ).toEqual({ argocdTrackingId: 'app:/ConfigMap:shop/settings', instanceLabel: 'app' });
@@ -21,13 +27,25 @@ describe('readOwnershipMarks', () => {
   });
 
   it('a later body (the stored object) wins over the request', () => {
-    expect(readOwnershipMarks({ metadata: { labels: { 'app.kubernetes.io/instance': 'old' } } }, { metadata: { labels: { 'app.kubernetes.io/instance': 'new' } } })).toEqual({ instanceLabel: 'new' });
+    expect(
+      readOwnershipMarks(
+        { metadata: { labels: { 'app.kubernetes.io/instance': 'old' } } },
+        { metadata: { labels: { 'app.kubernetes.io/instance': 'new' } } }
+      )
+    ).toEqual({ instanceLabel: 'new' });
   });
 });
 
 describe('readRbac', () => {
   it('reads Role rules in short form', () => {
-    expect(readRbac('clusterroles', { rules: [{ apiGroups: ['', 'apps'], resources: ['*'], verbs: ['*'] }, { nonResourceURLs: ['/metrics'], verbs: ['get'] }] })).toEqual({
+    expect(
+      readRbac('clusterroles', {
+        rules: [
+          { apiGroups: ['', 'apps'], resources: ['*'], verbs: ['*'] },
+          { nonResourceURLs: ['/metrics'], verbs: ['get'] },
+        ],
+      })
+    ).toEqual({
       rules: ['* on * (core,apps)', 'get on /metrics'],
     });
     expect(readRbac('deployments', { subjects: [] })).toBeUndefined();
@@ -48,9 +66,13 @@ describe('readChangedFields', () => {
   });
 
   it('reads GitRepo pauses from JSON Patch and auto-sync removal from a merge patch', () => {
-    expect(readChangedFields('gitrepos', [{ op: 'replace', path: '/spec/paused', value: true }])).toEqual({ 'spec.paused': 'true' });
+    expect(readChangedFields('gitrepos', [{ op: 'replace', path: '/spec/paused', value: true }])).toEqual({
+      'spec.paused': 'true',
+    });
     expect(readChangedFields('applications', { spec: { syncPolicy: null } })).toEqual({ 'spec.syncPolicy': 'null' });
-    expect(readChangedFields('applications', [{ op: 'remove', path: '/spec/syncPolicy/automated' }])).toEqual({ 'spec.syncPolicy.automated': 'null' });
+    expect(readChangedFields('applications', [{ op: 'remove', path: '/spec/syncPolicy/automated' }])).toEqual({
+      'spec.syncPolicy.automated': 'null',
+    });
     expect(readChangedFields('configmaps', { data: {} })).toBeUndefined();
   });
 });
@@ -66,7 +88,11 @@ describe('readAppHistory', () => {
 
   it('reads multi-source revisions and the initiator (Argo CD ≥ 2.11)', () => {
     expect(
-      readAppHistory(undefined, { status: { history: [{ id: 3, revisions: ['aaa1111', 'bbb2222'], initiatedBy: { username: 'dana' } }, { id: 'x' }] } })
+      readAppHistory(undefined, {
+        status: {
+          history: [{ id: 3, revisions: ['aaa1111', 'bbb2222'], initiatedBy: { username: 'dana' } }, { id: 'x' }],
+        },
+      })
     ).toEqual([{ id: 3, revision: 'aaa1111,bbb2222', initiatedBy: 'dana' }]);
     expect(readAppHistory({ status: {} })).toBeUndefined();
   });

@@ -80,7 +80,11 @@ function readSubjects(v: unknown): RbacSubject[] | undefined {
   const out: RbacSubject[] = [];
   for (const s of v) {
     if (isObj(s) && typeof s.kind === 'string' && typeof s.name === 'string') {
-      out.push(typeof s.namespace === 'string' ? { kind: s.kind, name: s.name, namespace: s.namespace } : { kind: s.kind, name: s.name });
+      out.push(
+        typeof s.namespace === 'string'
+          ? { kind: s.kind, name: s.name, namespace: s.namespace }
+          : { kind: s.kind, name: s.name }
+      );
     }
   }
   return out;
@@ -96,7 +100,8 @@ function readRules(v: unknown): string[] | undefined {
   }
   return v.filter(isObj).map((r: Obj) => {
     const groups = strList(r.apiGroups).map((g) => (g === '' ? 'core' : g));
-    const what = strList(r.resources).length > 0 ? strList(r.resources).join(',') : strList(r.nonResourceURLs).join(',');
+    const what =
+      strList(r.resources).length > 0 ? strList(r.resources).join(',') : strList(r.nonResourceURLs).join(',');
     return `${strList(r.verbs).join(',')} on ${what}${groups.length ? ` (${groups.join(',')})` : ''}`;
   });
 }
@@ -125,7 +130,15 @@ export function readRbac(resource: string, ...bodies: unknown[]): RbacInfo | und
 
 /** Fields worth telling a person about, per resource: GitOps trust and sync controls. */
 const WATCHED_FIELDS: Record<string, string[]> = {
-  gitrepos: ['spec.paused', 'spec.forceSyncGeneration', 'spec.revision', 'spec.branch', 'spec.repo', 'spec.targets', 'spec.correctDrift'],
+  gitrepos: [
+    'spec.paused',
+    'spec.forceSyncGeneration',
+    'spec.revision',
+    'spec.branch',
+    'spec.repo',
+    'spec.targets',
+    'spec.correctDrift',
+  ],
   bundles: ['spec.paused', 'spec.forceSyncGeneration'],
   bundledeployments: ['spec.paused', 'spec.deploymentID', 'spec.correctDrift'],
   applications: [
@@ -198,7 +211,12 @@ export function readAppHistory(...bodies: unknown[]): ChangeEvent['appHistory'] 
       if (!isObj(h) || typeof h.id !== 'number') {
         continue;
       }
-      const revision = typeof h.revision === 'string' ? h.revision : Array.isArray(h.revisions) ? h.revisions.filter((r) => typeof r === 'string').join(',') : '';
+      const revision =
+        typeof h.revision === 'string'
+          ? h.revision
+          : Array.isArray(h.revisions)
+            ? h.revisions.filter((r) => typeof r === 'string').join(',')
+            : '';
       const entry: { id: number; revision: string; deployedAt?: string; initiatedBy?: string } = { id: h.id, revision };
       if (typeof h.deployedAt === 'string') {
         entry.deployedAt = h.deployedAt;

@@ -35,16 +35,33 @@ describe('parseRancherAuditEvent — our fixtures', () => {
   });
 
   it('takes the first X-Forwarded-For hop, then X-Real-Ip, then the TCP peer', () => {
-    const xff = parseOne(rancherAudit({ requestHeader: { 'X-Forwarded-For': ['192.0.2.9, 10.0.0.2'], 'X-Real-Ip': ['10.0.0.2'] } }));
+    const xff = parseOne(
+      rancherAudit({ requestHeader: { 'X-Forwarded-For': ['192.0.2.9, 10.0.0.2'], 'X-Real-Ip': ['10.0.0.2'] } })
+    );
     expect(xff.sourceIPs).toEqual(['192.0.2.9', '10.0.0.2', '10.42.0.17']);
-    const realIp = parseOne(rancherAudit({ requestHeader: { 'X-Forwarded-For': undefined, 'X-Real-Ip': undefined, 'x-real-ip': ['192.0.2.10'] } }));
+    const realIp = parseOne(
+      rancherAudit({
+        requestHeader: { 'X-Forwarded-For': undefined, 'X-Real-Ip': undefined, 'x-real-ip': ['192.0.2.10'] },
+      })
+    );
     expect(realIp.sourceIPs[0]).toBe('192.0.2.10');
     const peer = parseOne(rancherAudit({ requestHeader: undefined, remoteAddr: '[2001:db8::7]:443' }));
     expect(peer.sourceIPs).toEqual(['2001:db8::7']);
   });
 
   it('reads the pre-release camelCase extras (rancher/rancher#31166) case-insensitively', () => {
-    const e = parseOne(rancherAudit({ user: { extra: { principalid: undefined, username: undefined, principalId: ['openldap_user://uid=kim'], userName: ['kim'] } } }));
+    const e = parseOne(
+      rancherAudit({
+        user: {
+          extra: {
+            principalid: undefined,
+            username: undefined,
+            principalId: ['openldap_user://uid=kim'],
+            userName: ['kim'],
+          },
+        },
+      })
+    );
     expect(e.actor).toMatchObject({ loginName: 'kim', principalId: 'openldap_user://uid=kim' });
   });
 
@@ -58,7 +75,10 @@ describe('parseRancherAuditEvent — our fixtures', () => {
       stage: 'RequestReceived',
       stageTimestamp: '2018-07-20 10:22:43 +0800',
     };
-    const s = parseAll([base, { ...base, stage: 'ResponseComplete', responseStatus: '200', stageTimestamp: '2018-07-20 10:22:44 +0800' }]);
+    const s = parseAll([
+      base,
+      { ...base, stage: 'ResponseComplete', responseStatus: '200', stageTimestamp: '2018-07-20 10:22:44 +0800' },
+    ]);
     expect(s.events).toHaveLength(1);
     expect(s.events[0]).toMatchObject({
       format: 'rancher-audit/v2.0',
@@ -76,13 +96,20 @@ describe('parseRancherAuditEvent — our fixtures', () => {
       rancherAudit({
         requestURI: '/v1/fleet.cattle.io.gitrepos/fleet-default/payments',
         method: 'PUT',
-        requestBody: { metadata: { name: 'payments', labels: { 'fleet.cattle.io/created-by-user-id': 'u-q8z3n' } }, spec: { paused: true, forceSyncGeneration: 4, repo: 'https://git.example.org/payments.git' } },
+        requestBody: {
+          metadata: { name: 'payments', labels: { 'fleet.cattle.io/created-by-user-id': 'u-q8z3n' } },
+          spec: { paused: true, forceSyncGeneration: 4, repo: 'https://git.example.org/payments.git' },
+        },
       })
     );
     expect(e).toMatchObject({
       verb: 'update',
       target: { apiGroup: 'fleet.cattle.io', resource: 'gitrepos', namespace: 'fleet-default', name: 'payments' },
-      changedFields: { 'spec.paused': 'true', 'spec.forceSyncGeneration': '4', 'spec.repo': '"https://git.example.org/payments.git"' },
+      changedFields: {
+        'spec.paused': 'true',
+        'spec.forceSyncGeneration': '4',
+        'spec.repo': '"https://git.example.org/payments.git"',
+      },
       marks: { fleetCreatedByUserId: 'u-q8z3n' },
     });
     expect(e.target.cluster).toBeUndefined();
@@ -90,12 +117,20 @@ describe('parseRancherAuditEvent — our fixtures', () => {
 
   it('impersonation through Rancher (--as): requestUser is the actor, the caller a via hop', () => {
     const e = parseOne(rancherAudit({ user: { requestUser: 'dev-bot', requestGroups: ['devs'] } }));
-    expect(e.actor).toMatchObject({ name: 'dev-bot', groups: ['devs'], via: [{ name: 'u-q8z3n', mechanism: 'impersonation' }] });
+    expect(e.actor).toMatchObject({
+      name: 'dev-bot',
+      groups: ['devs'],
+      via: [{ name: 'u-q8z3n', mechanism: 'impersonation' }],
+    });
   });
 
   it('redacts Secret bodies sent through the steve API', () => {
     const e = parseOne(
-      rancherAudit({ requestURI: '/v1/secrets/shop', method: 'POST', requestBody: { type: 'secret', metadata: { name: 'db' }, data: { password: 'aHVudGVyMg==' } } }),
+      rancherAudit({
+        requestURI: '/v1/secrets/shop',
+        method: 'POST',
+        requestBody: { type: 'secret', metadata: { name: 'db' }, data: { password: 'aHVudGVyMg==' } },
+      }),
       { keepBodies: true }
     );
     expect(JSON.stringify(e.body)).not.toContain('aHVudGVyMg');
@@ -103,7 +138,11 @@ describe('parseRancherAuditEvent — our fixtures', () => {
   });
 
   it('skips lines with a bad timestamp or wrong types, by reason', () => {
-    const s = parseAll([rancherAudit({ requestTimestamp: 'Tuesday' }), rancherAudit({ responseCode: 'ok' }), rancherAudit({ method: 7 })]);
+    const s = parseAll([
+      rancherAudit({ requestTimestamp: 'Tuesday' }),
+      rancherAudit({ responseCode: 'ok' }),
+      rancherAudit({ method: 7 }),
+    ]);
     expect(skipCounts(s)).toEqual({ 'rancher-audit:invalid-timestamp': 1, 'rancher-audit:invalid-field': 2 });
   });
 });
@@ -122,7 +161,11 @@ describe('parseRancherAuditEvent — real samples', () => {
       keys: { rancherAuditID: '887f5e05-bd98-4ed9-9717-8c179f417236' },
     });
     const secret = parseOne(sampleLines('harvester_rancher_audit_line116.log'), { keepBodies: true });
-    expect(secret).toMatchObject({ verb: 'create', target: { resource: 'secrets', namespace: 'default' }, userAgent: expect.stringContaining('Chrome/132') });
+    expect(secret).toMatchObject({
+      verb: 'create',
+      target: { resource: 'secrets', namespace: 'default' },
+      userAgent: expect.stringContaining('Chrome/132'),
+    });
     expect(secret.body?.request).toMatchObject({ data: '[redacted]', type: 'secret' });
   });
 

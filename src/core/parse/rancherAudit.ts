@@ -98,7 +98,9 @@ export function parseRancherAuditEvent(o: Obj, ctx: ParseContext): ParseResult {
   if (!method) {
     return skip(SOURCE, 'missing-field', legacy ? 'verb' : 'method');
   }
-  const timeText = legacy ? optStr(o, 'stageTimestamp') : (optStr(o, 'requestTimestamp') ?? optStr(o, 'responseTimestamp'));
+  const timeText = legacy
+    ? optStr(o, 'stageTimestamp')
+    : (optStr(o, 'requestTimestamp') ?? optStr(o, 'responseTimestamp'));
   const time = timeText !== undefined ? parseTimestamp(timeText) : ctx.fallbackNs ? fromNs(ctx.fallbackNs) : undefined;
   if (timeText !== undefined && !time) {
     return skip(SOURCE, 'invalid-timestamp');

@@ -2,10 +2,34 @@ import { parseRancherPath } from './rancherPath';
 
 describe('parseRancherPath', () => {
   it.each([
-    ['/k8s/clusters/c-abc/api/v1/namespaces/shop/pods/web-1', 'GET', { cluster: 'c-abc', resource: 'pods', namespace: 'shop', name: 'web-1' }, 'get', '/api/v1/namespaces/shop/pods/web-1'],
-    ['/k8s/clusters/c-abc/api/v1/nodes?limit=500', 'GET', { cluster: 'c-abc', resource: 'nodes' }, 'list', '/api/v1/nodes?limit=500'],
-    ['/k8s/clusters/local/apis/apps/v1/namespaces/shop/deployments', 'DELETE', { cluster: 'local', apiGroup: 'apps', resource: 'deployments', namespace: 'shop' }, 'deletecollection', '/apis/apps/v1/namespaces/shop/deployments'],
-    ['/k8s/clusters/c-abc/v1/apps.deployments/shop/web', 'PUT', { cluster: 'c-abc', apiGroup: 'apps', resource: 'deployments', namespace: 'shop', name: 'web' }, 'update', '/v1/apps.deployments/shop/web'],
+    [
+      '/k8s/clusters/c-abc/api/v1/namespaces/shop/pods/web-1',
+      'GET',
+      { cluster: 'c-abc', resource: 'pods', namespace: 'shop', name: 'web-1' },
+      'get',
+      '/api/v1/namespaces/shop/pods/web-1',
+    ],
+    [
+      '/k8s/clusters/c-abc/api/v1/nodes?limit=500',
+      'GET',
+      { cluster: 'c-abc', resource: 'nodes' },
+      'list',
+      '/api/v1/nodes?limit=500',
+    ],
+    [
+      '/k8s/clusters/local/apis/apps/v1/namespaces/shop/deployments',
+      'DELETE',
+      { cluster: 'local', apiGroup: 'apps', resource: 'deployments', namespace: 'shop' },
+      'deletecollection',
+      '/apis/apps/v1/namespaces/shop/deployments',
+    ],
+    [
+      '/k8s/clusters/c-abc/v1/apps.deployments/shop/web',
+      'PUT',
+      { cluster: 'c-abc', apiGroup: 'apps', resource: 'deployments', namespace: 'shop', name: 'web' },
+      'update',
+      '/v1/apps.deployments/shop/web',
+    ],
   ])('%s %s', (uri, method, target, verb, downstream) => {
     const r = parseRancherPath(uri, method);
     expect(r.target).toMatchObject(target);
@@ -14,19 +38,45 @@ describe('parseRancherPath', () => {
   });
 
   it('reads steve paths: namespace for create/list, name for cluster-scoped types', () => {
-    expect(parseRancherPath('/v1/secrets/shop', 'POST').target).toEqual({ apiGroup: '', resource: 'secrets', namespace: 'shop' });
-    expect(parseRancherPath('/v1/namespaces/shop', 'DELETE')).toMatchObject({ target: { resource: 'namespaces', name: 'shop' }, verb: 'delete' });
-    expect(parseRancherPath('/v1/namespaces/shop', 'GET')).toMatchObject({ target: { resource: 'namespaces', name: 'shop' }, verb: 'get' });
-    expect(parseRancherPath('/v1/harvester/kubevirt.io.virtualmachines/default/vm1', 'GET').target).toMatchObject({ apiGroup: 'kubevirt.io', resource: 'virtualmachines', namespace: 'default', name: 'vm1' });
-    expect(parseRancherPath('/v1/management.cattle.io.users?watch=true', 'GET')).toMatchObject({ target: { apiGroup: 'management.cattle.io', resource: 'users' }, verb: 'watch' });
+    expect(parseRancherPath('/v1/secrets/shop', 'POST').target).toEqual({
+      apiGroup: '',
+      resource: 'secrets',
+      namespace: 'shop',
+    });
+    expect(parseRancherPath('/v1/namespaces/shop', 'DELETE')).toMatchObject({
+      target: { resource: 'namespaces', name: 'shop' },
+      verb: 'delete',
+    });
+    expect(parseRancherPath('/v1/namespaces/shop', 'GET')).toMatchObject({
+      target: { resource: 'namespaces', name: 'shop' },
+      verb: 'get',
+    });
+    expect(parseRancherPath('/v1/harvester/kubevirt.io.virtualmachines/default/vm1', 'GET').target).toMatchObject({
+      apiGroup: 'kubevirt.io',
+      resource: 'virtualmachines',
+      namespace: 'default',
+      name: 'vm1',
+    });
+    expect(parseRancherPath('/v1/management.cattle.io.users?watch=true', 'GET')).toMatchObject({
+      target: { apiGroup: 'management.cattle.io', resource: 'users' },
+      verb: 'watch',
+    });
   });
 
   it('keeps norman (/v3) and other paths as paths', () => {
     expect(parseRancherPath('/v3/projects/c-shcnd:p-v2gcw/workload', 'POST')).toMatchObject({
-      target: { apiGroup: 'management.cattle.io', resource: 'projects', name: 'c-shcnd:p-v2gcw', subresource: 'workload' },
+      target: {
+        apiGroup: 'management.cattle.io',
+        resource: 'projects',
+        name: 'c-shcnd:p-v2gcw',
+        subresource: 'workload',
+      },
       verb: 'create',
     });
-    expect(parseRancherPath('/v3-public/localProviders/local?action=login', 'POST')).toMatchObject({ target: { path: '/v3-public/localProviders/local' }, verb: 'post' });
+    expect(parseRancherPath('/v3-public/localProviders/local?action=login', 'POST')).toMatchObject({
+      target: { path: '/v3-public/localProviders/local' },
+      verb: 'post',
+    });
     expect(parseRancherPath('/healthz', 'GET').target).toEqual({ apiGroup: '', resource: '', path: '/healthz' });
   });
 });

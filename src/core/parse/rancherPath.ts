@@ -31,7 +31,9 @@ const CLUSTER_SCOPED_STEVE = new Set([
 
 function steveType(type: string): { apiGroup: string; resource: string } {
   const dot = type.lastIndexOf('.');
-  return dot === -1 ? { apiGroup: '', resource: type } : { apiGroup: type.slice(0, dot), resource: type.slice(dot + 1) };
+  return dot === -1
+    ? { apiGroup: '', resource: type }
+    : { apiGroup: type.slice(0, dot), resource: type.slice(dot + 1) };
 }
 
 function parseSteve(segments: string[], method: string, query: URLSearchParams): { target: ResourceRef; verb: string } {
@@ -76,7 +78,11 @@ export function parseRancherPath(uri: string, method: string): RancherRequest {
   } else if (segments[0] === 'v1' && segments.length >= 2) {
     result = parseSteve(segments[1] === 'harvester' ? segments.slice(2) : segments.slice(1), method, query);
   } else if (segments[0] === 'v3' && segments.length >= 2) {
-    const target: ResourceRef = { apiGroup: 'management.cattle.io', resource: segments[1].toLowerCase(), path: path.split('?')[0] };
+    const target: ResourceRef = {
+      apiGroup: 'management.cattle.io',
+      resource: segments[1].toLowerCase(),
+      path: path.split('?')[0],
+    };
     if (segments[2]) {
       target.name = segments[2];
     }

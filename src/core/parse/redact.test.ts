@@ -5,7 +5,14 @@ const PW = 'aHVudGVyMg==';
 
 describe('redactSecrets', () => {
   it('replaces data and stringData values of Secrets, keeping keys', () => {
-    expect(redactSecrets({ kind: 'Secret', data: { password: PW, user: 'YXBw' }, stringData: { token: 't' }, type: 'Opaque' })).toEqual({
+    expect(
+      redactSecrets({
+        kind: 'Secret',
+        data: { password: PW, user: 'YXBw' },
+        stringData: { token: 't' },
+        type: 'Opaque',
+      })
+    ).toEqual({
       kind: 'Secret',
       data: { password: REDACTED, user: REDACTED },
       stringData: { token: REDACTED },
@@ -15,7 +22,10 @@ describe('redactSecrets', () => {
 
   it('redacts last-applied-configuration of Secrets only', () => {
     const lac = 'kubectl.kubernetes.io/last-applied-configuration';
-    const secret = redactSecrets({ kind: 'Secret', metadata: { name: 'db', annotations: { [lac]: `{"data":{"password":"${PW}"}}`, other: 'x' } } });
+    const secret = redactSecrets({
+      kind: 'Secret',
+      metadata: { name: 'db', annotations: { [lac]: `{"data":{"password":"${PW}"}}`, other: 'x' } },
+    });
     expect(secret).toEqual({ kind: 'Secret', metadata: { name: 'db', annotations: { [lac]: REDACTED, other: 'x' } } });
     const cm = { kind: 'ConfigMap', metadata: { annotations: { [lac]: '{}' } }, data: { a: 'b' } };
     expect(redactSecrets(cm)).toEqual(cm);
@@ -62,7 +72,12 @@ it('cuts bodies nested deeper than any Kubernetes object instead of overflowing 
 describe('redactRawLine', () => {
   it('redacts a kube audit line about a Secret and leaves others byte-identical', () => {
     const secretLine = JSON.stringify(
-      kubeAudit({ objectRef: { resource: 'secrets', name: 'db' }, requestURI: '/api/v1/namespaces/shop/secrets/db', requestObject: { data: { password: PW } }, responseObject: { kind: 'Secret', data: { password: PW } } })
+      kubeAudit({
+        objectRef: { resource: 'secrets', name: 'db' },
+        requestURI: '/api/v1/namespaces/shop/secrets/db',
+        requestObject: { data: { password: PW } },
+        responseObject: { kind: 'Secret', data: { password: PW } },
+      })
     );
     const out = redactRawLine(secretLine);
     expect(out).not.toContain(PW);
@@ -73,10 +88,16 @@ describe('redactRawLine', () => {
   });
 
   it('redacts Rancher request bodies and AKS-wrapped audit events', () => {
-    const rancher = JSON.stringify(rancherAudit({ requestURI: '/v1/secrets/shop', requestBody: { type: 'secret', data: { password: PW } } }));
+    const rancher = JSON.stringify(
+      rancherAudit({ requestURI: '/v1/secrets/shop', requestBody: { type: 'secret', data: { password: PW } } })
+    );
     expect(redactRawLine(rancher)).not.toContain(PW);
-    const inner = JSON.stringify(kubeAudit({ objectRef: { resource: 'secrets' }, requestObject: { data: { password: PW } } }));
+    const inner = JSON.stringify(
+      kubeAudit({ objectRef: { resource: 'secrets' }, requestObject: { data: { password: PW } } })
+    );
     expect(redactRawLine(JSON.stringify({ category: 'kube-audit', properties: { log: inner } }))).not.toContain(PW);
-    expect(redactRawLine(JSON.stringify({ category: 'kube-audit-admin', properties: { log: JSON.parse(inner) } }))).not.toContain(PW);
+    expect(
+      redactRawLine(JSON.stringify({ category: 'kube-audit-admin', properties: { log: JSON.parse(inner) } }))
+    ).not.toContain(PW);
   });
 });

@@ -114,7 +114,8 @@ export function redactRawLine(text: string): string {
   }
   const rec = o as Record<string, unknown>;
   const objectRef = rec.objectRef as Record<string, unknown> | undefined;
-  const ctx = objectRef?.resource === 'secrets' || isSecretUri(typeof rec.requestURI === 'string' ? rec.requestURI : undefined);
+  const ctx =
+    objectRef?.resource === 'secrets' || isSecretUri(typeof rec.requestURI === 'string' ? rec.requestURI : undefined);
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(rec)) {
     const bodyKey = k === 'requestObject' || k === 'responseObject' || k === 'requestBody' || k === 'responseBody';
@@ -123,7 +124,8 @@ export function redactRawLine(text: string): string {
   // AKS wraps the audit event in properties.log (object or JSON string).
   const props = rec.properties as Record<string, unknown> | undefined;
   if (props && (typeof props.log === 'string' || typeof props.log === 'object')) {
-    const inner = typeof props.log === 'string' ? redactRawLine(props.log) : JSON.parse(redactRawLine(JSON.stringify(props.log)));
+    const inner =
+      typeof props.log === 'string' ? redactRawLine(props.log) : JSON.parse(redactRawLine(JSON.stringify(props.log)));
     out.properties = { ...props, log: inner };
   }
   return JSON.stringify(out);

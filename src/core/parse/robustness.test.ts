@@ -49,7 +49,11 @@ const mutation = fc.oneof(
   // cut the line anywhere (a shipper's size limit)
   fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
   // flip one character
-  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), ch: fc.string({ minLength: 1, maxLength: 1, unit: 'binary' }) }),
+  fc.record({
+    kind: fc.constant('flip' as const),
+    at: fc.nat(),
+    ch: fc.string({ minLength: 1, maxLength: 1, unit: 'binary' }),
+  }),
   // insert garbage
   fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.string({ maxLength: 20, unit: 'binary' }) }),
   // replace a field's value with anything (wrong types: "verb": 42, objects for strings …)
@@ -97,7 +101,12 @@ function mutate(line: string, m: Mutation): string {
 
 describe('parsing never throws and never loses a line', () => {
   it('random text', () => {
-    fc.assert(fc.property(fc.array(fc.string({ maxLength: 200, unit: 'binary' }), { maxLength: 5 }), (lines) => accounted(lines)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 200, unit: 'binary' }), { maxLength: 5 }), (lines) =>
+        accounted(lines)
+      ),
+      { numRuns: 300 }
+    );
   });
 
   it('random bytes decoded as UTF-8', () => {
@@ -109,10 +118,26 @@ describe('parsing never throws and never loses a line', () => {
 
   it('random JSON values, including shapes that look half like ours', () => {
     const lookalike = fc.record(
-      { kind: fc.constantFrom('Event', 'Other'), apiVersion: fc.constantFrom('audit.k8s.io/v1', 'v1'), verb: fc.jsonValue(), user: fc.jsonValue(), auditID: fc.jsonValue(), objectRef: fc.jsonValue(), involvedObject: fc.jsonValue(), msg: fc.jsonValue(), logger: fc.jsonValue(), ts: fc.jsonValue(), data: fc.jsonValue(), streams: fc.jsonValue() },
+      {
+        kind: fc.constantFrom('Event', 'Other'),
+        apiVersion: fc.constantFrom('audit.k8s.io/v1', 'v1'),
+        verb: fc.jsonValue(),
+        user: fc.jsonValue(),
+        auditID: fc.jsonValue(),
+        objectRef: fc.jsonValue(),
+        involvedObject: fc.jsonValue(),
+        msg: fc.jsonValue(),
+        logger: fc.jsonValue(),
+        ts: fc.jsonValue(),
+        data: fc.jsonValue(),
+        streams: fc.jsonValue(),
+      },
       { requiredKeys: [] }
     );
-    fc.assert(fc.property(fc.oneof(fc.jsonValue(), lookalike), (v) => accounted([JSON.stringify(v) ?? 'null'])), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), lookalike), (v) => accounted([JSON.stringify(v) ?? 'null'])),
+      { numRuns: 500 }
+    );
   });
 
   it('real and fixture lines, mutated (cut, flipped, garbage inserted, fields retyped)', () => {
@@ -124,7 +149,9 @@ describe('parsing never throws and never loses a line', () => {
 
   it('whole mutated files', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom(...seeds), mutation), { maxLength: 30 }), (pairs) => accounted(pairs.map(([l, m]) => mutate(l, m)))),
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...seeds), mutation), { maxLength: 30 }), (pairs) =>
+        accounted(pairs.map(([l, m]) => mutate(l, m)))
+      ),
       { numRuns: 100 }
     );
   });

@@ -17,7 +17,9 @@ function articleJsonBlocks(): string[] {
 describe('the seed article, entry by entry', () => {
   const blocks = articleJsonBlocks();
   // Each block is pretty-printed in the article; in a log it is one line.
-  const summary = parseAll(blocks.map((b, i) => ({ text: JSON.stringify(JSON.parse(b)), origin: `article:block${i + 1}` })));
+  const summary = parseAll(
+    blocks.map((b, i) => ({ text: JSON.stringify(JSON.parse(b)), origin: `article:block${i + 1}` }))
+  );
   const byBlock = (n: number) => summary.events.find((e) => e.raw.origin === `article:block${n}`);
 
   it('has six example entries and every one becomes an event', () => {
@@ -93,7 +95,12 @@ describe('the seed article, entry by entry', () => {
       source: 'argocd',
       verb: 'rollback',
       target: { kind: 'Application', name: 'frontend-app' },
-      gitops: { operation: 'rollback', app: 'frontend-app', commit: '45d9f8a', message: 'Rollback triggered due to failed sync' },
+      gitops: {
+        operation: 'rollback',
+        app: 'frontend-app',
+        commit: '45d9f8a',
+        message: 'Rollback triggered due to failed sync',
+      },
     });
   });
 });

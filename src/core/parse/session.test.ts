@@ -9,7 +9,12 @@ describe('ParseSession', () => {
       { user: { username: 'x' }, verb: 'get', objectRef: { resource: 'pods' } },
       argoLog({ time: '2026-03-01T00:00:00Z' }),
     ]);
-    expect(s.events.map((e) => e.time === undefined ? 'none' : e.keys.auditID ?? e.source)).toEqual(['none', 'argocd', 'a', 'b']);
+    expect(s.events.map((e) => (e.time === undefined ? 'none' : (e.keys.auditID ?? e.source)))).toEqual([
+      'none',
+      'argocd',
+      'a',
+      'b',
+    ]);
   });
 
   it('counts every non-event line by reason: empty, too long, binary, truncated, invalid, unknown', () => {
@@ -49,10 +54,18 @@ describe('ParseSession', () => {
   });
 
   it('gives the same events in the same order whatever the input order (determinism)', () => {
-    const lines = [kubeAudit(), rancherAudit(), argoLog(), k8sEvent(), fleetDeployed(), kubeAudit({ auditID: 'z', stage: 'RequestReceived', responseStatus: undefined })];
+    const lines = [
+      kubeAudit(),
+      rancherAudit(),
+      argoLog(),
+      k8sEvent(),
+      fleetDeployed(),
+      kubeAudit({ auditID: 'z', stage: 'RequestReceived', responseStatus: undefined }),
+    ];
     const forward = parseAll(lines);
     const backward = parseAll([...lines].reverse());
-    const withoutOrigin = (es: typeof forward.events) => es.map((e) => ({ ...e, raw: { ...e.raw, origin: undefined } }));
+    const withoutOrigin = (es: typeof forward.events) =>
+      es.map((e) => ({ ...e, raw: { ...e.raw, origin: undefined } }));
     expect(withoutOrigin(backward.events)).toEqual(withoutOrigin(forward.events));
     expect(forward.events).toHaveLength(6);
   });

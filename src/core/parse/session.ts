@@ -109,11 +109,17 @@ function sameRequest(a: ChangeEvent, b: ChangeEvent): boolean {
   if (a.verb === '' || b.verb === '') {
     return true;
   }
-  return a.verb === b.verb && (a.requestURI ?? '') === (b.requestURI ?? '') && authenticatedName(a) === authenticatedName(b);
+  return (
+    a.verb === b.verb && (a.requestURI ?? '') === (b.requestURI ?? '') && authenticatedName(a) === authenticatedName(b)
+  );
 }
 
 /** Runs a parser; a wrong-typed field becomes a counted skip. Other exceptions are bugs and propagate. */
-function parseGuarded<T>(parser: { source: string; parse(input: T, ctx: ParseContext): ParseResult }, input: T, ctx: ParseContext): ParseResult {
+function parseGuarded<T>(
+  parser: { source: string; parse(input: T, ctx: ParseContext): ParseResult },
+  input: T,
+  ctx: ParseContext
+): ParseResult {
   try {
     return parser.parse(input, ctx);
   } catch (e) {
@@ -248,7 +254,11 @@ export class ParseSession {
           this.countSkip(`empty-envelope:${env.kind}`, raw);
         }
         for (const child of env.inner) {
-          this.addInner({ ...child, labels: { ...inner.labels, ...child.labels }, ns: child.ns ?? inner.ns }, raw, depth + 1);
+          this.addInner(
+            { ...child, labels: { ...inner.labels, ...child.labels }, ns: child.ns ?? inner.ns },
+            raw,
+            depth + 1
+          );
         }
         return;
       }
@@ -323,7 +333,11 @@ export class ParseSession {
       for (const event of group) {
         if (event.verb === '') {
           // A legacy-format response line whose request line never arrived.
-          this.countSkip(`${event.source}:response-without-request`, { text: '', origin: event.raw.origin, ns: event.raw.ns });
+          this.countSkip(`${event.source}:response-without-request`, {
+            text: '',
+            origin: event.raw.origin,
+            ns: event.raw.ns,
+          });
           continue;
         }
         if (group.length > 1) {
@@ -337,7 +351,13 @@ export class ParseSession {
     return {
       events,
       skipped: this.skipped,
-      stats: { lines: this.lines, records: this.records, events: events.length, duplicates: this.duplicates, skipped: this.skippedTotal },
+      stats: {
+        lines: this.lines,
+        records: this.records,
+        events: events.length,
+        duplicates: this.duplicates,
+        skipped: this.skippedTotal,
+      },
     };
   }
 }

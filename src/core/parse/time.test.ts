@@ -4,7 +4,10 @@ import { fromNs, parseAnyTime, parseEpochNumber, parseTimestamp } from './time';
 
 describe('timestamps', () => {
   it('RFC3339 with micro/nano fractions keeps full precision in ns', () => {
-    expect(parseTimestamp('2025-03-04T06:22:18.819232Z')).toEqual({ ms: Date.UTC(2025, 2, 4, 6, 22, 18, 819), ns: '1741069338819232000' });
+    expect(parseTimestamp('2025-03-04T06:22:18.819232Z')).toEqual({
+      ms: Date.UTC(2025, 2, 4, 6, 22, 18, 819),
+      ns: '1741069338819232000',
+    });
     expect(parseTimestamp('2017-05-25T04:55:04.961482167Z')?.ns).toBe('1495688104961482167');
   });
 
@@ -35,20 +38,31 @@ describe('timestamps', () => {
 describe('the fast UTC path agrees with Date.parse', () => {
   it('on random instants from 1970 to 2200 with 0–9 fraction digits', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 7258118399 }), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 999999999 }), (sec, digitsN, frac) => {
-        const base = new Date(sec * 1000).toISOString().slice(0, 19);
-        const fraction = String(frac).padStart(9, '0').slice(0, digitsN);
-        const text = digitsN ? `${base}.${fraction}Z` : `${base}Z`;
-        const got = parseTimestamp(text);
-        expect(got?.ms).toBe(sec * 1000 + Number((fraction + '000').slice(0, 3)));
-        expect(got?.ns).toBe(`${sec}${(fraction + '000000000').slice(0, 9)}`);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 7258118399 }),
+        fc.integer({ min: 0, max: 9 }),
+        fc.integer({ min: 0, max: 999999999 }),
+        (sec, digitsN, frac) => {
+          const base = new Date(sec * 1000).toISOString().slice(0, 19);
+          const fraction = String(frac).padStart(9, '0').slice(0, digitsN);
+          const text = digitsN ? `${base}.${fraction}Z` : `${base}Z`;
+          const got = parseTimestamp(text);
+          expect(got?.ms).toBe(sec * 1000 + Number((fraction + '000').slice(0, 3)));
+          expect(got?.ns).toBe(`${sec}${(fraction + '000000000').slice(0, 9)}`);
+        }
+      ),
       { numRuns: 2000 }
     );
   });
 
   it('rejects impossible dates on both paths', () => {
-    for (const bad of ['2025-02-29T00:00:00Z', '2024-04-31T10:00:00Z', '2024-01-01T24:00:00Z', '2024-01-01T00:60:00Z', '2024-01-01T00:00:00.1234567890Z']) {
+    for (const bad of [
+      '2025-02-29T00:00:00Z',
+      '2024-04-31T10:00:00Z',
+      '2024-01-01T24:00:00Z',
+      '2024-01-01T00:60:00Z',
+      '2024-01-01T00:00:00.1234567890Z',
+    ]) {
       expect(parseTimestamp(bad)).toBeUndefined();
     }
     expect(parseTimestamp('2024-02-29T00:00:00Z')?.ms).toBe(Date.UTC(2024, 1, 29));

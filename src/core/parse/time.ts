@@ -5,7 +5,6 @@ export interface Instant {
   ns: string;
 }
 
-
 function instant(wholeMs: number, fraction: string): Instant | undefined {
   const seconds = Math.floor(wholeMs / 1000);
   if (seconds < 0) {
@@ -41,7 +40,19 @@ const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Seconds since the epoch of a UTC civil time, or undefined for an impossible one (Feb 30, 24:00, …). */
 function civilSeconds(y: number, mo: number, d: number, h: number, mi: number, se: number): number | undefined {
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > DAYS_IN_MONTH[mo - 1] || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59) {
+  if (
+    y < 0 ||
+    mo < 1 ||
+    mo > 12 ||
+    d < 1 ||
+    d > DAYS_IN_MONTH[mo - 1] ||
+    h < 0 ||
+    h > 23 ||
+    mi < 0 ||
+    mi > 59 ||
+    se < 0 ||
+    se > 59
+  ) {
     return undefined;
   }
   if (mo === 2 && d === 29 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))) {
@@ -58,7 +69,14 @@ function leadingCivil(s: string): number | undefined {
   if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) {
     return undefined;
   }
-  return civilSeconds(digits(s, 0, 4), digits(s, 5, 2), digits(s, 8, 2), digits(s, 11, 2), digits(s, 14, 2), digits(s, 17, 2));
+  return civilSeconds(
+    digits(s, 0, 4),
+    digits(s, 5, 2),
+    digits(s, 8, 2),
+    digits(s, 11, 2),
+    digits(s, 14, 2),
+    digits(s, 17, 2)
+  );
 }
 
 /** `Z`, `±HH:MM` or `±HHMM` → seconds east of UTC; undefined when malformed. */

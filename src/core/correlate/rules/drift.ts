@@ -32,7 +32,9 @@ export function linkDrift(e: ChangeEvent, { ix, opts }: RuleContext): LinkHit[] 
   if (marked) {
     return [hit('drift', e, e, 1, [`${e.actor.loginName ?? e.actor.name} changed ${objectName(e)} by hand`, marked])];
   }
-  const before = ix.writesByObject.between(objectKey(e), e.time - opts.driftLookbackMs, e.time - 1).filter((w) => w.actor.kind === 'gitops-controller');
+  const before = ix.writesByObject
+    .between(objectKey(e), e.time - opts.driftLookbackMs, e.time - 1)
+    .filter((w) => w.actor.kind === 'gitops-controller');
   const last = before[before.length - 1];
   if (!last) {
     return [];

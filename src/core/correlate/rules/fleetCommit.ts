@@ -20,7 +20,13 @@ export function linkFleetCommit(d: ChangeEvent, { ix, opts }: RuleContext): Flee
   const t = d.time as number;
   const from = t - opts.fleetLookbackMs;
   const hits: LinkHit[] = [];
-  const out: GitOpsRef = { tool: 'fleet', operation: 'deploy', app: d.gitops?.app, deploymentId: d.gitops?.deploymentId, release: d.gitops?.release };
+  const out: GitOpsRef = {
+    tool: 'fleet',
+    operation: 'deploy',
+    app: d.gitops?.app,
+    deploymentId: d.gitops?.deploymentId,
+    release: d.gitops?.release,
+  };
 
   const changes = ix.fleetBundleByBd.between(d.target.name, from, t + opts.skewMs);
   const change = changes[changes.length - 1];
@@ -29,24 +35,40 @@ export function linkFleetCommit(d: ChangeEvent, { ix, opts }: RuleContext): Flee
     out.commit = change.gitops.commit;
     out.initiator = change.gitops.initiator;
     hits.push(
-      hit('fleet-commit', d, change, 1, [
-        `the bundle reconciler ${change.verb}d BundleDeployment ${change.target.name ?? ''} ${describeDelta(t - (change.time as number))} before it was deployed`,
-        change.gitops.commit ? `its fleet.cattle.io/commit label is ${change.gitops.commit}` : 'it carries no commit label',
-        change.gitops.app ? `from GitRepo ${change.gitops.app}` : '',
-      ].filter(Boolean))
+      hit(
+        'fleet-commit',
+        d,
+        change,
+        1,
+        [
+          `the bundle reconciler ${change.verb}d BundleDeployment ${change.target.name ?? ''} ${describeDelta(t - (change.time as number))} before it was deployed`,
+          change.gitops.commit
+            ? `its fleet.cattle.io/commit label is ${change.gitops.commit}`
+            : 'it carries no commit label',
+          change.gitops.app ? `from GitRepo ${change.gitops.app}` : '',
+        ].filter(Boolean)
+      )
     );
   }
 
   const repo = out.app;
-  const commits = ix.fleetCommitByRepo.between(repo, from, t + opts.skewMs).filter((c) => c.gitops?.operation === 'commit');
-  const commit = [...commits].reverse().find((c) => !out.commit || c.gitops?.commit === out.commit) ;
+  const commits = ix.fleetCommitByRepo
+    .between(repo, from, t + opts.skewMs)
+    .filter((c) => c.gitops?.operation === 'commit');
+  const commit = [...commits].reverse().find((c) => !out.commit || c.gitops?.commit === out.commit);
   if (commit?.gitops?.commit) {
     out.commit ??= commit.gitops.commit;
-    hits.push(hit('fleet-commit', d, commit, 1, [`GitRepo ${repo ?? ''} got commit ${commit.gitops.commit} at ${at(commit.time)}`]));
+    hits.push(
+      hit('fleet-commit', d, commit, 1, [
+        `GitRepo ${repo ?? ''} got commit ${commit.gitops.commit} at ${at(commit.time)}`,
+      ])
+    );
   }
 
   // A person editing the GitRepo (force update, pause/unpause, spec) shortly before: the human behind the rollout.
-  const edits = ix.gitRepoWrites.between(repo, from, t).filter((w) => w.actor.kind === 'human' || w.actor.via.length > 0);
+  const edits = ix.gitRepoWrites
+    .between(repo, from, t)
+    .filter((w) => w.actor.kind === 'human' || w.actor.via.length > 0);
   const edit = edits[edits.length - 1];
   if (edit) {
     const fields = Object.entries(edit.changedFields ?? {}).map(([k, v]) => `${k}=${v}`);

@@ -29,7 +29,10 @@ function ownerFromMarks(e: ChangeEvent): { app: string; how: string } | undefine
     return { app: id.split(':')[0], how: `the object's argocd.argoproj.io/tracking-id is ${id}` };
   }
   if (e.marks?.instanceLabel) {
-    return { app: e.marks.instanceLabel, how: `the object's app.kubernetes.io/instance label is ${e.marks.instanceLabel}` };
+    return {
+      app: e.marks.instanceLabel,
+      how: `the object's app.kubernetes.io/instance label is ${e.marks.instanceLabel}`,
+    };
   }
   return undefined;
 }
@@ -38,13 +41,21 @@ function ownerFromMarks(e: ChangeEvent): { app: string; how: string } | undefine
  * The operation of `app` (or of any app deploying to the namespace) running at `t`: the latest start before
  * the write whose result, if logged, did not end before the write.
  */
-function runningOperation(starts: ChangeEvent[], results: ChangeEvent[], t: number, slackMs: number): ChangeEvent | undefined {
+function runningOperation(
+  starts: ChangeEvent[],
+  results: ChangeEvent[],
+  t: number,
+  slackMs: number
+): ChangeEvent | undefined {
   const latest = starts[starts.length - 1];
   if (!latest) {
     return undefined;
   }
   const ended = results.some(
-    (r) => r.gitops?.app === latest.gitops?.app && (r.time as number) >= (latest.time as number) && (r.time as number) < t - slackMs
+    (r) =>
+      r.gitops?.app === latest.gitops?.app &&
+      (r.time as number) >= (latest.time as number) &&
+      (r.time as number) < t - slackMs
   );
   return ended ? undefined : latest;
 }
@@ -70,12 +81,16 @@ function linkArgo(e: ChangeEvent, { ix, opts }: RuleContext): LinkHit[] {
     `during the ${start.gitops.operation} of ${app} that started ${describeDelta(t - (start.time as number))} before, at ${at(start.time)}: "${start.gitops.message ?? start.verb}"`,
   ];
   if (result) {
-    evidence.push(`that operation ${result.gitops?.phase === 'Failed' ? 'failed' : 'ended'} at ${at(result.time)}: "${result.gitops?.message ?? ''}"`);
+    evidence.push(
+      `that operation ${result.gitops?.phase === 'Failed' ? 'failed' : 'ended'} at ${at(result.time)}: "${result.gitops?.message ?? ''}"`
+    );
   }
   let confidence = owner ? 0.95 : 0.7;
   if (!owner && apps.size > 1) {
     confidence = 0.4;
-    evidence.push(`other apps deploying to ${e.target.namespace} were also syncing: ${[...apps].filter((a) => a !== app).join(', ')}`);
+    evidence.push(
+      `other apps deploying to ${e.target.namespace} were also syncing: ${[...apps].filter((a) => a !== app).join(', ')}`
+    );
   }
   return [hit('gitops-apply', e, start, confidence, evidence)];
 }
@@ -86,9 +101,21 @@ function linkFleet(e: ChangeEvent, { ix, opts }: RuleContext): LinkHit[] {
   const from = t - opts.skewMs;
   const to = t + opts.syncWindowMs;
   const tries: Array<[ChangeEvent[], number, string]> = [
-    [ix.fleetDeployByObjectset.between(e.marks?.objectsetId ?? e.keys.objectsetId, from, to), 0.95, `objectset.rio.cattle.io/id ${e.marks?.objectsetId ?? ''}`],
-    [ix.fleetDeployByRelease.between(e.marks?.helmReleaseName, from, to), 0.9, `Helm release ${e.marks?.helmReleaseName ?? ''}`],
-    [ix.fleetDeployByReleaseNs.between(e.target.namespace, from, to), 0.6, `release namespace ${e.target.namespace ?? ''}`],
+    [
+      ix.fleetDeployByObjectset.between(e.marks?.objectsetId ?? e.keys.objectsetId, from, to),
+      0.95,
+      `objectset.rio.cattle.io/id ${e.marks?.objectsetId ?? ''}`,
+    ],
+    [
+      ix.fleetDeployByRelease.between(e.marks?.helmReleaseName, from, to),
+      0.9,
+      `Helm release ${e.marks?.helmReleaseName ?? ''}`,
+    ],
+    [
+      ix.fleetDeployByReleaseNs.between(e.target.namespace, from, to),
+      0.6,
+      `release namespace ${e.target.namespace ?? ''}`,
+    ],
   ];
   for (const [candidates, confidence, how] of tries) {
     const d = candidates[0];

@@ -58,7 +58,9 @@ export function linkRancherProxy(e: ChangeEvent, { ix, opts }: RuleContext): Lin
     evidence.unshift(`same Rancher token ${token} (requesttokenid on both sides)`);
   }
   if (r.sourceIPs[0]) {
-    evidence.push(`client IP ${r.sourceIPs[0]} (X-Forwarded-For at Rancher), not the proxy's ${e.sourceIPs[e.sourceIPs.length - 1] ?? ''}`.trim());
+    evidence.push(
+      `client IP ${r.sourceIPs[0]} (X-Forwarded-For at Rancher), not the proxy's ${e.sourceIPs[e.sourceIPs.length - 1] ?? ''}`.trim()
+    );
   }
   return [hit('rancher-proxy', e, r, byTokenMatch ? 1 : 0.9, evidence)];
 }

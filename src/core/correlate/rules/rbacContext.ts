@@ -22,7 +22,12 @@ function identitiesOf(e: ChangeEvent): string[] {
 function matchSubjects(r: ChangeEvent, identity: string, groups: string[]): string | undefined {
   const sa = parseServiceAccount(identity);
   for (const s of r.rbac?.subjects ?? []) {
-    if (sa && s.kind === 'ServiceAccount' && s.name === sa.name && (s.namespace ?? r.target.namespace) === sa.namespace) {
+    if (
+      sa &&
+      s.kind === 'ServiceAccount' &&
+      s.name === sa.name &&
+      (s.namespace ?? r.target.namespace) === sa.namespace
+    ) {
       return `its subjects include ServiceAccount ${sa.namespace}/${sa.name}`;
     }
     if (!sa && s.kind === 'User' && s.name === identity) {
@@ -83,6 +88,12 @@ export function findRbacContext(e: ChangeEvent, { ix, opts }: RuleContext): Rbac
   return out.filter(
     (h) =>
       h.event.source !== 'rancher-audit' ||
-      !out.some((k) => k.event.source === 'kube-audit' && k.event.verb === h.event.verb && objectName(k.event) === objectName(h.event) && Math.abs((k.event.time as number) - (h.event.time as number)) <= opts.skewMs + 1_000)
+      !out.some(
+        (k) =>
+          k.event.source === 'kube-audit' &&
+          k.event.verb === h.event.verb &&
+          objectName(k.event) === objectName(h.event) &&
+          Math.abs((k.event.time as number) - (h.event.time as number)) <= opts.skewMs + 1_000
+      )
   );
 }

@@ -27,7 +27,15 @@ export function linkSyncTrigger(s: ChangeEvent, { ix, opts }: RuleContext): Sync
   const t = s.time as number;
   const hits: LinkHit[] = [];
   const out: GitOpsRef = { tool: 'argocd', operation: g.operation, app };
-  for (const k of ['appNamespace', 'revision', 'commit', 'initiator', 'automated', 'historyId', 'destNamespace'] as const) {
+  for (const k of [
+    'appNamespace',
+    'revision',
+    'commit',
+    'initiator',
+    'automated',
+    'historyId',
+    'destNamespace',
+  ] as const) {
     if (g[k] !== undefined) {
       (out as unknown as Record<string, unknown>)[k] = g[k];
     }
@@ -35,7 +43,9 @@ export function linkSyncTrigger(s: ChangeEvent, { ix, opts }: RuleContext): Sync
 
   // The same operation is told by several records: server event, controller "Initialized new operation", API log.
   const near = ix.argoByApp.between(app, t - opts.apiCallWindowMs, t + opts.apiCallWindowMs).filter((o) => o !== s);
-  const api = ix.argoApiByApp.between(app, t - opts.apiCallWindowMs, t + opts.apiCallWindowMs).filter((o) => o.verb === s.verb);
+  const api = ix.argoApiByApp
+    .between(app, t - opts.apiCallWindowMs, t + opts.apiCallWindowMs)
+    .filter((o) => o.verb === s.verb);
   for (const other of [...api, ...near.filter((o) => o.gitops?.operation === 'operation-state' || o.verb === s.verb)]) {
     const og = other.gitops as GitOpsRef;
     const adds: string[] = [];
@@ -55,8 +65,16 @@ export function linkSyncTrigger(s: ChangeEvent, { ix, opts }: RuleContext): Sync
     }
     const corroborates = og.initiator !== undefined && og.initiator === out.initiator;
     if (adds.length > 0 || corroborates) {
-      const what = other.keys.apiCall ? `argocd-server logged the ${other.keys.apiCall} call for ${app}${og.initiator ? ` by ${og.initiator} (JWT claims)` : ''}` : `${facts(other)} at ${at(other.time)}`;
-      hits.push(hit('sync-trigger', s, other, 1, [what, `same app, ${describeDelta((other.time as number) - t)} apart`, ...adds]));
+      const what = other.keys.apiCall
+        ? `argocd-server logged the ${other.keys.apiCall} call for ${app}${og.initiator ? ` by ${og.initiator} (JWT claims)` : ''}`
+        : `${facts(other)} at ${at(other.time)}`;
+      hits.push(
+        hit('sync-trigger', s, other, 1, [
+          what,
+          `same app, ${describeDelta((other.time as number) - t)} apart`,
+          ...adds,
+        ])
+      );
     }
   }
 
@@ -66,7 +84,9 @@ export function linkSyncTrigger(s: ChangeEvent, { ix, opts }: RuleContext): Sync
     hits.push(
       hit('sync-trigger', s, w, 1, [
         `${w.actor.name} wrote the operation of Application ${app} at ${at(w.time)}, ${describeDelta(t - (w.time as number))} before it started`,
-        claimed ? `initiatedBy.username claims ${claimed}: that field is whatever the writer put there` : 'the write set the operation directly',
+        claimed
+          ? `initiatedBy.username claims ${claimed}: that field is whatever the writer put there`
+          : 'the write set the operation directly',
       ])
     );
     out.initiator ??= w.actor.loginName ?? w.actor.name;
