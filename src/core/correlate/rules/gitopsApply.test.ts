@@ -1,0 +1,75 @@
+import { argoLog, fleetDeployed, kubeAudit } from '../../../../tests/support/builders';
+import { eventAt, eventsOf, ruleContext } from '../../../../tests/support/correlate';
+import { linkGitopsApply } from './gitopsApply';
+
+const SHA = '0f3c9a1d2b7e4c6a8f1e2d3c4b5a69788766554e';
+const CONTROLLER = { username: 'system:serviceaccount:argocd:argocd-application-controller', groups: ['system:serviceaccounts'] };
+
+const syncStart = (over: Record<string, unknown> = {}) => argoLog({ msg: `Initiated automated sync to '${SHA}'`, user: undefined, time: '2026-03-02T10:20:00Z', ...over });
+const syncDone = (over: Record<string, unknown> = {}) => argoLog({ msg: `Sync operation to ${SHA} succeeded`, user: undefined, reason: 'OperationCompleted', time: '2026-03-02T10:20:30Z', ...over });
+const controllerWrite = (over: Record<string, unknown> = {}) =>
+  kubeAudit({ user: CONTROLLER, userAgent: 'argocd-application-controller/v3.1.8 (linux/amd64)', requestReceivedTimestamp: '2026-03-02T10:20:04.000000Z', ...over });
+
+function link(records: object[], n = 1) {
+  const events = eventsOf(records);
+  return linkGitopsApply(eventAt(events, n), ruleContext(events));
+}
+
+describe('gitops-apply rule — Argo CD', () => {
+  it('links a controller write to the sync of the app deploying to that namespace, within its window', () => {
+    const [h] = link([controllerWrite(), syncStart(), syncDone()]);
+    expect(h.link).toMatchObject({ kind: 'gitops-apply', confidence: 0.7 });
+    expect(h.cause.gitops).toMatchObject({ app: 'storefront', operation: 'sync', automated: true });
+    expect(h.link.evidence[1]).toBe('app storefront deploys to namespace shop');
+    expect(h.link.evidence[2]).toMatch(/^during the sync of storefront that started 4 s before/);
+    expect(h.link.evidence[3]).toMatch(/^that operation ended at 2026-03-02T10:20:30Z/);
+  });
+
+  it('prefers the app named by the tracking annotation, with higher confidence', () => {
+    const tracked = controllerWrite({ level: 'RequestResponse', responseObject: { metadata: { annotations: { 'argocd.argoproj.io/tracking-id': 'storefront:apps/Deployment:shop/checkout' } } } });
+    const [h] = link([tracked, syncStart(), syncStart({ application: 'other-app', time: '2026-03-02T10:20:02Z' })]);
+    expect(h.link.confidence).toBe(0.95);
+    expect(h.cause.gitops?.app).toBe('storefront');
+  });
+
+  it('lowers confidence and says so when several apps sync into the same namespace', () => {
+    const [h] = link([controllerWrite(), syncStart(), syncStart({ application: 'cart', time: '2026-03-02T10:20:01Z' })]);
+    expect(h.link.confidence).toBe(0.4);
+    expect(h.link.evidence.at(-1)).toContain('other apps deploying to shop were also syncing: storefront');
+  });
+
+  it.each([
+    ['other namespace', [controllerWrite(), syncStart({ 'dest-namespace': 'payments' })]],
+    ['other app (tracking names another)', [controllerWrite({ level: 'Request', requestObject: { metadata: { annotations: { 'argocd.argoproj.io/tracking-id': 'cart:apps/Deployment:shop/checkout' } } } }), syncStart()]],
+    ['outside the window: the sync ended before the write', [controllerWrite({ requestReceivedTimestamp: '2026-03-02T10:25:00.000000Z' }), syncStart(), syncDone()]],
+    ['outside the window: the sync started after the write', [controllerWrite(), syncStart({ time: '2026-03-02T10:21:00Z' })]],
+    ['other user: a person, not the controller', [kubeAudit({ requestReceivedTimestamp: '2026-03-02T10:20:04.000000Z' }), syncStart()]],
+  ])('near miss: %s', (_, records) => {
+    expect(link(records as object[])).toEqual([]);
+  });
+});
+
+describe('gitops-apply rule — Fleet', () => {
+  const agent = { username: 'system:serviceaccount:cattle-fleet-system:fleet-agent', groups: ['system:serviceaccounts'] };
+  const write = (over: Record<string, unknown> = {}) =>
+    kubeAudit({ user: agent, userAgent: 'fleetagent/v0.13.1', requestReceivedTimestamp: '2026-03-02T12:01:05.000000Z', objectRef: { namespace: 'payments', name: 'payments-api' }, ...over });
+
+  it('links a fleet-agent write to the deployment of its BundleDeployment by objectset id', () => {
+    const marked = write({ level: 'Request', requestObject: { metadata: { annotations: { 'objectset.rio.cattle.io/id': 'default-payments-api' } } } });
+    const [h] = link([marked, fleetDeployed()]);
+    expect(h.link).toMatchObject({ kind: 'gitops-apply', confidence: 0.95 });
+    expect(h.link.evidence[1]).toContain('matches by objectset.rio.cattle.io/id default-payments-api');
+  });
+
+  it('falls back to the Helm release namespace with lower confidence', () => {
+    const [h] = link([write(), fleetDeployed()]);
+    expect(h.link.confidence).toBe(0.6);
+  });
+
+  it.each([
+    ['other namespace', [write({ objectRef: { namespace: 'shop' } }), fleetDeployed()]],
+    ['outside the window', [write({ requestReceivedTimestamp: '2026-03-02T11:40:00.000000Z' }), fleetDeployed()]],
+  ])('near miss: %s', (_, records) => {
+    expect(link(records as object[])).toEqual([]);
+  });
+});
