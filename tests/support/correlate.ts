@@ -13,7 +13,11 @@ export function ruleContext(events: ChangeEvent[], opts: Partial<CorrelateOption
 }
 
 /** The chain of the one effect matching `pick`. */
-export function chainFor(records: Array<string | object>, pick: (c: Chain) => boolean, opts?: Partial<CorrelateOptions>): Chain {
+export function chainFor(
+  records: Array<string | object>,
+  pick: (c: Chain) => boolean,
+  opts?: Partial<CorrelateOptions>
+): Chain {
   const chains = buildChains(eventsOf(records), opts).filter(pick);
   if (chains.length !== 1) {
     throw new Error(`expected 1 matching chain, got ${chains.length}`);

@@ -31,7 +31,7 @@ export function selectionFrom(o: TraceOptions): TraceSelection {
   const sel: TraceSelection = { actor: o.actor, from: isoOption('from', o.from), to: isoOption('to', o.to) };
   if (o.target) {
     const parts = o.target.split('/');
-    if (parts.length > 3 || parts.some((p) => p === '' && parts.length > 1 && false)) {
+    if (parts.length > 3) {
       throw new CliError(`--target ${o.target}: expected RESOURCE[/NAMESPACE[/NAME]]`, 2);
     }
     const [resource, namespace, name] = parts;

@@ -6,7 +6,15 @@ import { pick, uuid, type Rng } from './random';
  * and the scenario generator's filler.
  */
 
-const ACTORS = [
+interface NoiseActor {
+  user: string;
+  groups: string[];
+  ua: string;
+  /** Namespaces it writes in; GitOps controllers write only their own state (their writes in app namespaces are syncs). */
+  writesIn?: string[];
+}
+
+const ACTORS: NoiseActor[] = [
   {
     user: 'system:kube-controller-manager',
     groups: ['system:authenticated'],
@@ -36,11 +44,13 @@ const ACTORS = [
     user: 'system:serviceaccount:argocd:argocd-application-controller',
     groups: ['system:serviceaccounts', 'system:serviceaccounts:argocd', 'system:authenticated'],
     ua: 'argocd-application-controller/v3.1.8 (linux/amd64)',
+    writesIn: ['argocd'],
   },
   {
     user: 'system:serviceaccount:cattle-fleet-system:fleet-agent',
     groups: ['system:serviceaccounts', 'system:serviceaccounts:cattle-fleet-system', 'system:authenticated'],
     ua: 'fleetagent/v0.13.1 (linux/amd64) kubernetes/$Format',
+    writesIn: ['cattle-fleet-system'],
   },
 ];
 const NAMESPACES = ['kube-system', 'shop', 'payments', 'argocd', 'cattle-fleet-system', 'monitoring'];
@@ -52,13 +62,15 @@ const RESOURCES = [
   { group: 'apps', resource: 'replicasets', verbs: ['get', 'list', 'watch'] },
   { group: 'discovery.k8s.io', resource: 'endpointslices', verbs: ['list', 'watch'] },
 ];
+const READS = new Set(['get', 'list', 'watch']);
 
 /** One background audit line at `ms`. */
 export function kubeAuditNoiseLine(rng: Rng, ms: number): string {
   const a = pick(rng, ACTORS);
   const r = pick(rng, RESOURCES);
-  const verb = pick(rng, r.verbs);
   const ns = pick(rng, NAMESPACES);
+  const allowed = a.writesIn && !a.writesIn.includes(ns) ? r.verbs.filter((v) => READS.has(v)) : r.verbs;
+  const verb = pick(rng, allowed.length > 0 ? allowed : ['get']);
   const name = `${r.resource.slice(0, -1)}-${Math.floor(rng() * 5000)}`;
   const named = verb === 'get' || verb === 'update' || verb === 'patch';
   const base = r.group ? `/apis/${r.group}/v1` : '/api/v1';

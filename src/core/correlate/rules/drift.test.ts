@@ -3,7 +3,12 @@ import { eventAt, eventsOf, ruleContext } from '../../../../tests/support/correl
 import { linkDrift } from './drift';
 
 const byController = (over: Record<string, unknown> = {}) =>
-  kubeAudit({ auditID: 'c-1', user: { username: 'system:serviceaccount:argocd:argocd-application-controller' }, requestReceivedTimestamp: '2026-03-01T10:00:00.000000Z', ...over });
+  kubeAudit({
+    auditID: 'c-1',
+    user: { username: 'system:serviceaccount:argocd:argocd-application-controller' },
+    requestReceivedTimestamp: '2026-03-01T10:00:00.000000Z',
+    ...over,
+  });
 
 function drift(records: object[]) {
   const events = eventsOf(records);
@@ -21,16 +26,35 @@ describe('drift rule', () => {
   });
 
   it('a person writes an object carrying an Argo CD tracking annotation', () => {
-    const [h] = drift([kubeAudit({ level: 'RequestResponse', responseObject: { metadata: { annotations: { 'argocd.argoproj.io/tracking-id': 'storefront:apps/Deployment:shop/checkout' } } } })]);
-    expect(h.link).toMatchObject({ confidence: 1, evidence: ['dana@example.org changed deployments shop/checkout by hand', 'the object carries argocd.argoproj.io/tracking-id storefront:apps/Deployment:shop/checkout'] });
+    const [h] = drift([
+      kubeAudit({
+        level: 'RequestResponse',
+        responseObject: {
+          metadata: { annotations: { 'argocd.argoproj.io/tracking-id': 'storefront:apps/Deployment:shop/checkout' } },
+        },
+      }),
+    ]);
+    expect(h.link).toMatchObject({
+      confidence: 1,
+      evidence: [
+        'dana@example.org changed deployments shop/checkout by hand',
+        'the object carries argocd.argoproj.io/tracking-id storefront:apps/Deployment:shop/checkout',
+      ],
+    });
   });
 
   it.each([
     ['other object', [kubeAudit(), byController({ objectRef: { name: 'cart' } })]],
     ['other namespace', [kubeAudit(), byController({ objectRef: { namespace: 'staging' } })]],
     ['outside the look-back', [kubeAudit(), byController({ requestReceivedTimestamp: '2026-02-01T10:00:00.000000Z' })]],
-    ['the earlier writer was not a GitOps controller', [kubeAudit(), byController({ user: { username: 'ops@example.org' } })]],
-    ['the writer now is the controller, not a person', [byController({ auditID: 'c-2', requestReceivedTimestamp: '2026-03-02T10:00:00.000000Z' }), byController()]],
+    [
+      'the earlier writer was not a GitOps controller',
+      [kubeAudit(), byController({ user: { username: 'ops@example.org' } })],
+    ],
+    [
+      'the writer now is the controller, not a person',
+      [byController({ auditID: 'c-2', requestReceivedTimestamp: '2026-03-02T10:00:00.000000Z' }), byController()],
+    ],
   ])('near miss: %s', (_, records) => {
     expect(drift(records as object[])).toEqual([]);
   });

@@ -11,10 +11,24 @@ const bundleChange = (over: Record<string, unknown> = {}) => ({
   controllerGroup: 'fleet.cattle.io',
   gitrepo: 'payments',
   commit: COMMIT,
-  bundledeployment: { metadata: { name: 'payments-api', namespace: 'cluster-fleet-default-prod-eu-1f2e3d4c5b6a', labels: { 'fleet.cattle.io/commit': COMMIT, 'fleet.cattle.io/repo-name': 'payments' } } },
+  bundledeployment: {
+    metadata: {
+      name: 'payments-api',
+      namespace: 'cluster-fleet-default-prod-eu-1f2e3d4c5b6a',
+      labels: { 'fleet.cattle.io/commit': COMMIT, 'fleet.cattle.io/repo-name': 'payments' },
+    },
+  },
   ...over,
 });
-const newCommit = { level: 'info', ts: '2026-03-02T12:00:20Z', logger: 'gitjob', msg: 'New commit from repository', controllerGroup: 'fleet.cattle.io', GitRepo: { name: 'payments', namespace: 'fleet-default' }, newCommit: COMMIT };
+const newCommit = {
+  level: 'info',
+  ts: '2026-03-02T12:00:20Z',
+  logger: 'gitjob',
+  msg: 'New commit from repository',
+  controllerGroup: 'fleet.cattle.io',
+  GitRepo: { name: 'payments', namespace: 'fleet-default' },
+  newCommit: COMMIT,
+};
 const gitRepoEdit = (over: Record<string, unknown> = {}) =>
   rancherAudit({
     requestURI: '/v1/fleet.cattle.io.gitrepos/fleet-default/payments',
@@ -32,7 +46,13 @@ function fleet(records: object[], n = 1) {
 describe('fleet-commit rule', () => {
   it('a deployment ⇄ its BundleDeployment change (commit label), the new commit, and the person who forced the GitRepo', () => {
     const t = fleet([fleetDeployed(), bundleChange(), newCommit, gitRepoEdit()]);
-    expect(t.gitops).toMatchObject({ tool: 'fleet', app: 'payments', commit: COMMIT, operation: 'deploy', release: 'payments/payments-api:12' });
+    expect(t.gitops).toMatchObject({
+      tool: 'fleet',
+      app: 'payments',
+      commit: COMMIT,
+      operation: 'deploy',
+      release: 'payments/payments-api:12',
+    });
     expect(t.hits.map((h) => h.cause.source)).toEqual(['fleet', 'fleet', 'rancher-audit']);
     expect(t.hits[2].link.evidence).toEqual([
       'kim updated GitRepo fleet-default/payments at 2026-03-02T12:00:00Z, 67 s before the deployment',
@@ -42,7 +62,15 @@ describe('fleet-commit rule', () => {
   });
 
   it.each([
-    ['other BundleDeployment', [fleetDeployed(), bundleChange({ bundledeployment: { metadata: { name: 'cart-api', labels: { 'fleet.cattle.io/repo-name': 'cart' } } } })]],
+    [
+      'other BundleDeployment',
+      [
+        fleetDeployed(),
+        bundleChange({
+          bundledeployment: { metadata: { name: 'cart-api', labels: { 'fleet.cattle.io/repo-name': 'cart' } } },
+        }),
+      ],
+    ],
     ['outside the look-back', [fleetDeployed(), bundleChange({ ts: '2026-03-02T11:00:00Z' })]],
   ])('near miss: %s', (_, records) => {
     const t = fleet(records as object[]);
@@ -51,7 +79,15 @@ describe('fleet-commit rule', () => {
   });
 
   it('near miss: an edit of another GitRepo, or too long before, is not the trigger', () => {
-    expect(fleet([fleetDeployed(), bundleChange(), gitRepoEdit({ requestURI: '/v1/fleet.cattle.io.gitrepos/fleet-default/cart' })]).edit).toBeUndefined();
-    expect(fleet([fleetDeployed(), bundleChange(), gitRepoEdit({ requestTimestamp: '2026-03-02T12:00:00+01:00' })]).edit).toBeUndefined();
+    expect(
+      fleet([
+        fleetDeployed(),
+        bundleChange(),
+        gitRepoEdit({ requestURI: '/v1/fleet.cattle.io.gitrepos/fleet-default/cart' }),
+      ]).edit
+    ).toBeUndefined();
+    expect(
+      fleet([fleetDeployed(), bundleChange(), gitRepoEdit({ requestTimestamp: '2026-03-02T12:00:00+01:00' })]).edit
+    ).toBeUndefined();
   });
 });

@@ -3,12 +3,28 @@ import { eventAt, eventsOf, ruleContext } from '../../../../tests/support/correl
 import { linkGitopsApply } from './gitopsApply';
 
 const SHA = '0f3c9a1d2b7e4c6a8f1e2d3c4b5a69788766554e';
-const CONTROLLER = { username: 'system:serviceaccount:argocd:argocd-application-controller', groups: ['system:serviceaccounts'] };
+const CONTROLLER = {
+  username: 'system:serviceaccount:argocd:argocd-application-controller',
+  groups: ['system:serviceaccounts'],
+};
 
-const syncStart = (over: Record<string, unknown> = {}) => argoLog({ msg: `Initiated automated sync to '${SHA}'`, user: undefined, time: '2026-03-02T10:20:00Z', ...over });
-const syncDone = (over: Record<string, unknown> = {}) => argoLog({ msg: `Sync operation to ${SHA} succeeded`, user: undefined, reason: 'OperationCompleted', time: '2026-03-02T10:20:30Z', ...over });
+const syncStart = (over: Record<string, unknown> = {}) =>
+  argoLog({ msg: `Initiated automated sync to '${SHA}'`, user: undefined, time: '2026-03-02T10:20:00Z', ...over });
+const syncDone = (over: Record<string, unknown> = {}) =>
+  argoLog({
+    msg: `Sync operation to ${SHA} succeeded`,
+    user: undefined,
+    reason: 'OperationCompleted',
+    time: '2026-03-02T10:20:30Z',
+    ...over,
+  });
 const controllerWrite = (over: Record<string, unknown> = {}) =>
-  kubeAudit({ user: CONTROLLER, userAgent: 'argocd-application-controller/v3.1.8 (linux/amd64)', requestReceivedTimestamp: '2026-03-02T10:20:04.000000Z', ...over });
+  kubeAudit({
+    user: CONTROLLER,
+    userAgent: 'argocd-application-controller/v3.1.8 (linux/amd64)',
+    requestReceivedTimestamp: '2026-03-02T10:20:04.000000Z',
+    ...over,
+  });
 
 function link(records: object[], n = 1) {
   const events = eventsOf(records);
@@ -26,36 +42,77 @@ describe('gitops-apply rule — Argo CD', () => {
   });
 
   it('prefers the app named by the tracking annotation, with higher confidence', () => {
-    const tracked = controllerWrite({ level: 'RequestResponse', responseObject: { metadata: { annotations: { 'argocd.argoproj.io/tracking-id': 'storefront:apps/Deployment:shop/checkout' } } } });
+    const tracked = controllerWrite({
+      level: 'RequestResponse',
+      responseObject: {
+        metadata: { annotations: { 'argocd.argoproj.io/tracking-id': 'storefront:apps/Deployment:shop/checkout' } },
+      },
+    });
     const [h] = link([tracked, syncStart(), syncStart({ application: 'other-app', time: '2026-03-02T10:20:02Z' })]);
     expect(h.link.confidence).toBe(0.95);
     expect(h.cause.gitops?.app).toBe('storefront');
   });
 
   it('lowers confidence and says so when several apps sync into the same namespace', () => {
-    const [h] = link([controllerWrite(), syncStart(), syncStart({ application: 'cart', time: '2026-03-02T10:20:01Z' })]);
+    const [h] = link([
+      controllerWrite(),
+      syncStart(),
+      syncStart({ application: 'cart', time: '2026-03-02T10:20:01Z' }),
+    ]);
     expect(h.link.confidence).toBe(0.4);
     expect(h.link.evidence.at(-1)).toContain('other apps deploying to shop were also syncing: storefront');
   });
 
   it.each([
     ['other namespace', [controllerWrite(), syncStart({ 'dest-namespace': 'payments' })]],
-    ['other app (tracking names another)', [controllerWrite({ level: 'Request', requestObject: { metadata: { annotations: { 'argocd.argoproj.io/tracking-id': 'cart:apps/Deployment:shop/checkout' } } } }), syncStart()]],
-    ['outside the window: the sync ended before the write', [controllerWrite({ requestReceivedTimestamp: '2026-03-02T10:25:00.000000Z' }), syncStart(), syncDone()]],
-    ['outside the window: the sync started after the write', [controllerWrite(), syncStart({ time: '2026-03-02T10:21:00Z' })]],
-    ['other user: a person, not the controller', [kubeAudit({ requestReceivedTimestamp: '2026-03-02T10:20:04.000000Z' }), syncStart()]],
+    [
+      'other app (tracking names another)',
+      [
+        controllerWrite({
+          level: 'Request',
+          requestObject: {
+            metadata: { annotations: { 'argocd.argoproj.io/tracking-id': 'cart:apps/Deployment:shop/checkout' } },
+          },
+        }),
+        syncStart(),
+      ],
+    ],
+    [
+      'outside the window: the sync ended before the write',
+      [controllerWrite({ requestReceivedTimestamp: '2026-03-02T10:25:00.000000Z' }), syncStart(), syncDone()],
+    ],
+    [
+      'outside the window: the sync started after the write',
+      [controllerWrite(), syncStart({ time: '2026-03-02T10:21:00Z' })],
+    ],
+    [
+      'other user: a person, not the controller',
+      [kubeAudit({ requestReceivedTimestamp: '2026-03-02T10:20:04.000000Z' }), syncStart()],
+    ],
   ])('near miss: %s', (_, records) => {
     expect(link(records as object[])).toEqual([]);
   });
 });
 
 describe('gitops-apply rule — Fleet', () => {
-  const agent = { username: 'system:serviceaccount:cattle-fleet-system:fleet-agent', groups: ['system:serviceaccounts'] };
+  const agent = {
+    username: 'system:serviceaccount:cattle-fleet-system:fleet-agent',
+    groups: ['system:serviceaccounts'],
+  };
   const write = (over: Record<string, unknown> = {}) =>
-    kubeAudit({ user: agent, userAgent: 'fleetagent/v0.13.1', requestReceivedTimestamp: '2026-03-02T12:01:05.000000Z', objectRef: { namespace: 'payments', name: 'payments-api' }, ...over });
+    kubeAudit({
+      user: agent,
+      userAgent: 'fleetagent/v0.13.1',
+      requestReceivedTimestamp: '2026-03-02T12:01:05.000000Z',
+      objectRef: { namespace: 'payments', name: 'payments-api' },
+      ...over,
+    });
 
   it('links a fleet-agent write to the deployment of its BundleDeployment by objectset id', () => {
-    const marked = write({ level: 'Request', requestObject: { metadata: { annotations: { 'objectset.rio.cattle.io/id': 'default-payments-api' } } } });
+    const marked = write({
+      level: 'Request',
+      requestObject: { metadata: { annotations: { 'objectset.rio.cattle.io/id': 'default-payments-api' } } },
+    });
     const [h] = link([marked, fleetDeployed()]);
     expect(h.link).toMatchObject({ kind: 'gitops-apply', confidence: 0.95 });
     expect(h.link.evidence[1]).toContain('matches by objectset.rio.cattle.io/id default-payments-api');

@@ -66,7 +66,9 @@ function linkArgo(e: ChangeEvent, { ix, opts }: RuleContext): LinkHit[] {
   const to = t + opts.skewMs;
   const owner = ownerFromMarks(e);
   // Starts up to the write; results up to the end of the window, to tell how the operation ended.
-  const ops = owner ? ix.argoByApp.between(owner.app, from, t + opts.syncWindowMs) : ix.argoByDestNs.between(e.target.namespace, from, t + opts.syncWindowMs);
+  const ops = owner
+    ? ix.argoByApp.between(owner.app, from, t + opts.syncWindowMs)
+    : ix.argoByDestNs.between(e.target.namespace, from, t + opts.syncWindowMs);
   const starts = ops.filter((o) => START_OPERATIONS.has(o.gitops?.operation ?? '') && (o.time as number) <= to);
   const results = ops.filter((o) => o.gitops?.operation === 'sync-result');
   const start = runningOperation(starts, results, t, opts.syncSlackMs);

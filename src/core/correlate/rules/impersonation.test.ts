@@ -4,10 +4,14 @@ import { linkImpersonation } from './impersonation';
 
 describe('impersonation rule', () => {
   it('links an impersonated request to its own record, naming both identities', () => {
-    const [e] = eventsOf([kubeAudit({ user: { username: 'system:admin' }, impersonatedUser: { username: 'bob', groups: [] } })]);
+    const [e] = eventsOf([
+      kubeAudit({ user: { username: 'system:admin' }, impersonatedUser: { username: 'bob', groups: [] } }),
+    ]);
     const [h] = linkImpersonation(e);
     expect(h.link).toMatchObject({ kind: 'impersonation', from: e.id, to: e.id, confidence: 1 });
-    expect(h.link.evidence[0]).toBe('the request authenticated as system:admin and impersonated bob (impersonatedUser of the same audit event)');
+    expect(h.link.evidence[0]).toBe(
+      'the request authenticated as system:admin and impersonated bob (impersonatedUser of the same audit event)'
+    );
   });
 
   it('says when the impersonator is a Rancher account and what extras it passed', () => {

@@ -9,7 +9,11 @@ function downstream(over: Record<string, unknown> = {}) {
     verb: 'delete',
     requestURI: '/apis/apps/v1/namespaces/shop/deployments/checkout',
     user: { username: SA, groups: ['system:serviceaccounts'] },
-    impersonatedUser: { username: 'u-q8z3n', groups: ['system:authenticated'], extra: { username: ['kim'], requesttokenid: ['token-4hx9p'] } },
+    impersonatedUser: {
+      username: 'u-q8z3n',
+      groups: ['system:authenticated'],
+      extra: { username: ['kim'], requesttokenid: ['token-4hx9p'] },
+    },
     sourceIPs: ['10.42.0.17'],
     // Rancher logged 10:20:05 (whole seconds, +01:00); the apiserver saw it 0.4 s later.
     requestReceivedTimestamp: '2026-03-02T10:20:05.412000Z',
@@ -35,7 +39,7 @@ describe('rancher-proxy rule', () => {
       'same Rancher token token-4hx9p (requesttokenid on both sides)',
       'Rancher audit 0b7e4f0c-2d55-4e8e-9c1b-3f7d2a6e5b90: /k8s/clusters/c-m-7xk2q/apis/apps/v1/namespaces/shop/deployments/checkout by Rancher user u-q8z3n (login kim) at 2026-03-02T10:20:05Z',
       'same verb (delete) and downstream path /apis/apps/v1/namespaces/shop/deployments/checkout on cluster c-m-7xk2q',
-      "412 ms apart (Rancher logs whole seconds; tolerated 2 s of skew)",
+      '412 ms apart (Rancher logs whole seconds; tolerated 2 s of skew)',
       "client IP 198.51.100.44 (X-Forwarded-For at Rancher), not the proxy's 10.42.0.17",
     ]);
   });
@@ -50,7 +54,10 @@ describe('rancher-proxy rule', () => {
 
   it.each([
     ['other user', rancherAudit({ user: { name: 'u-other' } })],
-    ['other path', rancherAudit({ requestURI: '/k8s/clusters/c-m-7xk2q/apis/apps/v1/namespaces/shop/deployments/cart' })],
+    [
+      'other path',
+      rancherAudit({ requestURI: '/k8s/clusters/c-m-7xk2q/apis/apps/v1/namespaces/shop/deployments/cart' }),
+    ],
     ['other verb', rancherAudit({ method: 'PATCH' })],
     ['outside the window', rancherAudit({ requestTimestamp: '2026-03-02T11:19:58+01:00' })],
     ['other token', rancherAudit({ user: { extra: { requesttokenid: ['token-zzzzz'] } } })],

@@ -4,7 +4,12 @@ import { findRbacContext } from './rbacContext';
 
 const CONTROLLER = 'system:serviceaccount:argocd:argocd-application-controller';
 const effect = (over: Record<string, unknown> = {}) =>
-  kubeAudit({ verb: 'delete', user: { username: CONTROLLER, groups: ['system:serviceaccounts'] }, requestReceivedTimestamp: '2026-03-02T10:10:00.000000Z', ...over });
+  kubeAudit({
+    verb: 'delete',
+    user: { username: CONTROLLER, groups: ['system:serviceaccounts'] },
+    requestReceivedTimestamp: '2026-03-02T10:10:00.000000Z',
+    ...over,
+  });
 const binding = (over: Record<string, unknown> = {}, subjects?: object[]) =>
   kubeAudit({
     auditID: 'rb-1',
@@ -12,9 +17,17 @@ const binding = (over: Record<string, unknown> = {}, subjects?: object[]) =>
     level: subjects ? 'Request' : 'Metadata',
     user: { username: 'rancher-admin' },
     requestURI: '/apis/rbac.authorization.k8s.io/v1/namespaces/argocd/rolebindings/argocd-admin',
-    objectRef: { resource: 'rolebindings', namespace: 'argocd', name: 'argocd-admin', apiGroup: 'rbac.authorization.k8s.io', apiVersion: 'v1' },
+    objectRef: {
+      resource: 'rolebindings',
+      namespace: 'argocd',
+      name: 'argocd-admin',
+      apiGroup: 'rbac.authorization.k8s.io',
+      apiVersion: 'v1',
+    },
     requestReceivedTimestamp: '2026-03-02T10:00:00.000000Z',
-    ...(subjects ? { requestObject: { kind: 'RoleBinding', subjects, roleRef: { kind: 'ClusterRole', name: 'view' } } } : {}),
+    ...(subjects
+      ? { requestObject: { kind: 'RoleBinding', subjects, roleRef: { kind: 'ClusterRole', name: 'view' } } }
+      : {}),
     ...over,
   });
 
@@ -25,7 +38,10 @@ function context(records: object[]) {
 
 describe('rbac-context rule', () => {
   it('finds a binding change whose subjects include the acting service account', () => {
-    const [c] = context([effect(), binding({}, [{ kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: 'argocd' }])]);
+    const [c] = context([
+      effect(),
+      binding({}, [{ kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: 'argocd' }]),
+    ]);
     expect(c.confidence).toBe(1);
     expect(c.evidence).toEqual([
       'rancher-admin updated rolebindings argocd/argocd-admin at 2026-03-02T10:00:00Z, 10 min before',
@@ -35,8 +51,12 @@ describe('rbac-context rule', () => {
 
   it('matches users and groups of a person', () => {
     const person = effect({ user: { username: 'dana@example.org', groups: ['platform'] } });
-    expect(context([person, binding({}, [{ kind: 'User', name: 'dana@example.org' }])])[0].evidence[1]).toBe('its subjects include User dana@example.org');
-    expect(context([person, binding({}, [{ kind: 'Group', name: 'platform' }])])[0].evidence[1]).toBe('its subjects include Group platform, a group of dana@example.org');
+    expect(context([person, binding({}, [{ kind: 'User', name: 'dana@example.org' }])])[0].evidence[1]).toBe(
+      'its subjects include User dana@example.org'
+    );
+    expect(context([person, binding({}, [{ kind: 'Group', name: 'platform' }])])[0].evidence[1]).toBe(
+      'its subjects include Group platform, a group of dana@example.org'
+    );
   });
 
   it('without a recorded body, a binding in the service account namespace is reported with lower confidence', () => {
@@ -48,8 +68,18 @@ describe('rbac-context rule', () => {
   it.each([
     ['other subject', binding({}, [{ kind: 'ServiceAccount', name: 'deployer', namespace: 'argocd' }])],
     ['other namespace, no body', binding({ objectRef: { namespace: 'payments', name: 'payments-admin' } })],
-    ['outside the look-back', binding({ requestReceivedTimestamp: '2026-02-28T10:00:00.000000Z' }, [{ kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: 'argocd' }])],
-    ['after the change', binding({ requestReceivedTimestamp: '2026-03-02T10:11:00.000000Z' }, [{ kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: 'argocd' }])],
+    [
+      'outside the look-back',
+      binding({ requestReceivedTimestamp: '2026-02-28T10:00:00.000000Z' }, [
+        { kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: 'argocd' },
+      ]),
+    ],
+    [
+      'after the change',
+      binding({ requestReceivedTimestamp: '2026-03-02T10:11:00.000000Z' }, [
+        { kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: 'argocd' },
+      ]),
+    ],
     ['other user', binding({}, [{ kind: 'User', name: 'someone-else' }])],
   ])('near miss: %s', (_, rb) => {
     expect(context([effect(), rb])).toEqual([]);

@@ -19,7 +19,13 @@ const statusWrite = (history: object[], time = '2026-03-02T10:30:01.000000Z') =>
     verb: 'update',
     user: { username: 'system:serviceaccount:argocd:argocd-application-controller' },
     requestURI: '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/storefront/status',
-    objectRef: { resource: 'applications', namespace: 'argocd', name: 'storefront', apiGroup: 'argoproj.io', subresource: 'status' },
+    objectRef: {
+      resource: 'applications',
+      namespace: 'argocd',
+      name: 'storefront',
+      apiGroup: 'argoproj.io',
+      subresource: 'status',
+    },
     responseObject: { status: { history } },
     requestReceivedTimestamp: time,
   });
@@ -31,10 +37,28 @@ function trigger(records: object[], n = 1) {
 
 describe('sync-trigger rule', () => {
   it('a user rollback: initiator from the event, corroborated by the API-call log, history id resolved to a revision', () => {
-    const t = trigger([k8sEvent(), apiCall(), statusWrite([{ id: 6, revision: 'aaa1111' }, { id: 7, revision: SHA }])]);
-    expect(t.gitops).toMatchObject({ tool: 'argocd', app: 'storefront', operation: 'rollback', historyId: 7, revision: SHA, commit: SHA, initiator: 'dana@example.org', automated: false });
+    const t = trigger([
+      k8sEvent(),
+      apiCall(),
+      statusWrite([
+        { id: 6, revision: 'aaa1111' },
+        { id: 7, revision: SHA },
+      ]),
+    ]);
+    expect(t.gitops).toMatchObject({
+      tool: 'argocd',
+      app: 'storefront',
+      operation: 'rollback',
+      historyId: 7,
+      revision: SHA,
+      commit: SHA,
+      initiator: 'dana@example.org',
+      automated: false,
+    });
     expect(t.hits.map((h) => h.link.kind)).toEqual(['sync-trigger', 'sync-trigger']);
-    expect(t.hits[0].link.evidence[0]).toBe('argocd-server logged the Rollback call for storefront by dana@example.org (JWT claims)');
+    expect(t.hits[0].link.evidence[0]).toBe(
+      'argocd-server logged the Rollback call for storefront by dana@example.org (JWT claims)'
+    );
     expect(t.hits[1].link.evidence[1]).toContain(`lists history id 7 = revision ${SHA}`);
   });
 
@@ -49,7 +73,11 @@ describe('sync-trigger rule', () => {
 
   it('a sync started by writing the Application operation with kubectl names the real writer', () => {
     const t = trigger([
-      argoLog({ msg: `Initialized new operation: {&SyncOperation{Revision:${SHA},} {mallory-claims false} [] {0 nil}}`, user: undefined, time: '2026-03-02T10:15:05Z' }),
+      argoLog({
+        msg: `Initialized new operation: {&SyncOperation{Revision:${SHA},} {mallory-claims false} [] {0 nil}}`,
+        user: undefined,
+        time: '2026-03-02T10:15:05Z',
+      }),
       kubeAudit({
         level: 'Request',
         user: { username: 'eve@example.org' },
