@@ -63,10 +63,16 @@ const RESOURCES = [
   { group: 'discovery.k8s.io', resource: 'endpointslices', verbs: ['list', 'watch'] },
 ];
 const READS = new Set(['get', 'list', 'watch']);
+// Stable identities per actor, derived from the name so every run and seed agrees.
+const IDS = ACTORS.map((a) => {
+  const h = [...a.user].reduce((n, c) => (Math.imul(n, 31) + c.charCodeAt(0)) >>> 0, 7).toString(16).padStart(8, '0');
+  return { uid: `${h}-0000-4000-8000-${h}0000`, jti: `${h}-1111-4111-8111-${h}1111` };
+});
 
 /** One background audit line at `ms`. */
 export function kubeAuditNoiseLine(rng: Rng, ms: number): string {
-  const a = pick(rng, ACTORS);
+  const i = Math.floor(rng() * ACTORS.length);
+  const a = { ...ACTORS[i], ...IDS[i] };
   const r = pick(rng, RESOURCES);
   const ns = pick(rng, NAMESPACES);
   const allowed = a.writesIn && !a.writesIn.includes(ns) ? r.verbs.filter((v) => READS.has(v)) : r.verbs;

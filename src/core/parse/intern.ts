@@ -7,11 +7,13 @@
 export class InternPool {
   private readonly strings = new Map<string, string>();
   private readonly lists = new Map<string, string[]>();
+  private readonly list1 = new Map<string, string[]>();
 
   constructor(private readonly limit = 50_000) {}
 
   str<T extends string | undefined>(s: T): T {
-    if (s === undefined) {
+    // V8's JSON.parse already shares strings of up to 10 characters: a lookup would only cost time.
+    if (s === undefined || s.length <= 10) {
       return s;
     }
     const hit = this.strings.get(s);
@@ -22,6 +24,19 @@ export class InternPool {
       this.strings.set(s, s);
     }
     return s;
+  }
+
+  /** The shared one-element list `[s]`. */
+  one(s: string): string[] {
+    return this.list1.get(s) ?? this.remember1(s);
+  }
+
+  private remember1(s: string): string[] {
+    const xs = [s];
+    if (this.list1.size < this.limit) {
+      this.list1.set(s, xs);
+    }
+    return xs;
   }
 
   /** One shared array per distinct list; callers must not mutate the result. */

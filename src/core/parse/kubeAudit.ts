@@ -48,7 +48,7 @@ function readUser(
   }
   return {
     name: pool.str(reqStr(u, 'username', key)),
-    uid: optStr(u, 'uid', key),
+    uid: pool.str(optStr(u, 'uid', key)),
     groups: pool.list(optStrArr(u, 'groups', key) ?? []),
     extra: optObj(u, 'extra', key),
   };
@@ -229,7 +229,7 @@ export function parseKubeAuditEvent(o: Obj, ctx: ParseContext): ParseResult {
     event.keys.requestTokenId = actor.requestTokenId;
   }
   if (stage) {
-    event.stages = pool.list([stage]);
+    event.stages = pool.one(stage);
   }
   if (fieldManager) {
     event.marks = { fieldManager };
