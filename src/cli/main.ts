@@ -79,7 +79,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command('bench')
-    .description('Generate N events, then measure parse+normalise (as a ratio to bare JSON.parse of the same lines) and correlation.')
+    .description(
+      'Generate N events, then measure parse+normalise (as a ratio to bare JSON.parse of the same lines) and correlation.'
+    )
     .option('--events <n>', 'generated background events', positiveInt, 1_000_000)
     .option('--json', 'print one JSON object', false)
     .action(async (opts) => {

@@ -41,7 +41,10 @@ async function* lineChunks(path: string): AsyncGenerator<string[]> {
 export async function benchCommand(o: BenchOptions, io: Io): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'provenance-bench-'));
   try {
-    await generateCommand({ scenario: 'all', out: dir, events: o.events, seed: 42, start: '2026-03-02T10:00:00Z' }, { ...io, err: () => undefined });
+    await generateCommand(
+      { scenario: 'all', out: dir, events: o.events, seed: 42, start: '2026-03-02T10:00:00Z' },
+      { ...io, err: () => undefined }
+    );
     const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.log')).map((f) => join(dir, f));
     const session = new ParseSession();
     let lines = 0;

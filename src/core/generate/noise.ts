@@ -65,7 +65,10 @@ const RESOURCES = [
 const READS = new Set(['get', 'list', 'watch']);
 // Stable identities per actor, derived from the name so every run and seed agrees.
 const IDS = ACTORS.map((a) => {
-  const h = [...a.user].reduce((n, c) => (Math.imul(n, 31) + c.charCodeAt(0)) >>> 0, 7).toString(16).padStart(8, '0');
+  const h = [...a.user]
+    .reduce((n, c) => (Math.imul(n, 31) + c.charCodeAt(0)) >>> 0, 7)
+    .toString(16)
+    .padStart(8, '0');
   return { uid: `${h}-0000-4000-8000-${h}0000`, jti: `${h}-1111-4111-8111-${h}1111` };
 });
 

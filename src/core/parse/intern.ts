@@ -8,6 +8,7 @@ export class InternPool {
   private readonly strings = new Map<string, string>();
   private readonly lists = new Map<string, string[]>();
   private readonly list1 = new Map<string, string[]>();
+  private readonly records = new Map<string, object[]>();
 
   constructor(private readonly limit = 50_000) {}
 
@@ -24,6 +25,29 @@ export class InternPool {
       this.strings.set(s, s);
     }
     return s;
+  }
+
+  /**
+   * One shared, frozen copy of equal small records (an outcome, an actor), found among the variants filed
+   * under `key` (an interned string, so the lookup does not re-hash) by `same`.
+   */
+  record<T extends object>(key: string, value: T, same: (a: T, b: T) => boolean): T {
+    const variants = this.records.get(key) as T[] | undefined;
+    if (variants) {
+      for (const v of variants) {
+        if (same(v, value)) {
+          return v;
+        }
+      }
+      if (variants.length < 16) {
+        variants.push(Object.freeze(value));
+      }
+      return value;
+    }
+    if (this.records.size < this.limit) {
+      this.records.set(key, [Object.freeze(value)]);
+    }
+    return value;
   }
 
   /** The shared one-element list `[s]`. */

@@ -123,8 +123,31 @@ function readOutcome(o: Obj, pool: InternPool): Outcome {
   const message = rs ? optStr(rs, 'message', 'responseStatus') : undefined;
   if (message) {
     outcome.message = message;
+    return outcome;
   }
-  return outcome;
+  // Most requests share one of a few outcomes: keep one copy of each.
+  return pool.record(outcome.authzReason ?? '', outcome, sameOutcome);
+}
+
+function sameOutcome(a: Outcome, b: Outcome): boolean {
+  return (
+    a.status === b.status &&
+    a.code === b.code &&
+    a.decision === b.decision &&
+    a.authzReason === b.authzReason &&
+    a.message === b.message
+  );
+}
+
+function sameActor(a: Actor, b: Actor): boolean {
+  return (
+    a.name === b.name &&
+    a.kind === b.kind &&
+    a.groups === b.groups &&
+    a.uid === b.uid &&
+    a.via.length === 0 &&
+    b.via.length === 0
+  );
 }
 
 function readActor(
@@ -174,6 +197,10 @@ function readActor(
   }
   if (requestHost) {
     actor.requestHost = requestHost;
+  }
+  // A service account or controller acting as itself is the same actor on every line: keep one copy.
+  if (via.length === 0 && !principalId && !loginName && !requestTokenId && !requestHost) {
+    return pool.record(actor.name, actor, sameActor);
   }
   return actor;
 }

@@ -36,6 +36,8 @@ export interface ParseSummary {
 export const DEFAULT_MAX_LINE_BYTES = 256 * 1024;
 const FINAL_STAGES = new Set(['ResponseComplete', 'Panic', 'ResponseStarted']);
 const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+// Lines handed over without labels, time or origin (benchmarks, tests) share one reference.
+const NO_RAW: RawRef = Object.freeze({ labels: NO_LABELS }) as RawRef;
 const MAX_ENVELOPE_DEPTH = 3;
 // NUL, or U+FFFD from a failed UTF-8 decode: the line held binary bytes.
 const BINARY = /[\u0000\ufffd]/;
@@ -274,7 +276,11 @@ export class ParseSession {
   }
 
   private context(inner: Inner, raw: RawLine, text: string): ParseContext {
-    const ref: RawRef = { labels: inner.labels && hasKeys(inner.labels) ? inner.labels : NO_LABELS };
+    const labels = inner.labels && hasKeys(inner.labels) ? inner.labels : NO_LABELS;
+    if (labels === NO_LABELS && !inner.ns && !raw.origin) {
+      return { raw: NO_RAW, fallbackNs: undefined, keepBodies: this.keepBodies, text, pool: this.pool };
+    }
+    const ref: RawRef = { labels };
     if (inner.ns) {
       ref.ns = inner.ns;
     }
