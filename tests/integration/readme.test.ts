@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { DEFAULT_OPTIONS, LINK_RULES, scenarioNames } from '../../src/core';
+
+/** The README documents every link rule, every correlation window and every scenario the code has. */
+const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+
+describe('README', () => {
+  it('has a row for every link rule', () => {
+    for (const r of LINK_RULES) {
+      expect(readme).toContain(`| \`${r.kind}\` |`);
+    }
+  });
+
+  it('documents every correlation window', () => {
+    for (const k of Object.keys(DEFAULT_OPTIONS)) {
+      expect(readme).toContain(`| \`${k}\` |`);
+    }
+  });
+
+  it('names every scenario', () => {
+    for (const n of scenarioNames()) {
+      expect(readme).toContain(`\`${n}\``);
+    }
+  });
+
+  it('has exactly the two quick-start commands', () => {
+    const quick = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('## Status'));
+    expect([...quick.matchAll(/```sh\n([^`]*)```/g)].map((m) => m[1].trim())).toEqual(['docker compose up', 'npm ci && npm test']);
+  });
+});
