@@ -1,0 +1,92 @@
+import fc from 'fast-check';
+import { parser } from '@grafana/lezer-logql';
+
+import { renderCountQuery, renderLogQuery, renderSelector, type LogQuery } from './builder';
+import { causeQueries, effectsQuery } from './questions';
+import { quote, regexAnyOf } from './strings';
+
+/** Parse errors in the lezer tree (lezer never throws; it marks error nodes). */
+function parseErrors(q: string): number {
+  let errors = 0;
+  parser.parse(q).iterate({
+    enter: (n) => {
+      if (n.type.isError) {
+        errors++;
+      }
+    },
+  });
+  return errors;
+}
+
+/** Go's strconv.Unquote for the escapes quote() writes: what Loki reads back from the literal. */
+function unquote(lit: string): string {
+  return JSON.parse(lit.replace(/\\x([0-9a-f]{2})/g, '\\u00$1')) as string;
+}
+
+describe('LogQL literals', () => {
+  it('quote() round-trips any string, including quotes, backslashes, backticks and control characters', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => expect(unquote(quote(s))).toBe(s)));
+    expect(quote('a"b\\c`d\n')).toBe('"a\\"b\\\\c`d\\n"');
+  });
+
+  it('regexAnyOf() matches exactly the given values, metacharacters taken literally', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ minLength: 1 }), { minLength: 1, maxLength: 4 }), fc.string(), (values, other) => {
+        const re = new RegExp(`^(?:${regexAnyOf(values)})$`);
+        values.forEach((v) => expect(re.test(v)).toBe(true));
+        expect(re.test(other)).toBe(values.includes(other));
+      })
+    );
+  });
+});
+
+describe('query builder', () => {
+  it('renders selector, line filters before | json, then label filters', () => {
+    const q: LogQuery = {
+      selector: { job: 'kube-audit', cluster: 'prod-eu' },
+      lineFilters: [{ op: '|=', value: '"namespace":"shop"' }],
+      json: true,
+      labelFilters: [{ label: 'objectRef_name', op: '=', value: 'checkout' }],
+    };
+    expect(renderLogQuery(q)).toBe('{job="kube-audit", cluster="prod-eu"} |= "\\"namespace\\":\\"shop\\"" | json | objectRef_name="checkout"');
+    expect(parseErrors(renderLogQuery(q))).toBe(0);
+    expect(renderCountQuery(q, '5m', ['objectRef_namespace'])).toMatch(/^sum by \(objectRef_namespace\) \(count_over_time\(.* \[5m\]\)\)$/);
+    expect(parseErrors(renderCountQuery(q, '5m', ['objectRef_namespace']))).toBe(0);
+  });
+
+  it('refuses bad label names and durations instead of writing them into a query', () => {
+    expect(() => renderSelector({ 'job"}|x': 'a' })).toThrow('not a valid Loki label name');
+    expect(() => renderSelector({})).toThrow('at least one label');
+    expect(() => renderCountQuery(effectsQuery({}), '5 minutes')).toThrow('not a LogQL duration');
+  });
+
+  it('every query a question produces parses, whatever the user typed (injection)', () => {
+    const hostile = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('"} |= "x', '`', '\\', '.*', '(a|b', '"}) or vector(1) #', '\n{job="x"}'));
+    fc.assert(
+      fc.property(hostile, hostile, hostile, hostile, (resource, namespace, name, actor) => {
+        const q = effectsQuery({ target: { resource, namespace, name }, actor });
+        const text = renderLogQuery(q);
+        expect(parseErrors(text)).toBe(0);
+        expect(parseErrors(renderCountQuery(q, '1h', ['objectRef_namespace']))).toBe(0);
+        // The user's values reach Loki unchanged, as literals.
+        for (const f of q.lineFilters.filter((x) => x.op === '|=')) {
+          expect(text).toContain(quote(f.value));
+        }
+      }),
+      { numRuns: 300 }
+    );
+    const causes = causeQueries({ rancherUsers: ['u-a', 'u-"b|c'], argo: true, fleet: true, driftNames: ['x.*y', 'checkout'] });
+    for (const q of [causes.rancher, causes.argocd, causes.fleet, causes.controlWrites, causes.priorWrites]) {
+      expect(q).toBeDefined();
+      expect(parseErrors(renderLogQuery(q as LogQuery))).toBe(0);
+    }
+  });
+
+  it('pushes the selection down: write verbs, namespace, name and resource become line and label filters', () => {
+    expect(renderLogQuery(effectsQuery({ target: { resource: 'deployment', namespace: 'production', name: 'frontend-app' } }))).toBe(
+      '{job="kube-audit"} |~ "\\"verb\\":\\"(create|update|patch|delete|deletecollection)\\"" |= "\\"namespace\\":\\"production\\"" ' +
+        '|= "\\"name\\":\\"frontend-app\\"" |= "\\"resource\\":\\"deployments\\"" | json | verb=~"create|update|patch|delete|deletecollection" ' +
+        '| objectRef_namespace="production" | objectRef_name="frontend-app" | objectRef_resource="deployments"'
+    );
+  });
+});

@@ -1,0 +1,50 @@
+import { assertLabelName, quote, regexAnyOf } from './strings';
+
+/**
+ * LogQL from a query model, never by concatenating user text: selectors from label maps, line filters before
+ * `| json` (so Loki drops most lines before parsing them), label filters after. Pure: no I/O.
+ */
+
+export type LineFilterOp = '|=' | '!=' | '|~' | '!~';
+export type LabelOp = '=' | '!=' | '=~' | '!~';
+
+export interface LogQuery {
+  /** Stream selector as label → value (exact matches). */
+  selector: Record<string, string>;
+  lineFilters: Array<{ op: LineFilterOp; value: string }>;
+  json: boolean;
+  labelFilters: Array<{ label: string; op: LabelOp; value: string }>;
+}
+
+export function renderSelector(selector: Record<string, string>): string {
+  const entries = Object.entries(selector);
+  if (entries.length === 0) {
+    throw new Error('a stream selector needs at least one label');
+  }
+  return `{${entries.map(([k, v]) => `${assertLabelName(k)}=${quote(v)}`).join(', ')}}`;
+}
+
+export function renderLogQuery(q: LogQuery): string {
+  const parts = [renderSelector(q.selector)];
+  for (const f of q.lineFilters) {
+    parts.push(`${f.op} ${quote(f.value)}`);
+  }
+  if (q.json) {
+    parts.push('| json');
+  }
+  for (const f of q.labelFilters) {
+    parts.push(`| ${assertLabelName(f.label)}${f.op}${quote(f.value)}`);
+  }
+  return parts.join(' ');
+}
+
+/** `sum by (…) (count_over_time(<log query> [range]))` — the form Grafana-managed alert rules evaluate. */
+export function renderCountQuery(q: LogQuery, range: string, by: string[] = []): string {
+  if (!/^\d+(ms|s|m|h|d)$/.test(range)) {
+    throw new Error(`not a LogQL duration: ${range}`);
+  }
+  const inner = `count_over_time(${renderLogQuery(q)} [${range}])`;
+  return by.length ? `sum by (${by.map(assertLabelName).join(', ')}) (${inner})` : `sum(${inner})`;
+}
+
+export { quote, regexAnyOf };

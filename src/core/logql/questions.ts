@@ -1,0 +1,113 @@
+import type { SourceKind } from '../model';
+import type { LogQuery } from './builder';
+import { regexAnyOf } from './strings';
+
+/**
+ * The queries a provenance question needs. Phase 1 asks for the effects (writes matching the selection) in
+ * the kube-apiserver audit stream; phase 2 asks, around the effects' times only, for the streams that can
+ * explain them. Compact JSON (kube-apiserver, Rancher, Argo CD, Fleet all write it) makes `"key":"value"`
+ * substrings reliable pre-filters; the label filters after `| json` make the answer exact.
+ */
+
+export type StreamSelectors = Partial<Record<Exclude<SourceKind, 'k8s-event'>, Record<string, string>>>;
+
+export const DEFAULT_SELECTORS: Required<StreamSelectors> = {
+  'kube-audit': { job: 'kube-audit' },
+  'rancher-audit': { job: 'rancher-audit' },
+  argocd: { job: 'argocd' },
+  fleet: { job: 'fleet' },
+};
+
+export interface Question {
+  target?: { resource?: string; namespace?: string; name?: string };
+  actor?: string;
+  /** Verbs counted as changes; default every write verb. */
+  verbs?: string[];
+}
+
+export const WRITE_VERB_LIST = ['create', 'update', 'patch', 'delete', 'deletecollection'];
+const RBAC_RESOURCES = ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'];
+
+const jsonPair = (key: string, value: string) => `"${key}":${JSON.stringify(value)}`;
+const given = (v: string | undefined): v is string => v !== undefined && v !== '' && v !== '*';
+
+/** Phase 1: the writes a question is about. */
+export function effectsQuery(q: Question, selectors: StreamSelectors = DEFAULT_SELECTORS): LogQuery {
+  const verbs = q.verbs?.length ? q.verbs : WRITE_VERB_LIST;
+  const query: LogQuery = {
+    selector: selectors['kube-audit'] ?? DEFAULT_SELECTORS['kube-audit'],
+    lineFilters: [{ op: '|~', value: `"verb":"(${regexAnyOf(verbs)})"` }],
+    json: true,
+    labelFilters: [{ label: 'verb', op: '=~', value: regexAnyOf(verbs) }],
+  };
+  const t = q.target ?? {};
+  if (given(t.namespace)) {
+    query.lineFilters.push({ op: '|=', value: jsonPair('namespace', t.namespace) });
+    query.labelFilters.push({ label: 'objectRef_namespace', op: '=', value: t.namespace });
+  }
+  if (given(t.name)) {
+    query.lineFilters.push({ op: '|=', value: jsonPair('name', t.name) });
+    query.labelFilters.push({ label: 'objectRef_name', op: '=', value: t.name });
+  }
+  if (given(t.resource)) {
+    const plural = t.resource.toLowerCase().endsWith('s') ? t.resource.toLowerCase() : `${t.resource.toLowerCase()}s`;
+    query.lineFilters.push({ op: '|=', value: jsonPair('resource', plural) });
+    query.labelFilters.push({ label: 'objectRef_resource', op: '=', value: plural });
+  }
+  if (given(q.actor)) {
+    // The actor may be the user, the impersonated user or a login name in extras: a substring pre-filter only.
+    query.lineFilters.push({ op: '|=', value: q.actor });
+  }
+  return query;
+}
+
+/** Phase 2 queries, by what the effects need. Each is asked over its own time window. */
+export interface CauseQueries {
+  rancher?: LogQuery;
+  argocd?: LogQuery;
+  fleet?: LogQuery;
+  /** Role/Binding writes (RBAC context), Application and GitRepo writes (history, operations, edits). */
+  controlWrites: LogQuery;
+  /** Earlier writes of the objects people changed (drift). */
+  priorWrites?: LogQuery;
+}
+
+export interface CauseNeeds {
+  rancherUsers: string[];
+  argo: boolean;
+  fleet: boolean;
+  driftNames: string[];
+}
+
+export function causeQueries(needs: CauseNeeds, selectors: StreamSelectors = DEFAULT_SELECTORS): CauseQueries {
+  const kube = selectors['kube-audit'] ?? DEFAULT_SELECTORS['kube-audit'];
+  const out: CauseQueries = {
+    controlWrites: {
+      selector: kube,
+      lineFilters: [
+        { op: '|~', value: `"resource":"(${regexAnyOf([...RBAC_RESOURCES, 'applications', 'gitrepos'])})"` },
+        { op: '|~', value: `"verb":"(${regexAnyOf(WRITE_VERB_LIST)})"` },
+      ],
+      json: true,
+      labelFilters: [{ label: 'verb', op: '=~', value: regexAnyOf(WRITE_VERB_LIST) }],
+    },
+  };
+  if (needs.rancherUsers.length) {
+    out.rancher = { selector: selectors['rancher-audit'] ?? DEFAULT_SELECTORS['rancher-audit'], lineFilters: [{ op: '|~', value: regexAnyOf(needs.rancherUsers) }], json: false, labelFilters: [] };
+  }
+  if (needs.argo) {
+    out.argocd = { selector: selectors.argocd ?? DEFAULT_SELECTORS.argocd, lineFilters: [], json: false, labelFilters: [] };
+  }
+  if (needs.fleet) {
+    out.fleet = { selector: selectors.fleet ?? DEFAULT_SELECTORS.fleet, lineFilters: [], json: false, labelFilters: [] };
+  }
+  if (needs.driftNames.length) {
+    out.priorWrites = {
+      selector: kube,
+      lineFilters: [{ op: '|~', value: `"name":"(${regexAnyOf(needs.driftNames)})"` }, { op: '|~', value: `"verb":"(${regexAnyOf(WRITE_VERB_LIST)})"` }],
+      json: true,
+      labelFilters: [{ label: 'objectRef_name', op: '=~', value: regexAnyOf(needs.driftNames) }],
+    };
+  }
+  return out;
+}
