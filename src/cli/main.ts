@@ -4,6 +4,7 @@ import { DEFAULT_MAX_LINE_BYTES } from '../core';
 import { benchCommand } from './commands/bench';
 import { generateCommand } from './commands/generate';
 import { parseCommand } from './commands/parse';
+import { pushCommand } from './commands/push';
 import { traceCommand } from './commands/trace';
 import { CliError, processIo, type Io } from './io';
 
@@ -51,7 +52,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description(
       'Explain every write: who (through impersonation and Rancher), which GitOps sync or commit, what RBAC change enabled it.'
     )
-    .argument('<file...>', 'log files of any mix of sources (see parse); - for stdin')
+    .argument('[file...]', 'log files of any mix of sources (see parse); - for stdin')
+    .option('--loki <url>', 'read from Loki instead of files (two-phase: the writes, then what explains them)')
+    .option('--tenant <id>', 'Loki tenant (X-Scope-OrgID)')
     .option('--target <resource/namespace/name>', 'only changes to this object (any part may be empty or *)')
     .option('--actor <name>', 'only changes by this person or account (login name, user, initiator)')
     .option('--from <iso>', 'only changes at or after this time')
@@ -63,6 +66,21 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (files: string[], opts) => {
       setExit(await traceCommand(files, opts, io));
+    });
+
+  program
+    .command('push')
+    .description('Ship log lines to Loki with the labels an Alloy pipeline would give each source.')
+    .argument('[file...]', 'log files (any mix of sources)')
+    .requiredOption('--loki <url>', 'Loki base URL, e.g. http://localhost:3100')
+    .option('--tenant <id>', 'Loki tenant (X-Scope-OrgID)')
+    .option('--cluster <name>', 'value of the cluster label', 'demo')
+    .option('--batch <n>', 'lines per push request', positiveInt, 1000)
+    .option('--live', 'keep feeding generated incidents, re-stamped to now (the docker compose demo feeder)', false)
+    .option('--interval-minutes <n>', 'with --live: minutes between rounds', positiveInt, 30)
+    .option('--events <n>', 'with --live: background events per round', nonNegativeInt, 2_000)
+    .action(async (files: string[], opts) => {
+      setExit(await pushCommand(files, opts, io));
     });
 
   program

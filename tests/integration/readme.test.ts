@@ -27,6 +27,9 @@ describe('README', () => {
 
   it('has exactly the two quick-start commands', () => {
     const quick = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('## Status'));
-    expect([...quick.matchAll(/```sh\n([^`]*)```/g)].map((m) => m[1].trim())).toEqual(['docker compose up', 'npm ci && npm test']);
+    expect([...quick.matchAll(/```sh\n([^`]*)```/g)].map((m) => m[1].trim())).toEqual([
+      'docker compose up',
+      'npm ci && npm test',
+    ]);
   });
 });

@@ -1,6 +1,16 @@
 import { promises as fs } from 'node:fs';
 
-import { buildChains, chainToJson, ParseSession, type TraceSelection } from '../../core';
+import {
+  buildChains,
+  chainToJson,
+  LokiClient,
+  LokiError,
+  ParseSession,
+  traceOverLoki,
+  type Chain,
+  type ParseSummary,
+  type TraceSelection,
+} from '../../core';
 import { CliError, type Io } from '../io';
 import { formatChainTable } from '../output/chainTable';
 import { formatParseSummary } from '../output/skipSummary';
@@ -8,6 +18,8 @@ import { startProgress } from '../progress';
 import { readRawLines } from '../readLines';
 
 export interface TraceOptions {
+  loki?: string;
+  tenant?: string;
   target?: string;
   actor?: string;
   from?: string;
@@ -45,6 +57,61 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
   const selection = selectionFrom(o);
   const verdicts = o.verdict ? new Set(o.verdict.split(',').map((v) => v.trim())) : undefined;
   const started = Date.now();
+  let parsed: ParseSummary;
+  let chains: Chain[];
+  const warnings: string[] = [];
+  if (o.loki) {
+    if (files.length > 0) {
+      throw new CliError('give either FILE... or --loki, not both', 2);
+    }
+    const to = selection.to ?? Date.now();
+    const from = selection.from ?? to - 3_600_000;
+    const client = new LokiClient({ baseUrl: o.loki, tenant: o.tenant, fetch: (url, init) => fetch(url, init) });
+    try {
+      const r = await traceOverLoki(client, { target: selection.target, actor: selection.actor, from, to });
+      parsed = r.parsed;
+      chains = r.chains;
+      warnings.push(...r.warnings);
+    } catch (e) {
+      throw new CliError(
+        e instanceof LokiError ? e.message : `Loki at ${o.loki}: ${e instanceof Error ? e.message : String(e)}`,
+        1
+      );
+    }
+  } else {
+    if (files.length === 0) {
+      throw new CliError('trace needs FILE... or --loki URL', 2);
+    }
+    parsed = await readAll(files, io);
+    chains = buildChains(parsed.events, {}, selection);
+  }
+  chains = chains.filter((c) => !verdicts || verdicts.has(c.verdict));
+  for (const w of warnings) {
+    io.err(`warning: ${w}\n`);
+  }
+  if (o.format === 'json') {
+    const skipped = Object.fromEntries(Object.entries(parsed.skipped).map(([k, v]) => [k, v.count]));
+    const stats = {
+      lines: parsed.stats.lines,
+      events: parsed.stats.events,
+      chains: chains.length,
+      ms: Date.now() - started,
+    };
+    io.out(
+      JSON.stringify(
+        { chains: chains.map(chainToJson), skipped, stats, ...(warnings.length ? { warnings } : {}) },
+        null,
+        2
+      ) + '\n'
+    );
+  } else {
+    io.out(formatChainTable(chains));
+    io.out(`\n${chains.length} change${chains.length === 1 ? '' : 's'}; ` + formatParseSummary(parsed));
+  }
+  return 0;
+}
+
+async function readAll(files: string[], io: Io): Promise<ParseSummary> {
   const sizes = await Promise.all(
     files.map((f) =>
       f === '-'
@@ -74,20 +141,5 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
   } finally {
     progress.stop();
   }
-  const parsed = session.finish();
-  const chains = buildChains(parsed.events, {}, selection).filter((c) => !verdicts || verdicts.has(c.verdict));
-  if (o.format === 'json') {
-    const skipped = Object.fromEntries(Object.entries(parsed.skipped).map(([k, v]) => [k, v.count]));
-    const stats = {
-      lines: parsed.stats.lines,
-      events: parsed.stats.events,
-      chains: chains.length,
-      ms: Date.now() - started,
-    };
-    io.out(JSON.stringify({ chains: chains.map(chainToJson), skipped, stats }, null, 2) + '\n');
-  } else {
-    io.out(formatChainTable(chains));
-    io.out(`\n${chains.length} change${chains.length === 1 ? '' : 's'}; ` + formatParseSummary(parsed));
-  }
-  return 0;
+  return session.finish();
 }

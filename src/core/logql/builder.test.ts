@@ -31,11 +31,15 @@ describe('LogQL literals', () => {
 
   it('regexAnyOf() matches exactly the given values, metacharacters taken literally', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ minLength: 1 }), { minLength: 1, maxLength: 4 }), fc.string(), (values, other) => {
-        const re = new RegExp(`^(?:${regexAnyOf(values)})$`);
-        values.forEach((v) => expect(re.test(v)).toBe(true));
-        expect(re.test(other)).toBe(values.includes(other));
-      })
+      fc.property(
+        fc.array(fc.string({ minLength: 1 }), { minLength: 1, maxLength: 4 }),
+        fc.string(),
+        (values, other) => {
+          const re = new RegExp(`^(?:${regexAnyOf(values)})$`);
+          values.forEach((v) => expect(re.test(v)).toBe(true));
+          expect(re.test(other)).toBe(values.includes(other));
+        }
+      )
     );
   });
 });
@@ -48,9 +52,13 @@ describe('query builder', () => {
       json: true,
       labelFilters: [{ label: 'objectRef_name', op: '=', value: 'checkout' }],
     };
-    expect(renderLogQuery(q)).toBe('{job="kube-audit", cluster="prod-eu"} |= "\\"namespace\\":\\"shop\\"" | json | objectRef_name="checkout"');
+    expect(renderLogQuery(q)).toBe(
+      '{job="kube-audit", cluster="prod-eu"} |= "\\"namespace\\":\\"shop\\"" | json | objectRef_name="checkout"'
+    );
     expect(parseErrors(renderLogQuery(q))).toBe(0);
-    expect(renderCountQuery(q, '5m', ['objectRef_namespace'])).toMatch(/^sum by \(objectRef_namespace\) \(count_over_time\(.* \[5m\]\)\)$/);
+    expect(renderCountQuery(q, '5m', ['objectRef_namespace'])).toMatch(
+      /^sum by \(objectRef_namespace\) \(count_over_time\(.* \[5m\]\)\)$/
+    );
     expect(parseErrors(renderCountQuery(q, '5m', ['objectRef_namespace']))).toBe(0);
   });
 
@@ -61,7 +69,10 @@ describe('query builder', () => {
   });
 
   it('every query a question produces parses, whatever the user typed (injection)', () => {
-    const hostile = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('"} |= "x', '`', '\\', '.*', '(a|b', '"}) or vector(1) #', '\n{job="x"}'));
+    const hostile = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom('"} |= "x', '`', '\\', '.*', '(a|b', '"}) or vector(1) #', '\n{job="x"}')
+    );
     fc.assert(
       fc.property(hostile, hostile, hostile, hostile, (resource, namespace, name, actor) => {
         const q = effectsQuery({ target: { resource, namespace, name }, actor });
@@ -75,7 +86,12 @@ describe('query builder', () => {
       }),
       { numRuns: 300 }
     );
-    const causes = causeQueries({ rancherUsers: ['u-a', 'u-"b|c'], argo: true, fleet: true, driftNames: ['x.*y', 'checkout'] });
+    const causes = causeQueries({
+      rancherUsers: ['u-a', 'u-"b|c'],
+      argo: true,
+      fleet: true,
+      driftNames: ['x.*y', 'checkout'],
+    });
     for (const q of [causes.rancher, causes.argocd, causes.fleet, causes.controlWrites, causes.priorWrites]) {
       expect(q).toBeDefined();
       expect(parseErrors(renderLogQuery(q as LogQuery))).toBe(0);
@@ -83,7 +99,11 @@ describe('query builder', () => {
   });
 
   it('pushes the selection down: write verbs, namespace, name and resource become line and label filters', () => {
-    expect(renderLogQuery(effectsQuery({ target: { resource: 'deployment', namespace: 'production', name: 'frontend-app' } }))).toBe(
+    expect(
+      renderLogQuery(
+        effectsQuery({ target: { resource: 'deployment', namespace: 'production', name: 'frontend-app' } })
+      )
+    ).toBe(
       '{job="kube-audit"} |~ "\\"verb\\":\\"(create|update|patch|delete|deletecollection)\\"" |= "\\"namespace\\":\\"production\\"" ' +
         '|= "\\"name\\":\\"frontend-app\\"" |= "\\"resource\\":\\"deployments\\"" | json | verb=~"create|update|patch|delete|deletecollection" ' +
         '| objectRef_namespace="production" | objectRef_name="frontend-app" | objectRef_resource="deployments"'

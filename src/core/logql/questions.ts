@@ -93,18 +93,36 @@ export function causeQueries(needs: CauseNeeds, selectors: StreamSelectors = DEF
     },
   };
   if (needs.rancherUsers.length) {
-    out.rancher = { selector: selectors['rancher-audit'] ?? DEFAULT_SELECTORS['rancher-audit'], lineFilters: [{ op: '|~', value: regexAnyOf(needs.rancherUsers) }], json: false, labelFilters: [] };
+    out.rancher = {
+      selector: selectors['rancher-audit'] ?? DEFAULT_SELECTORS['rancher-audit'],
+      lineFilters: [{ op: '|~', value: regexAnyOf(needs.rancherUsers) }],
+      json: false,
+      labelFilters: [],
+    };
   }
   if (needs.argo) {
-    out.argocd = { selector: selectors.argocd ?? DEFAULT_SELECTORS.argocd, lineFilters: [], json: false, labelFilters: [] };
+    out.argocd = {
+      selector: selectors.argocd ?? DEFAULT_SELECTORS.argocd,
+      lineFilters: [],
+      json: false,
+      labelFilters: [],
+    };
   }
   if (needs.fleet) {
-    out.fleet = { selector: selectors.fleet ?? DEFAULT_SELECTORS.fleet, lineFilters: [], json: false, labelFilters: [] };
+    out.fleet = {
+      selector: selectors.fleet ?? DEFAULT_SELECTORS.fleet,
+      lineFilters: [],
+      json: false,
+      labelFilters: [],
+    };
   }
   if (needs.driftNames.length) {
     out.priorWrites = {
       selector: kube,
-      lineFilters: [{ op: '|~', value: `"name":"(${regexAnyOf(needs.driftNames)})"` }, { op: '|~', value: `"verb":"(${regexAnyOf(WRITE_VERB_LIST)})"` }],
+      lineFilters: [
+        { op: '|~', value: `"name":"(${regexAnyOf(needs.driftNames)})"` },
+        { op: '|~', value: `"verb":"(${regexAnyOf(WRITE_VERB_LIST)})"` },
+      ],
       json: true,
       labelFilters: [{ label: 'objectRef_name', op: '=~', value: regexAnyOf(needs.driftNames) }],
     };

@@ -32,7 +32,7 @@ function stringLabels(v: unknown): Record<string, string> {
 }
 
 /** Loki stream results (`data.result` of query_range, or `streams` of a push body) → inner lines. */
-function lokiStreams(streams: unknown[]): Inner[] {
+export function lokiStreams(streams: unknown[]): Inner[] {
   const out: Inner[] = [];
   for (const s of streams) {
     if (!isObj(s) || !Array.isArray(s.values)) {

@@ -41,7 +41,7 @@ export function linkRancherProxy(e: ChangeEvent, { ix, opts }: RuleContext): Lin
       r.actor.name === e.actor.name &&
       r.verb === e.verb &&
       (!token || !r.actor.requestTokenId || r.actor.requestTokenId === token) &&
-      (!e.target.cluster || !r.target.cluster || e.target.cluster === r.target.cluster) &&
+      // No cluster comparison: Rancher names clusters by id (c-m-…), log pipelines by their own label values.
       sameTarget(e, r)
   );
   const r = closest(matches, t);

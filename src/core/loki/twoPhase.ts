@@ -1,0 +1,112 @@
+import { buildChains, isEffect, type TraceSelection } from '../correlate/engine';
+import { DEFAULT_OPTIONS, type CorrelateOptions } from '../correlate/options';
+import type { Chain } from '../model';
+import { renderLogQuery, type LogQuery } from '../logql/builder';
+import { causeQueries, effectsQuery, type Question, type StreamSelectors, DEFAULT_SELECTORS } from '../logql/questions';
+import { ParseSession, type ParseSummary } from '../parse/session';
+import type { RawLine } from '../parse/types';
+import type { LokiClient } from './client';
+
+/**
+ * A provenance question over Loki in two phases. Phase 1 fetches only the writes the question is about;
+ * phase 2 fetches only what can explain them, each stream over its own window around the writes' times:
+ * Rancher records of the proxied users (± skew), Argo CD / Fleet lines (sync window), RBAC / Application /
+ * GitRepo writes (RBAC look-back) and earlier writes of objects people changed (drift look-back).
+ * Query budget: 1 query for phase 1 and at most 5 for phase 2 (Argo CD, Fleet, prior writes, control writes,
+ * Rancher), each split into `splitMs` pieces and paged.
+ */
+
+export interface LokiTrace {
+  chains: Chain[];
+  parsed: ParseSummary;
+  warnings: string[];
+  queries: Array<{ phase: 1 | 2; logql: string; from: number; to: number; lines: number; requests: number }>;
+}
+
+export async function traceOverLoki(
+  client: LokiClient,
+  question: Question & { from: number; to: number },
+  selectors: StreamSelectors = DEFAULT_SELECTORS,
+  options: Partial<CorrelateOptions> = {},
+  signal?: AbortSignal
+): Promise<LokiTrace> {
+  const opts = { ...DEFAULT_OPTIONS, ...options };
+  const warnings: string[] = [];
+  const queries: LokiTrace['queries'] = [];
+  const run = async (phase: 1 | 2, q: LogQuery, from: number, to: number): Promise<RawLine[]> => {
+    const logql = renderLogQuery(q);
+    const r = await client.queryRange(logql, from, to, signal);
+    warnings.push(...r.warnings);
+    queries.push({ phase, logql, from, to, lines: r.lines.length, requests: r.requests });
+    return r.lines;
+  };
+
+  // Phase 1: the effects. Loki's end is exclusive: ask up to one ms past the last wanted instant.
+  const effectLines = await run(1, effectsQuery(question, selectors), question.from, question.to + 1);
+  const probe = new ParseSession();
+  effectLines.forEach((l) => probe.add(l));
+  const effects = probe.finish().events.filter(isEffect);
+  const times = effects.map((e) => e.time).filter((t): t is number => t !== undefined);
+
+  const session = new ParseSession();
+  effectLines.forEach((l) => session.add(l));
+  if (times.length > 0) {
+    const first = Math.min(...times);
+    const last = Math.max(...times);
+    const needs = {
+      rancherUsers: [
+        ...new Set(
+          effects.filter((e) => e.actor.via[0]?.mechanism === 'rancher-impersonation').map((e) => e.actor.name)
+        ),
+      ],
+      argo: effects.some((e) => e.actor.kind === 'gitops-controller' && !/fleet/.test(e.actor.name)),
+      fleet: effects.some((e) => e.actor.kind === 'gitops-controller' && /fleet/.test(e.actor.name)),
+      driftNames: [
+        ...new Set(
+          effects.filter((e) => e.actor.kind === 'human' && e.target.name).map((e) => e.target.name as string)
+        ),
+      ],
+    };
+    const c = causeQueries(needs, selectors);
+    const windows: Array<[LogQuery | undefined, number, number]> = [
+      [c.argocd, first - opts.syncWindowMs * 6, last + opts.syncWindowMs],
+      [c.fleet, first - opts.fleetLookbackMs, last + opts.syncWindowMs],
+      [c.priorWrites, first - opts.driftLookbackMs, last + 1],
+    ];
+    for (const [q, from, to] of windows) {
+      if (q) {
+        (await run(2, q, from, to)).forEach((l) => session.add(l));
+      }
+    }
+    // RBAC, Application and GitRepo writes first: people who made them through Rancher need Rancher's records too.
+    const control = await run(
+      2,
+      c.controlWrites,
+      first - Math.max(opts.rbacLookbackMs, opts.fleetLookbackMs),
+      last + opts.syncWindowMs
+    );
+    control.forEach((l) => session.add(l));
+    const controlProbe = new ParseSession();
+    control.forEach((l) => controlProbe.add(l));
+    const proxied = [...effects, ...controlProbe.finish().events].filter(
+      (e) => e.actor.via[0]?.mechanism === 'rancher-impersonation' && e.time !== undefined
+    );
+    const users = [...new Set(proxied.map((e) => e.actor.name))];
+    const rancher = users.length ? causeQueries({ ...needs, rancherUsers: users }, selectors).rancher : undefined;
+    if (rancher) {
+      const pts = proxied.map((e) => e.time as number);
+      (await run(2, rancher, Math.min(...pts) - 1_000 - opts.skewMs, Math.max(...pts) + opts.skewMs + 1)).forEach((l) =>
+        session.add(l)
+      );
+    }
+  }
+  const parsed = session.finish();
+  const selection: TraceSelection = {
+    target: question.target,
+    actor: question.actor,
+    from: question.from,
+    to: question.to,
+  };
+  const chains = buildChains(parsed.events, options, selection);
+  return { chains, parsed, warnings: [...new Set(warnings)], queries };
+}

@@ -1,0 +1,251 @@
+import { parser } from '@grafana/lezer-logql';
+import type { SyntaxNode } from '@lezer/common';
+
+/**
+ * The LogQL subset the builder emits, evaluated the way Loki does: stream selector matchers (=, !=, =~, !~),
+ * line filters (|=, !=, |~, !~), `| json` (nested keys joined by `_`, arrays skipped), label filters with string
+ * matchers (regexes anchored), and `count_over_time(… [range])` under `sum` / `sum by (…)`. Anything else is
+ * refused with UnsupportedQuery, so a test cannot pass because a filter was ignored.
+ */
+
+export class UnsupportedQuery extends Error {}
+
+type Matcher = { label: string; op: string; value: string; re?: RegExp };
+type Stage =
+  { kind: 'line'; op: string; value: string; re?: RegExp } | { kind: 'json' } | { kind: 'label'; m: Matcher };
+
+export interface LogPlan {
+  selector: Matcher[];
+  stages: Stage[];
+}
+
+export interface MetricPlan {
+  log: LogPlan;
+  rangeMs: number;
+  /** undefined: no aggregation; []: `sum`; labels: `sum by (…)`. */
+  by?: string[];
+}
+
+export type Plan = { kind: 'log'; plan: LogPlan } | { kind: 'metric'; plan: MetricPlan };
+
+function unquote(text: string): string {
+  if (text.startsWith('`')) {
+    return text.slice(1, -1);
+  }
+  return JSON.parse(text.replace(/\\x([0-9a-fA-F]{2})/g, '\\u00$1')) as string;
+}
+
+function children(n: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let c = n.firstChild; c; c = c.nextSibling) {
+    out.push(c);
+  }
+  return out;
+}
+
+function find(n: SyntaxNode, name: string): SyntaxNode | null {
+  if (n.type.name === name) {
+    return n;
+  }
+  for (const c of children(n)) {
+    const f = find(c, name);
+    if (f) {
+      return f;
+    }
+  }
+  return null;
+}
+
+const OPS: Record<string, string> = { Eq: '=', Neq: '!=', Re: '=~', Nre: '!~' };
+
+export function compile(query: string): Plan {
+  const tree = parser.parse(query);
+  let error = false;
+  tree.iterate({ enter: (n) => void (n.type.isError && (error = true)) });
+  if (error) {
+    throw new SyntaxError(`parse error in query: ${query}`);
+  }
+  const text = (n: SyntaxNode) => query.slice(n.from, n.to);
+
+  const matcher = (m: SyntaxNode): Matcher => {
+    const [id, op, str] = children(m);
+    if (!id || id.type.name !== 'Identifier' || !op || !(op.type.name in OPS) || !str || str.type.name !== 'String') {
+      throw new UnsupportedQuery(`matcher ${text(m)}`);
+    }
+    const value = unquote(text(str));
+    const o = OPS[op.type.name];
+    return { label: text(id), op: o, value, re: o === '=~' || o === '!~' ? new RegExp(`^(?:${value})$`) : undefined };
+  };
+
+  const logPlan = (expr: SyntaxNode): LogPlan => {
+    const selNode = find(expr, 'Selector');
+    if (!selNode) {
+      throw new UnsupportedQuery('no stream selector');
+    }
+    const selector: Matcher[] = [];
+    selNode.cursor().iterate((c) => {
+      if (c.type.name === 'Matcher') {
+        selector.push(matcher(c.node));
+        return false;
+      }
+      return undefined;
+    });
+    const stages: Stage[] = [];
+    const walk = (n: SyntaxNode) => {
+      for (const c of children(n)) {
+        switch (c.type.name) {
+          case 'PipelineExpr':
+          case 'LineFilters':
+            walk(c);
+            break;
+          case 'PipelineStage':
+            walk(c);
+            break;
+          case 'LineFilter': {
+            const [filter, str] = children(c);
+            const op = text(filter).trim();
+            if (!['|=', '!=', '|~', '!~'].includes(op) || !str || str.type.name !== 'String') {
+              throw new UnsupportedQuery(`line filter ${text(c)}`);
+            }
+            const value = unquote(text(str));
+            stages.push({ kind: 'line', op, value, re: op.endsWith('~') ? new RegExp(value) : undefined });
+            break;
+          }
+          case 'LabelParser':
+            if (text(c).trim() !== 'json') {
+              throw new UnsupportedQuery(`parser ${text(c)}`);
+            }
+            stages.push({ kind: 'json' });
+            break;
+          case 'LabelFilter': {
+            const m = children(c)[0];
+            if (!m || m.type.name !== 'Matcher') {
+              throw new UnsupportedQuery(`label filter ${text(c)}`);
+            }
+            stages.push({ kind: 'label', m: matcher(m) });
+            break;
+          }
+          case 'Pipe':
+          case 'Selector':
+            break;
+          default:
+            throw new UnsupportedQuery(`pipeline stage ${c.type.name}: ${text(c)}`);
+        }
+      }
+    };
+    const pipeline = find(expr, 'PipelineExpr');
+    if (pipeline) {
+      walk(pipeline);
+    }
+    return { selector, stages };
+  };
+
+  const exprNode = find(tree.topNode, 'Expr');
+  const top = exprNode?.firstChild;
+  if (!top) {
+    throw new UnsupportedQuery('empty query');
+  }
+  if (top.type.name === 'LogExpr') {
+    return { kind: 'log', plan: logPlan(top) };
+  }
+  // MetricExpr: sum [by (…)] (count_over_time(<log> [range])) or a bare count_over_time.
+  let by: string[] | undefined;
+  let range: SyntaxNode | null = top;
+  const agg = find(top, 'VectorAggregationExpr');
+  if (agg) {
+    const op = find(agg, 'VectorOp');
+    if (!op || text(op) !== 'sum') {
+      throw new UnsupportedQuery(`aggregation ${op ? text(op) : '?'}`);
+    }
+    const grouping = find(agg, 'Grouping');
+    by = [];
+    if (grouping) {
+      if (text(grouping).trim().startsWith('without')) {
+        throw new UnsupportedQuery('without');
+      }
+      grouping.cursor().iterate((c) => void (c.type.name === 'Identifier' && by?.push(text(c.node))));
+    }
+    range = find(agg, 'RangeAggregationExpr');
+  } else {
+    range = find(top, 'RangeAggregationExpr');
+  }
+  const rangeOp = range ? find(range, 'RangeOp') : null;
+  if (!range || !rangeOp || text(rangeOp) !== 'count_over_time') {
+    throw new UnsupportedQuery(`metric ${text(top)}`);
+  }
+  const dur = find(range, 'Duration');
+  const m = dur ? /^(\d+)(ms|s|m|h|d)$/.exec(text(dur)) : null;
+  if (!m) {
+    throw new UnsupportedQuery('range');
+  }
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms'];
+  const logRange = find(range, 'LogRangeExpr') as SyntaxNode;
+  return { kind: 'metric', plan: { log: logPlan(logRange), rangeMs: Number(m[1]) * unit, by } };
+}
+
+export function matches(m: Matcher, value: string | undefined): boolean {
+  const v = value ?? '';
+  switch (m.op) {
+    case '=':
+      return v === m.value;
+    case '!=':
+      return v !== m.value;
+    case '=~':
+      return (m.re as RegExp).test(v);
+    default:
+      return !(m.re as RegExp).test(v);
+  }
+}
+
+/** Loki's `| json`: nested object keys joined with `_`, invalid characters replaced, arrays skipped. */
+export function flattenJson(line: string): Record<string, string> | undefined {
+  let o: unknown;
+  try {
+    o = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const out: Record<string, string> = {};
+  const walk = (v: unknown, prefix: string) => {
+    if (v === null || Array.isArray(v)) {
+      return;
+    }
+    if (typeof v === 'object') {
+      for (const [k, x] of Object.entries(v as object)) {
+        walk(x, prefix ? `${prefix}_${k.replace(/[^a-zA-Z0-9_]/g, '_')}` : k.replace(/[^a-zA-Z0-9_]/g, '_'));
+      }
+      return;
+    }
+    out[prefix] = String(v);
+  };
+  walk(o, '');
+  return out;
+}
+
+/** Runs a log pipeline on one line; the parsed labels, or undefined when the line is filtered out. */
+export function runPipeline(
+  plan: LogPlan,
+  line: string,
+  labels: Record<string, string>
+): Record<string, string> | undefined {
+  let parsed: Record<string, string> = {};
+  for (const s of plan.stages) {
+    if (s.kind === 'line') {
+      const hit = s.re ? s.re.test(line) : line.includes(s.value);
+      if (hit !== (s.op === '|=' || s.op === '|~')) {
+        return undefined;
+      }
+    } else if (s.kind === 'json') {
+      const flat = flattenJson(line);
+      if (flat === undefined) {
+        // Loki keeps the line and adds __error__=JSONParserErr.
+        parsed = { ...parsed, __error__: 'JSONParserErr' };
+      } else {
+        parsed = { ...parsed, ...flat };
+      }
+    } else if (!matches(s.m, parsed[s.m.label] ?? labels[s.m.label])) {
+      return undefined;
+    }
+  }
+  return parsed;
+}

@@ -1,0 +1,307 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { compile, matches, runPipeline, UnsupportedQuery, type LogPlan } from './logqlEval';
+
+/**
+ * A faithful-where-it-matters Loki API test double (grafana/loki docs/sources/reference/loki-http-api.md):
+ * push (JSON; lines over `max_line_size` discarded with Loki's 400 message while valid ones are kept),
+ * query_range (start inclusive, end exclusive, `limit` default 100, `direction` default backward,
+ * `max_entries_limit_per_query` 5000, `categorize-labels` encoding), instant query for metric queries only,
+ * labels, label values, ready. Faults (429 with Retry-After, 5xx, latency, dropped connections) are queued by
+ * tests. Never shipped: it lives in tests/support.
+ */
+
+export interface Fault {
+  status?: number;
+  retryAfter?: string;
+  delayMs?: number;
+  /** Close the connection without answering. */
+  drop?: boolean;
+}
+
+interface Entry {
+  ns: bigint;
+  line: string;
+  meta: Record<string, string>;
+}
+
+interface Stream {
+  labels: Record<string, string>;
+  entries: Entry[];
+  sorted: boolean;
+}
+
+export interface EmulatorOptions {
+  maxLineSize?: number;
+  maxEntriesLimitPerQuery?: number;
+}
+
+const key = (labels: Record<string, string>) =>
+  Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(labels[k])}`)
+    .join(',');
+
+/** Loki timestamps: ns integers, float seconds, or RFC3339. */
+function parseTime(v: string | null, fallback: bigint): bigint {
+  if (v === null || v === '') {
+    return fallback;
+  }
+  if (/^\d+$/.test(v)) {
+    return v.length > 12 ? BigInt(v) : BigInt(v) * BigInt(1_000_000_000);
+  }
+  if (/^\d+\.\d+$/.test(v)) {
+    return BigInt(Math.round(Number(v) * 1e6)) * BigInt(1000);
+  }
+  const ms = Date.parse(v);
+  if (Number.isNaN(ms)) {
+    throw new Error(`invalid time ${v}`);
+  }
+  return BigInt(ms) * BigInt(1_000_000);
+}
+
+export class LokiEmulator {
+  private server?: Server;
+  private readonly streams = new Map<string, Stream>();
+  private readonly faults: Fault[] = [];
+  readonly maxLineSize: number;
+  readonly maxEntries: number;
+  /** Requests served, by path (for query budgets in tests). */
+  readonly requests: Array<{ path: string; query?: string }> = [];
+
+  constructor(options: EmulatorOptions = {}) {
+    this.maxLineSize = options.maxLineSize ?? 256 * 1024;
+    this.maxEntries = options.maxEntriesLimitPerQuery ?? 5000;
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** The next query requests fail like this, one fault per request. */
+  failNext(...faults: Fault[]): void {
+    this.faults.push(...faults);
+  }
+
+  /** Entries stored, for assertions. */
+  get size(): number {
+    let n = 0;
+    this.streams.forEach((s) => (n += s.entries.length));
+    return n;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://loki');
+    this.requests.push({ path: url.pathname, query: url.searchParams.get('query') ?? undefined });
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
+      res.writeHead(status, {
+        'Content-Type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json',
+        ...headers,
+      });
+      res.end(text);
+    };
+    try {
+      if (url.pathname === '/ready') {
+        return send(200, 'ready\n');
+      }
+      if (url.pathname === '/loki/api/v1/push' && req.method === 'POST') {
+        return this.push(await readBody(req), send);
+      }
+      if (url.pathname.startsWith('/loki/api/v1/') && url.pathname !== '/loki/api/v1/push') {
+        const fault = this.faults.shift();
+        if (fault?.delayMs) {
+          await new Promise((r) => setTimeout(r, fault.delayMs));
+        }
+        if (fault?.drop) {
+          req.socket.destroy();
+          return;
+        }
+        if (fault?.status) {
+          return send(
+            fault.status,
+            `injected ${fault.status}`,
+            fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {}
+          );
+        }
+      }
+      switch (url.pathname) {
+        case '/loki/api/v1/query_range':
+          return this.queryRange(
+            url.searchParams,
+            req.headers['x-loki-response-encoding-flags'] === 'categorize-labels',
+            send
+          );
+        case '/loki/api/v1/query':
+          return this.instantQuery(url.searchParams, send);
+        case '/loki/api/v1/labels':
+          return send(200, {
+            status: 'success',
+            data: [...new Set([...this.streams.values()].flatMap((s) => Object.keys(s.labels)))].sort(),
+          });
+        default: {
+          const m = /^\/loki\/api\/v1\/label\/([^/]+)\/values$/.exec(url.pathname);
+          if (m) {
+            const name = decodeURIComponent(m[1]);
+            const values = new Set(
+              [...this.streams.values()].map((s) => s.labels[name]).filter((v): v is string => v !== undefined)
+            );
+            return send(200, { status: 'success', data: [...values].sort() });
+          }
+          return send(404, '404 page not found\n');
+        }
+      }
+    } catch (e) {
+      if (e instanceof UnsupportedQuery) {
+        return send(400, `the Loki emulator does not implement: ${e.message}`);
+      }
+      return send(400, e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  private push(body: string, send: (s: number, b: unknown) => void): void {
+    const payload = JSON.parse(body) as {
+      streams?: Array<{ stream: Record<string, string>; values: Array<[string, string, Record<string, string>?]> }>;
+    };
+    const errors: string[] = [];
+    for (const s of payload.streams ?? []) {
+      const k = key(s.stream);
+      const stream = this.streams.get(k) ?? { labels: s.stream, entries: [], sorted: true };
+      this.streams.set(k, stream);
+      for (const [ts, line, meta] of s.values) {
+        const size = Buffer.byteLength(line, 'utf8');
+        if (size > this.maxLineSize) {
+          errors.push(
+            `Max entry size '${this.maxLineSize}' bytes exceeded for stream '{${k}}' while adding an entry with length '${size}' bytes`
+          );
+          continue;
+        }
+        stream.entries.push({ ns: BigInt(ts), line, meta: meta ?? {} });
+        stream.sorted = false;
+      }
+    }
+    if (errors.length === 0) {
+      return send(204, '');
+    }
+    send(400, errors.length === 1 ? errors[0] : `${errors.length} errors like: ${errors[0]}`);
+  }
+
+  private select(
+    plan: LogPlan,
+    start: bigint,
+    end: bigint
+  ): Array<{ stream: Stream; entry: Entry; parsed: Record<string, string> }> {
+    const out: Array<{ stream: Stream; entry: Entry; parsed: Record<string, string> }> = [];
+    for (const stream of this.streams.values()) {
+      if (!plan.selector.every((m) => matches(m, stream.labels[m.label]))) {
+        continue;
+      }
+      if (!stream.sorted) {
+        stream.entries.sort((a, b) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : 0));
+        stream.sorted = true;
+      }
+      for (const entry of stream.entries) {
+        if (entry.ns < start || entry.ns >= end) {
+          continue;
+        }
+        const parsed = runPipeline(plan, entry.line, { ...stream.labels, ...entry.meta });
+        if (parsed) {
+          out.push({ stream, entry, parsed });
+        }
+      }
+    }
+    return out;
+  }
+
+  private queryRange(p: URLSearchParams, categorize: boolean, send: (s: number, b: unknown) => void): void {
+    const now = BigInt(Date.now()) * BigInt(1_000_000);
+    const end = parseTime(p.get('end'), now);
+    const start = parseTime(p.get('start'), end - BigInt(3_600) * BigInt(1_000_000_000));
+    const limit = Number(p.get('limit') ?? '100');
+    if (limit > this.maxEntries) {
+      return send(
+        400,
+        `max entries limit per query exceeded, limit > max_entries_limit_per_query (${limit} > ${this.maxEntries})`
+      );
+    }
+    const direction = p.get('direction') ?? 'backward';
+    const plan = compile(p.get('query') ?? '');
+    if (plan.kind !== 'log') {
+      return send(400, 'the Loki emulator answers metric queries on /loki/api/v1/query only');
+    }
+    const hits = this.select(plan.plan, start, end);
+    hits.sort(
+      (a, b) => (a.entry.ns < b.entry.ns ? -1 : a.entry.ns > b.entry.ns ? 1 : 0) * (direction === 'forward' ? 1 : -1)
+    );
+    const taken = hits.slice(0, limit);
+    const groups = new Map<string, { stream: Record<string, string>; values: unknown[] }>();
+    for (const h of taken) {
+      const labels = categorize ? h.stream.labels : { ...h.stream.labels, ...h.entry.meta, ...h.parsed };
+      const k = key(labels);
+      const g = groups.get(k) ?? { stream: labels, values: [] };
+      groups.set(k, g);
+      const extra: Record<string, unknown> = {};
+      if (Object.keys(h.entry.meta).length) {
+        extra.structuredMetadata = h.entry.meta;
+      }
+      if (Object.keys(h.parsed).length) {
+        extra.parsed = h.parsed;
+      }
+      g.values.push(categorize ? [h.entry.ns.toString(), h.entry.line, extra] : [h.entry.ns.toString(), h.entry.line]);
+    }
+    const data: Record<string, unknown> = { resultType: 'streams', result: [...groups.values()], stats: {} };
+    if (categorize) {
+      data.encodingFlags = ['categorize-labels'];
+    }
+    send(200, { status: 'success', data });
+  }
+
+  private instantQuery(p: URLSearchParams, send: (s: number, b: unknown) => void): void {
+    const plan = compile(p.get('query') ?? '');
+    if (plan.kind === 'log') {
+      return send(
+        400,
+        'log queries are not supported as an instant query type, please change your query to a range query type'
+      );
+    }
+    const time = parseTime(p.get('time'), BigInt(Date.now()) * BigInt(1_000_000));
+    const from = time - BigInt(plan.plan.rangeMs) * BigInt(1_000_000);
+    const series = new Map<string, { metric: Record<string, string>; count: number }>();
+    for (const h of this.select(plan.plan.log, from + BigInt(1), time + BigInt(1))) {
+      const all = { ...h.stream.labels, ...h.entry.meta, ...h.parsed };
+      const metric =
+        plan.plan.by === undefined
+          ? all
+          : Object.fromEntries(plan.plan.by.filter((l) => all[l] !== undefined).map((l) => [l, all[l]]));
+      const k = key(metric);
+      const s = series.get(k) ?? { metric, count: 0 };
+      s.count++;
+      series.set(k, s);
+    }
+    const seconds = (Number(time / BigInt(1_000_000)) / 1000).toString();
+    send(200, {
+      status: 'success',
+      data: {
+        resultType: 'vector',
+        result: [...series.values()].map((s) => ({ metric: s.metric, value: [Number(seconds), String(s.count)] })),
+      },
+    });
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
