@@ -68,7 +68,7 @@ export class LokiEmulator {
   readonly maxLineSize: number;
   readonly maxEntries: number;
   /** Requests served, by path (for query budgets in tests). */
-  readonly requests: Array<{ path: string; query?: string }> = [];
+  readonly requests: Array<{ path: string; query?: string; tenant?: string }> = [];
 
   constructor(options: EmulatorOptions = {}) {
     this.maxLineSize = options.maxLineSize ?? 256 * 1024;
@@ -100,7 +100,12 @@ export class LokiEmulator {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://loki');
-    this.requests.push({ path: url.pathname, query: url.searchParams.get('query') ?? undefined });
+    const tenant = req.headers['x-scope-orgid'];
+    this.requests.push({
+      path: url.pathname,
+      query: url.searchParams.get('query') ?? undefined,
+      tenant: typeof tenant === 'string' ? tenant : undefined,
+    });
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       const text = typeof body === 'string' ? body : JSON.stringify(body);
       res.writeHead(status, {

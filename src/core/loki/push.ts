@@ -31,7 +31,8 @@ export function pushEntryOf(
   selectors: StreamSelectors = DEFAULT_SELECTORS,
   nowNs?: string
 ): PushEntry | undefined {
-  const s = new ParseSession();
+  // No size limit here: Loki applies its own max_line_size, and push reports what it refused.
+  const s = new ParseSession({ maxLineBytes: Number.MAX_SAFE_INTEGER });
   s.add({ text });
   const e = s.finish().events[0];
   if (!e) {

@@ -1,0 +1,184 @@
+import { LokiEmulator } from '../support/lokiEmulator';
+
+/**
+ * The emulator pinned to Loki's documented behaviour (docs/sources/reference/loki-http-api.md, pkg/util/marshal
+ * tests, distributor validation), so tests that pass against it mean something.
+ */
+
+let emu: LokiEmulator;
+let url: string;
+
+async function push(streams: object[]) {
+  return fetch(`${url}/loki/api/v1/push`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ streams }),
+  });
+}
+
+async function get(path: string, params: Record<string, string>, headers: Record<string, string> = {}) {
+  const res = await fetch(`${url}${path}?${new URLSearchParams(params).toString()}`, { headers });
+  return { status: res.status, text: await res.text() };
+}
+
+const ns = (s: number) => `${1772446800 + s}000000000`;
+
+beforeAll(async () => {
+  emu = new LokiEmulator();
+  url = await emu.start();
+  const res = await push([
+    {
+      stream: { job: 'kube-audit', cluster: 'prod' },
+      values: [
+        [ns(0), '{"verb":"delete","objectRef":{"name":"a"}}'],
+        [ns(1), '{"verb":"get","objectRef":{"name":"b"}}', { auditID: 'x1' }],
+        [ns(2), 'not json'],
+      ],
+    },
+    { stream: { job: 'argocd', cluster: 'prod' }, values: [[ns(1), 'argo line']] },
+  ]);
+  expect(res.status).toBe(204);
+});
+
+afterAll(() => emu.stop());
+
+describe('Loki API emulator', () => {
+  it('/ready, labels and label values', async () => {
+    expect((await get('/ready', {})).text).toBe('ready\n');
+    expect(JSON.parse((await get('/loki/api/v1/labels', {})).text).data).toEqual(['cluster', 'job']);
+    expect(JSON.parse((await get('/loki/api/v1/label/job/values', {})).text).data).toEqual(['argocd', 'kube-audit']);
+  });
+
+  it('query_range: backward by default, start inclusive, end exclusive, default limit 100', async () => {
+    const r = JSON.parse(
+      (await get('/loki/api/v1/query_range', { query: '{cluster="prod"}', start: ns(0), end: ns(2) })).text
+    );
+    const values = r.data.result.flatMap((s: { values: string[][] }) => s.values.map((v) => v[0]));
+    expect(values.sort()).toEqual([ns(0), ns(1), ns(1)]);
+    const backward = JSON.parse(
+      (await get('/loki/api/v1/query_range', { query: '{job="kube-audit"}', start: ns(0), end: ns(3), limit: '1' }))
+        .text
+    );
+    expect(backward.data.result[0].values[0][0]).toBe(ns(2));
+    const forward = JSON.parse(
+      (
+        await get('/loki/api/v1/query_range', {
+          query: '{job="kube-audit"}',
+          start: ns(0),
+          end: ns(3),
+          limit: '1',
+          direction: 'forward',
+        })
+      ).text
+    );
+    expect(forward.data.result[0].values[0][0]).toBe(ns(0));
+  });
+
+  it('without categorize-labels, structured metadata and parsed labels split streams; with it, a third element', async () => {
+    const q = { query: '{job="kube-audit"} |= "verb" | json', start: ns(0), end: ns(3), direction: 'forward' };
+    const plain = JSON.parse((await get('/loki/api/v1/query_range', q)).text);
+    expect(plain.data.encodingFlags).toBeUndefined();
+    expect(plain.data.result).toHaveLength(2);
+    expect(plain.data.result.map((s: { stream: Record<string, string> }) => s.stream.verb).sort()).toEqual([
+      'delete',
+      'get',
+    ]);
+    const cat = JSON.parse(
+      (await get('/loki/api/v1/query_range', q, { 'X-Loki-Response-Encoding-Flags': 'categorize-labels' })).text
+    );
+    expect(cat.data.encodingFlags).toEqual(['categorize-labels']);
+    expect(cat.data.result).toEqual([
+      {
+        stream: { cluster: 'prod', job: 'kube-audit' },
+        values: [
+          [ns(0), '{"verb":"delete","objectRef":{"name":"a"}}', { parsed: { verb: 'delete', objectRef_name: 'a' } }],
+          [
+            ns(1),
+            '{"verb":"get","objectRef":{"name":"b"}}',
+            { structuredMetadata: { auditID: 'x1' }, parsed: { verb: 'get', objectRef_name: 'b' } },
+          ],
+        ],
+      },
+    ]);
+  });
+
+  it('filters really filter: line filters, | json label filters, regex matchers anchored', async () => {
+    const count = async (query: string) =>
+      JSON.parse((await get('/loki/api/v1/query_range', { query, start: ns(0), end: ns(3) })).text).data.result.reduce(
+        (n: number, s: { values: unknown[] }) => n + s.values.length,
+        0
+      );
+    expect(await count('{job="kube-audit"} != "get"')).toBe(2);
+    expect(await count('{job="kube-audit"} |~ "de.ete"')).toBe(1);
+    expect(await count('{job="kube-audit"} | json | verb=~"del"')).toBe(0);
+    expect(await count('{job="kube-audit"} | json | verb=~"del.*"')).toBe(1);
+    expect(await count('{job=~"kube.*"} | json | objectRef_name!="a"')).toBe(2);
+  });
+
+  it("refuses more than max_entries_limit_per_query with Loki's message", async () => {
+    const r = await get('/loki/api/v1/query_range', { query: '{job="argocd"}', limit: '5001' });
+    expect(r).toEqual({
+      status: 400,
+      text: 'max entries limit per query exceeded, limit > max_entries_limit_per_query (5001 > 5000)',
+    });
+  });
+
+  it('answers 400 to LogQL it does not implement, and to parse errors', async () => {
+    for (const query of [
+      '{job="argocd"} | logfmt',
+      'rate({job="argocd"}[5m])',
+      '{job="argocd"} | line_format "{{.x}}"',
+    ]) {
+      const r = await get('/loki/api/v1/query_range', { query });
+      expect(r.status).toBe(400);
+      expect(r.text).toContain('does not implement');
+    }
+    expect((await get('/loki/api/v1/query_range', { query: '{job="argocd"' })).status).toBe(400);
+  });
+
+  it('instant queries: metric only; count_over_time under sum by', async () => {
+    expect((await get('/loki/api/v1/query', { query: '{job="argocd"}' })).text).toContain(
+      'log queries are not supported as an instant query type'
+    );
+    const r = JSON.parse(
+      (await get('/loki/api/v1/query', { query: 'sum by (job) (count_over_time({cluster="prod"} [1h]))', time: ns(5) }))
+        .text
+    );
+    expect(r.data.resultType).toBe('vector');
+    expect(
+      r.data.result.map((s: { metric: object; value: [number, string] }) => [s.metric, s.value[1]]).sort()
+    ).toEqual([
+      [{ job: 'argocd' }, '1'],
+      [{ job: 'kube-audit' }, '3'],
+    ]);
+  });
+
+  it("push: a line over max_line_size is discarded with Loki's 400 message; the valid lines are kept", async () => {
+    const before = emu.size;
+    const long = 'x'.repeat(256 * 1024 + 1);
+    const res = await push([
+      {
+        stream: { job: 'limits' },
+        values: [
+          [ns(10), long],
+          [ns(11), 'ok'],
+        ],
+      },
+    ]);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toBe(
+      `Max entry size '262144' bytes exceeded for stream '{job="limits"}' while adding an entry with length '262145' bytes`
+    );
+    expect(emu.size).toBe(before + 1);
+  });
+
+  it('injected faults: status with Retry-After, latency, dropped connection', async () => {
+    emu.failNext({ status: 429, retryAfter: '1' }, { status: 503 });
+    const a = await fetch(`${url}/loki/api/v1/labels`);
+    expect([a.status, a.headers.get('Retry-After')]).toEqual([429, '1']);
+    expect((await fetch(`${url}/loki/api/v1/labels`)).status).toBe(503);
+    emu.failNext({ drop: true });
+    await expect(fetch(`${url}/loki/api/v1/labels`)).rejects.toThrow();
+    expect((await fetch(`${url}/loki/api/v1/labels`)).status).toBe(200);
+  });
+});

@@ -1,0 +1,135 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { ChainJson, TruthChain } from '../../src/core';
+import { run } from '../../src/cli/main';
+import { LokiEmulator } from '../support/lokiEmulator';
+import { compareToTruth } from '../support/truth';
+
+async function cli(args: string[]) {
+  let out = '';
+  let err = '';
+  const code = await run(args, { out: (t) => (out += t), err: (t) => (err += t), errIsTTY: false });
+  return { code, out, err };
+}
+
+let emu: LokiEmulator;
+let url: string;
+let dir: string;
+let files: string[];
+let truth: TruthChain[];
+
+beforeAll(async () => {
+  emu = new LokiEmulator();
+  url = await emu.start();
+  dir = mkdtempSync(join(tmpdir(), 'provenance-loki-'));
+  expect((await cli(['generate', '--out', dir, '--events', '3000', '--seed', '9'])).code).toBe(0);
+  files = readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .map((f) => join(dir, f));
+  truth = (JSON.parse(readFileSync(join(dir, 'ground-truth.json'), 'utf8')) as { chains: TruthChain[] }).chains;
+  const pushed = await cli(['push', '--loki', url, '--cluster', 'prod-eu', ...files]);
+  expect(pushed.code).toBe(0);
+  expect(pushed.out).toMatch(
+    /^pushed 3026 lines to http:\/\/127\.0\.0\.1:\d+; 0 lines not recognised and not sent; 0 retries\n$/
+  );
+});
+
+afterAll(() => emu.stop());
+
+const RANGE = ['--from', '2026-03-02T09:00:00Z', '--to', '2026-03-02T14:00:00Z'];
+
+describe('trace --loki over pushed scenarios', () => {
+  let overLoki: ChainJson[];
+  let overFiles: ChainJson[];
+
+  beforeAll(async () => {
+    const a = await cli(['trace', '--format', 'json', '--loki', url, ...RANGE]);
+    expect(a.err).toBe('');
+    expect(a.code).toBe(0);
+    overLoki = (JSON.parse(a.out) as { chains: ChainJson[] }).chains;
+    overFiles = (
+      JSON.parse((await cli(['trace', '--format', 'json', ...RANGE, ...files])).out) as { chains: ChainJson[] }
+    ).chains;
+  });
+
+  it('reproduces every ground truth', () => {
+    for (const t of truth) {
+      expect({ t: `${t.scenario} ${t.effect.name}`, problems: compareToTruth(overLoki, t).problems }).toEqual({
+        t: `${t.scenario} ${t.effect.name}`,
+        problems: [],
+      });
+    }
+  });
+
+  it('equals the trace of the same files', () => {
+    expect(overLoki.length).toBe(overFiles.length);
+    expect(overLoki).toEqual(overFiles);
+  });
+
+  it('a targeted question asks Loki for little: the effects, then only what explains them', async () => {
+    const before = emu.requests.length;
+    const r = await cli([
+      'trace',
+      '--format',
+      'json',
+      '--loki',
+      url,
+      ...RANGE,
+      '--target',
+      'deployments/production/frontend-app',
+    ]);
+    const chains = (JSON.parse(r.out) as { chains: ChainJson[] }).chains;
+    expect(chains.map((c) => c.verdict)).toEqual(['gitops-rollback']);
+    const queries = emu.requests
+      .slice(before)
+      .filter((q) => q.path.endsWith('query_range'))
+      .map((q) => q.query as string);
+    const distinct = [...new Set(queries)];
+    expect(distinct[0]).toContain('objectRef_name="frontend-app"');
+    expect(distinct.length).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('push and trace --loki: problems are reported, not hidden', () => {
+  it('a line over 256 KB is reported by push (exit 1), the others are stored', async () => {
+    const big = join(dir, 'big.log');
+    const line = JSON.parse(
+      readFileSync(files.find((f) => f.endsWith('kube-audit.log')) as string, 'utf8').split('\n')[0]
+    );
+    line.requestObject = { data: 'x'.repeat(300 * 1024) };
+    writeFileSync(
+      big,
+      JSON.stringify(line) +
+        '\n' +
+        readFileSync(files.find((f) => f.endsWith('argocd.log')) as string, 'utf8').split('\n')[0] +
+        '\n'
+    );
+    const before = emu.size;
+    const r = await cli(['push', '--loki', url, big]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /Loki rejected: Max entry size '262144' bytes exceeded for stream '\{cluster="demo",job="kube-audit"\}'/
+    );
+    expect(emu.size).toBe(before + 1);
+  });
+
+  it('Loki unreachable: exit 1 with the reason', async () => {
+    const r = await cli(['trace', '--loki', 'http://127.0.0.1:9', ...RANGE]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^provenance: Loki at http:\/\/127\.0\.0\.1:9: connection failed/);
+  });
+
+  it('an empty range: no changes, exit 0', async () => {
+    const r = await cli(['trace', '--loki', url, '--from', '2020-01-01T00:00:00Z', '--to', '2020-01-01T01:00:00Z']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^No changes matched\.\n\n0 changes; 0 events from 0 lines/);
+  });
+
+  it('files and --loki together, or neither, are usage errors', async () => {
+    expect((await cli(['trace', '--loki', url, files[0]])).code).toBe(2);
+    expect((await cli(['trace'])).code).toBe(2);
+    expect((await cli(['push', '--loki', url])).code).toBe(2);
+  });
+});
