@@ -18,3 +18,4 @@ export { quote, regexAnyOf, regexLiteral } from './logql/strings';
 export { LokiClient, LokiError, decodeStreams, type FetchLike, type LokiClientOptions } from './loki/client';
 export { pushEntryOf, pushBodies, pushBody, type PushEntry, type PostLike } from './loki/push';
 export { traceOverLoki, type LokiTrace } from './loki/twoPhase';
+export type { LokiTransport } from './loki/transport';

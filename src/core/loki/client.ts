@@ -1,5 +1,6 @@
 import type { RawLine } from '../parse/types';
 import { lokiStreams } from '../parse/envelope';
+import type { LokiTransport } from './transport';
 
 /**
  * A Loki `query_range` client that answers completely or says why not: splits long ranges, pages past the
@@ -82,7 +83,7 @@ function retryAfterMs(value: string | null, now: number): number | undefined {
 
 const msToNs = (ms: number) => BigInt(Math.floor(ms)) * BigInt(1_000_000);
 
-export class LokiClient {
+export class LokiClient implements LokiTransport {
   private readonly o: Required<Omit<LokiClientOptions, 'tenant'>> & { tenant?: string };
 
   constructor(options: LokiClientOptions) {

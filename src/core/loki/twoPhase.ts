@@ -5,7 +5,7 @@ import { renderLogQuery, type LogQuery } from '../logql/builder';
 import { causeQueries, effectsQuery, type Question, type StreamSelectors, DEFAULT_SELECTORS } from '../logql/questions';
 import { ParseSession, type ParseSummary } from '../parse/session';
 import type { RawLine } from '../parse/types';
-import type { LokiClient } from './client';
+import type { LokiTransport } from './transport';
 
 /**
  * A provenance question over Loki in two phases. Phase 1 fetches only the writes the question is about;
@@ -24,7 +24,7 @@ export interface LokiTrace {
 }
 
 export async function traceOverLoki(
-  client: LokiClient,
+  client: LokiTransport,
   question: Question & { from: number; to: number },
   selectors: StreamSelectors = DEFAULT_SELECTORS,
   options: Partial<CorrelateOptions> = {},
@@ -72,20 +72,13 @@ export async function traceOverLoki(
       [c.argocd, first - opts.syncWindowMs * 6, last + opts.syncWindowMs],
       [c.fleet, first - opts.fleetLookbackMs, last + opts.syncWindowMs],
       [c.priorWrites, first - opts.driftLookbackMs, last + 1],
+      // RBAC, Application and GitRepo writes: people who made them through Rancher need Rancher's records too.
+      [c.controlWrites, first - Math.max(opts.rbacLookbackMs, opts.fleetLookbackMs), last + opts.syncWindowMs],
     ];
-    for (const [q, from, to] of windows) {
-      if (q) {
-        (await run(2, q, from, to)).forEach((l) => session.add(l));
-      }
-    }
-    // RBAC, Application and GitRepo writes first: people who made them through Rancher need Rancher's records too.
-    const control = await run(
-      2,
-      c.controlWrites,
-      first - Math.max(opts.rbacLookbackMs, opts.fleetLookbackMs),
-      last + opts.syncWindowMs
-    );
-    control.forEach((l) => session.add(l));
+    // Phase 2 queries do not depend on each other: ask them together.
+    const answers = await Promise.all(windows.map(([q, from, to]) => (q ? run(2, q, from, to) : Promise.resolve([]))));
+    answers.forEach((lines) => lines.forEach((l) => session.add(l)));
+    const control = answers[3];
     const controlProbe = new ParseSession();
     control.forEach((l) => controlProbe.add(l));
     const proxied = [...effects, ...controlProbe.finish().events].filter(

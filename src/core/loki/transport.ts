@@ -1,0 +1,15 @@
+import type { RawLine } from '../parse/types';
+
+/**
+ * How core reads log lines from Loki. LokiClient implements it over Loki's HTTP API; the data source plugs in
+ * Grafana's own Loki data source behind the same interface, so the two-phase fetch is the same code for both.
+ */
+export interface LokiTransport {
+  /** Every line of `logql` in [startMs, endMs), oldest first, with warnings for anything not read. */
+  queryRange(
+    logql: string,
+    startMs: number,
+    endMs: number,
+    signal?: AbortSignal
+  ): Promise<{ lines: RawLine[]; warnings: string[]; requests: number }>;
+}
