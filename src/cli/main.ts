@@ -79,6 +79,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--live', 'keep feeding generated incidents, re-stamped to now (the docker compose demo feeder)', false)
     .option('--interval-minutes <n>', 'with --live: minutes between rounds', positiveInt, 30)
     .option('--events <n>', 'with --live: background events per round', nonNegativeInt, 2_000)
+    .option('--rounds <n>', 'with --live: stop after N rounds (default: keep feeding)', positiveInt)
     .action(async (files: string[], opts) => {
       setExit(await pushCommand(files, opts, io));
     });

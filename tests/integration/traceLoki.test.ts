@@ -127,6 +127,31 @@ describe('push and trace --loki: problems are reported, not hidden', () => {
     expect(r.out).toMatch(/^No changes matched\.\n\n0 changes; 0 events from 0 lines/);
   });
 
+  it('push --live feeds generated incidents re-stamped to just before now', async () => {
+    const before = emu.size;
+    const r = await cli(['push', '--loki', url, '--live', '--rounds', '1', '--events', '50']);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('round 1: pushed 76 lines (0 rejected, 0 retries)\n');
+    expect(emu.size).toBe(before + 76);
+    const now = Date.now();
+    const recent = await cli([
+      'trace',
+      '--format',
+      'json',
+      '--loki',
+      url,
+      '--from',
+      new Date(now - 4 * 3_600_000).toISOString(),
+      '--to',
+      new Date(now).toISOString(),
+      '--verdict',
+      'gitops-rollback',
+    ]);
+    expect((JSON.parse(recent.out) as { chains: ChainJson[] }).chains.map((c) => c.who.name)).toEqual([
+      'dana@example.org',
+    ]);
+  });
+
   it('files and --loki together, or neither, are usage errors', async () => {
     expect((await cli(['trace', '--loki', url, files[0]])).code).toBe(2);
     expect((await cli(['trace'])).code).toBe(2);

@@ -156,3 +156,61 @@ export function fleetDeployed(over: Json = {}): Json {
     over
   );
 }
+
+/** An update of RoleBinding argocd/argocd-admin; given `subjects`, at level Request with the body recorded. */
+export function roleBindingUpdate(over: Json = {}, subjects?: object[]): Json {
+  return kubeAudit(
+    deepMerge(
+      {
+        auditID: 'rb-1',
+        verb: 'update',
+        level: subjects ? 'Request' : 'Metadata',
+        user: { username: 'rancher-admin' },
+        requestURI: '/apis/rbac.authorization.k8s.io/v1/namespaces/argocd/rolebindings/argocd-admin',
+        objectRef: {
+          resource: 'rolebindings',
+          namespace: 'argocd',
+          name: 'argocd-admin',
+          apiGroup: 'rbac.authorization.k8s.io',
+          apiVersion: 'v1',
+        },
+        requestReceivedTimestamp: '2026-03-02T10:00:00.000000Z',
+        ...(subjects
+          ? {
+              requestObject: {
+                kind: 'RoleBinding',
+                metadata: { name: 'argocd-admin', namespace: 'argocd' },
+                roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+                subjects,
+              },
+            }
+          : {}),
+      },
+      over
+    )
+  );
+}
+
+/** The Argo CD controller writing Application argocd/storefront's status, with its history. */
+export function appStatusWrite(history: object[], over: Json = {}): Json {
+  return kubeAudit(
+    deepMerge(
+      {
+        level: 'RequestResponse',
+        verb: 'update',
+        user: { username: 'system:serviceaccount:argocd:argocd-application-controller' },
+        requestURI: '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/storefront/status',
+        objectRef: {
+          resource: 'applications',
+          namespace: 'argocd',
+          name: 'storefront',
+          apiGroup: 'argoproj.io',
+          apiVersion: 'v1alpha1',
+          subresource: 'status',
+        },
+        responseObject: { status: { history } },
+      },
+      over
+    )
+  );
+}

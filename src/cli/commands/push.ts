@@ -11,6 +11,8 @@ export interface PushOptions {
   live: boolean;
   intervalMinutes: number;
   events: number;
+  /** With --live: stop after this many rounds (default: never). */
+  rounds?: number;
 }
 
 async function shipEntries(
@@ -47,7 +49,7 @@ async function shipEntries(
 /** `provenance push FILE... --loki URL`: ship log lines with Alloy-like labels; `--live` feeds generated incidents. */
 export async function pushCommand(files: string[], o: PushOptions, io: Io): Promise<number> {
   if (o.live) {
-    for (let round = 0; ; round++) {
+    for (let round = 0; o.rounds === undefined || round < o.rounds; round++) {
       // Re-stamped to now: the scenarios end a little before the present, so Loki accepts every line.
       const g = generate({
         scenarios: 'all',
@@ -62,8 +64,11 @@ export async function pushCommand(files: string[], o: PushOptions, io: Io): Prom
       io.err(
         `round ${round + 1}: pushed ${entries.length} lines (${r.rejected.length} rejected, ${r.retries} retries)\n`
       );
-      await new Promise((resolve) => setTimeout(resolve, o.intervalMinutes * 60_000));
+      if (o.rounds === undefined || round + 1 < o.rounds) {
+        await new Promise((resolve) => setTimeout(resolve, o.intervalMinutes * 60_000));
+      }
     }
+    return 0;
   }
   if (files.length === 0) {
     throw new CliError('push needs FILE... (or --live)', 2);

@@ -1,4 +1,4 @@
-import { kubeAudit } from '../../../tests/support/builders';
+import { appStatusWrite, kubeAudit, roleBindingUpdate } from '../../../tests/support/builders';
 import { parseAll, parseOne, skipCounts } from '../../../tests/support/parse';
 import { sampleLines } from '../../../tests/support/shared';
 
@@ -220,27 +220,10 @@ describe('parseKubeAuditEvent — our fixtures', () => {
 
   it('reads subjects and roleRef of a RoleBinding change', () => {
     const e = parseOne(
-      kubeAudit({
-        level: 'Request',
-        verb: 'update',
-        requestURI: '/apis/rbac.authorization.k8s.io/v1/namespaces/argocd/rolebindings/argocd-admin',
-        objectRef: {
-          resource: 'rolebindings',
-          namespace: 'argocd',
-          name: 'argocd-admin',
-          apiGroup: 'rbac.authorization.k8s.io',
-          apiVersion: 'v1',
-        },
-        requestObject: {
-          kind: 'RoleBinding',
-          metadata: { name: 'argocd-admin', namespace: 'argocd' },
-          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
-          subjects: [
-            { kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: 'argocd' },
-            { kind: 'User', name: 'kim', apiGroup: 'rbac.authorization.k8s.io' },
-          ],
-        },
-      })
+      roleBindingUpdate({ requestObject: { roleRef: { name: 'admin' } } }, [
+        { kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: 'argocd' },
+        { kind: 'User', name: 'kim', apiGroup: 'rbac.authorization.k8s.io' },
+      ])
     );
     expect(e.rbac).toEqual({
       roleRef: { kind: 'ClusterRole', name: 'admin' },
@@ -274,28 +257,10 @@ describe('parseKubeAuditEvent — our fixtures', () => {
 
   it('reads the history an Application status write carries (to resolve rollbacks)', () => {
     const e = parseOne(
-      kubeAudit({
-        level: 'RequestResponse',
-        verb: 'update',
-        user: { username: 'system:serviceaccount:argocd:argocd-application-controller' },
-        requestURI: '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/storefront/status',
-        objectRef: {
-          resource: 'applications',
-          namespace: 'argocd',
-          name: 'storefront',
-          apiGroup: 'argoproj.io',
-          apiVersion: 'v1alpha1',
-          subresource: 'status',
-        },
-        responseObject: {
-          status: {
-            history: [
-              { id: 6, revision: 'aaa1111' },
-              { id: 7, revision: 'bbb2222', deployedAt: '2026-03-01T08:00:00Z' },
-            ],
-          },
-        },
-      })
+      appStatusWrite([
+        { id: 6, revision: 'aaa1111' },
+        { id: 7, revision: 'bbb2222', deployedAt: '2026-03-01T08:00:00Z' },
+      ])
     );
     expect(e.appHistory).toEqual([
       { id: 6, revision: 'aaa1111' },

@@ -1,4 +1,4 @@
-import { kubeAudit } from '../../../../tests/support/builders';
+import { kubeAudit, roleBindingUpdate } from '../../../../tests/support/builders';
 import { eventAt, eventsOf, ruleContext } from '../../../../tests/support/correlate';
 import { findRbacContext } from './rbacContext';
 
@@ -10,26 +10,7 @@ const effect = (over: Record<string, unknown> = {}) =>
     requestReceivedTimestamp: '2026-03-02T10:10:00.000000Z',
     ...over,
   });
-const binding = (over: Record<string, unknown> = {}, subjects?: object[]) =>
-  kubeAudit({
-    auditID: 'rb-1',
-    verb: 'update',
-    level: subjects ? 'Request' : 'Metadata',
-    user: { username: 'rancher-admin' },
-    requestURI: '/apis/rbac.authorization.k8s.io/v1/namespaces/argocd/rolebindings/argocd-admin',
-    objectRef: {
-      resource: 'rolebindings',
-      namespace: 'argocd',
-      name: 'argocd-admin',
-      apiGroup: 'rbac.authorization.k8s.io',
-      apiVersion: 'v1',
-    },
-    requestReceivedTimestamp: '2026-03-02T10:00:00.000000Z',
-    ...(subjects
-      ? { requestObject: { kind: 'RoleBinding', subjects, roleRef: { kind: 'ClusterRole', name: 'view' } } }
-      : {}),
-    ...over,
-  });
+const binding = roleBindingUpdate;
 
 function context(records: object[]) {
   const events = eventsOf(records);

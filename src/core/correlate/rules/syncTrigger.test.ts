@@ -1,4 +1,4 @@
-import { argoLog, k8sEvent, kubeAudit } from '../../../../tests/support/builders';
+import { appStatusWrite, argoLog, k8sEvent, kubeAudit } from '../../../../tests/support/builders';
 import { eventAt, eventsOf, ruleContext } from '../../../../tests/support/correlate';
 import { linkSyncTrigger } from './syncTrigger';
 
@@ -14,21 +14,7 @@ const apiCall = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 const statusWrite = (history: object[], time = '2026-03-02T10:30:01.000000Z') =>
-  kubeAudit({
-    level: 'RequestResponse',
-    verb: 'update',
-    user: { username: 'system:serviceaccount:argocd:argocd-application-controller' },
-    requestURI: '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/storefront/status',
-    objectRef: {
-      resource: 'applications',
-      namespace: 'argocd',
-      name: 'storefront',
-      apiGroup: 'argoproj.io',
-      subresource: 'status',
-    },
-    responseObject: { status: { history } },
-    requestReceivedTimestamp: time,
-  });
+  appStatusWrite(history, { requestReceivedTimestamp: time });
 
 function trigger(records: object[], n = 1) {
   const events = eventsOf(records);
