@@ -75,7 +75,12 @@ describe('query builder', () => {
     );
     fc.assert(
       fc.property(hostile, hostile, hostile, hostile, (resource, namespace, name, actor) => {
-        const q = effectsQuery({ target: { resource, namespace, name }, actor });
+        const q = effectsQuery({
+          target: { resource, namespace, name },
+          actor,
+          namespaces: [namespace, name],
+          verbs: [resource],
+        });
         const text = renderLogQuery(q);
         expect(parseErrors(text)).toBe(0);
         expect(parseErrors(renderCountQuery(q, '1h', ['objectRef_namespace']))).toBe(0);
@@ -108,5 +113,13 @@ describe('query builder', () => {
         '|= "\\"name\\":\\"frontend-app\\"" |= "\\"resource\\":\\"deployments\\"" | json | verb=~"create|update|patch|delete|deletecollection" ' +
         '| objectRef_namespace="production" | objectRef_name="frontend-app" | objectRef_resource="deployments"'
     );
+  });
+});
+
+describe('questions', () => {
+  it('namespaces become an anchored alternation, each value literal', () => {
+    const q = effectsQuery({ namespaces: ['shop', 'pay.ments'] });
+    expect(q.labelFilters).toContainEqual({ label: 'objectRef_namespace', op: '=~', value: 'shop|pay\\.ments' });
+    expect(q.lineFilters).toContainEqual({ op: '|~', value: '"namespace":"(shop|pay\\.ments)"' });
   });
 });

@@ -23,6 +23,8 @@ export interface Question {
   actor?: string;
   /** Verbs counted as changes; default every write verb. */
   verbs?: string[];
+  /** Only these namespaces (any of them). */
+  namespaces?: string[];
 }
 
 export const WRITE_VERB_LIST = ['create', 'update', 'patch', 'delete', 'deletecollection'];
@@ -53,6 +55,11 @@ export function effectsQuery(q: Question, selectors: StreamSelectors = DEFAULT_S
     const plural = t.resource.toLowerCase().endsWith('s') ? t.resource.toLowerCase() : `${t.resource.toLowerCase()}s`;
     query.lineFilters.push({ op: '|=', value: jsonPair('resource', plural) });
     query.labelFilters.push({ label: 'objectRef_resource', op: '=', value: plural });
+  }
+  const namespaces = (q.namespaces ?? []).filter(given);
+  if (namespaces.length > 0) {
+    query.lineFilters.push({ op: '|~', value: `"namespace":"(${regexAnyOf(namespaces)})"` });
+    query.labelFilters.push({ label: 'objectRef_namespace', op: '=~', value: regexAnyOf(namespaces) });
   }
   if (given(q.actor)) {
     // The actor may be the user, the impersonated user or a login name in extras: a substring pre-filter only.
