@@ -19,3 +19,5 @@ export { LokiClient, LokiError, decodeStreams, type FetchLike, type LokiClientOp
 export { pushEntryOf, pushBodies, pushBody, type PushEntry, type PostLike } from './loki/push';
 export { traceOverLoki, type LokiTrace } from './loki/twoPhase';
 export type { LokiTransport } from './loki/transport';
+export { decodeLokiFrames, framesFromJson, type FrameLike } from './loki/frames';
+export { readRange, type PageFetcher, type PagingOptions } from './loki/paging';

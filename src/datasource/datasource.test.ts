@@ -1,42 +1,188 @@
-import { dateTime, type DataQueryRequest, type DataSourceInstanceSettings, PluginType } from '@grafana/data';
+import {
+  dateTime,
+  type DataFrame,
+  type DataQueryRequest,
+  type DataSourceInstanceSettings,
+  PluginType,
+} from '@grafana/data';
+import { setDataSourceSrv, setTemplateSrv } from '@grafana/runtime';
+import { lastValueFrom } from 'rxjs';
 
+import { generate, pushEntryOf, type RawLine } from '../core';
+import { FakeLokiDataSource } from '../../tests/support/fakeLokiDataSource';
 import { DataSource } from './datasource';
 import type { ProvenanceOptions, ProvenanceQuery } from './types';
 
-// `id` is deprecated in Grafana 13 and unused by this plugin.
-const settings = {
-  uid: 'provenance',
-  name: 'Change Provenance',
-  type: 'provenance-gitops-datasource',
-  access: 'proxy',
-  readOnly: true,
-  jsonData: {},
-  meta: {
-    id: 'provenance-gitops-datasource',
-    name: 'Change Provenance',
-    type: PluginType.datasource,
-    info: {} as never,
-    module: '',
-    baseUrl: '',
-  },
-} as unknown as DataSourceInstanceSettings<ProvenanceOptions>;
+const START = Date.UTC(2026, 2, 2, 10);
+const loki = new FakeLokiDataSource();
 
-describe('DataSource (placeholder until the Loki connection lands)', () => {
-  it('answers every query with an explicit error per refId, never an empty success', async () => {
-    const ds = new DataSource(settings);
-    const range = { from: dateTime(0), to: dateTime(1000), raw: { from: 'now-1h', to: 'now' } };
-    const request = {
-      targets: [
-        { refId: 'A', mode: 'chains' },
-        { refId: 'B', mode: 'events' },
-      ],
-      range,
-    } as unknown as DataQueryRequest<ProvenanceQuery>;
-    const res = await ds.query(request);
-    expect(res.data).toEqual([]);
-    expect(res.errors?.map((e) => e.refId)).toEqual(['A', 'B']);
-    expect(res.errors?.[0].message).toContain('not implemented yet');
-    await expect(ds.testDatasource()).resolves.toMatchObject({ status: 'error' });
-    expect(ds.getDefaultQuery()).toEqual({ mode: 'chains' });
+function linesOf(): RawLine[] {
+  const g = generate({ scenarios: 'all', noiseEvents: 400, seed: 4, start: START });
+  return [...g.records()]
+    .map((r) => pushEntryOf(r.line, 'prod-eu'))
+    .filter((e): e is NonNullable<typeof e> => e !== undefined)
+    .map((e) => ({ text: e.line, labels: { ...e.labels, ...e.meta }, ns: e.ns }));
+}
+
+beforeAll(() => {
+  loki.add(linesOf());
+  setDataSourceSrv({
+    get: async () => loki,
+    getList: () => [],
+    getInstanceSettings: () => undefined,
+    reload: () => undefined,
+    registerRuntimeDataSource: () => undefined,
+  } as never);
+  setTemplateSrv({
+    replace: (s?: string) => (s ?? '').replace('$ns', 'production'),
+    getVariables: () => [],
+    containsTemplate: () => false,
+    updateTimeRange: () => undefined,
+  } as never);
+});
+
+function settings(jsonData: ProvenanceOptions = { lokiUid: 'loki-test' }) {
+  return {
+    uid: 'provenance',
+    name: 'Change Provenance',
+    type: 'provenance-gitops-datasource',
+    access: 'proxy',
+    readOnly: true,
+    jsonData,
+    meta: {
+      id: 'provenance-gitops-datasource',
+      name: 'Change Provenance',
+      type: PluginType.datasource,
+      info: {} as never,
+      module: '',
+      baseUrl: '',
+    },
+  } as unknown as DataSourceInstanceSettings<ProvenanceOptions>;
+}
+
+function request(
+  targets: Array<Partial<ProvenanceQuery>>,
+  from = START - 600_000,
+  to = START + 4 * 2_400_000
+): DataQueryRequest<ProvenanceQuery> {
+  return {
+    targets: targets.map((t, i) => ({ refId: String.fromCharCode(65 + i), mode: 'chains', ...t })),
+    range: { from: dateTime(from), to: dateTime(to), raw: { from: 'now-1h', to: 'now' } },
+    scopedVars: {},
+  } as unknown as DataQueryRequest<ProvenanceQuery>;
+}
+
+const field = (f: DataFrame, name: string) => f.fields.find((x) => x.name === name)?.values as unknown[];
+
+describe('DataSource.query over a Loki data source', () => {
+  it('chains: one row per change, field by field, with the story as annotation text', async () => {
+    const ds = new DataSource(settings());
+    const res = await lastValueFrom(
+      ds.query(request([{ mode: 'chains', resource: 'deployments', namespace: '$ns', name: 'frontend-app' }]))
+    );
+    expect(res.data).toHaveLength(1);
+    const f = res.data[0] as DataFrame;
+    expect(f.name).toBe('chains');
+    expect(f.meta?.preferredVisualisationType).toBe('table');
+    expect(field(f, 'verdict')).toEqual(['gitops-rollback']);
+    expect(field(f, 'who')).toEqual(['dana@example.org']);
+    expect(field(f, 'verb')).toEqual(['delete']);
+    expect(field(f, 'object')).toEqual(['deployments production/frontend-app']);
+    expect(field(f, 'app')).toEqual(['frontend-app']);
+    expect(field(f, 'commit')).toEqual(['45d9f8a1b2c3d4e5f60718293a4b5c6d7e8f9a0b']);
+    expect(field(f, 'initiator')).toEqual(['dana@example.org']);
+    expect(field(f, 'time')).toEqual([START + 10 * 60_000]);
+    expect(field(f, 'text')).toEqual([
+      'dana@example.org: delete deployments production/frontend-app during argocd rollback of frontend-app at 45d9f8a1b2c3',
+    ]);
+    expect(String(field(f, 'evidence')[0])).toContain('gitops-apply 0.70');
+  });
+
+  it('events, graph and logs modes', async () => {
+    const ds = new DataSource(settings());
+    const res = await lastValueFrom(
+      ds.query(
+        request([
+          { mode: 'events', namespace: 'shop', name: 'legacy-worker' },
+          { mode: 'graph', name: 'frontend-app' },
+          { mode: 'logs', name: 'checkout-7d9f8c6b5-x2k4q' },
+        ])
+      )
+    );
+    const [events, nodes, edges, logs] = res.data as DataFrame[];
+    expect(events.name).toBe('events');
+    expect(field(events, 'actor')).toContain('kim');
+    expect(field(events, 'source')).toEqual(expect.arrayContaining(['kube-audit', 'rancher-audit']));
+    expect([nodes.name, edges.name]).toEqual(['nodes', 'edges']);
+    expect(nodes.meta?.preferredVisualisationType).toBe('nodeGraph');
+    expect(field(nodes, 'title')).toEqual(
+      expect.arrayContaining(['dana@example.org', 'argocd rollback', 'deployments production/frontend-app'])
+    );
+    expect(field(edges, 'mainstat')).toEqual(expect.arrayContaining(['started', 'delete']));
+    expect(logs.meta?.type).toBe('log-lines');
+    expect(logs.meta?.preferredVisualisationType).toBe('logs');
+    expect(String(field(logs, 'Line')[0])).toContain('"subresource":"exec"');
+  });
+
+  it('verdict filter, and notices for lines it could not read', async () => {
+    const ds = new DataSource(settings());
+    loki.add([
+      {
+        text: '{"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"delete","objectRef":{"name":"frontend-app"}',
+        labels: { job: 'kube-audit', cluster: 'prod-eu' },
+        ns: `${START + 10 * 60_000 + 1}000000`,
+      },
+    ]);
+    const res = await lastValueFrom(
+      ds.query(request([{ mode: 'chains', name: 'frontend-app', verdicts: ['manual'] }]))
+    );
+    const f = res.data[0] as DataFrame;
+    expect(f.length).toBe(0);
+    expect(f.meta?.notices).toEqual([{ severity: 'info', text: 'Lines not read: truncated-json ×1' }]);
+  });
+
+  it('stops asking Loki when the request is cancelled', async () => {
+    const ds = new DataSource(settings());
+    let release: () => void = () => undefined;
+    loki.hold = new Promise((r) => (release = r));
+    const sub = ds.query(request([{ mode: 'chains' }])).subscribe({ next: () => undefined });
+    await new Promise((r) => setTimeout(r, 20));
+    sub.unsubscribe();
+    const inFlight = loki.requests.length;
+    release();
+    loki.hold = undefined;
+    await new Promise((r) => setTimeout(r, 50));
+    // The pages in flight finished; no further pages or phase-2 queries were asked.
+    expect(loki.requests.length).toBe(inFlight);
+  });
+
+  it('says what to do when no Loki data source is chosen', async () => {
+    const ds = new DataSource(settings({}));
+    await expect(lastValueFrom(ds.query(request([{ mode: 'chains' }])))).rejects.toMatchObject({
+      message: expect.stringContaining('choose the Loki data source'),
+    });
+    await expect(ds.testDatasource()).resolves.toMatchObject({
+      status: 'error',
+      message: 'Choose the Loki data source that holds your audit streams.',
+    });
+  });
+
+  it('Save & test reports which sources have no recent lines', async () => {
+    const ds = new DataSource(settings({ lokiUid: 'loki-test', selectors: { fleet: 'job=fleet-missing' } }));
+    const r = await ds.testDatasource();
+    // The fake holds March 2026 lines, so nothing is from the last 24 h.
+    expect(r.status).toBe('error');
+    expect(r.message).toContain('no line arrived in the last 24 h for: kube-audit (job="kube-audit")');
+    expect(r.message).toContain('fleet (job="fleet-missing")');
+  });
+
+  it('shows the LogQL it runs and the metric form for an alert rule', () => {
+    const ds = new DataSource(settings());
+    expect(ds.effectsLogQL({ namespace: 'shop', name: 'checkout' })).toContain(
+      '| objectRef_namespace="shop" | objectRef_name="checkout"'
+    );
+    expect(ds.alertLogQL({ namespace: 'shop' })).toMatch(
+      /^sum by \(objectRef_namespace\) \(count_over_time\(\{job="kube-audit"\}.* \[5m\]\)\)$/
+    );
   });
 });

@@ -1,37 +1,204 @@
 import {
+  type DataFrame,
   type DataQueryRequest,
   type DataQueryResponse,
   DataSourceApi,
   type DataSourceInstanceSettings,
+  type MetricFindValue,
+  type QueryResultMetaNotice,
   type TestDataSourceResponse,
 } from '@grafana/data';
+import { getTemplateSrv } from '@grafana/runtime';
+import { Observable } from 'rxjs';
 
+import {
+  effectsQuery,
+  redactRawLine,
+  renderCountQuery,
+  renderLogQuery,
+  traceOverLoki,
+  type LokiTrace,
+  type LokiTransport,
+} from '../core';
+import { chainsFrame, eventsFrame, logsFrame, nodeGraphFrames } from './frames';
+import { GrafanaLokiTransport, lokiDataSource } from './grafanaLokiTransport';
+import { streamSelectors } from './selectors';
 import { DEFAULT_QUERY, type ProvenanceOptions, type ProvenanceQuery } from './types';
 
 /**
- * Placeholder: reading Loki and correlating arrive with the data source issue. Until then every query answers
- * with no data and a notice that says so, instead of failing silently.
+ * Grafana glue over core: interpolates variables, asks core's two-phase trace through the user's Loki data
+ * source, and turns the answer into frames. Correlation runs in the browser; no backend.
  */
 export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions> {
-  constructor(instanceSettings: DataSourceInstanceSettings<ProvenanceOptions>) {
+  private readonly options: ProvenanceOptions;
+
+  constructor(
+    instanceSettings: DataSourceInstanceSettings<ProvenanceOptions>,
+    private readonly transportFor: (o: ProvenanceOptions) => LokiTransport = (o) =>
+      new GrafanaLokiTransport(o.lokiUid ?? '', o.pageLimit ?? 1000)
+  ) {
     super(instanceSettings);
+    this.options = instanceSettings.jsonData ?? {};
+    // Annotations use the same query editor and frames: `time` + `text` fields of the chains frame.
+    this.annotations = {};
   }
 
   getDefaultQuery(): Partial<ProvenanceQuery> {
     return DEFAULT_QUERY;
   }
 
-  async query(request: DataQueryRequest<ProvenanceQuery>): Promise<DataQueryResponse> {
-    return {
-      data: [],
-      errors: request.targets.map((t) => ({
-        refId: t.refId,
-        message: 'Change Provenance: querying Loki is not implemented yet.',
-      })),
+  private interpolate(q: ProvenanceQuery, scopedVars: DataQueryRequest['scopedVars']): ProvenanceQuery {
+    const t = getTemplateSrv();
+    const v = (s?: string) => (s ? t.replace(s, scopedVars) : s);
+    return { ...q, resource: v(q.resource), namespace: v(q.namespace), name: v(q.name), actor: v(q.actor) };
+  }
+
+  /** The LogQL phase 1 runs for a query (shown read-only in the editor; the base of alert rules). */
+  effectsLogQL(q: Partial<ProvenanceQuery>): string {
+    return renderLogQuery(
+      effectsQuery(
+        { target: { resource: q.resource, namespace: q.namespace, name: q.name }, actor: q.actor },
+        streamSelectors(this.options.selectors)
+      )
+    );
+  }
+
+  /** The metric form for a Grafana-managed alert rule on the Loki data source. */
+  alertLogQL(q: Partial<ProvenanceQuery>): string {
+    const query = effectsQuery(
+      { target: { resource: q.resource, namespace: q.namespace, name: q.name }, actor: q.actor },
+      streamSelectors(this.options.selectors)
+    );
+    return renderCountQuery(query, '5m', ['objectRef_namespace']);
+  }
+
+  query(request: DataQueryRequest<ProvenanceQuery>): Observable<DataQueryResponse> {
+    return new Observable<DataQueryResponse>((subscriber) => {
+      const abort = new AbortController();
+      const from = request.range.from.valueOf();
+      const to = request.range.to.valueOf();
+      const targets = request.targets.filter((t) => !t.hide).map((t) => this.interpolate(t, request.scopedVars));
+      Promise.all(targets.map((t) => this.answer(t, from, to, abort.signal)))
+        .then((frames) => {
+          subscriber.next({ data: frames.flat() });
+          subscriber.complete();
+        })
+        .catch((e: unknown) => {
+          if (!abort.signal.aborted) {
+            subscriber.error({ message: e instanceof Error ? e.message : String(e) });
+          }
+        });
+      // Grafana unsubscribes when the user cancels or the panel re-runs: stop asking Loki.
+      return () => abort.abort();
+    });
+  }
+
+  private async answer(t: ProvenanceQuery, from: number, to: number, signal: AbortSignal): Promise<DataFrame[]> {
+    if (!this.options.lokiUid) {
+      throw new Error(
+        'Change Provenance: choose the Loki data source that holds your audit streams (data source settings).'
+      );
+    }
+    const trace = await traceOverLoki(
+      this.transportFor(this.options),
+      { target: { resource: t.resource, namespace: t.namespace, name: t.name }, actor: t.actor, from, to },
+      streamSelectors(this.options.selectors),
+      {},
+      signal
+    );
+    const chains = t.verdicts?.length ? trace.chains.filter((c) => t.verdicts?.includes(c.verdict)) : trace.chains;
+    const frames = this.framesFor(t, { ...trace, chains });
+    const notices = noticesOf(trace);
+    for (const f of frames) {
+      f.meta = { ...f.meta, notices };
+    }
+    return frames;
+  }
+
+  private framesFor(t: ProvenanceQuery, trace: LokiTrace): DataFrame[] {
+    switch (t.mode) {
+      case 'events':
+        return [eventsFrame(trace.parsed.events, t.refId)];
+      case 'graph':
+        return nodeGraphFrames(trace.chains, t.refId);
+      case 'logs':
+        return [logsFrame(trace.effectLines, t.refId, redactRawLine)];
+      default:
+        return [chainsFrame(trace.chains, t.refId)];
+    }
+  }
+
+  /** Variables: `actors`, `apps`, `namespaces`, `verdicts` seen in the last 24 h of changes. */
+  async metricFindQuery(query: string): Promise<MetricFindValue[]> {
+    const to = Date.now();
+    const trace = await traceOverLoki(
+      this.transportFor(this.options),
+      { from: to - 86_400_000, to },
+      streamSelectors(this.options.selectors)
+    );
+    const pick: Record<string, (c: LokiTrace['chains'][number]) => string | undefined> = {
+      actors: (c) => c.who.name,
+      apps: (c) => c.gitops?.app,
+      namespaces: (c) => c.effect.target.namespace,
+      verdicts: (c) => c.verdict,
     };
+    const f = pick[query.trim()];
+    if (!f) {
+      throw new Error(`unknown variable query "${query}"; use one of ${Object.keys(pick).join(', ')}`);
+    }
+    return [...new Set(trace.chains.map(f).filter((v): v is string => Boolean(v)))].sort().map((text) => ({ text }));
   }
 
   async testDatasource(): Promise<TestDataSourceResponse> {
-    return { status: 'error', message: 'Change Provenance: the Loki connection is not implemented yet.' };
+    if (!this.options.lokiUid) {
+      return { status: 'error', message: 'Choose the Loki data source that holds your audit streams.' };
+    }
+    try {
+      await lokiDataSource(this.options.lokiUid);
+    } catch (e) {
+      return {
+        status: 'error',
+        message: `The Loki data source ${this.options.lokiUid} cannot be used: ${e instanceof Error ? e.message : String(e)}`,
+      };
+    }
+    const transport = this.transportFor(this.options);
+    const selectors = streamSelectors(this.options.selectors);
+    const to = Date.now();
+    const missing: string[] = [];
+    for (const [source, labels] of Object.entries(selectors)) {
+      const r = await transport
+        .queryRange(
+          renderLogQuery({ selector: labels, lineFilters: [], json: false, labelFilters: [] }),
+          to - 86_400_000,
+          to
+        )
+        .catch(() => undefined);
+      if (!r || r.lines.length === 0) {
+        missing.push(
+          `${source} (${Object.entries(labels)
+            .map(([k, v]) => `${k}="${v}"`)
+            .join(', ')})`
+        );
+      }
+    }
+    if (missing.length > 0) {
+      return {
+        status: 'error',
+        message: `Loki answers, but no line arrived in the last 24 h for: ${missing.join('; ')}. See the README: shipping real logs.`,
+      };
+    }
+    return { status: 'success', message: 'Loki answers, and every source has lines from the last 24 h.' };
   }
+}
+
+function noticesOf(trace: LokiTrace): QueryResultMetaNotice[] {
+  const notices: QueryResultMetaNotice[] = trace.warnings.map((text) => ({ severity: 'warning', text }));
+  const skipped = Object.entries(trace.parsed.skipped);
+  if (skipped.length > 0) {
+    notices.push({
+      severity: 'info',
+      text: `Lines not read: ${skipped.map(([reason, s]) => `${reason} ×${s.count}`).join(', ')}`,
+    });
+  }
+  return notices;
 }

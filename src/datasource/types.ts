@@ -5,11 +5,25 @@ export type ProvenanceMode = 'chains' | 'events' | 'graph' | 'logs';
 
 export interface ProvenanceQuery extends DataQuery {
   mode: ProvenanceMode;
+  /** Object: resource / namespace / name; each may be empty. Template variables allowed. */
+  resource?: string;
+  namespace?: string;
+  name?: string;
+  /** Person or account (login name, user, initiator). */
+  actor?: string;
+  /** Only these verdicts (empty: all). */
+  verdicts?: string[];
 }
 
 export const DEFAULT_QUERY: Partial<ProvenanceQuery> = { mode: 'chains' };
 
-/** Settings of one Change Provenance data source: which Loki data source holds the audit streams. */
+/** `job=kube-audit, cluster=prod` per source: the labels that select each stream in Loki. */
+export type SelectorText = Partial<Record<'kube-audit' | 'rancher-audit' | 'argocd' | 'fleet', string>>;
+
+/** Settings of one Change Provenance data source: which Loki data source holds the audit streams, and how. */
 export interface ProvenanceOptions extends DataSourceJsonData {
   lokiUid?: string;
+  selectors?: SelectorText;
+  /** Lines per Loki request (the Loki data source's own maximum applies). */
+  pageLimit?: number;
 }

@@ -87,7 +87,7 @@ describe('trace --loki over pushed scenarios', () => {
       .filter((q) => q.path.endsWith('query_range'))
       .map((q) => q.query as string);
     const distinct = [...new Set(queries)];
-    expect(distinct[0]).toContain('objectRef_name="frontend-app"');
+    expect(distinct[0]).toContain('|= "\\"name\\":\\"frontend-app\\""');
     expect(distinct.length).toBeLessThanOrEqual(6);
   });
 });

@@ -33,8 +33,13 @@ const RBAC_RESOURCES = ['roles', 'rolebindings', 'clusterroles', 'clusterrolebin
 const jsonPair = (key: string, value: string) => `"${key}":${JSON.stringify(value)}`;
 const given = (v: string | undefined): v is string => v !== undefined && v !== '' && v !== '*';
 
-/** Phase 1: the writes a question is about. */
-export function effectsQuery(q: Question, selectors: StreamSelectors = DEFAULT_SELECTORS): LogQuery {
+/**
+ * Phase 1: the writes a question is about. `exact` adds `| json` and label filters so Loki's answer is exact
+ * (alert rules count in Loki). Without it (trace), only line filters run in Loki and the engine makes the answer
+ * exact: a line Loki cannot parse would otherwise fail the label filters and vanish without a word, while here it
+ * reaches the parser and is counted as a skipped line.
+ */
+export function effectsQuery(q: Question, selectors: StreamSelectors = DEFAULT_SELECTORS, exact = true): LogQuery {
   const verbs = q.verbs?.length ? q.verbs : WRITE_VERB_LIST;
   const query: LogQuery = {
     selector: selectors['kube-audit'] ?? DEFAULT_SELECTORS['kube-audit'],
@@ -65,7 +70,7 @@ export function effectsQuery(q: Question, selectors: StreamSelectors = DEFAULT_S
     // The actor may be the user, the impersonated user or a login name in extras: a substring pre-filter only.
     query.lineFilters.push({ op: '|=', value: q.actor });
   }
-  return query;
+  return exact ? query : { ...query, json: false, labelFilters: [] };
 }
 
 /** Phase 2 queries, by what the effects need. Each is asked over its own time window. */
@@ -86,6 +91,7 @@ export interface CauseNeeds {
   driftNames: string[];
 }
 
+/** Phase 2 queries use line filters only, for the same reason as `effectsQuery(…, exact = false)`. */
 export function causeQueries(needs: CauseNeeds, selectors: StreamSelectors = DEFAULT_SELECTORS): CauseQueries {
   const kube = selectors['kube-audit'] ?? DEFAULT_SELECTORS['kube-audit'];
   const out: CauseQueries = {
@@ -95,8 +101,8 @@ export function causeQueries(needs: CauseNeeds, selectors: StreamSelectors = DEF
         { op: '|~', value: `"resource":"(${regexAnyOf([...RBAC_RESOURCES, 'applications', 'gitrepos'])})"` },
         { op: '|~', value: `"verb":"(${regexAnyOf(WRITE_VERB_LIST)})"` },
       ],
-      json: true,
-      labelFilters: [{ label: 'verb', op: '=~', value: regexAnyOf(WRITE_VERB_LIST) }],
+      json: false,
+      labelFilters: [],
     },
   };
   if (needs.rancherUsers.length) {

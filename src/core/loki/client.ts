@@ -1,6 +1,10 @@
 import type { RawLine } from '../parse/types';
 import { lokiStreams } from '../parse/envelope';
+import { LokiError } from './errors';
+import { readRange } from './paging';
 import type { LokiTransport } from './transport';
+
+export { LokiError };
 
 /**
  * A Loki `query_range` client that answers completely or says why not: splits long ranges, pages past the
@@ -43,17 +47,7 @@ export interface QueryResult {
   requests: number;
 }
 
-export class LokiError extends Error {
-  constructor(
-    message: string,
-    readonly status?: number
-  ) {
-    super(message);
-  }
-}
-
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
-const MAX_ENTRIES = /max entries limit per query exceeded, limit > max_entries_limit(?:_per_query)? \((\d+) > (\d+)\)/;
 
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -80,8 +74,6 @@ function retryAfterMs(value: string | null, now: number): number | undefined {
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
-
-const msToNs = (ms: number) => BigInt(Math.floor(ms)) * BigInt(1_000_000);
 
 export class LokiClient implements LokiTransport {
   private readonly o: Required<Omit<LokiClientOptions, 'tenant'>> & { tenant?: string };
@@ -162,93 +154,23 @@ export class LokiClient implements LokiTransport {
   /** Every line of `logql` in [startMs, endMs), oldest first. */
   async queryRange(logql: string, startMs: number, endMs: number, signal?: AbortSignal): Promise<QueryResult> {
     const warnings: string[] = [];
-    const pieces: Array<[number, number]> = [];
-    for (let s = startMs; s < endMs; s += this.o.splitMs) {
-      pieces.push([s, Math.min(endMs, s + this.o.splitMs)]);
-    }
-    const results: RawLine[][] = new Array(pieces.length);
-    let requests = 0;
-    let next = 0;
-    const worker = async () => {
-      while (next < pieces.length) {
-        const i = next++;
-        const r = await this.queryPiece(logql, pieces[i][0], pieces[i][1], warnings, signal);
-        results[i] = r.lines;
-        requests += r.requests;
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.o.concurrency, pieces.length) }, worker));
-    return { lines: results.flat(), warnings, requests };
+    const r = await readRange(
+      async (start, end, limit) => {
+        const params = new URLSearchParams({
+          query: logql,
+          start: start.toString(),
+          end: end.toString(),
+          limit: String(limit),
+          direction: 'forward',
+        });
+        return decodeStreams(await this.get('/loki/api/v1/query_range', params, warnings, signal));
+      },
+      startMs,
+      endMs,
+      this.o
+    );
+    return { lines: r.lines, warnings: [...warnings, ...r.warnings], requests: r.requests };
   }
-
-  /** One piece of the range, paged forward by moving `start` to the last timestamp seen. */
-  private async queryPiece(
-    logql: string,
-    startMs: number,
-    endMs: number,
-    warnings: string[],
-    signal?: AbortSignal
-  ): Promise<{ lines: RawLine[]; requests: number }> {
-    const out: RawLine[] = [];
-    let cursor = msToNs(startMs);
-    const end = msToNs(endMs);
-    let limit = this.o.pageLimit;
-    // Lines already taken at the cursor's timestamp: the next page starts there again (start is inclusive).
-    let atCursor = new Set<string>();
-    let requests = 0;
-    while (cursor < end) {
-      const params = new URLSearchParams({
-        query: logql,
-        start: cursor.toString(),
-        end: end.toString(),
-        limit: String(limit),
-        direction: 'forward',
-      });
-      let body: string;
-      try {
-        requests++;
-        body = await this.get('/loki/api/v1/query_range', params, warnings, signal);
-      } catch (e) {
-        const m = e instanceof LokiError ? MAX_ENTRIES.exec(e.message) : null;
-        if (m && Number(m[2]) < limit) {
-          limit = Number(m[2]);
-          warnings.push(`Loki allows ${limit} entries per query; paging with that`);
-          continue;
-        }
-        throw e;
-      }
-      const page = decodeStreams(body);
-      page.sort(
-        (a, b) =>
-          (a.ns as string).length - (b.ns as string).length ||
-          ((a.ns as string) < (b.ns as string) ? -1 : (a.ns as string) > (b.ns as string) ? 1 : 0)
-      );
-      const fresh = page.filter((l) => !(l.ns === cursor.toString() && atCursor.has(entryKey(l))));
-      out.push(...fresh);
-      if (page.length < limit) {
-        break;
-      }
-      const last = BigInt(page[page.length - 1].ns as string);
-      if (last === cursor && fresh.length === 0) {
-        warnings.push(`more than ${limit} lines share the timestamp ${cursor} ns: the rest of them were not read`);
-        cursor += BigInt(1);
-        atCursor = new Set();
-        continue;
-      }
-      atCursor = last === cursor ? atCursor : new Set();
-      for (const l of page) {
-        if (l.ns === last.toString()) {
-          atCursor.add(entryKey(l));
-        }
-      }
-      cursor = last;
-    }
-    return { lines: out, requests };
-  }
-}
-
-function entryKey(l: RawLine): string {
-  return `${JSON.stringify(l.labels ?? {})}\u0000${l.text}`;
 }
 
 /** A query_range answer's log lines; a metric answer or an unknown shape is an error, not an empty result. */

@@ -1,6 +1,6 @@
 import type { SourceKind } from '../model';
 import { ParseSession } from '../parse/session';
-import { fromNs } from '../parse/time';
+
 import { DEFAULT_SELECTORS, type StreamSelectors } from '../logql/questions';
 import { LokiError, type FetchLike } from './client';
 
@@ -106,5 +106,3 @@ export async function pushBody(
     throw new LokiError(`Loki push answered ${res.status}: ${text.trim().slice(0, 300)}`, res.status);
   }
 }
-
-export { fromNs };

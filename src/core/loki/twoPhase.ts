@@ -18,6 +18,8 @@ import type { LokiTransport } from './transport';
 
 export interface LokiTrace {
   chains: Chain[];
+  /** The phase-1 lines (the writes asked about), for a raw-log view. */
+  effectLines: RawLine[];
   parsed: ParseSummary;
   warnings: string[];
   queries: Array<{ phase: 1 | 2; logql: string; from: number; to: number; lines: number; requests: number }>;
@@ -42,7 +44,7 @@ export async function traceOverLoki(
   };
 
   // Phase 1: the effects. Loki's end is exclusive: ask up to one ms past the last wanted instant.
-  const effectLines = await run(1, effectsQuery(question, selectors), question.from, question.to + 1);
+  const effectLines = await run(1, effectsQuery(question, selectors, false), question.from, question.to + 1);
   const probe = new ParseSession();
   effectLines.forEach((l) => probe.add(l));
   const effects = probe.finish().events.filter(isEffect);
@@ -101,5 +103,5 @@ export async function traceOverLoki(
     to: question.to,
   };
   const chains = buildChains(parsed.events, options, selection);
-  return { chains, parsed, warnings: [...new Set(warnings)], queries };
+  return { chains, effectLines, parsed, warnings: [...new Set(warnings)], queries };
 }

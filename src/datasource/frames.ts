@@ -1,0 +1,151 @@
+import { createDataFrame, DataFrameType, FieldType, type DataFrame } from '@grafana/data';
+
+import type { Chain, ChangeEvent, RawLine } from '../core';
+
+/**
+ * Core results as DataFrames Grafana's panels and Explore understand. Field names are the contract with the
+ * provenance panel (it reads frames, never the data source).
+ */
+
+function objectOf(e: ChangeEvent): string {
+  const t = e.target;
+  if (!t.resource) {
+    return t.path ?? '';
+  }
+  return `${t.resource} ${[t.namespace, t.name].filter(Boolean).join('/')}${t.subresource ? `/${t.subresource}` : ''}`;
+}
+
+/** One sentence a person reads, also used as the annotation text. */
+export function storyOf(c: Chain): string {
+  const g = c.gitops;
+  const how = g
+    ? ` during ${g.tool} ${g.operation} of ${g.app ?? '?'}${g.commit ? ` at ${g.commit.slice(0, 12)}` : ''}`
+    : '';
+  const from = c.who.ip ? ` from ${c.who.ip}` : '';
+  return `${c.who.name}${from}: ${c.effect.verb} ${objectOf(c.effect)}${how}`;
+}
+
+export function chainsFrame(chains: Chain[], refId: string): DataFrame {
+  const frame = createDataFrame({
+    refId,
+    name: 'chains',
+    fields: [
+      { name: 'time', type: FieldType.time, values: chains.map((c) => c.effect.time ?? null) },
+      { name: 'verdict', type: FieldType.string, values: chains.map((c) => c.verdict) },
+      { name: 'who', type: FieldType.string, values: chains.map((c) => c.who.name) },
+      { name: 'ip', type: FieldType.string, values: chains.map((c) => c.who.ip ?? '') },
+      { name: 'verb', type: FieldType.string, values: chains.map((c) => c.effect.verb) },
+      { name: 'object', type: FieldType.string, values: chains.map((c) => objectOf(c.effect)) },
+      { name: 'app', type: FieldType.string, values: chains.map((c) => c.gitops?.app ?? '') },
+      { name: 'commit', type: FieldType.string, values: chains.map((c) => c.gitops?.commit ?? '') },
+      { name: 'initiator', type: FieldType.string, values: chains.map((c) => c.gitops?.initiator ?? '') },
+      { name: 'text', type: FieldType.string, values: chains.map(storyOf) },
+      {
+        name: 'evidence',
+        type: FieldType.string,
+        values: chains.map((c) =>
+          c.links.map((l) => `${l.kind} ${l.confidence.toFixed(2)}: ${l.evidence[0] ?? ''}`).join('\n')
+        ),
+      },
+      { name: 'chain', type: FieldType.other, values: chains.map((c) => c), config: { custom: { hidden: true } } },
+    ],
+  });
+  frame.meta = { preferredVisualisationType: 'table' };
+  return frame;
+}
+
+export function eventsFrame(events: ChangeEvent[], refId: string): DataFrame {
+  const frame = createDataFrame({
+    refId,
+    name: 'events',
+    fields: [
+      { name: 'time', type: FieldType.time, values: events.map((e) => e.time ?? null) },
+      { name: 'source', type: FieldType.string, values: events.map((e) => e.source) },
+      { name: 'verb', type: FieldType.string, values: events.map((e) => e.verb) },
+      { name: 'actor', type: FieldType.string, values: events.map((e) => e.actor.loginName ?? e.actor.name) },
+      { name: 'kind', type: FieldType.string, values: events.map((e) => e.actor.kind) },
+      { name: 'object', type: FieldType.string, values: events.map(objectOf) },
+      { name: 'ip', type: FieldType.string, values: events.map((e) => e.sourceIPs[0] ?? '') },
+      {
+        name: 'outcome',
+        type: FieldType.string,
+        values: events.map((e) => (e.outcome.code !== undefined ? String(e.outcome.code) : e.outcome.status)),
+      },
+      { name: 'app', type: FieldType.string, values: events.map((e) => e.gitops?.app ?? '') },
+    ],
+  });
+  frame.meta = { preferredVisualisationType: 'table' };
+  return frame;
+}
+
+/** Node Graph: people, tools, operations and objects as nodes; each link of each chain as an edge. */
+export function nodeGraphFrames(chains: Chain[], refId: string): DataFrame[] {
+  const nodes = new Map<string, { title: string; subtitle: string; mainstat: string }>();
+  const edges = new Map<string, { source: string; target: string; mainstat: string }>();
+  const node = (id: string, title: string, subtitle: string) => {
+    if (!nodes.has(id)) {
+      nodes.set(id, { title, subtitle, mainstat: '' });
+    }
+    return id;
+  };
+  const edge = (source: string, target: string, label: string) =>
+    edges.set(`${source}>${target}`, { source, target, mainstat: label });
+  for (const c of chains) {
+    const person = node(`who:${c.who.name}`, c.who.name, c.who.kind);
+    const object = node(`obj:${objectOf(c.effect)}`, objectOf(c.effect), c.effect.target.apiGroup || 'core');
+    if (c.gitops) {
+      const op = node(
+        `op:${c.gitops.tool}:${c.gitops.app ?? ''}:${c.gitops.operation}`,
+        `${c.gitops.tool} ${c.gitops.operation}`,
+        c.gitops.app ?? ''
+      );
+      edge(person, op, c.gitops.initiator ? 'started' : 'automated');
+      if (c.gitops.commit) {
+        edge(node(`commit:${c.gitops.commit}`, c.gitops.commit.slice(0, 12), 'commit'), op, 'deploys');
+      }
+      edge(op, object, c.effect.verb);
+    } else {
+      edge(person, object, c.effect.verb);
+    }
+  }
+  const ids = [...nodes.keys()];
+  const nodesFrame = createDataFrame({
+    refId,
+    name: 'nodes',
+    fields: [
+      { name: 'id', type: FieldType.string, values: ids },
+      { name: 'title', type: FieldType.string, values: ids.map((i) => nodes.get(i)?.title ?? '') },
+      { name: 'subtitle', type: FieldType.string, values: ids.map((i) => nodes.get(i)?.subtitle ?? '') },
+    ],
+  });
+  const es = [...edges.values()];
+  const edgesFrame = createDataFrame({
+    refId,
+    name: 'edges',
+    fields: [
+      { name: 'id', type: FieldType.string, values: es.map((e) => `${e.source}>${e.target}`) },
+      { name: 'source', type: FieldType.string, values: es.map((e) => e.source) },
+      { name: 'target', type: FieldType.string, values: es.map((e) => e.target) },
+      { name: 'mainstat', type: FieldType.string, values: es.map((e) => e.mainstat) },
+    ],
+  });
+  nodesFrame.meta = { preferredVisualisationType: 'nodeGraph' };
+  edgesFrame.meta = { preferredVisualisationType: 'nodeGraph' };
+  return [nodesFrame, edgesFrame];
+}
+
+/** The raw lines behind the answer, as a logs frame (content is text only; Secret bodies redacted). */
+export function logsFrame(lines: RawLine[], refId: string, redact: (text: string) => string): DataFrame {
+  const frame = createDataFrame({
+    refId,
+    name: 'logs',
+    fields: [
+      { name: 'labels', type: FieldType.other, values: lines.map((l) => l.labels ?? {}) },
+      { name: 'Time', type: FieldType.time, values: lines.map((l) => (l.ns ? Number(l.ns.slice(0, -6)) : null)) },
+      { name: 'Line', type: FieldType.string, values: lines.map((l) => redact(l.text)) },
+      { name: 'tsNs', type: FieldType.string, values: lines.map((l) => l.ns ?? '') },
+    ],
+  });
+  frame.meta = { type: DataFrameType.LogLines, preferredVisualisationType: 'logs' };
+  return frame;
+}
