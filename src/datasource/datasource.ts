@@ -43,6 +43,11 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
     this.annotations = {};
   }
 
+  /** The Loki data source this one reads (for links to it: alert rules, Explore). */
+  get lokiUid(): string | undefined {
+    return this.options.lokiUid;
+  }
+
   getDefaultQuery(): Partial<ProvenanceQuery> {
     return DEFAULT_QUERY;
   }

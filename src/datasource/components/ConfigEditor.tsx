@@ -1,13 +1,80 @@
 import React from 'react';
 import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
-import { Alert } from '@grafana/ui';
+import { DataSourcePicker } from '@grafana/runtime';
+import { Field, FieldSet, Input, Stack } from '@grafana/ui';
 
-import type { ProvenanceOptions } from '../types';
+import { DEFAULT_SELECTORS } from '../../core';
+import { parseSelectorText, selectorText } from '../selectors';
+import type { ProvenanceOptions, SelectorText } from '../types';
 
-export function ConfigEditor(_: DataSourcePluginOptionsEditorProps<ProvenanceOptions>) {
+type Props = DataSourcePluginOptionsEditorProps<ProvenanceOptions>;
+
+const SOURCES: Array<{ key: keyof SelectorText; label: string; help: string }> = [
+  {
+    key: 'kube-audit',
+    label: 'kube-apiserver audit log',
+    help: 'The stream of the audit log file (Alloy loki.source.file).',
+  },
+  { key: 'rancher-audit', label: 'Rancher API audit log', help: 'The rancher-audit-log sidecar of the rancher pod.' },
+  { key: 'argocd', label: 'Argo CD', help: 'argocd-server and application-controller logs, and Application events.' },
+  { key: 'fleet', label: 'Fleet', help: 'fleet-controller and fleet-agent logs, and GitRepo events.' },
+];
+
+/** Which Loki data source holds the audit streams, and the labels that select each stream. */
+export function ConfigEditor({ options, onOptionsChange }: Props) {
+  const json = options.jsonData;
+  const set = (patch: Partial<ProvenanceOptions>) => onOptionsChange({ ...options, jsonData: { ...json, ...patch } });
   return (
-    <Alert severity="info" title="Change Provenance">
-      Choosing the Loki data source that holds your audit streams arrives in a later version.
-    </Alert>
+    <Stack direction="column" gap={2}>
+      <FieldSet label="Loki">
+        <Field
+          label="Loki data source"
+          description="The Loki data source that holds the audit streams. Its authentication and tenant are used."
+        >
+          <DataSourcePicker
+            inputId="provenance-loki"
+            type="loki"
+            noDefault
+            width={40}
+            current={json.lokiUid ?? null}
+            onChange={(ds) => set({ lokiUid: ds.uid })}
+          />
+        </Field>
+        <Field
+          label="Lines per request"
+          description="Lines asked per Loki request; the Loki data source's own maximum applies."
+        >
+          <Input
+            type="number"
+            width={12}
+            value={json.pageLimit ?? 1000}
+            onChange={(e) => set({ pageLimit: Math.max(1, Number(e.currentTarget.value) || 1000) })}
+          />
+        </Field>
+      </FieldSet>
+      <FieldSet label="Stream selectors">
+        {SOURCES.map(({ key, label, help }) => {
+          const text = json.selectors?.[key] ?? '';
+          const invalid = text !== '' && parseSelectorText(text) === undefined;
+          return (
+            <Field
+              key={key}
+              label={label}
+              description={help}
+              invalid={invalid}
+              error={invalid ? 'Write label=value pairs separated by commas.' : undefined}
+            >
+              <Input
+                aria-label={`${key} selector`}
+                width={50}
+                placeholder={selectorText(DEFAULT_SELECTORS[key])}
+                value={text}
+                onChange={(e) => set({ selectors: { ...json.selectors, [key]: e.currentTarget.value } })}
+              />
+            </Field>
+          );
+        })}
+      </FieldSet>
+    </Stack>
   );
 }

@@ -1,14 +1,104 @@
-import React from 'react';
-import type { QueryEditorProps } from '@grafana/data';
-import { Alert } from '@grafana/ui';
+import React, { useMemo } from 'react';
+import type { QueryEditorProps, SelectableValue } from '@grafana/data';
+import { ClipboardButton, InlineField, Input, LinkButton, MultiCombobox, RadioButtonGroup, Stack } from '@grafana/ui';
 
 import type { DataSource } from '../datasource';
-import type { ProvenanceOptions, ProvenanceQuery } from '../types';
+import type { ProvenanceMode, ProvenanceOptions, ProvenanceQuery } from '../types';
 
-export function QueryEditor(_: QueryEditorProps<DataSource, ProvenanceQuery, ProvenanceOptions>) {
+type Props = QueryEditorProps<DataSource, ProvenanceQuery, ProvenanceOptions>;
+
+const MODES: Array<SelectableValue<ProvenanceMode>> = [
+  { label: 'Chains', value: 'chains', description: 'One row per change: who, what, why' },
+  { label: 'Events', value: 'events', description: 'Every normalised record' },
+  { label: 'Graph', value: 'graph', description: 'People, operations, commits and objects' },
+  { label: 'Raw logs', value: 'logs', description: 'The audit lines of the changes' },
+];
+
+const VERDICTS = ['gitops-sync', 'gitops-rollback', 'manual-drift', 'manual', 'controller', 'unknown'].map((v) => ({
+  label: v,
+  value: v,
+}));
+
+/** Grafana's new-alert-rule page, prefilled with the metric form of this query on the Loki data source. */
+export function alertRuleUrl(lokiUid: string, expr: string, title: string): string {
+  const defaults = {
+    type: 'grafana',
+    name: title,
+    queries: [
+      {
+        refId: 'A',
+        datasourceUid: lokiUid,
+        queryType: '',
+        relativeTimeRange: { from: 600, to: 0 },
+        model: { refId: 'A', expr, queryType: 'range' },
+      },
+    ],
+  };
+  return `/alerting/new/alerting?defaults=${encodeURIComponent(JSON.stringify(defaults))}`;
+}
+
+export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) {
+  const set = (patch: Partial<ProvenanceQuery>, run = false) => {
+    onChange({ ...query, ...patch });
+    if (run) {
+      onRunQuery();
+    }
+  };
+  const text = (key: 'resource' | 'namespace' | 'name' | 'actor', label: string, placeholder: string, width = 20) => (
+    <InlineField label={label}>
+      <Input
+        aria-label={label}
+        width={width}
+        placeholder={placeholder}
+        value={query[key] ?? ''}
+        onChange={(e) => set({ [key]: e.currentTarget.value })}
+        onBlur={onRunQuery}
+      />
+    </InlineField>
+  );
+  const logql = useMemo(() => datasource.effectsLogQL(query), [datasource, query]);
+  const alertExpr = useMemo(() => datasource.alertLogQL(query), [datasource, query]);
+  const lokiUid = datasource.lokiUid ?? '';
   return (
-    <Alert severity="info" title="Change Provenance">
-      The query editor (target, actor, verbs, verdicts) arrives in a later version.
-    </Alert>
+    <Stack direction="column" gap={1}>
+      <RadioButtonGroup<ProvenanceMode>
+        options={MODES}
+        value={query.mode ?? 'chains'}
+        onChange={(mode) => set({ mode }, true)}
+      />
+      <Stack wrap="wrap" gap={1}>
+        {text('resource', 'Resource', 'deployments')}
+        {text('namespace', 'Namespace', 'production')}
+        {text('name', 'Name', 'frontend-app', 24)}
+        {text('actor', 'Actor', 'login, user or initiator', 24)}
+        <InlineField label="Verdicts">
+          <MultiCombobox<string>
+            aria-label="Verdicts"
+            width={40}
+            options={VERDICTS}
+            value={query.verdicts ?? []}
+            onChange={(v) => set({ verdicts: v.map((x) => x.value) }, true)}
+            placeholder="all"
+          />
+        </InlineField>
+      </Stack>
+      <Stack gap={1} alignItems="center">
+        <pre data-testid="provenance-logql" style={{ margin: 0, whiteSpace: 'pre-wrap', flex: 1 }}>
+          {logql}
+        </pre>
+        <ClipboardButton icon="copy" variant="secondary" size="sm" getText={() => logql}>
+          Copy LogQL
+        </ClipboardButton>
+        <LinkButton
+          icon="bell"
+          variant="secondary"
+          size="sm"
+          href={alertRuleUrl(lokiUid, alertExpr, 'Changes: ' + (query.name || query.namespace || 'cluster'))}
+          disabled={!lokiUid}
+        >
+          Create alert rule
+        </LinkButton>
+      </Stack>
+    </Stack>
   );
 }

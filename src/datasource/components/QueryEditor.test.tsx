@@ -1,0 +1,73 @@
+import React from 'react';
+import { fireEvent, render, screen } from '@testing-library/react';
+import { PluginType, type DataSourceInstanceSettings } from '@grafana/data';
+
+import { DataSource } from '../datasource';
+import type { ProvenanceOptions, ProvenanceQuery } from '../types';
+import { alertRuleUrl, QueryEditor } from './QueryEditor';
+
+const ds = new DataSource({
+  uid: 'provenance',
+  name: 'Change Provenance',
+  type: 'provenance-gitops-datasource',
+  access: 'proxy',
+  readOnly: true,
+  jsonData: { lokiUid: 'loki-main' },
+  meta: {
+    id: 'provenance-gitops-datasource',
+    name: 'p',
+    type: PluginType.datasource,
+    info: {} as never,
+    module: '',
+    baseUrl: '',
+  },
+} as unknown as DataSourceInstanceSettings<ProvenanceOptions>);
+
+function setup(query: Partial<ProvenanceQuery> = {}) {
+  const onChange = jest.fn();
+  const onRunQuery = jest.fn();
+  render(
+    <QueryEditor
+      datasource={ds}
+      query={{ refId: 'A', mode: 'chains', ...query }}
+      onChange={onChange}
+      onRunQuery={onRunQuery}
+    />
+  );
+  return { onChange, onRunQuery };
+}
+
+describe('QueryEditor', () => {
+  it('edits the object and runs on blur', () => {
+    const { onChange, onRunQuery } = setup();
+    const name = screen.getByLabelText('Name');
+    fireEvent.change(name, { target: { value: 'frontend-app' } });
+    expect(onChange).toHaveBeenCalledWith(expect.objectContaining({ name: 'frontend-app', mode: 'chains' }));
+    fireEvent.blur(name);
+    expect(onRunQuery).toHaveBeenCalled();
+  });
+
+  it('switches mode and runs', () => {
+    const { onChange, onRunQuery } = setup();
+    fireEvent.click(screen.getByText('Graph'));
+    expect(onChange).toHaveBeenCalledWith(expect.objectContaining({ mode: 'graph' }));
+    expect(onRunQuery).toHaveBeenCalled();
+  });
+
+  it('shows the LogQL it will run, escaped, and links to a prefilled alert rule on the Loki data source', () => {
+    setup({ namespace: 'shop', name: 'a"b' });
+    expect(screen.getByTestId('provenance-logql').textContent).toBe(
+      '{job="kube-audit"} |~ "\\"verb\\":\\"(create|update|patch|delete|deletecollection)\\"" |= "\\"namespace\\":\\"shop\\"" |= "\\"name\\":\\"a\\\\\\"b\\"" | json | verb=~"create|update|patch|delete|deletecollection" | objectRef_namespace="shop" | objectRef_name="a\\"b"'
+    );
+    const link = screen.getByText('Create alert rule').closest('a') as HTMLAnchorElement;
+    const defaults = JSON.parse(decodeURIComponent(link.getAttribute('href')?.split('defaults=')[1] ?? ''));
+    expect(defaults.queries[0]).toMatchObject({ datasourceUid: 'loki-main', model: { queryType: 'range' } });
+    expect(defaults.queries[0].model.expr).toMatch(/^sum by \(objectRef_namespace\) \(count_over_time\(/);
+  });
+
+  it('alertRuleUrl encodes everything', () => {
+    expect(alertRuleUrl('u', '{a="b"}', 't & x')).toBe(
+      `/alerting/new/alerting?defaults=${encodeURIComponent(JSON.stringify({ type: 'grafana', name: 't & x', queries: [{ refId: 'A', datasourceUid: 'u', queryType: '', relativeTimeRange: { from: 600, to: 0 }, model: { refId: 'A', expr: '{a="b"}', queryType: 'range' } }] }))}`
+    );
+  });
+});
