@@ -96,6 +96,13 @@ describe('DataSource.query over a Loki data source', () => {
       'dana@example.org: delete deployments production/frontend-app during argocd rollback of frontend-app at 45d9f8a1b2c3',
     ]);
     expect(String(field(f, 'evidence')[0])).toContain('gitops-apply 0.70');
+    // A data link per row to Explore on the Loki data source, with the row's raw query.
+    const raw = f.fields.find((x) => x.name === 'raw query');
+    expect(raw?.values[0]).toMatch(/^\{job="kube-audit"\} \|= "[0-9a-f-]{36}"$/);
+    expect(raw?.config.links?.[0]).toMatchObject({
+      title: 'Raw lines in Explore',
+      internal: { datasourceUid: 'loki-test', query: { expr: '${__value.raw}' } },
+    });
   });
 
   it('events, graph and logs modes', async () => {

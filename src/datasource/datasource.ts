@@ -123,13 +123,15 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
   private framesFor(t: ProvenanceQuery, trace: LokiTrace): DataFrame[] {
     switch (t.mode) {
       case 'events':
-        return [eventsFrame(trace.parsed.events, t.refId)];
+        return [
+          eventsFrame(trace.parsed.events, t.refId, this.options.lokiUid, streamSelectors(this.options.selectors)),
+        ];
       case 'graph':
         return nodeGraphFrames(trace.chains, t.refId);
       case 'logs':
         return [logsFrame(trace.effectLines, t.refId, redactRawLine)];
       default:
-        return [chainsFrame(trace.chains, t.refId)];
+        return [chainsFrame(trace.chains, t.refId, this.options.lokiUid, streamSelectors(this.options.selectors))];
     }
   }
 

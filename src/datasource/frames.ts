@@ -1,6 +1,13 @@
-import { createDataFrame, DataFrameType, FieldType, type DataFrame } from '@grafana/data';
+import { createDataFrame, DataFrameType, FieldType, type DataFrame, type DataLink } from '@grafana/data';
 
-import type { Chain, ChangeEvent, RawLine } from '../core';
+import {
+  DEFAULT_SELECTORS,
+  renderLogQuery,
+  type Chain,
+  type ChangeEvent,
+  type RawLine,
+  type StreamSelectors,
+} from '../core';
 
 /**
  * Core results as DataFrames Grafana's panels and Explore understand. Field names are the contract with the
@@ -25,7 +32,42 @@ export function storyOf(c: Chain): string {
   return `${c.who.name}${from}: ${c.effect.verb} ${objectOf(c.effect)}${how}`;
 }
 
-export function chainsFrame(chains: Chain[], refId: string): DataFrame {
+/** LogQL that shows the raw audit line(s) of an event in Explore: its stream, narrowed by its audit ID or name. */
+export function rawQueryOf(e: ChangeEvent, selectors: StreamSelectors): string {
+  const source = e.source === 'k8s-event' ? 'argocd' : e.source;
+  const key = e.keys.auditID ?? e.keys.rancherAuditID ?? e.target.name ?? '';
+  return renderLogQuery({
+    selector: selectors[source] ?? DEFAULT_SELECTORS[source],
+    lineFilters: key ? [{ op: '|=', value: key }] : [],
+    json: false,
+    labelFilters: [],
+  });
+}
+
+/** A data link to Explore on the Loki data source, running the row's LogQL around the row's time. */
+function exploreLink(lokiUid: string | undefined): DataLink[] {
+  if (!lokiUid) {
+    return [];
+  }
+  return [
+    {
+      title: 'Raw lines in Explore',
+      url: '',
+      internal: {
+        datasourceUid: lokiUid,
+        datasourceName: 'Loki',
+        query: { refId: 'A', expr: '${__value.raw}', queryType: 'range' },
+      },
+    },
+  ];
+}
+
+export function chainsFrame(
+  chains: Chain[],
+  refId: string,
+  lokiUid?: string,
+  selectors: StreamSelectors = DEFAULT_SELECTORS
+): DataFrame {
   const frame = createDataFrame({
     refId,
     name: 'chains',
@@ -47,6 +89,12 @@ export function chainsFrame(chains: Chain[], refId: string): DataFrame {
           c.links.map((l) => `${l.kind} ${l.confidence.toFixed(2)}: ${l.evidence[0] ?? ''}`).join('\n')
         ),
       },
+      {
+        name: 'raw query',
+        type: FieldType.string,
+        values: chains.map((c) => rawQueryOf(c.effect, selectors)),
+        config: { links: exploreLink(lokiUid) },
+      },
       { name: 'chain', type: FieldType.other, values: chains.map((c) => c), config: { custom: { hidden: true } } },
     ],
   });
@@ -54,7 +102,12 @@ export function chainsFrame(chains: Chain[], refId: string): DataFrame {
   return frame;
 }
 
-export function eventsFrame(events: ChangeEvent[], refId: string): DataFrame {
+export function eventsFrame(
+  events: ChangeEvent[],
+  refId: string,
+  lokiUid?: string,
+  selectors: StreamSelectors = DEFAULT_SELECTORS
+): DataFrame {
   const frame = createDataFrame({
     refId,
     name: 'events',
@@ -72,6 +125,12 @@ export function eventsFrame(events: ChangeEvent[], refId: string): DataFrame {
         values: events.map((e) => (e.outcome.code !== undefined ? String(e.outcome.code) : e.outcome.status)),
       },
       { name: 'app', type: FieldType.string, values: events.map((e) => e.gitops?.app ?? '') },
+      {
+        name: 'raw query',
+        type: FieldType.string,
+        values: events.map((e) => rawQueryOf(e, selectors)),
+        config: { links: exploreLink(lokiUid) },
+      },
     ],
   });
   frame.meta = { preferredVisualisationType: 'table' };

@@ -123,3 +123,13 @@ describe('questions', () => {
     expect(q.lineFilters).toContainEqual({ op: '|~', value: '"namespace":"(shop|pay\\.ments)"' });
   });
 });
+
+describe('bounded alternations', () => {
+  it('past 200 names or users, a broader filter replaces the alternation', () => {
+    const many = Array.from({ length: 201 }, (_, i) => `obj-${i}`);
+    const c = causeQueries({ rancherUsers: many, argo: false, fleet: false, driftNames: many });
+    expect(c.rancher?.lineFilters).toEqual([]);
+    expect(c.priorWrites?.lineFilters[0].value).toContain('argocd-application-controller|fleet-agent');
+    expect(parseErrors(renderLogQuery(c.priorWrites as LogQuery))).toBe(0);
+  });
+});

@@ -29,6 +29,9 @@ export interface Question {
 
 export const WRITE_VERB_LIST = ['create', 'update', 'patch', 'delete', 'deletecollection'];
 const RBAC_RESOURCES = ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'];
+/** Past this many values an alternation is too long for a query: a broader filter is used instead. */
+export const MAX_ALTERNATION = 200;
+const GITOPS_WRITERS = `"username":"system:serviceaccount:[^"]*:(argocd-application-controller|fleet-agent)"`;
 
 const jsonPair = (key: string, value: string) => `"${key}":${JSON.stringify(value)}`;
 const given = (v: string | undefined): v is string => v !== undefined && v !== '' && v !== '*';
@@ -108,7 +111,9 @@ export function causeQueries(needs: CauseNeeds, selectors: StreamSelectors = DEF
   if (needs.rancherUsers.length) {
     out.rancher = {
       selector: selectors['rancher-audit'] ?? DEFAULT_SELECTORS['rancher-audit'],
-      lineFilters: [{ op: '|~', value: regexAnyOf(needs.rancherUsers) }],
+      // Many users: every Rancher record in the (short) window instead of naming each user.
+      lineFilters:
+        needs.rancherUsers.length <= MAX_ALTERNATION ? [{ op: '|~', value: regexAnyOf(needs.rancherUsers) }] : [],
       json: false,
       labelFilters: [],
     };
@@ -130,15 +135,18 @@ export function causeQueries(needs: CauseNeeds, selectors: StreamSelectors = DEF
     };
   }
   if (needs.driftNames.length) {
+    const few = needs.driftNames.length <= MAX_ALTERNATION;
     out.priorWrites = {
       selector: kube,
       lineFilters: [
-        { op: '|~', value: `"name":"(${regexAnyOf(needs.driftNames)})"` },
+        // Many objects: ask for every GitOps controller write instead of naming each object.
+        { op: '|~', value: few ? `"name":"(${regexAnyOf(needs.driftNames)})"` : GITOPS_WRITERS },
         { op: '|~', value: `"verb":"(${regexAnyOf(WRITE_VERB_LIST)})"` },
       ],
-      json: true,
-      labelFilters: [{ label: 'objectRef_name', op: '=~', value: regexAnyOf(needs.driftNames) }],
+      json: false,
+      labelFilters: [],
     };
   }
+
   return out;
 }

@@ -25,6 +25,34 @@ export interface LokiTrace {
   queries: Array<{ phase: 1 | 2; logql: string; from: number; to: number; lines: number; requests: number }>;
 }
 
+const CHUNK = 2_000;
+
+/** Smallest and largest value, without spreading a possibly huge array into arguments. */
+function extent(xs: number[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const x of xs) {
+    lo = Math.min(lo, x);
+    hi = Math.max(hi, x);
+  }
+  return [lo, hi];
+}
+
+/** Parses lines a chunk at a time, giving the event loop a turn in between: a browser tab stays responsive. */
+async function addInChunks(session: ParseSession, lines: RawLine[], signal?: AbortSignal): Promise<void> {
+  for (let i = 0; i < lines.length; i += CHUNK) {
+    if (signal?.aborted) {
+      return;
+    }
+    for (let j = i; j < Math.min(lines.length, i + CHUNK); j++) {
+      session.add(lines[j]);
+    }
+    if (i + CHUNK < lines.length) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    }
+  }
+}
+
 export async function traceOverLoki(
   client: LokiTransport,
   question: Question & { from: number; to: number },
@@ -46,15 +74,14 @@ export async function traceOverLoki(
   // Phase 1: the effects. Loki's end is exclusive: ask up to one ms past the last wanted instant.
   const effectLines = await run(1, effectsQuery(question, selectors, false), question.from, question.to + 1);
   const probe = new ParseSession();
-  effectLines.forEach((l) => probe.add(l));
+  await addInChunks(probe, effectLines, signal);
   const effects = probe.finish().events.filter(isEffect);
   const times = effects.map((e) => e.time).filter((t): t is number => t !== undefined);
 
   const session = new ParseSession();
-  effectLines.forEach((l) => session.add(l));
+  await addInChunks(session, effectLines, signal);
   if (times.length > 0) {
-    const first = Math.min(...times);
-    const last = Math.max(...times);
+    const [first, last] = extent(times);
     const needs = {
       rancherUsers: [
         ...new Set(
@@ -79,10 +106,12 @@ export async function traceOverLoki(
     ];
     // Phase 2 queries do not depend on each other: ask them together.
     const answers = await Promise.all(windows.map(([q, from, to]) => (q ? run(2, q, from, to) : Promise.resolve([]))));
-    answers.forEach((lines) => lines.forEach((l) => session.add(l)));
+    for (const lines of answers) {
+      await addInChunks(session, lines, signal);
+    }
     const control = answers[3];
     const controlProbe = new ParseSession();
-    control.forEach((l) => controlProbe.add(l));
+    await addInChunks(controlProbe, control, signal);
     const proxied = [...effects, ...controlProbe.finish().events].filter(
       (e) => e.actor.via[0]?.mechanism === 'rancher-impersonation' && e.time !== undefined
     );
@@ -90,9 +119,8 @@ export async function traceOverLoki(
     const rancher = users.length ? causeQueries({ ...needs, rancherUsers: users }, selectors).rancher : undefined;
     if (rancher) {
       const pts = proxied.map((e) => e.time as number);
-      (await run(2, rancher, Math.min(...pts) - 1_000 - opts.skewMs, Math.max(...pts) + opts.skewMs + 1)).forEach((l) =>
-        session.add(l)
-      );
+      const [lo, hi] = extent(pts);
+      await addInChunks(session, await run(2, rancher, lo - 1_000 - opts.skewMs, hi + opts.skewMs + 1), signal);
     }
   }
   const parsed = session.finish();
