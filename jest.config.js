@@ -24,6 +24,14 @@ module.exports = {
       testMatch: ['<rootDir>/src/core/**/*.test.ts', '<rootDir>/src/cli/**/*.test.ts', '<rootDir>/tests/integration/**/*.test.ts'],
     },
     {
+      // Real headless Chromium (Debian's), driven by playwright-core: the plugin UI in a harness page.
+      ...shared,
+      displayName: 'browser',
+      testEnvironment: 'node',
+      setupFilesAfterEnv: [],
+      testMatch: ['<rootDir>/tests/browser/**/*.browser.test.ts'],
+    },
+    {
       // Grafana glue: React components and plugin classes under jsdom.
       ...shared,
       displayName: 'plugin',

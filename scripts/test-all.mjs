@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// The one test command (`npm test`): typecheck, lint, build, then every jest project (core, CLI, integration,
-// plugin — including the built dist/ loaded as Grafana loads it). Ends with one plain line `N passed, N failed`
+// The one test command (`npm test`): typecheck, lint, build, then every jest project (core, CLI, integration with
+// the Loki emulator, plugin — including the built dist/ loaded as Grafana loads it — and browser, in Debian's
+// chromium). Ends with one plain line `N passed, N failed`
 // summed over everything it ran (each check step counts as one), and exits non-zero on any failure.
 // Skipped or todo tests count as failures: a test that does not run proves nothing.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const results = { passed: 0, failed: 0 };
 const failures = [];
@@ -18,6 +19,15 @@ function step(name, cmd, args) {
     failures.push(`${name} (exit ${r.status ?? r.signal})`);
   }
   return ok;
+}
+
+// The browser tests drive Debian's chromium (never a downloaded browser): install it when it is missing and we
+// may (root, as in CI); otherwise those tests fail and say how to install it.
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(chromium) && process.getuid?.() === 0) {
+  process.stdout.write('\n=== chromium: not installed; installing Debian\'s package\n');
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
 step('typecheck', 'npx', ['tsc', '--noEmit']);

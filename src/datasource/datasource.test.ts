@@ -185,8 +185,8 @@ describe('DataSource.query over a Loki data source', () => {
 
   it('shows the LogQL it runs and the metric form for an alert rule', () => {
     const ds = new DataSource(settings());
-    expect(ds.effectsLogQL({ namespace: 'shop', name: 'checkout' })).toContain(
-      '| objectRef_namespace="shop" | objectRef_name="checkout"'
+    expect(ds.effectsLogQL({ namespace: 'shop', name: 'checkout' })).toBe(
+      String.raw`{job="kube-audit"} |~ "\"verb\":\"(create|update|patch|delete|deletecollection)\"" |= "\"namespace\":\"shop\"" |= "\"name\":\"checkout\""`
     );
     expect(ds.alertLogQL({ namespace: 'shop' })).toMatch(
       /^sum by \(objectRef_namespace\) \(count_over_time\(\{job="kube-audit"\}.* \[5m\]\)\)$/

@@ -58,14 +58,10 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
     return { ...q, resource: v(q.resource), namespace: v(q.namespace), name: v(q.name), actor: v(q.actor) };
   }
 
-  /** The LogQL phase 1 runs for a query (shown read-only in the editor; the base of alert rules). */
+  /** The LogQL phase 1 runs for a query (shown read-only in the editor). */
   effectsLogQL(q: Partial<ProvenanceQuery>): string {
-    return renderLogQuery(
-      effectsQuery(
-        { target: { resource: q.resource, namespace: q.namespace, name: q.name }, actor: q.actor },
-        streamSelectors(this.options.selectors)
-      )
-    );
+    const question = { target: { resource: q.resource, namespace: q.namespace, name: q.name }, actor: q.actor };
+    return renderLogQuery(effectsQuery(question, streamSelectors(this.options.selectors), false));
   }
 
   /** The metric form for a Grafana-managed alert rule on the Loki data source. */

@@ -57,7 +57,7 @@ describe('QueryEditor', () => {
   it('shows the LogQL it will run, escaped, and links to a prefilled alert rule on the Loki data source', () => {
     setup({ namespace: 'shop', name: 'a"b' });
     expect(screen.getByTestId('provenance-logql').textContent).toBe(
-      '{job="kube-audit"} |~ "\\"verb\\":\\"(create|update|patch|delete|deletecollection)\\"" |= "\\"namespace\\":\\"shop\\"" |= "\\"name\\":\\"a\\\\\\"b\\"" | json | verb=~"create|update|patch|delete|deletecollection" | objectRef_namespace="shop" | objectRef_name="a\\"b"'
+      String.raw`{job="kube-audit"} |~ "\"verb\":\"(create|update|patch|delete|deletecollection)\"" |= "\"namespace\":\"shop\"" |= "\"name\":\"a\\\"b\""`
     );
     const link = screen.getByText('Create alert rule').closest('a') as HTMLAnchorElement;
     const defaults = JSON.parse(decodeURIComponent(link.getAttribute('href')?.split('defaults=')[1] ?? ''));

@@ -1,0 +1,27 @@
+import { build } from 'esbuild';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Bundles the harness page into a temporary folder (index.html + harness.js) and returns the folder. */
+export async function buildHarness(): Promise<string> {
+  const out = mkdtempSync(join(tmpdir(), 'provenance-harness-'));
+  await build({
+    entryPoints: [join(__dirname, 'harness', 'main.tsx')],
+    bundle: true,
+    outfile: join(out, 'harness.js'),
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
+    loader: { '.css': 'empty', '.svg': 'text', '.woff': 'empty', '.woff2': 'empty', '.png': 'empty' },
+    logLevel: 'silent',
+    minify: false,
+  });
+  writeFileSync(
+    join(out, 'index.html'),
+    '<!doctype html><html><head><meta charset="utf-8"><title>harness</title></head><body><div id="root"></div><script src="harness.js"></script></body></html>'
+  );
+  return out;
+}

@@ -1,0 +1,69 @@
+import type { Server } from 'node:http';
+
+import type { Browser, Page } from 'playwright-core';
+
+import { launch, screenshotPath, serve } from './browser';
+import { buildHarness } from './build';
+
+jest.setTimeout(60_000);
+
+let browser: Browser;
+let server: Server;
+let url: string;
+
+beforeAll(async () => {
+  const dir = await buildHarness();
+  ({ url, server } = await serve(dir));
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function open(theme: 'dark' | 'light'): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${url}/?theme=${theme}`);
+  await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
+  return { page, errors };
+}
+
+describe('data source editors in a real browser', () => {
+  it.each(['dark', 'light'] as const)('config and query editors render with the Grafana theme (%s)', async (theme) => {
+    const { page, errors } = await open(theme);
+    await page.getByText('Loki data source', { exact: true }).first().waitFor();
+    await page.getByLabel('kube-audit selector').waitFor();
+    expect(await page.getByLabel('kube-audit selector').getAttribute('placeholder')).toBe('job=kube-audit');
+    const logql = await page.getByTestId('provenance-logql').textContent();
+    expect(logql).toMatch(/^\{job="kube-audit"\} \|~ /);
+    const bg = await page.evaluate(
+      () => getComputedStyle(document.querySelector('#root > div') as Element).backgroundColor
+    );
+    // The harness paints Grafana's theme background: dark is dark, light is light.
+    const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number);
+    const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    expect(theme === 'dark' ? luminance < 60 : luminance > 200).toBe(true);
+    await page.screenshot({ path: screenshotPath(`datasource-editors-${theme}.png`), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a query over the generated scenarios returns the expected chain', async () => {
+    const { page, errors } = await open('dark');
+    await page.getByLabel('Name', { exact: true }).fill('frontend-app');
+    await page.getByLabel('Namespace', { exact: true }).fill('production');
+    expect(await page.getByTestId('provenance-logql').textContent()).toContain('|= "\\"name\\":\\"frontend-app\\""');
+    await page.getByTestId('run').click();
+    await page.getByTestId('chains').waitFor();
+    const rows = await page.locator('[data-testid="chains"] tr').allTextContents();
+    expect(rows).toEqual([
+      'gitops-rollbackdana@example.orgdeployments production/frontend-app45d9f8a1b2c3d4e5f60718293a4b5c6d7e8f9a0b',
+    ]);
+    await page.screenshot({ path: screenshotPath('datasource-query-dark.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
