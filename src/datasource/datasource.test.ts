@@ -183,6 +183,31 @@ describe('DataSource.query over a Loki data source', () => {
     expect(r.message).toContain('fleet (job="fleet-missing")');
   });
 
+  it('variables: people, apps, namespaces and verdicts of the changes in the range', async () => {
+    const ds = new DataSource(settings());
+    const range = { from: dateTime(START - 600_000), to: dateTime(START + 4 * 2_400_000) };
+    expect(await ds.metricFindQuery('apps', { range })).toEqual([
+      { text: 'frontend-app' },
+      { text: 'payments' },
+      { text: 'storefront' },
+    ]);
+    expect((await ds.metricFindQuery('actors', { range })).map((v) => v.text)).toEqual(
+      expect.arrayContaining(['dana@example.org', 'kim', 'lee@example.org'])
+    );
+    await expect(ds.metricFindQuery('colours', { range })).rejects.toThrow(
+      'unknown variable query "colours"; use one of actors, apps, namespaces, verdicts'
+    );
+  });
+
+  it('annotations: the chains frame carries time and text, which Grafana turns into annotations', async () => {
+    const ds = new DataSource(settings());
+    expect(ds.annotations).toEqual({});
+    const res = await lastValueFrom(ds.query(request([{ mode: 'chains', name: 'legacy-worker' }])));
+    const f = res.data[0] as DataFrame;
+    expect(field(f, 'time')).toEqual([START + 3 * 2_400_000 + 180]);
+    expect(field(f, 'text')).toEqual(['kim from 198.51.100.44: delete deployments shop/legacy-worker']);
+  });
+
   it('shows the LogQL it runs and the metric form for an alert rule', () => {
     const ds = new DataSource(settings());
     expect(ds.effectsLogQL({ namespace: 'shop', name: 'checkout' })).toBe(

@@ -131,12 +131,16 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
     }
   }
 
-  /** Variables: `actors`, `apps`, `namespaces`, `verdicts` seen in the last 24 h of changes. */
-  async metricFindQuery(query: string): Promise<MetricFindValue[]> {
-    const to = Date.now();
+  /** Variables: `actors`, `apps`, `namespaces`, `verdicts` of the changes in the dashboard's range (else 24 h). */
+  async metricFindQuery(
+    query: string,
+    options?: { range?: { from: { valueOf(): number }; to: { valueOf(): number } } }
+  ): Promise<MetricFindValue[]> {
+    const to = options?.range?.to.valueOf() ?? Date.now();
+    const from = options?.range?.from.valueOf() ?? to - 86_400_000;
     const trace = await traceOverLoki(
       this.transportFor(this.options),
-      { from: to - 86_400_000, to },
+      { from, to },
       streamSelectors(this.options.selectors)
     );
     const pick: Record<string, (c: LokiTrace['chains'][number]) => string | undefined> = {
