@@ -183,6 +183,27 @@ describe('DataSource.query over a Loki data source', () => {
     expect(r.message).toContain('fleet (job="fleet-missing")');
   });
 
+  it('uses the configured windows, and the free-text filter', async () => {
+    const contextKinds = async (jsonData: ProvenanceOptions) => {
+      const res = await lastValueFrom(
+        new DataSource(settings(jsonData)).query(
+          request([{ mode: 'chains', resource: 'deployments', name: 'frontend-app' }])
+        )
+      );
+      return (field(res.data[0] as DataFrame, 'chain') as Array<{ context: Array<{ kind: string }> }>)[0].context.map(
+        (c) => c.kind
+      );
+    };
+    expect(await contextKinds({ lokiUid: 'loki-test' })).toEqual(['sync-trigger', 'rbac-context']);
+    // A one-minute RBAC look-back no longer reaches the RoleBinding change ten minutes before.
+    expect(await contextKinds({ lokiUid: 'loki-test', windows: { rbacLookbackMs: 60_000 } })).toEqual(['sync-trigger']);
+    const ds = new DataSource(settings());
+    const none = await lastValueFrom(
+      ds.query(request([{ mode: 'chains', name: 'frontend-app', text: 'no-such-text' }]))
+    );
+    expect((none.data[0] as DataFrame).length).toBe(0);
+  });
+
   it('variables: people, apps, namespaces and verdicts of the changes in the range', async () => {
     const ds = new DataSource(settings());
     const range = { from: dateTime(START - 600_000), to: dateTime(START + 4 * 2_400_000) };

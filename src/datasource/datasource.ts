@@ -55,12 +55,23 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
   private interpolate(q: ProvenanceQuery, scopedVars: DataQueryRequest['scopedVars']): ProvenanceQuery {
     const t = getTemplateSrv();
     const v = (s?: string) => (s ? t.replace(s, scopedVars) : s);
-    return { ...q, resource: v(q.resource), namespace: v(q.namespace), name: v(q.name), actor: v(q.actor) };
+    return {
+      ...q,
+      resource: v(q.resource),
+      namespace: v(q.namespace),
+      name: v(q.name),
+      actor: v(q.actor),
+      text: v(q.text),
+    };
   }
 
   /** The LogQL phase 1 runs for a query (shown read-only in the editor). */
   effectsLogQL(q: Partial<ProvenanceQuery>): string {
-    const question = { target: { resource: q.resource, namespace: q.namespace, name: q.name }, actor: q.actor };
+    const question = {
+      target: { resource: q.resource, namespace: q.namespace, name: q.name },
+      actor: q.actor,
+      text: q.text,
+    };
     return renderLogQuery(effectsQuery(question, streamSelectors(this.options.selectors), false));
   }
 
@@ -102,9 +113,15 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
     }
     const trace = await traceOverLoki(
       this.transportFor(this.options),
-      { target: { resource: t.resource, namespace: t.namespace, name: t.name }, actor: t.actor, from, to },
+      {
+        target: { resource: t.resource, namespace: t.namespace, name: t.name },
+        actor: t.actor,
+        text: t.text,
+        from,
+        to,
+      },
       streamSelectors(this.options.selectors),
-      {},
+      this.options.windows ?? {},
       signal
     );
     const chains = t.verdicts?.length ? trace.chains.filter((c) => t.verdicts?.includes(c.verdict)) : trace.chains;

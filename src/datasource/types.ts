@@ -13,6 +13,8 @@ export interface ProvenanceQuery extends DataQuery {
   actor?: string;
   /** Only these verdicts (empty: all). */
   verdicts?: string[];
+  /** Free text the audit line must contain. */
+  text?: string;
 }
 
 export const DEFAULT_QUERY: Partial<ProvenanceQuery> = { mode: 'chains' };
@@ -26,4 +28,8 @@ export interface ProvenanceOptions extends DataSourceJsonData {
   selectors?: SelectorText;
   /** Lines per Loki request (the Loki data source's own maximum applies). */
   pageLimit?: number;
+  /** Correlation windows and look-backs, overriding core's documented defaults (values in ms). */
+  windows?: Partial<
+    Record<'skewMs' | 'syncWindowMs' | 'rbacLookbackMs' | 'driftLookbackMs' | 'fleetLookbackMs', number>
+  >;
 }

@@ -1,7 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import React from 'react';
+import { render, screen } from '@testing-library/react';
 import { AppPlugin, type DataSourceApi, DataSourcePlugin, PanelPlugin } from '@grafana/data';
+import { setDataSourceSrv } from '@grafana/runtime';
 
 /**
  * The built plugins, loaded the way Grafana loads them: each `module.js` is an AMD module whose dependencies
@@ -56,6 +59,26 @@ describe('dist/ as Grafana loads it', () => {
     expect(typeof plugin.components.ConfigEditor).toBe('function');
     expect(typeof plugin.components.QueryEditor).toBe('function');
     expect(pluginJson('datasource')).toMatchObject({ type: 'datasource', id: 'provenance-gitops-datasource' });
+    // The built editors work: the config editor renders its fields with the host's React and @grafana/ui.
+    setDataSourceSrv({
+      getList: () => [],
+      getInstanceSettings: () => undefined,
+      get: async () => undefined,
+      reload: () => undefined,
+      registerRuntimeDataSource: () => undefined,
+    } as never);
+    const ConfigEditor = plugin.components.ConfigEditor as React.ComponentType<{
+      options: unknown;
+      onOptionsChange: () => void;
+    }>;
+    render(
+      React.createElement(ConfigEditor, {
+        options: { jsonData: {}, secureJsonFields: {} },
+        onOptionsChange: () => undefined,
+      })
+    );
+    expect(screen.getByLabelText('kube-audit selector')).toBeInTheDocument();
+    expect(screen.getByText('Correlation windows')).toBeInTheDocument();
     expect(existsSync(join(DIST, 'datasource', 'img', 'logo.svg'))).toBe(true);
   });
 

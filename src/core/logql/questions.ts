@@ -25,6 +25,8 @@ export interface Question {
   verbs?: string[];
   /** Only these namespaces (any of them). */
   namespaces?: string[];
+  /** Free text the audit line must contain (a line filter). */
+  text?: string;
 }
 
 export const WRITE_VERB_LIST = ['create', 'update', 'patch', 'delete', 'deletecollection'];
@@ -68,6 +70,9 @@ export function effectsQuery(q: Question, selectors: StreamSelectors = DEFAULT_S
   if (namespaces.length > 0) {
     query.lineFilters.push({ op: '|~', value: `"namespace":"(${regexAnyOf(namespaces)})"` });
     query.labelFilters.push({ label: 'objectRef_namespace', op: '=~', value: regexAnyOf(namespaces) });
+  }
+  if (given(q.text)) {
+    query.lineFilters.push({ op: '|=', value: q.text });
   }
   if (given(q.actor)) {
     // The actor may be the user, the impersonated user or a login name in extras: a substring pre-filter only.

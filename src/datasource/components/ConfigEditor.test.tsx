@@ -27,6 +27,18 @@ describe('ConfigEditor', () => {
     expect(onOptionsChange).toHaveBeenCalledWith(expect.objectContaining({ jsonData: { lokiUid: 'loki-main' } }));
   });
 
+  it('sets a correlation window in its unit, and clears it back to the default', () => {
+    const onOptionsChange = setup({ windows: { rbacLookbackMs: 7_200_000 } });
+    const rbac = screen.getByLabelText('RBAC look-back') as HTMLInputElement;
+    expect(rbac.value).toBe('2');
+    fireEvent.change(rbac, { target: { value: '48' } });
+    expect(onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ jsonData: { windows: { rbacLookbackMs: 172_800_000 } } })
+    );
+    fireEvent.change(rbac, { target: { value: '' } });
+    expect(onOptionsChange).toHaveBeenLastCalledWith(expect.objectContaining({ jsonData: { windows: {} } }));
+  });
+
   it('edits a stream selector, showing the default as placeholder, and flags invalid text', () => {
     const onOptionsChange = setup({ selectors: { fleet: 'job fleet' } });
     const kube = screen.getByLabelText('kube-audit selector') as HTMLInputElement;

@@ -9,6 +9,20 @@ import type { ProvenanceOptions, SelectorText } from '../types';
 
 type Props = DataSourcePluginOptionsEditorProps<ProvenanceOptions>;
 
+const WINDOWS: Array<{
+  key: keyof NonNullable<ProvenanceOptions['windows']>;
+  label: string;
+  unit: 's' | 'min' | 'h' | 'd';
+  def: number;
+}> = [
+  { key: 'skewMs', label: 'Clock skew between sources', unit: 's', def: 2 },
+  { key: 'syncWindowMs', label: 'Sync window', unit: 'min', def: 10 },
+  { key: 'fleetLookbackMs', label: 'Fleet look-back', unit: 'min', def: 30 },
+  { key: 'rbacLookbackMs', label: 'RBAC look-back', unit: 'h', def: 24 },
+  { key: 'driftLookbackMs', label: 'Drift look-back', unit: 'd', def: 7 },
+];
+const UNIT_MS = { s: 1_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+
 const SOURCES: Array<{ key: keyof SelectorText; label: string; help: string }> = [
   {
     key: 'kube-audit',
@@ -74,6 +88,29 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
             </Field>
           );
         })}
+      </FieldSet>
+      <FieldSet label="Correlation windows">
+        {WINDOWS.map(({ key, label, unit, def }) => (
+          <Field key={key} label={`${label} (${unit})`} description={`Default ${def} ${unit}.`}>
+            <Input
+              aria-label={label}
+              type="number"
+              width={12}
+              placeholder={String(def)}
+              value={json.windows?.[key] !== undefined ? (json.windows[key] as number) / UNIT_MS[unit] : ''}
+              onChange={(e) => {
+                const v = e.currentTarget.value;
+                const windows = { ...json.windows };
+                if (v === '' || !(Number(v) > 0)) {
+                  delete windows[key];
+                } else {
+                  windows[key] = Number(v) * UNIT_MS[unit];
+                }
+                set({ windows });
+              }}
+            />
+          </Field>
+        ))}
       </FieldSet>
     </Stack>
   );

@@ -44,7 +44,12 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
       onRunQuery();
     }
   };
-  const text = (key: 'resource' | 'namespace' | 'name' | 'actor', label: string, placeholder: string, width = 20) => (
+  const text = (
+    key: 'resource' | 'namespace' | 'name' | 'actor' | 'text',
+    label: string,
+    placeholder: string,
+    width = 20
+  ) => (
     <InlineField label={label}>
       <Input
         aria-label={label}
@@ -71,6 +76,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
         {text('namespace', 'Namespace', 'production')}
         {text('name', 'Name', 'frontend-app', 24)}
         {text('actor', 'Actor', 'login, user or initiator', 24)}
+        {text('text', 'Line contains', 'any text in the audit line', 28)}
         <InlineField label="Verdicts">
           <MultiCombobox<string>
             aria-label="Verdicts"
