@@ -204,6 +204,19 @@ describe('DataSource.query over a Loki data source', () => {
     expect((none.data[0] as DataFrame).length).toBe(0);
   });
 
+  it('explains only with the chosen streams', async () => {
+    const ds = new DataSource(settings());
+    const before = loki.requests.length;
+    const res = await lastValueFrom(
+      ds.query(request([{ mode: 'chains', resource: 'deployments', name: 'legacy-worker', sources: ['argocd'] }]))
+    );
+    const asked = loki.requests.slice(before).map((r) => r.expr);
+    expect(asked.some((e) => e.startsWith('{job="rancher-audit"}'))).toBe(false);
+    // Without Rancher's record the person is the Rancher user id, not the login name, and no client IP.
+    expect(field(res.data[0] as DataFrame, 'who')).toEqual(['kim']);
+    expect(field(res.data[0] as DataFrame, 'ip')).toEqual(['10.42.0.17']);
+  });
+
   it('variables: people, apps, namespaces and verdicts of the changes in the range', async () => {
     const ds = new DataSource(settings());
     const range = { from: dateTime(START - 600_000), to: dateTime(START + 4 * 2_400_000) };

@@ -208,7 +208,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
     if (missing.length > 0) {
       return {
         status: 'error',
-        message: `Loki answers, but no line arrived in the last 24 h for: ${missing.join('; ')}. See the README: shipping real logs.`,
+        message: `Loki answers, but no line arrived in the last 24 h for: ${missing.join('; ')}. Ship that stream to Loki with these labels, or change its selector in these settings.`,
       };
     }
     return { status: 'success', message: 'Loki answers, and every source has lines from the last 24 h.' };

@@ -15,6 +15,8 @@ export interface ProvenanceQuery extends DataQuery {
   verdicts?: string[];
   /** Free text the audit line must contain. */
   text?: string;
+  /** Streams read to explain the changes (default all). */
+  sources?: Array<'rancher-audit' | 'argocd' | 'fleet'>;
 }
 
 export const DEFAULT_QUERY: Partial<ProvenanceQuery> = { mode: 'chains' };

@@ -27,6 +27,8 @@ export interface Question {
   namespaces?: string[];
   /** Free text the audit line must contain (a line filter). */
   text?: string;
+  /** Streams that may explain the writes (default all); the kube-apiserver audit log is always read. */
+  sources?: Array<'rancher-audit' | 'argocd' | 'fleet'>;
 }
 
 export const WRITE_VERB_LIST = ['create', 'update', 'patch', 'delete', 'deletecollection'];

@@ -14,6 +14,12 @@ const MODES: Array<SelectableValue<ProvenanceMode>> = [
   { label: 'Raw logs', value: 'logs', description: 'The audit lines of the changes' },
 ];
 
+const SOURCES: Array<{ label: string; value: 'rancher-audit' | 'argocd' | 'fleet' }> = [
+  { label: 'Rancher', value: 'rancher-audit' },
+  { label: 'Argo CD', value: 'argocd' },
+  { label: 'Fleet', value: 'fleet' },
+];
+
 const VERDICTS = ['gitops-sync', 'gitops-rollback', 'manual-drift', 'manual', 'controller', 'unknown'].map((v) => ({
   label: v,
   value: v,
@@ -77,6 +83,18 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
         {text('name', 'Name', 'frontend-app', 24)}
         {text('actor', 'Actor', 'login, user or initiator', 24)}
         {text('text', 'Line contains', 'any text in the audit line', 28)}
+        <InlineField
+          label="Explain with"
+          tooltip="Streams read to explain the changes; the kube-apiserver audit log is always read."
+        >
+          <MultiCombobox<string>
+            aria-label="Explain with"
+            width={36}
+            options={SOURCES}
+            value={query.sources ?? SOURCES.map((x) => x.value)}
+            onChange={(v) => set({ sources: v.map((x) => x.value as 'rancher-audit' | 'argocd' | 'fleet') }, true)}
+          />
+        </InlineField>
         <InlineField label="Verdicts">
           <MultiCombobox<string>
             aria-label="Verdicts"
