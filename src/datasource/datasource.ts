@@ -117,6 +117,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
         target: { resource: t.resource, namespace: t.namespace, name: t.name },
         actor: t.actor,
         text: t.text,
+        sources: t.sources,
         from,
         to,
       },

@@ -61,7 +61,8 @@ export async function traceOverLoki(
   signal?: AbortSignal
 ): Promise<LokiTrace> {
   const opts = { ...DEFAULT_OPTIONS, ...options };
-  const use = (source: 'rancher-audit' | 'argocd' | 'fleet') => !question.sources || question.sources.includes(source);
+  const explainWith = (source: 'rancher-audit' | 'argocd' | 'fleet') =>
+    !question.sources || question.sources.includes(source);
   const warnings: string[] = [];
   const queries: LokiTrace['queries'] = [];
   const run = async (phase: 1 | 2, q: LogQuery, from: number, to: number): Promise<RawLine[]> => {
@@ -89,8 +90,11 @@ export async function traceOverLoki(
           effects.filter((e) => e.actor.via[0]?.mechanism === 'rancher-impersonation').map((e) => e.actor.name)
         ),
       ],
-      argo: use('argocd') && effects.some((e) => e.actor.kind === 'gitops-controller' && !/fleet/.test(e.actor.name)),
-      fleet: use('fleet') && effects.some((e) => e.actor.kind === 'gitops-controller' && /fleet/.test(e.actor.name)),
+      argo:
+        explainWith('argocd') &&
+        effects.some((e) => e.actor.kind === 'gitops-controller' && !/fleet/.test(e.actor.name)),
+      fleet:
+        explainWith('fleet') && effects.some((e) => e.actor.kind === 'gitops-controller' && /fleet/.test(e.actor.name)),
       driftNames: [
         ...new Set(
           effects.filter((e) => e.actor.kind === 'human' && e.target.name).map((e) => e.target.name as string)
@@ -118,7 +122,7 @@ export async function traceOverLoki(
     );
     const users = [...new Set(proxied.map((e) => e.actor.name))];
     const rancher =
-      users.length && use('rancher-audit')
+      users.length && explainWith('rancher-audit')
         ? causeQueries({ ...needs, rancherUsers: users }, selectors).rancher
         : undefined;
     if (rancher) {
