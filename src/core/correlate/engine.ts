@@ -70,7 +70,7 @@ function verdictOf(e: ChangeEvent, applied: boolean, operation: string | undefin
 function priorFailure(start: ChangeEvent, rc: RuleContext): Chain['context'][number] | undefined {
   const t = start.time as number;
   const prior = rc.ix.argoByApp
-    .between(start.gitops?.app, t - rc.opts.syncWindowMs * 6, t - 1)
+    .between(start.gitops?.app, t - rc.opts.failureLookbackMs, t - 1)
     .filter((o) => o.gitops?.phase === 'Failed');
   const f = prior[prior.length - 1];
   if (!f) {

@@ -19,6 +19,8 @@ export interface CorrelateOptions {
   driftLookbackMs: number;
   /** How far back a GitRepo edit or commit explains a Fleet deployment. */
   fleetLookbackMs: number;
+  /** How far before a sync or rollback a failed sync of the same app is reported as context. */
+  failureLookbackMs: number;
 }
 
 export const DEFAULT_OPTIONS: CorrelateOptions = {
@@ -30,6 +32,7 @@ export const DEFAULT_OPTIONS: CorrelateOptions = {
   rbacLookbackMs: 24 * 3_600_000,
   driftLookbackMs: 7 * 24 * 3_600_000,
   fleetLookbackMs: 30 * 60_000,
+  failureLookbackMs: 60 * 60_000,
 };
 
 /** `12 s`, `4 min`, `2 h` — deltas in evidence sentences. */

@@ -103,7 +103,8 @@ export async function traceOverLoki(
     };
     const c = causeQueries(needs, selectors);
     const windows: Array<[LogQuery | undefined, number, number]> = [
-      [c.argocd, first - opts.syncWindowMs * 6, last + opts.syncWindowMs],
+      // The sync began up to a sync window before the write; a failure before it is context too.
+      [c.argocd, first - opts.syncWindowMs - opts.failureLookbackMs, last + opts.syncWindowMs],
       [c.fleet, first - opts.fleetLookbackMs, last + opts.syncWindowMs],
       [c.priorWrites, first - opts.driftLookbackMs, last + 1],
       // RBAC, Application and GitRepo writes: people who made them through Rancher need Rancher's records too.
