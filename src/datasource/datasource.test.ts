@@ -217,6 +217,14 @@ describe('DataSource.query over a Loki data source', () => {
     expect(field(res.data[0] as DataFrame, 'ip')).toEqual(['10.42.0.17']);
   });
 
+  it('suggests what changed in the last hour', async () => {
+    const ds = new DataSource(settings());
+    const now = START + 3 * 2_400_000 + 30 * 60_000;
+    expect(await ds.suggest('namespace', now)).toEqual(expect.arrayContaining(['shop']));
+    expect(await ds.suggest('name', now)).toContain('legacy-worker');
+    expect(await new DataSource(settings({})).suggest('name', now)).toEqual([]);
+  });
+
   it('variables: people, apps, namespaces and verdicts of the changes in the range', async () => {
     const ds = new DataSource(settings());
     const range = { from: dateTime(START - 600_000), to: dateTime(START + 4 * 2_400_000) };

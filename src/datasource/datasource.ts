@@ -13,6 +13,7 @@ import { Observable } from 'rxjs';
 
 import {
   effectsQuery,
+  parseLines,
   redactRawLine,
   renderCountQuery,
   renderLogQuery,
@@ -73,6 +74,26 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
       text: q.text,
     };
     return renderLogQuery(effectsQuery(question, streamSelectors(this.options.selectors), false));
+  }
+
+  /**
+   * Suggestions for the editor: resources, namespaces or names that changed recently (the last hour of the
+   * kube-apiserver audit stream in Loki, first page only — a hint, not an inventory).
+   */
+  async suggest(kind: 'resource' | 'namespace' | 'name', now = Date.now()): Promise<string[]> {
+    if (!this.options.lokiUid) {
+      return [];
+    }
+    const logql = renderLogQuery(effectsQuery({}, streamSelectors(this.options.selectors), false));
+    const r = await this.transportFor(this.options).queryRange(logql, now - 3_600_000, now);
+    const values = new Set<string>();
+    for (const e of parseLines(r.lines.slice(0, 1000)).events) {
+      const v = e.target[kind];
+      if (v) {
+        values.add(v);
+      }
+    }
+    return [...values].sort();
   }
 
   /** The metric form for a Grafana-managed alert rule on the Loki data source. */

@@ -1,5 +1,5 @@
 import React from 'react';
-import { fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { PluginType, type DataSourceInstanceSettings } from '@grafana/data';
 
 import { DataSource } from '../datasource';
@@ -45,6 +45,18 @@ describe('QueryEditor', () => {
     expect(onChange).toHaveBeenCalledWith(expect.objectContaining({ name: 'frontend-app', mode: 'chains' }));
     fireEvent.blur(name);
     expect(onRunQuery).toHaveBeenCalled();
+  });
+
+  it('suggests namespaces that changed recently, once, when the field gets focus', async () => {
+    const suggest = jest.spyOn(ds, 'suggest').mockResolvedValue(['production', 'shop']);
+    setup();
+    fireEvent.focus(screen.getByLabelText('Namespace'));
+    fireEvent.focus(screen.getByLabelText('Namespace'));
+    await waitFor(() => expect(screen.getByTestId('suggestions-namespace').querySelectorAll('option')).toHaveLength(2));
+    expect(suggest).toHaveBeenCalledTimes(1);
+    expect(suggest).toHaveBeenCalledWith('namespace');
+    expect(screen.getByLabelText('Namespace').getAttribute('list')).toBe('provenance-namespace');
+    suggest.mockRestore();
   });
 
   it('switches mode and runs', () => {

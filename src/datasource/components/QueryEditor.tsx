@@ -1,4 +1,4 @@
-import React, { useMemo } from 'react';
+import React, { useMemo, useState } from 'react';
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { ClipboardButton, InlineField, Input, LinkButton, MultiCombobox, RadioButtonGroup, Stack } from '@grafana/ui';
 
@@ -6,6 +6,7 @@ import type { DataSource } from '../datasource';
 import type { ProvenanceMode, ProvenanceOptions, ProvenanceQuery } from '../types';
 
 type Props = QueryEditorProps<DataSource, ProvenanceQuery, ProvenanceOptions>;
+type SuggestKey = 'resource' | 'namespace' | 'name';
 
 const MODES: Array<SelectableValue<ProvenanceMode>> = [
   { label: 'Chains', value: 'chains', description: 'One row per change: who, what, why' },
@@ -50,23 +51,47 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
       onRunQuery();
     }
   };
+  const [suggestions, setSuggestions] = useState<Partial<Record<SuggestKey, string[]>>>({});
+  const suggest = (key: SuggestKey) => {
+    if (suggestions[key] === undefined) {
+      setSuggestions((s) => ({ ...s, [key]: [] }));
+      datasource.suggest(key).then(
+        (values) => setSuggestions((s) => ({ ...s, [key]: values })),
+        () => undefined
+      );
+    }
+  };
   const text = (
     key: 'resource' | 'namespace' | 'name' | 'actor' | 'text',
     label: string,
     placeholder: string,
     width = 20
-  ) => (
-    <InlineField label={label}>
-      <Input
-        aria-label={label}
-        width={width}
-        placeholder={placeholder}
-        value={query[key] ?? ''}
-        onChange={(e) => set({ [key]: e.currentTarget.value })}
-        onBlur={onRunQuery}
-      />
-    </InlineField>
-  );
+  ) => {
+    const suggestible = key === 'resource' || key === 'namespace' || key === 'name';
+    return (
+      <InlineField label={label}>
+        <>
+          <Input
+            aria-label={label}
+            width={width}
+            placeholder={placeholder}
+            value={query[key] ?? ''}
+            list={suggestible ? `provenance-${key}` : undefined}
+            onFocus={suggestible ? () => suggest(key) : undefined}
+            onChange={(e) => set({ [key]: e.currentTarget.value })}
+            onBlur={onRunQuery}
+          />
+          {suggestible && (
+            <datalist id={`provenance-${key}`} data-testid={`suggestions-${key}`}>
+              {(suggestions[key] ?? []).map((v) => (
+                <option key={v} value={v} />
+              ))}
+            </datalist>
+          )}
+        </>
+      </InlineField>
+    );
+  };
   const logql = useMemo(() => datasource.effectsLogQL(query), [datasource, query]);
   const alertExpr = useMemo(() => datasource.alertLogQL(query), [datasource, query]);
   const lokiUid = datasource.lokiUid ?? '';
