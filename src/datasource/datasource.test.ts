@@ -204,6 +204,37 @@ describe('DataSource.query over a Loki data source', () => {
     expect((none.data[0] as DataFrame).length).toBe(0);
   });
 
+  it('only the chosen verbs, and a notice when Loki could not give every line', async () => {
+    const ns = `${START + 3 * 2_400_000 + 180}`;
+    const line = (i: number) =>
+      JSON.stringify({
+        kind: 'Event',
+        apiVersion: 'audit.k8s.io/v1',
+        auditID: `same-ms-${i}`,
+        stage: 'ResponseComplete',
+        verb: 'patch',
+        user: { username: 'ops@example.org' },
+        objectRef: { resource: 'configmaps', namespace: 'shop', name: 'same-ms' },
+        responseStatus: { code: 200 },
+        requestReceivedTimestamp: new Date(Number(ns)).toISOString(),
+      });
+    loki.add(
+      [0, 1, 2].map((i) => ({ text: line(i), labels: { job: 'kube-audit', cluster: 'prod-eu' }, ns: `${ns}00000${i}` }))
+    );
+    const ds = new DataSource(settings({ lokiUid: 'loki-test', pageLimit: 2 }));
+    const res = await lastValueFrom(ds.query(request([{ mode: 'chains', name: 'same-ms', verbs: ['patch'] }])));
+    const f = res.data[0] as DataFrame;
+    expect(field(f, 'verb')).toEqual(['patch', 'patch']);
+    expect(f.meta?.notices).toContainEqual({
+      severity: 'warning',
+      text: expect.stringMatching(/^more than 2 lines share the timestamp \d+ ns: the rest of them were not read$/),
+    });
+    const deletes = await lastValueFrom(
+      new DataSource(settings()).query(request([{ mode: 'chains', name: 'same-ms', verbs: ['delete'] }]))
+    );
+    expect((deletes.data[0] as DataFrame).length).toBe(0);
+  });
+
   it('explains only with the chosen streams', async () => {
     const ds = new DataSource(settings());
     const before = loki.requests.length;
@@ -236,8 +267,9 @@ describe('DataSource.query over a Loki data source', () => {
     expect((await ds.metricFindQuery('actors', { range })).map((v) => v.text)).toEqual(
       expect.arrayContaining(['dana@example.org', 'kim', 'lee@example.org'])
     );
+    expect(await ds.metricFindQuery('clusters', { range })).toEqual([{ text: 'prod-eu' }]);
     await expect(ds.metricFindQuery('colours', { range })).rejects.toThrow(
-      'unknown variable query "colours"; use one of actors, apps, namespaces, verdicts'
+      'unknown variable query "colours"; use one of actors, apps, namespaces, verdicts, clusters'
     );
   });
 

@@ -72,6 +72,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
       target: { resource: q.resource, namespace: q.namespace, name: q.name },
       actor: q.actor,
       text: q.text,
+      verbs: q.verbs?.length ? q.verbs : undefined,
     };
     return renderLogQuery(effectsQuery(question, streamSelectors(this.options.selectors), false));
   }
@@ -139,6 +140,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
         actor: t.actor,
         text: t.text,
         sources: t.sources,
+        verbs: t.verbs?.length ? t.verbs : undefined,
         from,
         to,
       },
@@ -170,7 +172,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
     }
   }
 
-  /** Variables: `actors`, `apps`, `namespaces`, `verdicts` of the changes in the dashboard's range (else 24 h). */
+  /** Variables: `actors`, `apps`, `namespaces`, `verdicts`, `clusters` of the changes in the dashboard's range (else 24 h). */
   async metricFindQuery(
     query: string,
     options?: { range?: { from: { valueOf(): number }; to: { valueOf(): number } } }
@@ -187,6 +189,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
       apps: (c) => c.gitops?.app,
       namespaces: (c) => c.effect.target.namespace,
       verdicts: (c) => c.verdict,
+      clusters: (c) => c.effect.target.cluster,
     };
     const f = pick[query.trim()];
     if (!f) {

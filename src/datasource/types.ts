@@ -11,6 +11,8 @@ export interface ProvenanceQuery extends DataQuery {
   name?: string;
   /** Person or account (login name, user, initiator). */
   actor?: string;
+  /** Verbs counted as changes (empty: every write verb). */
+  verbs?: string[];
   /** Only these verdicts (empty: all). */
   verdicts?: string[];
   /** Free text the audit line must contain. */

@@ -21,6 +21,8 @@ const SOURCES: Array<{ label: string; value: 'rancher-audit' | 'argocd' | 'fleet
   { label: 'Fleet', value: 'fleet' },
 ];
 
+const VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'].map((v) => ({ label: v, value: v }));
+
 const VERDICTS = ['gitops-sync', 'gitops-rollback', 'manual-drift', 'manual', 'controller', 'unknown'].map((v) => ({
   label: v,
   value: v,
@@ -118,6 +120,16 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
             options={SOURCES}
             value={query.sources ?? SOURCES.map((x) => x.value)}
             onChange={(v) => set({ sources: v.map((x) => x.value as 'rancher-audit' | 'argocd' | 'fleet') }, true)}
+          />
+        </InlineField>
+        <InlineField label="Verbs">
+          <MultiCombobox<string>
+            aria-label="Verbs"
+            width={40}
+            options={VERBS}
+            value={query.verbs ?? []}
+            onChange={(v) => set({ verbs: v.map((x) => x.value) }, true)}
+            placeholder="every write"
           />
         </InlineField>
         <InlineField label="Verdicts">
