@@ -105,30 +105,76 @@ describe('DataSource.query over a Loki data source', () => {
     });
   });
 
-  it('events, graph and logs modes', async () => {
+  it('events, graph and logs modes, field by field', async () => {
     const ds = new DataSource(settings());
     const res = await lastValueFrom(
       ds.query(
         request([
-          { mode: 'events', namespace: 'shop', name: 'legacy-worker' },
-          { mode: 'graph', name: 'frontend-app' },
-          { mode: 'logs', name: 'checkout-7d9f8c6b5-x2k4q' },
+          { mode: 'events', resource: 'pods', name: 'checkout-7d9f8c6b5-x2k4q' },
+          { mode: 'graph', resource: 'deployments', name: 'frontend-app' },
+          { mode: 'logs', resource: 'pods', name: 'checkout-7d9f8c6b5-x2k4q' },
         ])
       )
     );
     const [events, nodes, edges, logs] = res.data as DataFrame[];
-    expect(events.name).toBe('events');
-    expect(field(events, 'actor')).toContain('kim');
-    expect(field(events, 'source')).toEqual(expect.arrayContaining(['kube-audit', 'rancher-audit']));
-    expect([nodes.name, edges.name]).toEqual(['nodes', 'edges']);
-    expect(nodes.meta?.preferredVisualisationType).toBe('nodeGraph');
-    expect(field(nodes, 'title')).toEqual(
-      expect.arrayContaining(['dana@example.org', 'argocd rollback', 'deployments production/frontend-app'])
-    );
-    expect(field(edges, 'mainstat')).toEqual(expect.arrayContaining(['started', 'delete']));
+    const table = (f: DataFrame) => Object.fromEntries(f.fields.map((x) => [x.name, [...(x.values as unknown[])]]));
+    const execAt = START + 4 * 2_400_000;
+    expect(events.meta?.preferredVisualisationType).toBe('table');
+    // Every record read for the answer is an event row: the exec itself, and what phase 2 read to explain it.
+    const ev = table(events);
+    const row = (ev.object as string[]).indexOf('pods shop/checkout-7d9f8c6b5-x2k4q/exec');
+    expect(Object.fromEntries(Object.entries(ev).map(([k, v]) => [k, v[row]]))).toEqual({
+      time: execAt,
+      source: 'kube-audit',
+      verb: 'create',
+      actor: 'lee@example.org',
+      kind: 'human',
+      object: 'pods shop/checkout-7d9f8c6b5-x2k4q/exec',
+      ip: '203.0.113.9',
+      outcome: '101',
+      app: '',
+      'raw query': expect.stringMatching(/^\{job="kube-audit"\} \|= "[0-9a-f-]{36}"$/),
+    });
+    expect([nodes.meta?.preferredVisualisationType, edges.meta?.preferredVisualisationType]).toEqual([
+      'nodeGraph',
+      'nodeGraph',
+    ]);
+    expect(table(nodes)).toEqual({
+      id: [
+        'who:dana@example.org',
+        'obj:deployments production/frontend-app',
+        'op:argocd:frontend-app:rollback',
+        'commit:45d9f8a1b2c3d4e5f60718293a4b5c6d7e8f9a0b',
+      ],
+      title: ['dana@example.org', 'deployments production/frontend-app', 'argocd rollback', '45d9f8a1b2c3'],
+      subtitle: ['human', 'apps', 'frontend-app', 'commit'],
+    });
+    expect(table(edges)).toEqual({
+      id: [
+        'who:dana@example.org>op:argocd:frontend-app:rollback',
+        'commit:45d9f8a1b2c3d4e5f60718293a4b5c6d7e8f9a0b>op:argocd:frontend-app:rollback',
+        'op:argocd:frontend-app:rollback>obj:deployments production/frontend-app',
+      ],
+      source: [
+        'who:dana@example.org',
+        'commit:45d9f8a1b2c3d4e5f60718293a4b5c6d7e8f9a0b',
+        'op:argocd:frontend-app:rollback',
+      ],
+      target: [
+        'op:argocd:frontend-app:rollback',
+        'op:argocd:frontend-app:rollback',
+        'obj:deployments production/frontend-app',
+      ],
+      mainstat: ['started', 'deploys', 'delete'],
+    });
     expect(logs.meta?.type).toBe('log-lines');
     expect(logs.meta?.preferredVisualisationType).toBe('logs');
-    expect(String(field(logs, 'Line')[0])).toContain('"subresource":"exec"');
+    const l = table(logs);
+    expect(Object.keys(l)).toEqual(['labels', 'Time', 'Line', 'tsNs']);
+    expect(l.labels).toEqual([{ job: 'kube-audit', cluster: 'prod-eu', auditID: expect.any(String) }]);
+    expect(l.Time).toEqual([execAt]);
+    expect(String(l.Line[0])).toContain('"subresource":"exec"');
+    expect(l.tsNs).toEqual([`${execAt}000000`]);
   });
 
   it('verdict filter, and notices for lines it could not read', async () => {
