@@ -1,3 +1,16 @@
+export type PanelView = 'stories' | 'timeline' | 'both';
+export type GroupBy = 'object' | 'actor' | 'app';
+
 export interface ProvenancePanelOptions {
+  view: PanelView;
+  groupBy: GroupBy;
+  showContext: boolean;
   maxChains: number;
 }
+
+export const DEFAULT_OPTIONS: ProvenancePanelOptions = {
+  view: 'both',
+  groupBy: 'object',
+  showContext: true,
+  maxChains: 10_000,
+};

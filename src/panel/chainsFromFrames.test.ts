@@ -1,0 +1,25 @@
+import { createDataFrame, FieldType } from '@grafana/data';
+
+import { framesOf, scenarioChains } from '../../tests/support/panelFrames';
+import { chainsFromFrames } from './chainsFromFrames';
+
+describe('chainsFromFrames', () => {
+  const chains = scenarioChains(0);
+
+  it('reads the chains newest first, with their notices', () => {
+    const frames = framesOf(chains);
+    frames[0].meta = { ...frames[0].meta, notices: [{ severity: 'warning', text: 'Loki answered 429; retried' }] };
+    const r = chainsFromFrames(frames, 100);
+    expect(r.chains).toHaveLength(chains.length);
+    expect(r.chains[0].effect.time).toBeGreaterThanOrEqual(r.chains[r.chains.length - 1].effect.time ?? 0);
+    expect(r.notices).toEqual([{ severity: 'warning', text: 'Loki answered 429; retried' }]);
+    expect([r.foreign, r.hidden]).toEqual([false, 0]);
+  });
+
+  it('counts what the max hides, and recognises frames that are not ours', () => {
+    expect(chainsFromFrames(framesOf(chains), 3)).toMatchObject({ hidden: chains.length - 3 });
+    const other = createDataFrame({ name: 'cpu', fields: [{ name: 'Value', type: FieldType.number, values: [1] }] });
+    expect(chainsFromFrames([other], 10)).toMatchObject({ foreign: true, chains: [] });
+    expect(chainsFromFrames([], 10)).toMatchObject({ foreign: false, chains: [] });
+  });
+});

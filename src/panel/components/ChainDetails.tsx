@@ -1,0 +1,79 @@
+import React from 'react';
+import { Drawer, LinkButton, useStyles2 } from '@grafana/ui';
+
+import type { Chain } from '../../core';
+import { effectText } from '../story';
+import { getPanelStyles } from './styles';
+import { VerdictBadge } from './VerdictBadge';
+
+interface Props {
+  chain: Chain;
+  /** Explore URL showing the raw lines of the change, when the data source gave one. */
+  exploreUrl?: string;
+  onClose: () => void;
+}
+
+/** Every link with its confidence and evidence, the context, and the way to the raw lines. Text only. */
+export function ChainDetails({ chain: c, exploreUrl, onClose }: Props) {
+  const styles = useStyles2(getPanelStyles);
+  const e = c.effect;
+  return (
+    <Drawer title={effectText(c)} subtitle={<VerdictBadge verdict={c.verdict} />} onClose={onClose} size="md">
+      <div data-testid="chain-details">
+        <h4>Who</h4>
+        <p dir="auto">
+          {c.who.name} ({c.who.kind}){c.who.ip ? ` from ${c.who.ip}` : ''}
+          {c.who.via.length ? ` — via ${c.who.via.join(', ')}` : ''}
+        </p>
+        <h4>The change</h4>
+        <p dir="auto">
+          {e.verb} {e.target.resource} {[e.target.namespace, e.target.name].filter(Boolean).join('/')}
+          {e.target.subresource ? `/${e.target.subresource}` : ''} by {e.actor.name} ({e.actor.kind})
+          {e.sourceIPs[0] ? ` from ${e.sourceIPs[0]}` : ''} at{' '}
+          {e.time === undefined ? 'an unknown time' : new Date(e.time).toISOString()}
+          {e.userAgent ? ` with ${e.userAgent}` : ''}; source {e.source}, outcome {e.outcome.code ?? e.outcome.status}.
+        </p>
+        <h4>How we know ({c.links.length} links)</h4>
+        {c.links.map((l, i) => (
+          <div key={i} data-testid="chain-link">
+            <strong>{l.kind}</strong> — confidence {l.confidence.toFixed(2)}
+            <ul className={styles.evidence}>
+              {l.evidence.map((x, j) => (
+                <li key={j} dir="auto">
+                  {x}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ))}
+        {c.context.length > 0 && <h4>Context</h4>}
+        {c.context.map((x, i) => (
+          <div key={i} data-testid="chain-context">
+            <strong dir="auto">{x.summary}</strong>
+            <ul className={styles.evidence}>
+              {x.evidence.map((y, j) => (
+                <li key={j} dir="auto">
+                  {y}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ))}
+        <h4>Raw record</h4>
+        <p dir="auto">
+          {e.raw.origin ?? (e.raw.ns ? `Loki entry ${e.raw.ns}` : 'no reference')}
+          {Object.keys(e.raw.labels).length
+            ? ` in {${Object.entries(e.raw.labels)
+                .map(([k, v]) => `${k}="${v}"`)
+                .join(', ')}}`
+            : ''}
+        </p>
+        {exploreUrl && (
+          <LinkButton href={exploreUrl} icon="compass" variant="secondary" target="_blank">
+            Raw lines in Explore
+          </LinkButton>
+        )}
+      </div>
+    </Drawer>
+  );
+}

@@ -1,0 +1,89 @@
+import React, { useEffect, useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useStyles2 } from '@grafana/ui';
+
+import type { Chain } from '../../core';
+import { getPanelStyles } from './styles';
+import { StoryCard } from './StoryCard';
+
+interface Props {
+  chains: Chain[];
+  selected: number;
+  showContext: boolean;
+  timeZone: string;
+  onSelect: (index: number) => void;
+  onOpen: (index: number) => void;
+  viewportHeight: number;
+}
+
+/** Thousands of stories, rendering only those in view. Arrow keys move, Enter opens the details. */
+export function StoryList({ chains, selected, showContext, timeZone, onSelect, onOpen, viewportHeight }: Props) {
+  const styles = useStyles2(getPanelStyles);
+  const parent = useRef<HTMLDivElement>(null);
+  // TanStack Virtual returns fresh functions each render, which the React Compiler cannot memoize; this project
+  // does not use the compiler, so the lint note does not apply.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: chains.length,
+    getScrollElement: () => parent.current,
+    estimateSize: (i) => 58 + (chains[i].gitops ? 18 : 0) + (showContext ? chains[i].context.length * 18 : 0),
+    overscan: 8,
+    initialRect: { width: 800, height: viewportHeight },
+    // A list not laid out yet (or in jsdom) measures 0: assume it fills the panel until it has a size.
+    observeElementRect: (instance, cb) => {
+      const el = instance.scrollElement;
+      if (!el) {
+        return undefined;
+      }
+      const measure = () => {
+        const r = el.getBoundingClientRect();
+        cb({ width: r.width || 800, height: r.height || viewportHeight });
+      };
+      measure();
+      const ro = typeof ResizeObserver === 'undefined' ? undefined : new ResizeObserver(measure);
+      ro?.observe(el);
+      return () => ro?.disconnect();
+    },
+  });
+  useEffect(() => {
+    if (selected >= 0) {
+      virtualizer.scrollToIndex(selected, { align: 'auto' });
+    }
+  }, [selected, virtualizer]);
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      onSelect(Math.min(chains.length - 1, selected + 1));
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      onSelect(Math.max(0, selected - 1));
+    } else if (e.key === 'Enter' && selected >= 0) {
+      onOpen(selected);
+    }
+  };
+  return (
+    <div
+      ref={parent}
+      className={styles.list}
+      tabIndex={0}
+      role="listbox"
+      aria-label="Changes"
+      onKeyDown={onKeyDown}
+      data-testid="story-list"
+    >
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {virtualizer.getVirtualItems().map((item) => (
+          <StoryCard
+            key={item.key}
+            chain={chains[item.index]}
+            selected={item.index === selected}
+            showContext={showContext}
+            timeZone={timeZone}
+            onSelect={() => (item.index === selected ? onOpen(item.index) : onSelect(item.index))}
+            style={{ top: item.start, height: item.size }}
+          />
+        ))}
+      </div>
+    </div>
+  );
+}

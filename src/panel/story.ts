@@ -1,0 +1,86 @@
+import type { Chain, ChangeEvent } from '../core';
+
+/** The words of a story card: pure, so they are tested without rendering. */
+
+const VERB_PAST: Record<string, string> = {
+  create: 'created',
+  update: 'updated',
+  patch: 'patched',
+  delete: 'deleted',
+  deletecollection: 'deleted all',
+};
+
+export const VERDICT_LABEL: Record<string, string> = {
+  'gitops-sync': 'GitOps sync',
+  'gitops-rollback': 'Rollback',
+  'manual-drift': 'Manual drift',
+  manual: 'Manual',
+  controller: 'Controller',
+  unknown: 'Unknown',
+};
+
+export function objectText(e: ChangeEvent): string {
+  const t = e.target;
+  if (!t.resource) {
+    return t.path ?? 'a non-resource URL';
+  }
+  const where = [t.namespace, t.name].filter(Boolean).join('/');
+  return `${t.kind ?? t.resource}${where ? ' ' + where : ''}`;
+}
+
+/** "deleted deployments production/frontend-app", "opened a shell (exec) in pods shop/web-1". */
+export function effectText(c: Chain): string {
+  const e = c.effect;
+  const sub = e.target.subresource;
+  if (e.verb === 'create' && (sub === 'exec' || sub === 'attach' || sub === 'portforward')) {
+    return `opened ${sub === 'portforward' ? 'a port-forward' : `a shell (${sub})`} in ${objectText(e)}`;
+  }
+  return `${VERB_PAST[e.verb] ?? e.verb} ${objectText(e)}${sub && sub !== 'exec' ? ` (${sub})` : ''}`;
+}
+
+/** The path a change took: Rancher proxy, impersonation, the GitOps controller. */
+export function pathText(c: Chain): string[] {
+  const path: string[] = [];
+  if (c.links.some((l) => l.kind === 'rancher-proxy')) {
+    path.push('through Rancher');
+  } else if (c.links.some((l) => l.kind === 'impersonation')) {
+    path.push(`impersonating via ${c.effect.actor.via[0]?.name ?? '?'}`);
+  }
+  if (c.gitops) {
+    path.push(c.gitops.tool === 'argocd' ? 'by the Argo CD controller' : 'by the Fleet agent');
+  }
+  return path;
+}
+
+export function gitopsText(c: Chain): string | undefined {
+  const g = c.gitops;
+  if (!g) {
+    return undefined;
+  }
+  const parts = [`${g.tool === 'argocd' ? 'Argo CD' : 'Fleet'} ${g.app ?? '?'}`, g.operation];
+  if (g.commit) {
+    parts.push(`commit ${g.commit.slice(0, 12)}`);
+  } else if (g.revision) {
+    parts.push(`revision ${g.revision}`);
+  }
+  parts.push(g.initiator ? `started by ${g.initiator}` : g.automated ? 'automated' : 'initiator unknown');
+  return parts.join(' · ');
+}
+
+/** Everything a search box should find a chain by. */
+export function searchText(c: Chain): string {
+  return [
+    c.who.name,
+    c.who.ip,
+    effectText(c),
+    c.effect.actor.name,
+    c.gitops?.app,
+    c.gitops?.commit,
+    c.gitops?.initiator,
+    c.verdict,
+    ...c.context.map((x) => x.summary),
+  ]
+    .filter(Boolean)
+    .join(' ')
+    .toLowerCase();
+}
