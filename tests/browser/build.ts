@@ -7,9 +7,9 @@ import { join } from 'node:path';
 export async function buildHarness(): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), 'provenance-harness-'));
   await build({
-    entryPoints: [join(__dirname, 'harness', 'main.tsx')],
+    entryPoints: { harness: join(__dirname, 'harness', 'main.tsx'), panel: join(__dirname, 'harness', 'panel.tsx') },
     bundle: true,
-    outfile: join(out, 'harness.js'),
+    outdir: out,
     format: 'iife',
     platform: 'browser',
     target: 'es2020',
@@ -19,9 +19,9 @@ export async function buildHarness(): Promise<string> {
     logLevel: 'silent',
     minify: false,
   });
-  writeFileSync(
-    join(out, 'index.html'),
-    '<!doctype html><html><head><meta charset="utf-8"><title>harness</title></head><body><div id="root"></div><script src="harness.js"></script></body></html>'
-  );
+  const page = (script: string) =>
+    `<!doctype html><html><head><meta charset="utf-8"><title>harness</title><style>body{margin:0}</style></head><body><div id="root"></div><script src="${script}"></script></body></html>`;
+  writeFileSync(join(out, 'index.html'), page('harness.js'));
+  writeFileSync(join(out, 'panel.html'), page('panel.js'));
   return out;
 }

@@ -91,13 +91,15 @@ export function ProvenancePanel({
   return (
     <div className={styles.panel} style={{ width, height }} data-testid="provenance-panel">
       <div className={styles.toolbar}>
-        <Input
-          aria-label="Search changes"
-          placeholder="Search people, objects, apps, commits"
-          width={36}
-          value={search}
-          onChange={(e) => setSearch(e.currentTarget.value)}
-        />
+        <div style={{ flexShrink: 0, width: 300 }}>
+          <Input
+            aria-label="Search changes"
+            placeholder="Search people, objects, apps, commits"
+
+            value={search}
+            onChange={(e) => setSearch(e.currentTarget.value)}
+          />
+        </div>
         {Object.keys(VERDICT_LABEL).map((v) => (
           <Button
             key={v}

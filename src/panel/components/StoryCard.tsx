@@ -15,15 +15,20 @@ interface Props {
   timeZone: string;
   onSelect: () => void;
   style: React.CSSProperties;
+  /** Lets the list measure the card's real height. */
+  measureRef?: (el: HTMLDivElement | null) => void;
+  index?: number;
 }
 
 /** One change as a short story: verdict, what, who and from where, through what, and the context. */
-export function StoryCard({ chain: c, selected, showContext, timeZone, onSelect, style }: Props) {
+export function StoryCard({ chain: c, selected, showContext, timeZone, onSelect, style, measureRef, index }: Props) {
   const styles = useStyles2(getPanelStyles);
   const path = pathText(c);
   const gitops = gitopsText(c);
   return (
     <div
+      ref={measureRef}
+      data-index={index}
       className={cx(styles.card, selected && styles.selected)}
       style={style}
       onClick={onSelect}

@@ -80,7 +80,9 @@ export function StoryList({ chains, selected, showContext, timeZone, onSelect, o
             showContext={showContext}
             timeZone={timeZone}
             onSelect={() => (item.index === selected ? onOpen(item.index) : onSelect(item.index))}
-            style={{ top: item.start, height: item.size }}
+            style={{ top: item.start }}
+            measureRef={virtualizer.measureElement}
+            index={item.index}
           />
         ))}
       </div>

@@ -1,0 +1,87 @@
+/**
+ * The panel harness: the provenance panel with Grafana's theme, fed the frames the data source makes of the
+ * generated scenarios. `?chains=N` repeats them (shifted in time) to N chains for the render benchmark;
+ * `?hostile=1` adds a chain whose fields hold markup, 100 KB names and right-to-left text.
+ */
+import React, { useLayoutEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createTheme, dateTime, LoadingState, ThemeContext, type PanelProps } from '@grafana/data';
+
+import { buildChains, generate, parseLines, type Chain } from '../../../src/core';
+import { chainsFrame } from '../../../src/datasource/frames';
+import { ProvenancePanel } from '../../../src/panel/components/ProvenancePanel';
+import { DEFAULT_OPTIONS, type ProvenancePanelOptions } from '../../../src/panel/types';
+
+const params = new URLSearchParams(window.location.search);
+const theme = createTheme({ colors: { mode: params.get('theme') === 'light' ? 'light' : 'dark' } });
+const START = Date.UTC(2026, 2, 2, 10);
+const g = generate({ scenarios: 'all', noiseEvents: 0, seed: 8, start: START });
+const base = buildChains(parseLines([...g.records()].map((r) => ({ text: r.line, origin: r.file }))).events);
+
+function repeated(n: number): Chain[] {
+  const out: Chain[] = [];
+  for (let i = 0; out.length < n; i++) {
+    for (const c of base) {
+      if (out.length >= n) {
+        break;
+      }
+      const shifted: Chain = {
+        ...c,
+        effect: { ...c.effect, id: `${c.effect.id}#${i}`, time: (c.effect.time ?? START) + i * 60_000 },
+      };
+      out.push(shifted);
+    }
+  }
+  return out;
+}
+
+const wanted = Number(params.get('chains') ?? '0');
+const chains = wanted > 0 ? repeated(wanted) : [...base];
+if (params.get('hostile') === '1') {
+  const evil: Chain = JSON.parse(JSON.stringify(base[0]));
+  evil.who.name = '<img src=x onerror="window.__pwned=1">' + 'x'.repeat(100_000);
+  evil.effect.target.name = '<script>window.__pwned=2</script>';
+  evil.effect.target.namespace = 'מרחב-שמות';
+  evil.context = [];
+  chains.push(evil);
+}
+const frames = [chainsFrame(chains, 'A', 'loki-main')];
+const span = Math.max(...chains.map((c) => c.effect.time ?? START)) + 600_000;
+const state = window as unknown as {
+  harnessReady: boolean;
+  firstRenderMs?: number;
+  lastTimeRange?: { from: number; to: number };
+};
+
+function Harness() {
+  const [range, setRange] = useState({ from: START - 600_000, to: span });
+  const timeRange = { from: dateTime(range.from), to: dateTime(range.to), raw: { from: '', to: '' } };
+  useLayoutEffect(() => {
+    if (state.firstRenderMs === undefined) {
+      state.firstRenderMs = performance.now() - started;
+    }
+  }, []);
+  const props = {
+    data: { series: frames, state: LoadingState.Done, timeRange },
+    options: { ...DEFAULT_OPTIONS, maxChains: 100_000 } as ProvenancePanelOptions,
+    width: 1200,
+    height: 800,
+    timeRange,
+    timeZone: 'utc',
+    onChangeTimeRange: (r: { from: number; to: number }) => {
+      state.lastTimeRange = r;
+      setRange(r);
+    },
+  } as unknown as PanelProps<ProvenancePanelOptions>;
+  return (
+    <ThemeContext.Provider value={theme}>
+      <div style={{ background: theme.colors.background.primary, padding: 8, width: 1216, height: 816 }}>
+        <ProvenancePanel {...props} />
+      </div>
+    </ThemeContext.Provider>
+  );
+}
+
+const started = performance.now();
+createRoot(document.getElementById('root') as HTMLElement).render(<Harness />);
+state.harnessReady = true;
