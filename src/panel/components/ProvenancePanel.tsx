@@ -95,7 +95,6 @@ export function ProvenancePanel({
           <Input
             aria-label="Search changes"
             placeholder="Search people, objects, apps, commits"
-
             value={search}
             onChange={(e) => setSearch(e.currentTarget.value)}
           />

@@ -1,5 +1,5 @@
 import React, { useEffect, useRef } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { measureElement, useVirtualizer } from '@tanstack/react-virtual';
 import { useStyles2 } from '@grafana/ui';
 
 import type { Chain } from '../../core';
@@ -28,6 +28,10 @@ export function StoryList({ chains, selected, showContext, timeZone, onSelect, o
     getScrollElement: () => parent.current,
     estimateSize: (i) => 58 + (chains[i].gitops ? 18 : 0) + (showContext ? chains[i].context.length * 18 : 0),
     overscan: 8,
+    // A card that measures 0 is not laid out (a collapsed row, a hidden tab, jsdom): trusting it would make
+    // every story fit the viewport and render them all, so keep the estimate until it has a real height.
+    measureElement: (el, entry, instance) =>
+      measureElement(el, entry, instance) || instance.options.estimateSize(instance.indexFromElement(el)),
     initialRect: { width: 800, height: viewportHeight },
     // A list not laid out yet (or in jsdom) measures 0: assume it fills the panel until it has a size.
     observeElementRect: (instance, cb) => {

@@ -21,9 +21,52 @@ interface Props {
 const ROW = 18;
 const LABEL = 180;
 const MAX_ROWS = 12;
+/** Dots closer than this (px) on one row with one verdict are drawn as one, with its count. */
+const BUCKET = 6;
 
 function groupOf(c: Chain, by: GroupBy): string {
   return by === 'actor' ? c.who.name : by === 'app' ? (c.gitops?.app ?? '(no app)') : objectText(c.effect);
+}
+
+interface Dot {
+  key: string;
+  x: number;
+  row: number;
+  /** The chain a click opens: the first in the dot, or the selected one. */
+  chain: Chain;
+  count: number;
+}
+
+/**
+ * One dot per row, pixel and verdict: ten thousand changes make at most a few thousand SVG nodes, so the page
+ * stays quick to lay out, and a dot that stands for many says how many.
+ */
+function dotsOf(
+  chains: Chain[],
+  from: number,
+  to: number,
+  plot: number,
+  rowOf: (c: Chain) => number,
+  selected: Chain | undefined
+): Dot[] {
+  const byKey = new Map<string, Dot>();
+  for (const c of chains) {
+    const t = c.effect.time;
+    if (t === undefined || t < from || t > to) {
+      continue;
+    }
+    const x = LABEL + BUCKET * Math.round(((t - from) / Math.max(1, to - from)) * (plot / BUCKET));
+    const row = rowOf(c);
+    const key = `${row}:${x}:${c.verdict}`;
+    const dot = byKey.get(key);
+    if (dot) {
+      dot.count++;
+      dot.chain = c === selected ? c : dot.chain;
+    } else {
+      byKey.set(key, { key, x, row, chain: c, count: 1 });
+    }
+  }
+  return [...byKey.values()];
 }
 
 /** Changes on a time axis, one row per group, coloured by verdict; drag to zoom the dashboard's time range. */
@@ -40,16 +83,15 @@ export function Timeline({ chains, from, to, width, groupBy, selected, onSelect,
     return top.length < counts.size ? [...top, 'other'] : top;
   }, [chains, groupBy]);
   const plot = Math.max(10, width - LABEL - 8);
-  const x = (t: number) => LABEL + ((t - from) / Math.max(1, to - from)) * plot;
   const height = rows.length * ROW + 16;
   const [brush, setBrush] = useState<[number, number] | undefined>();
   const svg = useRef<SVGSVGElement>(null);
   const localX = (e: React.MouseEvent) => e.clientX - (svg.current?.getBoundingClientRect().left ?? 0);
   const timeAt = (px: number) => from + ((Math.min(Math.max(px, LABEL), LABEL + plot) - LABEL) / plot) * (to - from);
-  const rowOf = (c: Chain) => {
-    const i = rows.indexOf(groupOf(c, groupBy));
-    return i === -1 ? rows.length - 1 : i;
-  };
+  const dots = useMemo(() => {
+    const rowIndex = new Map(rows.map((r, i) => [r, i]));
+    return dotsOf(chains, from, to, plot, (c) => rowIndex.get(groupOf(c, groupBy)) ?? rows.length - 1, selected);
+  }, [chains, from, to, plot, rows, groupBy, selected]);
   return (
     <svg
       ref={svg}
@@ -89,23 +131,26 @@ export function Timeline({ chains, from, to, width, groupBy, selected, onSelect,
           </text>
         </g>
       ))}
-      {chains.map((c, i) =>
-        c.effect.time === undefined || c.effect.time < from || c.effect.time > to ? null : (
-          <circle
-            key={i}
-            cx={x(c.effect.time)}
-            cy={rowOf(c) * ROW + ROW / 2}
-            r={c === selected ? 6 : 4}
-            fill={verdictColor(theme, c.verdict)}
-            stroke={c === selected ? theme.colors.text.primary : 'none'}
-            data-testid="timeline-dot"
-            onMouseDown={(e) => e.stopPropagation()}
-            onClick={() => onSelect(c)}
-          >
-            <title>{`${c.verdict}: ${objectText(c.effect)} by ${c.who.name}`}</title>
-          </circle>
-        )
-      )}
+      {dots.map((d) => (
+        <circle
+          key={d.key}
+          cx={d.x}
+          cy={d.row * ROW + ROW / 2}
+          r={d.chain === selected ? 6 : d.count > 1 ? 5 : 4}
+          fill={verdictColor(theme, d.chain.verdict)}
+          stroke={d.chain === selected ? theme.colors.text.primary : 'none'}
+          data-testid="timeline-dot"
+          data-count={d.count}
+          onMouseDown={(e) => e.stopPropagation()}
+          onClick={() => onSelect(d.chain)}
+        >
+          <title>
+            {d.count > 1
+              ? `${d.count} changes (${d.chain.verdict}), first: ${objectText(d.chain.effect)} by ${d.chain.who.name}`
+              : `${d.chain.verdict}: ${objectText(d.chain.effect)} by ${d.chain.who.name}`}
+          </title>
+        </circle>
+      ))}
       {brush && (
         <rect
           x={Math.min(...brush)}

@@ -25,7 +25,14 @@ export const getPanelStyles = (theme: GrafanaTheme2) => ({
   toolbar: css({ display: 'flex', gap: theme.spacing(1), alignItems: 'center', flexWrap: 'wrap' }),
   message: css({ padding: theme.spacing(2), color: theme.colors.text.secondary }),
   notice: css({ fontSize: theme.typography.bodySmall.fontSize, color: theme.colors.warning.text }),
-  list: css({ flex: 1, overflow: 'auto', outline: 'none', '&:focus-visible': { boxShadow: theme.shadows.z2 } }),
+  // A layout boundary: measuring a card must not lay out the timeline and the toolbar again.
+  list: css({
+    flex: 1,
+    overflow: 'auto',
+    outline: 'none',
+    contain: 'strict',
+    '&:focus-visible': { boxShadow: theme.shadows.z2 },
+  }),
   card: css({
     position: 'absolute',
     left: 0,

@@ -15,6 +15,7 @@ import {
   type DataSourceSettings,
 } from '@grafana/data';
 import { setDataSourceSrv, setTemplateSrv } from '@grafana/runtime';
+import { GlobalStyles } from '@grafana/ui';
 import { lastValueFrom } from 'rxjs';
 
 import { generate, pushEntryOf } from '../../../src/core';
@@ -102,6 +103,7 @@ function Harness() {
   };
   return (
     <ThemeContext.Provider value={theme}>
+      <GlobalStyles />
       <div
         style={{
           background: theme.colors.background.primary,

@@ -1,0 +1,71 @@
+import React from 'react';
+import { fireEvent, render, screen } from '@testing-library/react';
+
+import type { Chain } from '../../core';
+import { scenarioChains } from '../../../tests/support/panelFrames';
+import { Timeline } from './Timeline';
+
+const START = Date.UTC(2026, 2, 2, 10);
+const chains = scenarioChains(0);
+const FROM = START - 600_000;
+const TO = START + 4 * 2_400_000;
+
+function timeline(over: Partial<React.ComponentProps<typeof Timeline>> = {}) {
+  const props = {
+    chains,
+    from: FROM,
+    to: TO,
+    width: 1000,
+    groupBy: 'object' as const,
+    selected: undefined,
+    onSelect: jest.fn(),
+    onBrush: jest.fn(),
+    ...over,
+  };
+  render(<Timeline {...props} />);
+  return props;
+}
+
+describe('Timeline', () => {
+  it('draws one dot per change, one row per object', () => {
+    timeline();
+    expect(screen.getAllByTestId('timeline-dot')).toHaveLength(chains.length);
+    expect(screen.getByTestId('timeline').textContent).toContain('deployments shop/checkout');
+  });
+
+  it('groups by actor or by app', () => {
+    timeline({ groupBy: 'actor' });
+    expect(screen.getByTestId('timeline').textContent).toContain('dana@example.org');
+  });
+
+  it('draws many changes at one moment as one dot that says how many', () => {
+    const same: Chain[] = Array.from({ length: 500 }, () => chains[0]);
+    timeline({ chains: same });
+    const dots = screen.getAllByTestId('timeline-dot');
+    expect(dots).toHaveLength(1);
+    expect(dots[0]).toHaveAttribute('data-count', '500');
+    expect(dots[0].textContent).toMatch(/^500 changes/);
+  });
+
+  it('leaves out changes outside the time range', () => {
+    timeline({ from: TO + 1, to: TO + 2 });
+    expect(screen.queryAllByTestId('timeline-dot')).toHaveLength(0);
+  });
+
+  it('selects a change on click, and brushes only a real drag', () => {
+    const p = timeline();
+    fireEvent.click(screen.getAllByTestId('timeline-dot')[0]);
+    expect(p.onSelect).toHaveBeenCalledWith(expect.objectContaining({ verdict: expect.any(String) }));
+    const svg = screen.getByTestId('timeline');
+    fireEvent.mouseDown(svg, { clientX: 400 });
+    fireEvent.mouseUp(svg, { clientX: 402 });
+    expect(p.onBrush).not.toHaveBeenCalled();
+    fireEvent.mouseDown(svg, { clientX: 400 });
+    fireEvent.mouseMove(svg, { clientX: 600 });
+    fireEvent.mouseUp(svg, { clientX: 600 });
+    const [from, to] = (p.onBrush as jest.Mock).mock.calls[0];
+    expect(FROM).toBeLessThan(from);
+    expect(from).toBeLessThan(to);
+    expect(to).toBeLessThan(TO);
+  });
+});
