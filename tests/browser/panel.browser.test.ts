@@ -50,6 +50,11 @@ describe('the provenance panel in a real browser', () => {
       await details.waitFor();
       expect(await details.getByTestId('chain-link').count()).toBe(3);
       expect(await details.textContent()).toContain('rollback to history id 3 of frontend-app');
+      // The drawer slides in: wait until it is wholly on screen before the screenshot.
+      await page.waitForFunction(() => {
+        const r = document.querySelector('[data-testid="chain-details"]')?.getBoundingClientRect();
+        return r !== undefined && r.left >= 0 && r.right <= window.innerWidth;
+      });
       await page.screenshot({ path: screenshotPath(`panel-details-${theme}.png`) });
       await page.keyboard.press('Escape');
       await details.waitFor({ state: 'detached' });

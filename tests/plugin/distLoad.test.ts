@@ -3,8 +3,10 @@ import { join } from 'node:path';
 
 import React from 'react';
 import { render, screen } from '@testing-library/react';
-import { AppPlugin, type DataSourceApi, DataSourcePlugin, PanelPlugin } from '@grafana/data';
+import { AppPlugin, type DataSourceApi, DataSourcePlugin, dateTime, LoadingState, PanelPlugin } from '@grafana/data';
 import { setDataSourceSrv } from '@grafana/runtime';
+
+import { framesOf, scenarioChains } from '../support/panelFrames';
 
 /**
  * The built plugins, loaded the way Grafana loads them: each `module.js` is an AMD module whose dependencies
@@ -13,6 +15,7 @@ import { setDataSourceSrv } from '@grafana/runtime';
  */
 
 const DIST = join(__dirname, '..', '..', 'dist');
+const START = Date.UTC(2026, 2, 2, 10);
 
 type Factory = (...deps: unknown[]) => unknown;
 
@@ -89,6 +92,26 @@ describe('dist/ as Grafana loads it', () => {
     expect(typeof plugin.panel).toBe('function');
     expect(pluginJson('panel')).toMatchObject({ type: 'panel', id: 'provenance-gitops-panel' });
     expect(existsSync(join(DIST, 'panel', 'img', 'logo.svg'))).toBe(true);
+    // The built panel tells the stories of the data source's chains frame, with the host's React and @grafana/ui.
+    const chains = scenarioChains(0);
+    const timeRange = {
+      from: dateTime(START - 600_000),
+      to: dateTime(START + 4 * 2_400_000),
+      raw: { from: '', to: '' },
+    };
+    render(
+      React.createElement(plugin.panel as unknown as React.ComponentType<Record<string, unknown>>, {
+        data: { series: framesOf(chains), state: LoadingState.Done, timeRange },
+        options: { view: 'both', groupBy: 'object', showContext: true, maxChains: 10_000 },
+        width: 1000,
+        height: 700,
+        timeRange,
+        timeZone: 'utc',
+        onChangeTimeRange: () => undefined,
+      })
+    );
+    expect(screen.getAllByTestId('story-card')).toHaveLength(chains.length);
+    expect(screen.getByTestId('panel-count')).toHaveTextContent(`${chains.length} of ${chains.length} changes`);
   });
 
   it('ships no test fixtures or core JSON inside the plugin', () => {
