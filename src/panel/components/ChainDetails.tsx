@@ -13,9 +13,22 @@ interface Props {
   onClose: () => void;
 }
 
+/** Evidence sentences, each its own list item, as text in its own direction. */
+function EvidenceList({ sentences }: { sentences: string[] }) {
+  const styles = useStyles2(getPanelStyles);
+  return (
+    <ul className={styles.evidence}>
+      {sentences.map((x, i) => (
+        <li key={i} dir="auto">
+          {x}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** Every link with its confidence and evidence, the context, and the way to the raw lines. Text only. */
 export function ChainDetails({ chain: c, exploreUrl, onClose }: Props) {
-  const styles = useStyles2(getPanelStyles);
   const e = c.effect;
   return (
     <Drawer title={effectText(c)} subtitle={<VerdictBadge verdict={c.verdict} />} onClose={onClose} size="md">
@@ -37,26 +50,14 @@ export function ChainDetails({ chain: c, exploreUrl, onClose }: Props) {
         {c.links.map((l, i) => (
           <div key={i} data-testid="chain-link">
             <strong>{l.kind}</strong> — confidence {l.confidence.toFixed(2)}
-            <ul className={styles.evidence}>
-              {l.evidence.map((x, j) => (
-                <li key={j} dir="auto">
-                  {x}
-                </li>
-              ))}
-            </ul>
+            <EvidenceList sentences={l.evidence} />
           </div>
         ))}
         {c.context.length > 0 && <h4>Context</h4>}
         {c.context.map((x, i) => (
           <div key={i} data-testid="chain-context">
             <strong dir="auto">{x.summary}</strong>
-            <ul className={styles.evidence}>
-              {x.evidence.map((y, j) => (
-                <li key={j} dir="auto">
-                  {y}
-                </li>
-              ))}
-            </ul>
+            <EvidenceList sentences={x.evidence} />
           </div>
         ))}
         <h4>Raw record</h4>
