@@ -22,4 +22,15 @@ describe('chainsFromFrames', () => {
     expect(chainsFromFrames([other], 10)).toMatchObject({ foreign: true, chains: [] });
     expect(chainsFromFrames([], 10)).toMatchObject({ foreign: false, chains: [] });
   });
+
+  it('says how many rows held no chain instead of dropping them silently', () => {
+    const frames = framesOf(chains.slice(0, 2));
+    const field = frames[0].fields.find((f) => f.name === 'chain')!;
+    field.values = [field.values[0], 'not a chain', null];
+    const r = chainsFromFrames(frames, 10);
+    expect(r.chains).toHaveLength(1);
+    expect(r.notices).toEqual([
+      { severity: 'warning', text: '2 rows of the chains frame hold no chain and are not shown.' },
+    ]);
+  });
 });

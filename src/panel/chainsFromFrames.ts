@@ -23,6 +23,7 @@ export function chainsFromFrames(frames: DataFrame[], maxChains: number): PanelI
   const chains: Chain[] = [];
   const notices: QueryResultMetaNotice[] = [];
   let ours = false;
+  let skipped = 0;
   for (const f of frames) {
     const field = f.fields.find((x) => x.name === 'chain');
     if (f.name !== 'chains' || !field) {
@@ -33,8 +34,13 @@ export function chainsFromFrames(frames: DataFrame[], maxChains: number): PanelI
     for (const v of field.values as unknown[]) {
       if (isChain(v)) {
         chains.push(v);
+      } else {
+        skipped++;
       }
     }
+  }
+  if (skipped > 0) {
+    notices.push({ severity: 'warning', text: `${skipped} rows of the chains frame hold no chain and are not shown.` });
   }
   // Newest first: during an incident the latest change is the first question.
   chains.sort((a, b) => (b.effect.time ?? 0) - (a.effect.time ?? 0));

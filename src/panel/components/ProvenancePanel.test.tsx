@@ -86,6 +86,15 @@ describe('ProvenancePanel', () => {
     expect(screen.getByTestId('chain-details')).toBeInTheDocument();
   });
 
+  it('forgets the selection when the filter changes, rather than pointing at another change', () => {
+    render(<ProvenancePanel {...props()} />);
+    fireEvent.keyDown(screen.getByTestId('story-list'), { key: 'ArrowDown' });
+    fireEvent.click(screen.getByRole('button', { name: 'Manual' }));
+    expect(screen.getAllByTestId('story-card').map((c) => c.getAttribute('aria-selected'))).not.toContain('true');
+    fireEvent.keyDown(screen.getByTestId('story-list'), { key: 'Enter' });
+    expect(screen.queryByTestId('chain-details')).toBeNull();
+  });
+
   it('brushing the timeline zooms the dashboard time range', () => {
     const p = props();
     render(<ProvenancePanel {...p} />);

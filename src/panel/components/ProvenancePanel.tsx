@@ -87,6 +87,8 @@ export function ProvenancePanel({
       next.add(v);
     }
     setVerdicts(next);
+    // The selection is an index into the filtered list: it would point at another change.
+    setSelected(-1);
   };
   return (
     <div className={styles.panel} style={{ width, height }} data-testid="provenance-panel">
@@ -96,7 +98,10 @@ export function ProvenancePanel({
             aria-label="Search changes"
             placeholder="Search people, objects, apps, commits"
             value={search}
-            onChange={(e) => setSearch(e.currentTarget.value)}
+            onChange={(e) => {
+              setSearch(e.currentTarget.value);
+              setSelected(-1);
+            }}
           />
         </div>
         {Object.keys(VERDICT_LABEL).map((v) => (
