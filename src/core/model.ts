@@ -229,5 +229,21 @@ export interface Chain {
   context: Array<{ kind: LinkKind; event: ChangeEvent; summary: string; evidence: string[] }>;
 }
 
+/**
+ * One record behind a chain, as the chains frame carries it for the panel's details: its part in the story
+ * (the effect, the cause of a link, or context), what it says, where its raw line is, and LogQL that finds it.
+ */
+export interface ChainRecord {
+  id: string;
+  role: 'effect' | LinkKind;
+  time?: number;
+  source: SourceKind;
+  actor: string;
+  verb: string;
+  object: string;
+  raw: RawRef;
+  logql: string;
+}
+
 /** Verbs that change cluster state (exec/attach/portforward are `create` on those subresources). */
 export const WRITE_VERBS: ReadonlySet<string> = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);

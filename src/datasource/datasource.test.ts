@@ -96,6 +96,17 @@ describe('DataSource.query over a Loki data source', () => {
       'dana@example.org: delete deployments production/frontend-app during argocd rollback of frontend-app at 45d9f8a1b2c3',
     ]);
     expect(String(field(f, 'evidence')[0])).toContain('gitops-apply 0.70');
+    // The records behind the change, for the panel's details: the effect, then each link's cause read from Loki.
+    const records = field(f, 'records')[0] as Array<{ role: string; source: string; logql: string; raw: unknown }>;
+    expect(records.map((r) => [r.role, r.source])).toEqual([
+      ['effect', 'kube-audit'],
+      ...records
+        .slice(1)
+        .map((r) => [expect.stringMatching(/^(gitops-apply|sync-trigger|rbac-context|drift)$/), r.source]),
+    ]);
+    expect(records.length).toBeGreaterThan(2);
+    expect(records[0].logql).toBe(f.fields.find((x) => x.name === 'raw query')?.values[0]);
+    expect(records.every((r) => /^\{job="(kube-audit|argocd|fleet|rancher-audit)"\}/.test(r.logql))).toBe(true);
     // A data link per row to Explore on the Loki data source, with the row's raw query.
     const raw = f.fields.find((x) => x.name === 'raw query');
     expect(raw?.values[0]).toMatch(/^\{job="kube-audit"\} \|= "[0-9a-f-]{36}"$/);

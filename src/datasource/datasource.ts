@@ -168,7 +168,15 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
       case 'logs':
         return [logsFrame(trace.effectLines, t.refId, redactRawLine)];
       default:
-        return [chainsFrame(trace.chains, t.refId, this.options.lokiUid, streamSelectors(this.options.selectors))];
+        return [
+          chainsFrame(
+            trace.chains,
+            t.refId,
+            this.options.lokiUid,
+            streamSelectors(this.options.selectors),
+            trace.parsed.events
+          ),
+        ];
     }
   }
 

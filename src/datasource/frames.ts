@@ -4,6 +4,7 @@ import {
   DEFAULT_SELECTORS,
   renderLogQuery,
   type Chain,
+  type ChainRecord,
   type ChangeEvent,
   type RawLine,
   type StreamSelectors,
@@ -44,6 +45,41 @@ export function rawQueryOf(e: ChangeEvent, selectors: StreamSelectors): string {
   });
 }
 
+/**
+ * The records behind a chain, effect first, then each link's cause and the context, once each: the details
+ * drawer shows them with a way to their raw lines. `events` resolves link ids; a cause not among them is left
+ * out (the link's evidence still names it).
+ */
+export function chainRecords(
+  c: Chain,
+  events: ReadonlyMap<string, ChangeEvent>,
+  selectors: StreamSelectors
+): ChainRecord[] {
+  const out: ChainRecord[] = [];
+  const seen = new Set<string>();
+  const add = (e: ChangeEvent | undefined, role: ChainRecord['role']) => {
+    if (!e || seen.has(e.id)) {
+      return;
+    }
+    seen.add(e.id);
+    out.push({
+      id: e.id,
+      role,
+      time: e.time,
+      source: e.source,
+      actor: e.actor.name,
+      verb: e.verb,
+      object: objectOf(e),
+      raw: e.raw,
+      logql: rawQueryOf(e, selectors),
+    });
+  };
+  add(c.effect, 'effect');
+  c.links.forEach((l) => add(events.get(l.to), l.kind));
+  c.context.forEach((x) => add(x.event, x.kind));
+  return out;
+}
+
 /** A data link to Explore on the Loki data source, running the row's LogQL around the row's time. */
 function exploreLink(lokiUid: string | undefined): DataLink[] {
   if (!lokiUid) {
@@ -66,8 +102,10 @@ export function chainsFrame(
   chains: Chain[],
   refId: string,
   lokiUid?: string,
-  selectors: StreamSelectors = DEFAULT_SELECTORS
+  selectors: StreamSelectors = DEFAULT_SELECTORS,
+  events: readonly ChangeEvent[] = []
 ): DataFrame {
+  const byId = new Map(events.map((e) => [e.id, e]));
   const frame = createDataFrame({
     refId,
     name: 'chains',
@@ -96,6 +134,12 @@ export function chainsFrame(
         config: { links: exploreLink(lokiUid) },
       },
       { name: 'chain', type: FieldType.other, values: chains.map((c) => c), config: { custom: { hidden: true } } },
+      {
+        name: 'records',
+        type: FieldType.other,
+        values: chains.map((c) => chainRecords(c, byId, selectors)),
+        config: { custom: { hidden: true } },
+      },
     ],
   });
   frame.meta = { preferredVisualisationType: 'table' };

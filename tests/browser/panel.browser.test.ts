@@ -50,6 +50,9 @@ describe('the provenance panel in a real browser', () => {
       await details.waitFor();
       expect(await details.getByTestId('chain-link').count()).toBe(3);
       expect(await details.textContent()).toContain('rollback to history id 3 of frontend-app');
+      // The records behind it: the deletion, Argo CD's rollback, the failed sync and the RBAC change before it.
+      expect(await details.getByTestId('chain-record').count()).toBe(6);
+      expect(await details.getByRole('link', { name: 'its raw line in Explore' }).count()).toBe(6);
       // The drawer slides in: wait until it is wholly on screen before the screenshot.
       await page.waitForFunction(() => {
         const r = document.querySelector('[data-testid="chain-details"]')?.getBoundingClientRect();

@@ -1,14 +1,21 @@
 import React from 'react';
 import { render, screen, within } from '@testing-library/react';
 
-import { scenarioChains } from '../../../tests/support/panelFrames';
+import { framesOf, scenarioTrace } from '../../../tests/support/panelFrames';
+import { evidenceOf } from '../explore';
 import { ChainDetails } from './ChainDetails';
 
-const rollback = scenarioChains(0).find((c) => c.verdict === 'gitops-rollback')!;
+const { chains, events } = scenarioTrace(0);
+const rollback = chains.find((c) => c.verdict === 'gitops-rollback')!;
+const frames = framesOf(chains, events);
+
+function leftOf(href: string | null) {
+  return JSON.parse(decodeURIComponent((href ?? '').split('left=')[1]));
+}
 
 describe('ChainDetails', () => {
-  it('shows every link with its confidence and evidence sentences, the context and the raw record', () => {
-    render(<ChainDetails chain={rollback} exploreUrl="/explore?left=x" onClose={jest.fn()} />);
+  it('shows every link with its confidence and evidence sentences, and the context', () => {
+    render(<ChainDetails chain={rollback} evidence={evidenceOf(frames, rollback)} onClose={jest.fn()} />);
     const links = screen.getAllByTestId('chain-link');
     expect(links).toHaveLength(rollback.links.length);
     rollback.links.forEach((l, i) => {
@@ -20,12 +27,35 @@ describe('ChainDetails', () => {
       ).toEqual(l.evidence);
     });
     expect(screen.getAllByTestId('chain-context')).toHaveLength(rollback.context.length);
-    expect(screen.getByTestId('chain-details')).toHaveTextContent(`Raw record${rollback.effect.raw.origin}`);
-    expect(screen.getByRole('link', { name: /Raw lines in Explore/ })).toHaveAttribute('href', '/explore?left=x');
   });
 
-  it('offers no Explore link when the data source gave none', () => {
-    render(<ChainDetails chain={rollback} onClose={jest.fn()} />);
-    expect(screen.queryByRole('link', { name: /Raw lines in Explore/ })).toBeNull();
+  it('lists the records behind the chain, each with where its raw line is and a way to it in Explore', () => {
+    render(<ChainDetails chain={rollback} evidence={evidenceOf(frames, rollback)} onClose={jest.fn()} />);
+    const records = screen.getAllByTestId('chain-record');
+    // The effect, the cause of each link (once each), and the context events.
+    const causes = new Set(rollback.links.map((l) => l.to));
+    expect(records).toHaveLength(1 + causes.size + rollback.context.length);
+    expect(records[0]).toHaveTextContent(/^effect · 2026-03-02T10:10:00.000Z · kube-audit/);
+    expect(records[0]).toHaveTextContent(rollback.effect.raw.origin!);
+    // The cause of the rollback is in Argo CD's log, the RBAC change before it in the kube-apiserver audit log.
+    expect(records.filter((r) => r.textContent?.includes(' · argocd')).length).toBeGreaterThan(0);
+    expect(records.some((r) => r.textContent?.includes('update rolebindings argocd/argocd-admin'))).toBe(true);
+    for (const r of records) {
+      const left = leftOf(
+        within(r)
+          .getByRole('link', { name: /its raw line in Explore/ })
+          .getAttribute('href')
+      );
+      expect(left.datasource).toBe('loki-main');
+      expect(left.queries[0].expr).toMatch(/^\{job="(kube-audit|argocd|rancher-audit|fleet)"\}/);
+    }
+    const effect = leftOf(screen.getByRole('link', { name: /Raw lines in Explore/ }).getAttribute('href'));
+    expect(effect.queries[0].expr).toMatch(/^\{job="kube-audit"\} \|= "/);
+  });
+
+  it('offers no Explore links when the data source named no Loki data source, and still says where the line is', () => {
+    render(<ChainDetails chain={rollback} evidence={{ records: [] }} onClose={jest.fn()} />);
+    expect(screen.queryByRole('link', { name: /Explore/ })).toBeNull();
+    expect(screen.getByTestId('chain-record')).toHaveTextContent(`effect: ${rollback.effect.raw.origin}`);
   });
 });

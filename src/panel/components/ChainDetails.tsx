@@ -1,15 +1,16 @@
 import React from 'react';
-import { Drawer, LinkButton, useStyles2 } from '@grafana/ui';
+import { Drawer, LinkButton, TextLink, useStyles2 } from '@grafana/ui';
 
 import type { Chain } from '../../core';
+import { type ChainEvidence, rawRefText } from '../explore';
 import { effectText } from '../story';
 import { getPanelStyles } from './styles';
 import { VerdictBadge } from './VerdictBadge';
 
 interface Props {
   chain: Chain;
-  /** Explore URL showing the raw lines of the change, when the data source gave one. */
-  exploreUrl?: string;
+  /** The records behind the chain and the ways to their raw lines, as the data source gave them. */
+  evidence: ChainEvidence;
   onClose: () => void;
 }
 
@@ -28,7 +29,8 @@ function EvidenceList({ sentences }: { sentences: string[] }) {
 }
 
 /** Every link with its confidence and evidence, the context, and the way to the raw lines. Text only. */
-export function ChainDetails({ chain: c, exploreUrl, onClose }: Props) {
+export function ChainDetails({ chain: c, evidence, onClose }: Props) {
+  const styles = useStyles2(getPanelStyles);
   const e = c.effect;
   return (
     <Drawer title={effectText(c)} subtitle={<VerdictBadge verdict={c.verdict} />} onClose={onClose} size="md">
@@ -60,17 +62,35 @@ export function ChainDetails({ chain: c, exploreUrl, onClose }: Props) {
             <EvidenceList sentences={x.evidence} />
           </div>
         ))}
-        <h4>Raw record</h4>
-        <p dir="auto">
-          {e.raw.origin ?? (e.raw.ns ? `Loki entry ${e.raw.ns}` : 'no reference')}
-          {Object.keys(e.raw.labels).length
-            ? ` in {${Object.entries(e.raw.labels)
-                .map(([k, v]) => `${k}="${v}"`)
-                .join(', ')}}`
-            : ''}
-        </p>
-        {exploreUrl && (
-          <LinkButton href={exploreUrl} icon="compass" variant="secondary" target="_blank">
+        <h4>Records behind it</h4>
+        {evidence.records.length === 0 ? (
+          <p dir="auto" data-testid="chain-record">
+            effect: {rawRefText(e.raw)}
+          </p>
+        ) : (
+          evidence.records.map((r) => (
+            <div key={r.id} data-testid="chain-record" className={styles.record}>
+              <strong>{r.role}</strong> · {r.time === undefined ? 'no time' : new Date(r.time).toISOString()} ·{' '}
+              {r.source}
+              <div dir="auto">
+                {r.actor} {r.verb} {r.object}
+              </div>
+              <div dir="auto" className={styles.secondary}>
+                {rawRefText(r.raw)}
+                {evidence.urlOf && (
+                  <>
+                    {' · '}
+                    <TextLink href={evidence.urlOf(r)} external inline={false} variant="bodySmall">
+                      its raw line in Explore
+                    </TextLink>
+                  </>
+                )}
+              </div>
+            </div>
+          ))
+        )}
+        {evidence.effectUrl && (
+          <LinkButton href={evidence.effectUrl} icon="compass" variant="secondary" target="_blank">
             Raw lines in Explore
           </LinkButton>
         )}

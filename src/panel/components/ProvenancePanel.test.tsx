@@ -3,14 +3,14 @@ import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { dateTime, LoadingState, type PanelProps } from '@grafana/data';
 
 import type { Chain } from '../../core';
-import { framesOf, scenarioChains } from '../../../tests/support/panelFrames';
+import { framesOf, scenarioTrace } from '../../../tests/support/panelFrames';
 import { DEFAULT_OPTIONS, type ProvenancePanelOptions } from '../types';
 import { ProvenancePanel } from './ProvenancePanel';
 
 const START = Date.UTC(2026, 2, 2, 10);
-const chains = scenarioChains(0);
+const { chains, events } = scenarioTrace(0);
 
-function props(over: Partial<PanelProps<ProvenancePanelOptions>> = {}, series = framesOf(chains)) {
+function props(over: Partial<PanelProps<ProvenancePanelOptions>> = {}, series = framesOf(chains, events)) {
   const timeRange = { from: dateTime(START - 600_000), to: dateTime(START + 4 * 2_400_000), raw: { from: '', to: '' } };
   return {
     data: { series, state: LoadingState.Done, timeRange },

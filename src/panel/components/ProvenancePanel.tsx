@@ -4,6 +4,7 @@ import { Button, Input, useStyles2 } from '@grafana/ui';
 
 import type { Chain } from '../../core';
 import { chainsFromFrames } from '../chainsFromFrames';
+import { evidenceOf } from '../explore';
 import { searchText, VERDICT_LABEL } from '../story';
 import type { ProvenancePanelOptions } from '../types';
 import { ChainDetails } from './ChainDetails';
@@ -12,26 +13,6 @@ import { getPanelStyles } from './styles';
 import { Timeline } from './Timeline';
 
 const TIMELINE_SHARE = 0.35;
-
-/** Explore link for a chain: the data source put the LogQL and the Loki uid on the `raw query` field. */
-function exploreUrlOf(data: PanelProps['data'], chain: Chain): string | undefined {
-  for (const f of data.series) {
-    const chains = f.fields.find((x) => x.name === 'chain');
-    const raw = f.fields.find((x) => x.name === 'raw query');
-    const i = chains ? (chains.values as unknown[]).indexOf(chain) : -1;
-    const uid = raw?.config.links?.[0]?.internal?.datasourceUid;
-    if (i >= 0 && raw && uid) {
-      const t = chain.effect.time ?? Date.now();
-      const left = {
-        datasource: uid,
-        queries: [{ refId: 'A', expr: (raw.values as string[])[i], queryType: 'range' }],
-        range: { from: String(t - 300_000), to: String(t + 300_000) },
-      };
-      return `/explore?left=${encodeURIComponent(JSON.stringify(left))}`;
-    }
-  }
-  return undefined;
-}
 
 export function ProvenancePanel({
   data,
@@ -170,7 +151,9 @@ export function ProvenancePanel({
           )}
         </>
       )}
-      {open && <ChainDetails chain={open} exploreUrl={exploreUrlOf(data, open)} onClose={() => setOpen(undefined)} />}
+      {open && (
+        <ChainDetails chain={open} evidence={evidenceOf(data.series, open)} onClose={() => setOpen(undefined)} />
+      )}
     </div>
   );
 }

@@ -71,4 +71,5 @@ export const getPanelStyles = (theme: GrafanaTheme2) => ({
   time: css({ color: theme.colors.text.secondary, fontVariantNumeric: 'tabular-nums', flexShrink: 0 }),
   timeline: css({ flexShrink: 0, userSelect: 'none' }),
   evidence: css({ margin: theme.spacing(0.5, 0, 1, 2), color: theme.colors.text.secondary }),
+  record: css({ marginBottom: theme.spacing(1) }),
 });

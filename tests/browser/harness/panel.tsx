@@ -17,7 +17,8 @@ const params = new URLSearchParams(window.location.search);
 const theme = createTheme({ colors: { mode: params.get('theme') === 'light' ? 'light' : 'dark' } });
 const START = Date.UTC(2026, 2, 2, 10);
 const g = generate({ scenarios: 'all', noiseEvents: 0, seed: 8, start: START });
-const base = buildChains(parseLines([...g.records()].map((r) => ({ text: r.line, origin: r.file }))).events);
+const events = parseLines([...g.records()].map((r) => ({ text: r.line, origin: r.file }))).events;
+const base = buildChains(events);
 
 function repeated(n: number): Chain[] {
   const out: Chain[] = [];
@@ -46,7 +47,7 @@ if (params.get('hostile') === '1') {
   evil.context = [];
   chains.push(evil);
 }
-const frames = [chainsFrame(chains, 'A', 'loki-main')];
+const frames = [chainsFrame(chains, 'A', 'loki-main', undefined, events)];
 const span = Math.max(...chains.map((c) => c.effect.time ?? START)) + 600_000;
 const state = window as unknown as {
   harnessReady: boolean;
