@@ -125,6 +125,7 @@ export function ProvenancePanel({
               to={timeRange.to.valueOf()}
               width={width}
               groupBy={options.groupBy ?? 'object'}
+              timeZone={timeZone}
               selected={shown[selected]}
               onSelect={(c) => setSelected(shown.indexOf(c))}
               onBrush={(from, to) => onChangeTimeRange({ from, to })}

@@ -17,6 +17,7 @@ function timeline(over: Partial<React.ComponentProps<typeof Timeline>> = {}) {
     to: TO,
     width: 1000,
     groupBy: 'object' as const,
+    timeZone: 'utc',
     selected: undefined,
     onSelect: jest.fn(),
     onBrush: jest.fn(),
@@ -31,6 +32,19 @@ describe('Timeline', () => {
     timeline();
     expect(screen.getAllByTestId('timeline-dot')).toHaveLength(chains.length);
     expect(screen.getByTestId('timeline').textContent).toContain('deployments shop/checkout');
+  });
+
+  it('labels its time axis in the dashboard time zone at readable steps', () => {
+    timeline();
+    // 170 min over 812 px: six labels at most, 30 min apart, from 10:00.
+    expect(screen.getAllByTestId('timeline-tick').map((t) => t.textContent)).toEqual([
+      '10:00',
+      '10:30',
+      '11:00',
+      '11:30',
+      '12:00',
+      '12:30',
+    ]);
   });
 
   it('groups by actor or by app', () => {

@@ -1,4 +1,5 @@
 import React, { useMemo, useRef, useState } from 'react';
+import { dateTimeFormat } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
 
 import type { Chain } from '../../core';
@@ -12,6 +13,7 @@ interface Props {
   to: number;
   width: number;
   groupBy: GroupBy;
+  timeZone: string;
   selected: Chain | undefined;
   onSelect: (c: Chain) => void;
   /** A brushed range, to zoom the dashboard. */
@@ -21,6 +23,36 @@ interface Props {
 const ROW = 18;
 const LABEL = 180;
 const MAX_ROWS = 12;
+const AXIS = 16;
+const MINUTE = 60_000;
+/** Tick steps a person reads easily, with the label each needs. */
+const STEPS: Array<[number, string]> = [
+  [MINUTE, 'HH:mm'],
+  [5 * MINUTE, 'HH:mm'],
+  [15 * MINUTE, 'HH:mm'],
+  [30 * MINUTE, 'HH:mm'],
+  [60 * MINUTE, 'HH:mm'],
+  [3 * 60 * MINUTE, 'MM-DD HH:mm'],
+  [6 * 60 * MINUTE, 'MM-DD HH:mm'],
+  [12 * 60 * MINUTE, 'MM-DD HH:mm'],
+  [24 * 60 * MINUTE, 'YYYY-MM-DD'],
+  [7 * 24 * 60 * MINUTE, 'YYYY-MM-DD'],
+];
+
+/** Time-axis ticks: the smallest readable step that leaves about 120 px between labels. */
+export function ticksOf(from: number, to: number, plot: number): Array<{ at: number; format: string }> {
+  const want = Math.max(1, Math.floor(plot / 120));
+  const [step, format] = STEPS.find(([ms]) => (to - from) / ms <= want) ?? [
+    Math.ceil((to - from) / want / (24 * 60 * MINUTE)) * 24 * 60 * MINUTE,
+    'YYYY-MM-DD',
+  ];
+  const out: Array<{ at: number; format: string }> = [];
+  for (let at = Math.ceil(from / step) * step; at <= to; at += step) {
+    out.push({ at, format });
+  }
+  return out;
+}
+
 /** Dots closer than this (px) on one row with one verdict are drawn as one, with its count. */
 const BUCKET = 6;
 
@@ -70,7 +102,7 @@ function dotsOf(
 }
 
 /** Changes on a time axis, one row per group, coloured by verdict; drag to zoom the dashboard's time range. */
-export function Timeline({ chains, from, to, width, groupBy, selected, onSelect, onBrush }: Props) {
+export function Timeline({ chains, from, to, width, groupBy, timeZone, selected, onSelect, onBrush }: Props) {
   const styles = useStyles2(getPanelStyles);
   const theme = useTheme2();
   const rows = useMemo(() => {
@@ -83,7 +115,9 @@ export function Timeline({ chains, from, to, width, groupBy, selected, onSelect,
     return top.length < counts.size ? [...top, 'other'] : top;
   }, [chains, groupBy]);
   const plot = Math.max(10, width - LABEL - 8);
-  const height = rows.length * ROW + 16;
+  const axisY = rows.length * ROW + 4;
+  const height = axisY + AXIS;
+  const ticks = ticksOf(from, to, plot);
   const [brush, setBrush] = useState<[number, number] | undefined>();
   const svg = useRef<SVGSVGElement>(null);
   const localX = (e: React.MouseEvent) => e.clientX - (svg.current?.getBoundingClientRect().left ?? 0);
@@ -130,6 +164,19 @@ export function Timeline({ chains, from, to, width, groupBy, selected, onSelect,
             {r.length > 28 ? r.slice(0, 27) + '…' : r}
           </text>
         </g>
+      ))}
+      {ticks.map((t) => (
+        <text
+          key={t.at}
+          x={LABEL + ((t.at - from) / Math.max(1, to - from)) * plot}
+          y={axisY + 12}
+          textAnchor="middle"
+          fontSize={11}
+          fill={theme.colors.text.secondary}
+          data-testid="timeline-tick"
+        >
+          {dateTimeFormat(t.at, { timeZone, format: t.format })}
+        </text>
       ))}
       {dots.map((d) => (
         <circle
