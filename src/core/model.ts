@@ -243,6 +243,8 @@ export interface ChainRecord {
   object: string;
   raw: RawRef;
   logql: string;
+  /** The raw line, Secret data redacted and cut to a readable length, when the data source still had it. */
+  line?: string;
 }
 
 /** Verbs that change cluster state (exec/attach/portforward are `create` on those subresources). */

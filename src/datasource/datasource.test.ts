@@ -105,6 +105,10 @@ describe('DataSource.query over a Loki data source', () => {
         .map((r) => [expect.stringMatching(/^(gitops-apply|sync-trigger|rbac-context|drift)$/), r.source]),
     ]);
     expect(records.length).toBeGreaterThan(2);
+    // Each with the raw line Loki returned for it (here every record's line was read by the query).
+    const effectId = String(f.fields.find((x) => x.name === 'raw query')?.values[0]).split('"')[3];
+    expect(JSON.parse(String((records[0] as { line?: string }).line)).auditID).toBe(effectId);
+    expect(records.every((r) => typeof (r as { line?: string }).line === 'string')).toBe(true);
     expect(records[0].logql).toBe(f.fields.find((x) => x.name === 'raw query')?.values[0]);
     expect(records.every((r) => /^\{job="(kube-audit|argocd|fleet|rancher-audit)"\}/.test(r.logql))).toBe(true);
     // A data link per row to Explore on the Loki data source, with the row's raw query.

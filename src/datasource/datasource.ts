@@ -174,7 +174,8 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
             t.refId,
             this.options.lokiUid,
             streamSelectors(this.options.selectors),
-            trace.parsed.events
+            trace.parsed.events,
+            trace.lineOf
           ),
         ];
     }

@@ -6,7 +6,9 @@ import {
   type Chain,
   type ChainRecord,
   type ChangeEvent,
+  redactRawLine,
   type RawLine,
+  type RawRef,
   type StreamSelectors,
 } from '../core';
 
@@ -45,6 +47,22 @@ export function rawQueryOf(e: ChangeEvent, selectors: StreamSelectors): string {
   });
 }
 
+/** Finds the raw line of a record, when the query still has it (see LokiTrace.lineOf). */
+export type LineOf = (raw: RawRef) => string | undefined;
+
+const LINE_SHOWN = 4096;
+
+/** A raw line for the details drawer: Secret data redacted, long lines cut with a note of how much. */
+function shortLine(line: string | undefined): string | undefined {
+  if (line === undefined) {
+    return undefined;
+  }
+  const text = redactRawLine(line);
+  return text.length > LINE_SHOWN
+    ? `${text.slice(0, LINE_SHOWN)}… (${text.length - LINE_SHOWN} more characters)`
+    : text;
+}
+
 /**
  * The records behind a chain, effect first, then each link's cause and the context, once each: the details
  * drawer shows them with a way to their raw lines. `events` resolves link ids; a cause not among them is left
@@ -53,7 +71,8 @@ export function rawQueryOf(e: ChangeEvent, selectors: StreamSelectors): string {
 export function chainRecords(
   c: Chain,
   events: ReadonlyMap<string, ChangeEvent>,
-  selectors: StreamSelectors
+  selectors: StreamSelectors,
+  lineOf: LineOf = () => undefined
 ): ChainRecord[] {
   const out: ChainRecord[] = [];
   const seen = new Set<string>();
@@ -72,6 +91,7 @@ export function chainRecords(
       object: objectOf(e),
       raw: e.raw,
       logql: rawQueryOf(e, selectors),
+      line: shortLine(lineOf(e.raw)),
     });
   };
   add(c.effect, 'effect');
@@ -103,7 +123,8 @@ export function chainsFrame(
   refId: string,
   lokiUid?: string,
   selectors: StreamSelectors = DEFAULT_SELECTORS,
-  events: readonly ChangeEvent[] = []
+  events: readonly ChangeEvent[] = [],
+  lineOf?: LineOf
 ): DataFrame {
   const byId = new Map(events.map((e) => [e.id, e]));
   const frame = createDataFrame({
@@ -137,7 +158,7 @@ export function chainsFrame(
       {
         name: 'records',
         type: FieldType.other,
-        values: chains.map((c) => chainRecords(c, byId, selectors)),
+        values: chains.map((c) => chainRecords(c, byId, selectors, lineOf)),
         config: { custom: { hidden: true } },
       },
     ],

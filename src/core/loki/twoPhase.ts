@@ -1,6 +1,6 @@
 import { buildChains, isEffect, type TraceSelection } from '../correlate/engine';
 import { DEFAULT_OPTIONS, type CorrelateOptions } from '../correlate/options';
-import type { Chain } from '../model';
+import type { Chain, ChangeEvent, RawRef } from '../model';
 import { renderLogQuery, type LogQuery } from '../logql/builder';
 import { causeQueries, effectsQuery, type Question, type StreamSelectors, DEFAULT_SELECTORS } from '../logql/questions';
 import { ParseSession, type ParseSummary } from '../parse/session';
@@ -23,6 +23,8 @@ export interface LokiTrace {
   parsed: ParseSummary;
   warnings: string[];
   queries: Array<{ phase: 1 | 2; logql: string; from: number; to: number; lines: number; requests: number }>;
+  /** The raw line of a record behind a chain (effect, link cause or context), as Loki returned it. */
+  lineOf: (raw: RawRef) => string | undefined;
 }
 
 const CHUNK = 2_000;
@@ -53,6 +55,31 @@ async function addInChunks(session: ParseSession, lines: RawLine[], signal?: Abo
   }
 }
 
+/**
+ * Keeps the lines of the records behind the chains (a few per chain) so the details can show them, and lets the
+ * rest of what was read go. Lines are found by their Loki entry time, then by their stream labels.
+ */
+function recordLines(chains: Chain[], events: ChangeEvent[], read: RawLine[][]): LokiTrace['lineOf'] {
+  const byId = new Map(events.map((e) => [e.id, e]));
+  const wanted = new Set<string>();
+  for (const c of chains) {
+    const records = [c.effect, ...c.links.map((l) => byId.get(l.to)), ...c.context.map((x) => x.event)];
+    records.forEach((e) => e?.raw.ns && wanted.add(e.raw.ns));
+  }
+  const byNs = new Map<string, RawLine[]>();
+  for (const lines of read) {
+    for (const l of lines) {
+      if (l.ns && wanted.has(l.ns)) {
+        byNs.set(l.ns, [...(byNs.get(l.ns) ?? []), l]);
+      }
+    }
+  }
+  return (raw) => {
+    const same = (l: RawLine) => Object.entries(l.labels ?? {}).every(([k, v]) => raw.labels[k] === v);
+    return raw.ns ? byNs.get(raw.ns)?.find(same)?.text : undefined;
+  };
+}
+
 export async function traceOverLoki(
   client: LokiTransport,
   question: Question & { from: number; to: number },
@@ -65,11 +92,13 @@ export async function traceOverLoki(
     !question.sources || question.sources.includes(source);
   const warnings: string[] = [];
   const queries: LokiTrace['queries'] = [];
+  const read: RawLine[][] = [];
   const run = async (phase: 1 | 2, q: LogQuery, from: number, to: number): Promise<RawLine[]> => {
     const logql = renderLogQuery(q);
     const r = await client.queryRange(logql, from, to, signal);
     warnings.push(...r.warnings);
     queries.push({ phase, logql, from, to, lines: r.lines.length, requests: r.requests });
+    read.push(r.lines);
     return r.lines;
   };
 
@@ -140,5 +169,12 @@ export async function traceOverLoki(
     to: question.to,
   };
   const chains = buildChains(parsed.events, options, selection);
-  return { chains, effectLines, parsed, warnings: [...new Set(warnings)], queries };
+  return {
+    chains,
+    effectLines,
+    parsed,
+    warnings: [...new Set(warnings)],
+    queries,
+    lineOf: recordLines(chains, parsed.events, read),
+  };
 }

@@ -53,6 +53,16 @@ describe('ChainDetails', () => {
     expect(effect.queries[0].expr).toMatch(/^\{job="kube-audit"\} \|= "/);
   });
 
+  it("shows a record's raw line as text", () => {
+    const evidence = evidenceOf(frames, rollback);
+    const line = '{"verb":"delete","note":"<img src=x onerror=alert(1)>"}';
+    const records = [{ ...evidence.records[0], line }, ...evidence.records.slice(1)];
+    render(<ChainDetails chain={rollback} evidence={{ ...evidence, records }} onClose={jest.fn()} />);
+    const shown = screen.getAllByTestId('chain-record-line');
+    expect(shown.map((p) => p.textContent)).toEqual([line]);
+    expect(shown[0].querySelector('img')).toBeNull();
+  });
+
   it('offers no Explore links when the data source named no Loki data source, and still says where the line is', () => {
     render(<ChainDetails chain={rollback} evidence={{ records: [] }} onClose={jest.fn()} />);
     expect(screen.queryByRole('link', { name: /Explore/ })).toBeNull();

@@ -75,6 +75,11 @@ export function ChainDetails({ chain: c, evidence, onClose }: Props) {
               <div dir="auto">
                 {r.actor} {r.verb} {r.object}
               </div>
+              {r.line !== undefined && (
+                <pre className={styles.rawLine} data-testid="chain-record-line">
+                  {r.line}
+                </pre>
+              )}
               <div dir="auto" className={styles.secondary}>
                 {rawRefText(r.raw)}
                 {evidence.urlOf && (

@@ -72,4 +72,12 @@ export const getPanelStyles = (theme: GrafanaTheme2) => ({
   timeline: css({ flexShrink: 0, userSelect: 'none' }),
   evidence: css({ margin: theme.spacing(0.5, 0, 1, 2), color: theme.colors.text.secondary }),
   record: css({ marginBottom: theme.spacing(1) }),
+  rawLine: css({
+    margin: theme.spacing(0.5, 0),
+    maxHeight: 160,
+    overflow: 'auto',
+    whiteSpace: 'pre-wrap',
+    wordBreak: 'break-all',
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
 });
