@@ -5,6 +5,7 @@ import { benchCommand } from './commands/bench';
 import { generateCommand } from './commands/generate';
 import { parseCommand } from './commands/parse';
 import { pushCommand } from './commands/push';
+import { rulesCommand } from './commands/rules';
 import { traceCommand } from './commands/trace';
 import { CliError, processIo, type Io } from './io';
 
@@ -94,6 +95,20 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--start <iso>', 'time of the first scenario', '2026-03-02T10:00:00Z')
     .action(async (opts) => {
       setExit(await generateCommand(opts, io));
+    });
+
+  program
+    .command('rules')
+    .description(
+      'Write the alert rules: a Grafana provisioning file (rules on the Loki data source) or Loki ruler YAML.'
+    )
+    .addOption(
+      new Option('--format <format>', 'grafana or loki-ruler').choices(['grafana', 'loki-ruler']).default('grafana')
+    )
+    .option('--loki-uid <uid>', 'uid of the Loki data source the Grafana rules query', 'loki')
+    .option('--cluster <name>', 'only streams with this cluster label')
+    .action((opts) => {
+      setExit(rulesCommand(opts, io));
     });
 
   program

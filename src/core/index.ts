@@ -21,3 +21,6 @@ export { traceOverLoki, type LokiTrace } from './loki/twoPhase';
 export type { LokiTransport } from './loki/transport';
 export { decodeLokiFrames, framesFromJson, type FrameLike } from './loki/frames';
 export { readRange, type PageFetcher, type PagingOptions } from './loki/paging';
+export { ALERT_RULES, ruleLogQL } from './alerts/catalog';
+export type { AlertRule } from './alerts/rule';
+export { grafanaAlertRules, lokiRulerRules, DASHBOARD_UID } from './alerts/provisioning';

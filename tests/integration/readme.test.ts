@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { DEFAULT_OPTIONS, LINK_RULES, scenarioNames } from '../../src/core';
+import { ALERT_RULES, DEFAULT_OPTIONS, LINK_RULES, scenarioNames } from '../../src/core';
 
 /** The README documents every link rule, every correlation window and every scenario the code has. */
 const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
@@ -10,6 +10,12 @@ describe('README', () => {
   it('has a row for every link rule', () => {
     for (const r of LINK_RULES) {
       expect(readme).toContain(`| \`${r.kind}\` |`);
+    }
+  });
+
+  it('has a row for every alert rule', () => {
+    for (const r of ALERT_RULES) {
+      expect(readme).toContain(`| \`${r.id}\` | ${r.severity} |`);
     }
   });
 

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { parse } from 'yaml';
+
+import { ALERT_RULES, ruleLogQL } from '../../core';
+import { run } from '../main';
+
+const COMMITTED = join(__dirname, '..', '..', '..', 'provisioning', 'alerting', 'change-provenance.yaml');
+
+async function rules(args: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const code = await run(['rules', ...args], { out: (t) => (out += t), err: () => undefined, errIsTTY: false });
+  return { code, out };
+}
+
+describe('provenance rules', () => {
+  it('the committed Grafana provisioning file is exactly what the catalog generates', async () => {
+    const { code, out } = await rules(['--format', 'grafana', '--loki-uid', 'loki']);
+    expect(code).toBe(0);
+    expect(readFileSync(COMMITTED, 'utf8')).toBe(out);
+  });
+
+  it('writes Loki ruler YAML with every rule, optionally for one cluster', async () => {
+    const { code, out } = await rules(['--format', 'loki-ruler', '--cluster', 'prod']);
+    expect(code).toBe(0);
+    const doc = parse(out) as { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> };
+    expect(doc.groups[0].rules.map((r) => r.alert)).toEqual(ALERT_RULES.map((r) => r.id));
+    expect(doc.groups[0].rules[0].expr).toBe(
+      `${ruleLogQL(ALERT_RULES[0], { 'kube-audit': { job: 'kube-audit', cluster: 'prod' } })} > 0`
+    );
+  });
+
+  it('refuses a format it does not know', async () => {
+    expect((await rules(['--format', 'prometheus'])).code).toBe(2);
+  });
+});

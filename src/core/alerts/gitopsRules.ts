@@ -1,0 +1,77 @@
+import { kubeAuditQuery, type AlertRule } from './rule';
+
+/**
+ * GitOps conditions: what breaks the promise that the cluster is what Git says. Conditions that need the
+ * correlation itself (a manual write to an object a GitOps tool owns; a Rancher-impersonated write whose person
+ * cannot be found) are not LogQL and are not here: the data source's verdicts answer them.
+ */
+export const GITOPS_RULES: AlertRule[] = [
+  {
+    id: 'argocd-sync-failed',
+    title: 'Argo CD sync failed',
+    severity: 'warning',
+    origin: 'gitops',
+    lines: (s) => ({
+      selector: s.argocd,
+      lineFilters: [
+        { op: '|=', value: 'Sync operation to' },
+        { op: '|=', value: 'failed' },
+      ],
+      json: true,
+      labelFilters: [],
+    }),
+    by: ['application'],
+    range: '10m',
+    for: '0s',
+    summary: 'Argo CD could not sync {{ $labels.application }}',
+    description: 'A sync operation ended in failure; the cluster no longer matches the commit it was asked to apply.',
+    runbook:
+      'Open the app in Change Provenance: a failed sync followed by a rollback or a manual write is the usual story.',
+  },
+  {
+    id: 'gitops-trust-boundary',
+    title: 'GitOps trust boundary changed',
+    severity: 'high',
+    origin: 'gitops',
+    lines: (s) =>
+      kubeAuditQuery(
+        s,
+        // The builder has no `or` between label filters: the ConfigMap names are matched in the line instead.
+        [{ op: '|~', value: '"resource":"(appprojects|gitreporestrictions)"|"name":"argocd-(rbac-)?cm"' }],
+        [
+          { label: 'verb', op: '=~', value: 'create|update|patch|delete' },
+          { label: 'objectRef_resource', op: '=~', value: 'appprojects|gitreporestrictions|configmaps' },
+        ]
+      ),
+    by: ['objectRef_resource', 'objectRef_name', 'user_username'],
+    range: '5m',
+    for: '0s',
+    summary: '{{ $labels.user_username }} changed {{ $labels.objectRef_resource }} {{ $labels.objectRef_name }}',
+    description:
+      'An Argo CD AppProject, Argo CD RBAC / settings ConfigMap or Fleet GitRepoRestriction was written: these decide what Git may deploy where.',
+    runbook: 'Compare with the reviewed configuration in Git; revert unreviewed changes.',
+  },
+  {
+    id: 'gitops-paused',
+    title: 'Auto-sync disabled or GitRepo paused',
+    severity: 'warning',
+    origin: 'gitops',
+    lines: (s) =>
+      kubeAuditQuery(
+        s,
+        [{ op: '|~', value: '"automated":null|"paused":true' }],
+        [
+          { label: 'verb', op: '=~', value: 'update|patch' },
+          { label: 'objectRef_resource', op: '=~', value: 'applications|gitrepos' },
+        ]
+      ),
+    by: ['objectRef_namespace', 'objectRef_name', 'user_username'],
+    range: '5m',
+    for: '0s',
+    summary:
+      '{{ $labels.user_username }} stopped GitOps for {{ $labels.objectRef_namespace }}/{{ $labels.objectRef_name }}',
+    description:
+      'Auto-sync was switched off on an Argo CD Application, or a Fleet GitRepo was paused: changes made by hand will now stay (seen when the audit policy records request bodies for these resources).',
+    runbook: 'Ask why; turn GitOps back on once the incident is over.',
+  },
+];

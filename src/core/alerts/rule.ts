@@ -1,0 +1,48 @@
+import type { LogQuery } from '../logql/builder';
+import type { StreamSelectors } from '../logql/questions';
+
+/**
+ * One alert condition: the log lines that count (LogQL built by the builder, never written by hand), how many
+ * of them over which range fire it, and what a person reads when it does.
+ */
+export interface AlertRule {
+  id: string;
+  title: string;
+  severity: 'critical' | 'high' | 'warning';
+  /** Where the condition comes from: a Falco k8saudit rule, or our GitOps view. */
+  origin: 'falco' | 'gitops';
+  /** The lines that count, on the stream selectors the user configured. */
+  lines: (selectors: Required<StreamSelectors>) => LogQuery;
+  /** Labels the count is grouped by, so one alert instance names one namespace / object / person. */
+  by: string[];
+  /** Count range, LogQL duration. */
+  range: string;
+  /** How long the condition must hold before the alert fires (Grafana's `for`). */
+  for: string;
+  summary: string;
+  description: string;
+  runbook: string;
+}
+
+export const WRITES = 'create|update|patch|delete|deletecollection';
+/** Audit user names of the control plane and service accounts: everyone else is a person. */
+export const NOT_HUMAN = 'system:.*';
+
+/**
+ * Lines of the kube-apiserver audit stream, one stage per request so a request counts once, parsed with
+ * `| json`. Long-running requests (exec, attach, port-forward) log ResponseStarted when they begin and
+ * ResponseComplete only when the session ends, so their rule counts either.
+ */
+export function kubeAuditQuery(
+  selectors: Required<StreamSelectors>,
+  lineFilters: LogQuery['lineFilters'],
+  labelFilters: LogQuery['labelFilters'],
+  stages = 'ResponseComplete'
+): LogQuery {
+  return {
+    selector: selectors['kube-audit'],
+    lineFilters,
+    json: true,
+    labelFilters: [{ label: 'stage', op: stages.includes('|') ? '=~' : '=', value: stages }, ...labelFilters],
+  };
+}
