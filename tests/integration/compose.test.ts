@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { minVersion, satisfies } from 'semver';
+import { parse } from 'yaml';
+
+/**
+ * docker-compose.yaml is valid Compose for what the README promises: the plugin built inside compose, Grafana
+ * at a version the plugin accepts with our three unsigned plugins allowed, Loki 3, and the demo feeder.
+ * (Docker cannot run here; this is the check that can.)
+ */
+const ROOT = join(__dirname, '..', '..');
+interface Service {
+  image: string;
+  command?: string;
+  volumes?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+}
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yaml'), 'utf8')) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
+const pluginJson = (p: string) => JSON.parse(readFileSync(join(ROOT, p), 'utf8'));
+const tag = (image: string) => image.split(':')[1];
+
+describe('docker-compose.yaml', () => {
+  const s = compose.services;
+
+  it('has the services, each on a pinned image', () => {
+    expect(Object.keys(s).sort()).toEqual(['demo-feeder', 'grafana', 'loki', 'plugin-build']);
+    for (const svc of Object.values(s)) {
+      expect(tag(svc.image)).toMatch(/^\d+(\.\d+)*(-\w+)?$/);
+    }
+  });
+
+  it('builds the plugin inside compose before Grafana starts', () => {
+    expect(s['plugin-build'].command).toContain('npm run build');
+    expect(s.grafana.depends_on?.['plugin-build'].condition).toBe('service_completed_successfully');
+  });
+
+  it('runs a Grafana the plugin accepts, with dist/ and provisioning/ mounted and our plugins allowed unsigned', () => {
+    const app = pluginJson('src/plugin.json');
+    const range = app.dependencies.grafanaDependency as string;
+    expect(satisfies(tag(s.grafana.image), range)).toBe(true);
+    expect(s.grafana.volumes).toEqual(
+      expect.arrayContaining([`./dist:/var/lib/grafana/plugins/${app.id}`, './provisioning:/etc/grafana/provisioning'])
+    );
+    const ids = [app.id, pluginJson('src/datasource/plugin.json').id, pluginJson('src/panel/plugin.json').id];
+    expect(s.grafana.environment?.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS.split(',').sort()).toEqual(ids.sort());
+    expect(minVersion(range)?.major).toBeGreaterThanOrEqual(12);
+  });
+
+  it('runs Loki 3 and a feeder that pushes live incidents to it', () => {
+    expect(tag(s.loki.image)).toMatch(/^3\./);
+    expect(s['demo-feeder'].command).toMatch(/provenance\.cjs push --loki http:\/\/loki:3100 --live/);
+    expect(s['demo-feeder'].depends_on?.loki).toBeDefined();
+    expect(Object.keys(compose.volumes)).toEqual(['plugin-node-modules']);
+  });
+});
