@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 
 import { DEFAULT_MAX_LINE_BYTES } from '../core';
 import { benchCommand } from './commands/bench';
+import { dashboardCommand } from './commands/dashboard';
 import { generateCommand } from './commands/generate';
 import { parseCommand } from './commands/parse';
 import { pushCommand } from './commands/push';
@@ -95,6 +96,13 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--start <iso>', 'time of the first scenario', '2026-03-02T10:00:00Z')
     .action(async (opts) => {
       setExit(await generateCommand(opts, io));
+    });
+
+  program
+    .command('dashboard')
+    .description('Write the "GitOps change provenance" dashboard JSON (the file provisioning/dashboards holds).')
+    .action(() => {
+      setExit(dashboardCommand(io));
     });
 
   program

@@ -1,0 +1,149 @@
+import * as bargauge from '@grafana/grafana-foundation-sdk/bargauge';
+import type * as cog from '@grafana/grafana-foundation-sdk/cog';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as logs from '@grafana/grafana-foundation-sdk/logs';
+import * as loki from '@grafana/grafana-foundation-sdk/loki';
+import * as nodegraph from '@grafana/grafana-foundation-sdk/nodegraph';
+import * as table from '@grafana/grafana-foundation-sdk/table';
+import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+
+import { DASHBOARD_UID, DEFAULT_SELECTORS, renderLogQuery, WRITE_VERBS, type LogQuery } from '../../core';
+
+/**
+ * The "GitOps change provenance" dashboard, built with Grafana's foundation SDK (its own schema types) rather
+ * than hand-written JSON. LogQL comes from our builder; the variables are the ones the alert rules link with.
+ */
+
+const LOKI: dashboard.DataSourceRef = { type: 'loki', uid: 'loki' };
+const PROVENANCE: dashboard.DataSourceRef = { type: 'provenance-gitops-datasource', uid: 'change-provenance' };
+const WRITES = [...WRITE_VERBS].join('|');
+
+/** A Change Provenance query, filtered by the dashboard's variables. */
+function provenanceQuery(mode: 'chains' | 'graph'): cog.Builder<cog.Dataquery> {
+  return {
+    build: () =>
+      ({
+        refId: 'A',
+        datasource: PROVENANCE,
+        mode,
+        namespace: '$namespace',
+        name: '$name',
+        actor: '$actor',
+      }) as unknown as cog.Dataquery,
+  };
+}
+
+/** kube-apiserver audit writes, one line per request, parsed. */
+function auditLines(extraLine: LogQuery['lineFilters'], extraLabels: LogQuery['labelFilters']): string {
+  return renderLogQuery({
+    selector: DEFAULT_SELECTORS['kube-audit'],
+    lineFilters: extraLine,
+    json: true,
+    labelFilters: [{ label: 'stage', op: '=', value: 'ResponseComplete' }, ...extraLabels],
+  });
+}
+
+function lokiQuery(expr: string, legend?: string): loki.DataqueryBuilder {
+  const q = new loki.DataqueryBuilder().expr(expr).refId('A').datasource(LOKI);
+  return legend ? q.legendFormat(legend) : q;
+}
+
+function textVariable(name: string, label: string): dashboard.TextBoxVariableBuilder {
+  return new dashboard.TextBoxVariableBuilder(name).label(label).defaultValue('');
+}
+
+export function provenanceDashboard(): dashboard.Dashboard {
+  const writes = auditLines([], [{ label: 'verb', op: '=~', value: WRITES }]);
+  const denied = auditLines([{ op: '|=', value: '"authorization.k8s.io/decision":"forbid"' }], []);
+  const humanWrites = auditLines(
+    [],
+    [
+      { label: 'verb', op: '=~', value: WRITES },
+      { label: 'user_username', op: '!~', value: 'system:.*' },
+    ]
+  );
+  const syncs = renderLogQuery({
+    selector: DEFAULT_SELECTORS.argocd,
+    // `$app` is Grafana's: empty, it keeps every line.
+    lineFilters: [
+      { op: '|~', value: 'Sync operation to|Initiated (automated )?sync|Partial sync operation' },
+      { op: '|=', value: '$app' },
+    ],
+    json: false,
+    labelFilters: [],
+  });
+  return new dashboard.DashboardBuilder('GitOps change provenance')
+    .uid(DASHBOARD_UID)
+    .tags(['kubernetes', 'audit', 'gitops'])
+    .time({ from: 'now-6h', to: 'now' })
+    .refresh('1m')
+    .withVariable(textVariable('namespace', 'Namespace'))
+    .withVariable(textVariable('name', 'Object name'))
+    .withVariable(textVariable('actor', 'Person'))
+    .withVariable(textVariable('app', 'GitOps app'))
+    .annotation(
+      new dashboard.AnnotationQueryBuilder()
+        .name('Changes')
+        .datasource(PROVENANCE)
+        .enable(true)
+        .iconColor('orange')
+        .target({ build: () => ({ refId: 'Anno', mode: 'chains', namespace: '$namespace', name: '$name' }) } as never)
+    )
+    .withPanel(
+      new dashboard.PanelBuilder()
+        .type('provenance-gitops-panel')
+        .title('Who changed what, and why')
+        .datasource(PROVENANCE)
+        .withTarget(provenanceQuery('chains'))
+        .options({ view: 'both', groupBy: 'object', showContext: true, maxChains: 10_000 })
+        .gridPos({ x: 0, y: 0, w: 24, h: 16 })
+    )
+    .withPanel(
+      new timeseries.PanelBuilder()
+        .title('Writes by verb')
+        .datasource(LOKI)
+        .withTarget(lokiQuery(`sum by (verb) (count_over_time(${writes} [$__auto]))`, '{{verb}}'))
+        .gridPos({ x: 0, y: 16, w: 12, h: 8 })
+    )
+    .withPanel(
+      new timeseries.PanelBuilder()
+        .title('Denied requests by user')
+        .datasource(LOKI)
+        .withTarget(lokiQuery(`sum by (user_username) (count_over_time(${denied} [$__auto]))`, '{{user_username}}'))
+        .gridPos({ x: 12, y: 16, w: 12, h: 8 })
+    )
+    .withPanel(
+      new table.PanelBuilder()
+        .title('Changes')
+        .datasource(PROVENANCE)
+        .withTarget(provenanceQuery('chains'))
+        .gridPos({ x: 0, y: 24, w: 14, h: 10 })
+    )
+    .withPanel(
+      new nodegraph.PanelBuilder()
+        .title('People, operations, commits and objects')
+        .datasource(PROVENANCE)
+        .withTarget(provenanceQuery('graph'))
+        .gridPos({ x: 14, y: 24, w: 10, h: 10 })
+    )
+    .withPanel(
+      new bargauge.PanelBuilder()
+        .title('Top people by writes')
+        .datasource(LOKI)
+        .withTarget(
+          lokiQuery(
+            `topk(10, sum by (user_username) (count_over_time(${humanWrites} [$__range])))`,
+            '{{user_username}}'
+          ).instant(true)
+        )
+        .gridPos({ x: 0, y: 34, w: 10, h: 8 })
+    )
+    .withPanel(
+      new logs.PanelBuilder()
+        .title('Recent Argo CD syncs')
+        .datasource(LOKI)
+        .withTarget(lokiQuery(syncs))
+        .gridPos({ x: 10, y: 34, w: 14, h: 8 })
+    )
+    .build();
+}

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { parser } from '@grafana/lezer-logql';
+import { parse } from 'yaml';
+
+import { DASHBOARD_UID, grafanaAlertRules } from '../../src/core';
+import { run } from '../../src/cli/main';
+
+/**
+ * The provisioned dashboard is what `provenance dashboard` generates, and it holds together: data sources that
+ * are provisioned, panel types that exist, LogQL that parses, and the variables the alert rules link with.
+ */
+const ROOT = join(__dirname, '..', '..');
+const FILE = join(ROOT, 'provisioning', 'dashboards', 'change-provenance.json');
+
+interface Panel {
+  type: string;
+  title: string;
+  datasource: { type: string; uid: string };
+  gridPos: { x: number; y: number; w: number; h: number };
+  targets: Array<{ expr?: string; mode?: string; datasource?: { uid: string } }>;
+}
+const board = JSON.parse(readFileSync(FILE, 'utf8')) as {
+  uid: string;
+  title: string;
+  panels: Panel[];
+  templating: { list: Array<{ name: string }> };
+  annotations: { list: Array<{ datasource?: { uid: string } }> };
+};
+
+function parses(q: string): boolean {
+  let ok = true;
+  parser.parse(q).iterate({ enter: (n) => void (n.type.isError && (ok = false)) });
+  return ok;
+}
+
+describe('provisioning/dashboards/change-provenance.json', () => {
+  it('is exactly what `provenance dashboard` writes', async () => {
+    let out = '';
+    const code = await run(['dashboard'], { out: (t) => (out += t), err: () => undefined, errIsTTY: false });
+    expect(code).toBe(0);
+    expect(readFileSync(FILE, 'utf8')).toBe(out);
+  });
+
+  it('uses only provisioned data sources and panel types that exist', () => {
+    const ds = parse(readFileSync(join(ROOT, 'provisioning', 'datasources', 'provenance.yaml'), 'utf8')) as {
+      datasources: Array<{ uid: string; type: string }>;
+    };
+    const byUid = new Map(ds.datasources.map((d) => [d.uid, d.type]));
+    const panelId = (JSON.parse(readFileSync(join(ROOT, 'src', 'panel', 'plugin.json'), 'utf8')) as { id: string }).id;
+    const types = new Set([panelId, 'timeseries', 'table', 'nodeGraph', 'bargauge', 'logs']);
+    for (const p of board.panels) {
+      expect({ title: p.title, type: types.has(p.type) }).toEqual({ title: p.title, type: true });
+      expect(byUid.get(p.datasource.uid)).toBe(p.datasource.type);
+      expect(p.gridPos.x + p.gridPos.w).toBeLessThanOrEqual(24);
+    }
+    expect(board.panels.map((p) => p.type)).toContain(panelId);
+    expect(board.annotations.list.every((a) => !a.datasource || byUid.has(a.datasource.uid))).toBe(true);
+  });
+
+  it('runs LogQL that parses once Grafana has put in its variables', () => {
+    const exprs = board.panels.flatMap((p) => p.targets.map((t) => t.expr)).filter((e): e is string => !!e);
+    expect(exprs.length).toBeGreaterThanOrEqual(4);
+    for (const e of exprs) {
+      const interpolated = e.replace(/\$__auto|\$__range/g, '5m').replace(/\$app/g, 'frontend-app');
+      expect({ e, parses: parses(interpolated) }).toEqual({ e, parses: true });
+    }
+  });
+
+  it('is the dashboard the alert rules link to, with the variables they set', () => {
+    expect(board.uid).toBe(DASHBOARD_UID);
+    const names = board.templating.list.map((v) => v.name);
+    const links = grafanaAlertRules('loki').groups[0].rules.map((r) => r.annotations.dashboard);
+    for (const link of links) {
+      expect(link.startsWith(`/d/${board.uid}`)).toBe(true);
+      for (const [, v] of link.matchAll(/var-(\w+)=/g)) {
+        expect(names).toContain(v);
+      }
+    }
+  });
+});
