@@ -3,6 +3,8 @@ import { join } from 'node:path';
 
 import { parse } from 'yaml';
 
+import { kubeAudit } from '../support/builders';
+
 /**
  * The provisioning files parse and agree with each other and with the plugins: every data source uid a file
  * refers to is provisioned, and the plugin ids are the ones in the plugin.json files.
@@ -24,6 +26,43 @@ describe('provisioning/', () => {
     const ours = datasources.find((d) => d.type === pluginId('src/datasource/plugin.json'));
     expect(loki?.uid).toBe('loki');
     expect(ours?.jsonData?.lokiUid).toBe(loki?.uid);
+  });
+
+  it('links a raw audit line in Explore to its object’s provenance (a Grafana correlation)', () => {
+    // What Grafana does to a provisioning file first: `$$` is a literal `$`, `$NAME` / `${NAME}` come from the
+    // environment (here empty). Then the regexes run in the browser on the line.
+    const text = readFileSync(join(ROOT, 'provisioning', 'datasources', 'provenance.yaml'), 'utf8');
+    const expanded = text.replace(/\$\$|\$\{\w+\}|\$\w+/g, (m) => (m === '$$' ? '$' : ''));
+    const doc = parse(expanded) as {
+      datasources: Array<{
+        uid: string;
+        correlations?: Array<{
+          targetUID: string;
+          config: {
+            field: string;
+            target: Record<string, string>;
+            transformations: Array<{ type: string; mapValue: string; expression: string }>;
+          };
+        }>;
+      }>;
+    };
+    const loki = doc.datasources.find((d) => d.uid === 'loki');
+    const [namespaced, clusterScoped] = loki?.correlations ?? [];
+    expect(namespaced.targetUID).toBe('change-provenance');
+    expect(namespaced.config.target).toEqual({
+      mode: 'chains',
+      resource: '${resource}',
+      namespace: '${namespace}',
+      name: '${name}',
+    });
+    const line = JSON.stringify(
+      kubeAudit({ objectRef: { resource: 'deployments', namespace: 'production', name: 'frontend-app' } })
+    );
+    const extract = (c: typeof namespaced) =>
+      Object.fromEntries(c.config.transformations.map((t) => [t.mapValue, new RegExp(t.expression).exec(line)?.[1]]));
+    expect(extract(namespaced)).toEqual({ resource: 'deployments', namespace: 'production', name: 'frontend-app' });
+    expect(extract(clusterScoped)).toEqual({ resource: 'deployments', name: 'frontend-app' });
+    expect(clusterScoped.config.target).toEqual({ mode: 'chains', resource: '${resource}', name: '${name}' });
   });
 
   it('enables the app by its plugin id', () => {
