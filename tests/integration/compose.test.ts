@@ -55,6 +55,23 @@ describe('docker-compose.yaml', () => {
     expect(tag(s.loki.image)).toMatch(/^3\./);
     expect(s['demo-feeder'].command).toMatch(/provenance\.cjs push --loki http:\/\/loki:3100 --live/);
     expect(s['demo-feeder'].depends_on?.loki).toBeDefined();
-    expect(Object.keys(compose.volumes)).toEqual(['plugin-node-modules']);
+    expect(Object.keys(compose.volumes).sort()).toEqual(['loki-data', 'plugin-node-modules']);
+  });
+
+  it("gives Loki the repo's config, whose limits are the ones the client and the emulator assume", () => {
+    expect(s.loki.volumes).toContain('./loki/config.yaml:/etc/loki/config.yaml:ro');
+    expect(s.loki.command).toBe('-config.file=/etc/loki/config.yaml');
+    const loki = parse(readFileSync(join(ROOT, 'loki', 'config.yaml'), 'utf8')) as {
+      limits_config: Record<string, unknown>;
+      schema_config: { configs: Array<{ store: string; schema: string }> };
+    };
+    expect(loki.limits_config).toMatchObject({
+      max_line_size: '256KB',
+      max_entries_limit_per_query: 5000,
+      allow_structured_metadata: true,
+      reject_old_samples: false,
+    });
+    // Structured metadata needs the TSDB store with schema v13.
+    expect(loki.schema_config.configs.at(-1)).toMatchObject({ store: 'tsdb', schema: 'v13' });
   });
 });
