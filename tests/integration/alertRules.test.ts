@@ -102,6 +102,16 @@ const TRIGGERS: Record<string, object[]> = {
       objectRef: { resource: 'serviceaccounts', namespace: 'kube-system', name: 'helper', apiGroup: '' },
     }),
   ],
+  'rancher-unresolved-person': [
+    kubeAudit({
+      verb: 'delete',
+      user: {
+        username: 'system:serviceaccount:cattle-impersonation-system:cattle-impersonation-u-x1y2z3',
+        groups: ['system:serviceaccounts'],
+      },
+      impersonatedUser: { username: 'u-x1y2z3', groups: ['system:authenticated'] },
+    }),
+  ],
   'argocd-sync-failed': [
     argoLog({
       msg: 'Sync operation to 0a1b2c3d failed: one or more objects failed to apply',

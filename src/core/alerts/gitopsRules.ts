@@ -1,11 +1,40 @@
 import { kubeAuditQuery, type AlertRule } from './rule';
 
 /**
- * GitOps conditions: what breaks the promise that the cluster is what Git says. Conditions that need the
- * correlation itself (a manual write to an object a GitOps tool owns; a Rancher-impersonated write whose person
- * cannot be found) are not LogQL and are not here: the data source's verdicts answer them.
+ * GitOps conditions: what breaks the promise that the cluster is what Git says. A manual write to an object a
+ * GitOps tool owns needs the correlation itself (is there an earlier GitOps write of it?), so it is not LogQL and
+ * not here: the data source's `manual-drift` verdict answers it.
  */
 export const GITOPS_RULES: AlertRule[] = [
+  {
+    id: 'rancher-unresolved-person',
+    title: 'Rancher-impersonated change that names no person',
+    severity: 'high',
+    origin: 'gitops',
+    lines: (s) =>
+      kubeAuditQuery(
+        s,
+        [
+          { op: '|=', value: 'cattle-impersonation-system' },
+          // Rancher puts the person's login in impersonatedUser.extra.username; without it only the Rancher
+          // audit log can say who it was.
+          { op: '!~', value: '"extra":\\{[^}]*"username":' },
+        ],
+        [
+          { label: 'user_username', op: '=~', value: 'system:serviceaccount:cattle-impersonation-system:.+' },
+          { label: 'verb', op: '=~', value: 'create|update|patch|delete|deletecollection' },
+        ]
+      ),
+    by: ['impersonatedUser_username', 'objectRef_namespace'],
+    range: '5m',
+    for: '0s',
+    summary:
+      'Rancher user {{ $labels.impersonatedUser_username }} changed {{ $labels.objectRef_namespace }} with no name in the audit line',
+    description:
+      'A write through Rancher impersonation whose audit line does not carry the person’s login: only the Rancher audit log (job=rancher-audit) can tell who it was.',
+    runbook:
+      'Open the change in Change Provenance: with the Rancher audit stream it names the person and their IP; without it, ship that stream.',
+  },
   {
     id: 'argocd-sync-failed',
     title: 'Argo CD sync failed',
