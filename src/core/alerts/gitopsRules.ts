@@ -1,4 +1,4 @@
-import { kubeAuditQuery, type AlertRule } from './rule';
+import { kubeAuditQuery, WRITES, type AlertRule } from './rule';
 
 /**
  * GitOps conditions: what breaks the promise that the cluster is what Git says. A manual write to an object a
@@ -22,7 +22,7 @@ export const GITOPS_RULES: AlertRule[] = [
         ],
         [
           { label: 'user_username', op: '=~', value: 'system:serviceaccount:cattle-impersonation-system:.+' },
-          { label: 'verb', op: '=~', value: 'create|update|patch|delete|deletecollection' },
+          { label: 'verb', op: '=~', value: WRITES },
         ]
       ),
     by: ['impersonatedUser_username', 'objectRef_namespace'],

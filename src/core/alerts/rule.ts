@@ -1,5 +1,6 @@
 import type { LogQuery } from '../logql/builder';
 import type { StreamSelectors } from '../logql/questions';
+import { WRITE_VERBS } from '../model';
 
 /**
  * One alert condition: the log lines that count (LogQL built by the builder, never written by hand), how many
@@ -24,7 +25,8 @@ export interface AlertRule {
   runbook: string;
 }
 
-export const WRITES = 'create|update|patch|delete|deletecollection';
+/** Verbs that change cluster state, as a LogQL regex. */
+export const WRITES = [...WRITE_VERBS].join('|');
 /** Audit user names of the control plane and service accounts: everyone else is a person. */
 export const NOT_HUMAN = 'system:.*';
 
