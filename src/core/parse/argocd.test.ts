@@ -170,14 +170,18 @@ describe('Argo CD log lines — real samples', () => {
   });
 
   it('argo-cd#5592 (text): automated syncs and a health change', () => {
-    const s = parseAll(sampleLines('issue_argocd_5592.txt'));
+    const lines = sampleLines('issue_argocd_5592.txt');
+    const s = parseAll(lines);
+    // The commit the sample's syncs name, read from its own text.
+    const commit = /\b[0-9a-f]{40}\b/.exec(lines.map((l) => l.text).join('\n'))?.[0];
+    expect(commit).toMatch(/^[0-9a-f]{40}$/);
     const syncs = s.events.filter((e) => e.verb === 'sync');
     expect(syncs).toHaveLength(2);
     for (const e of syncs) {
       expect(e.gitops).toMatchObject({
         app: 'test-application',
         automated: true,
-        commit: 'e160b33c8e760e85dbedc221938b5d312fe166b1',
+        commit,
       });
     }
     expect(syncs[0].gitops?.destNamespace ?? syncs[1].gitops?.destNamespace).toBe('test-application');

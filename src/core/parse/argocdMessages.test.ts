@@ -1,7 +1,7 @@
 import { classifyArgoMessage, parseDisplayRevision } from './argocdMessages';
 import { readSample } from '../../../tests/support/shared';
 
-const SHA = '8a1cb4a02d3538e54907c827352f66f20c3d7b0d';
+const SHA = '3f9d2c7a1b6e4f08d5c3a9b7e2f1d0c4b8a6e5d3';
 
 describe('classifyArgoMessage — every form of log-formats.md §3.3', () => {
   it.each([
@@ -102,13 +102,13 @@ describe('classifyArgoMessage — every form of log-formats.md §3.3', () => {
 
   it('reads initiatedBy from the printed operation struct', () => {
     const m = classifyArgoMessage(
-      'Initialized new operation: {&SyncOperation{Revision:7092c17b0b89fefcfc7b705bc94bf44d5fc4e368,Prune:false,DryRun:false,Resources:[]SyncOperationResource{},} {msw-kialo false} [] {0 nil}}'
+      'Initialized new operation: {&SyncOperation{Revision:c0ffee1234567890abcdef1234567890abcdef12,Prune:false,DryRun:false,Resources:[]SyncOperationResource{},} {dana@example.org false} [] {0 nil}}'
     );
     expect(m).toMatchObject({
       operation: 'operation-state',
-      user: 'msw-kialo',
+      user: 'dana@example.org',
       automated: false,
-      commit: '7092c17b0b89fefcfc7b705bc94bf44d5fc4e368',
+      commit: 'c0ffee1234567890abcdef1234567890abcdef12',
     });
     const auto = classifyArgoMessage(
       'Initialized new operation: {&SyncOperation{Revision:abcdef1,} { true} [] {0 nil}}'
@@ -142,8 +142,11 @@ describe('classifyArgoMessage — every form of log-formats.md §3.3', () => {
       expect(parsed[i]?.fromController).toBe(source === 'argocd-application-controller')
     );
     expect(parsed[0]).toMatchObject({ verb: 'create', user: 'admin' });
-    expect(parsed[3]).toMatchObject({ verb: 'sync', user: 'admin', revision: 'HEAD', commit: SHA });
-    expect(parsed[4]).toMatchObject({ verb: 'sync-succeeded', commit: SHA });
+    // The sample's commit, read from its own text rather than copied here.
+    const sampleSha = /\b[0-9a-f]{40}\b/.exec(messages[3].msg)?.[0];
+    expect(sampleSha).toMatch(/^[0-9a-f]{40}$/);
+    expect(parsed[3]).toMatchObject({ verb: 'sync', user: 'admin', revision: 'HEAD', commit: sampleSha });
+    expect(parsed[4]).toMatchObject({ verb: 'sync-succeeded', commit: sampleSha });
     expect(parsed[1]).toMatchObject({ statusChange: { what: 'sync', from: '', to: 'OutOfSync' } });
   });
 });

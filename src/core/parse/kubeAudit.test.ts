@@ -375,13 +375,21 @@ describe('parseKubeAuditEvent — real samples (../shared/reference/samples)', (
       target: { uid: '12345678' },
       raw: { ns: expect.stringMatching(/^1759213415101355367$/) },
     });
-    const kubeAudit = parseAll(sampleLines('elastic_test-kube-audit.log'));
+    const aksLines = sampleLines('elastic_test-kube-audit.log');
+    const kubeAudit = parseAll(aksLines);
+    // The AKS wrapper holds the audit event as a JSON string in properties.log: compare with that, not a copy.
+    const inner = JSON.parse((JSON.parse(aksLines[0].text) as { properties: { log: string } }).properties.log) as {
+      auditID: string;
+      sourceIPs: string[];
+      objectRef: { name: string };
+    };
     expect(kubeAudit.events[0]).toMatchObject({
-      keys: { auditID: 'ad26f7bc-f1c6-4097-90f1-e0924e12f257' },
+      keys: { auditID: inner.auditID },
       verb: 'update',
-      sourceIPs: ['172.31.51.172'],
-      target: { name: 'kubelet-serving-csr-approver' },
+      sourceIPs: inner.sourceIPs,
+      target: { name: inner.objectRef.name },
     });
+    expect(inner.auditID).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('falco traces (unversioned 2018 shape): create with requestObject, delete, exec, anonymous', () => {

@@ -149,16 +149,18 @@ describe('parseRancherAuditEvent — our fixtures', () => {
 
 describe('parseRancherAuditEvent — real samples', () => {
   it('Harvester Rancher v2.10.1 lines (level 2): POST through steve, admin via X-Forwarded-For', () => {
-    const vm = parseOne(sampleLines('harvester_rancher_audit_line113.log'));
+    const vmLines = sampleLines('harvester_rancher_audit_line113.log');
+    const vmRaw = JSON.parse(vmLines[0].text) as { auditID: string; user: { extra: { principalid: string[] } } };
+    const vm = parseOne(vmLines);
     expect(vm).toMatchObject({
       format: 'rancher-audit/v2.2+',
       verb: 'create',
       time: Date.UTC(2025, 2, 7, 9, 20, 23),
-      actor: { name: 'user-vxq5m', kind: 'human', loginName: 'admin', principalId: 'local://user-vxq5m' },
+      actor: { name: 'user-vxq5m', kind: 'human', loginName: 'admin', principalId: vmRaw.user.extra.principalid[0] },
       sourceIPs: ['192.168.122.145', '10.52.0.237'],
       target: { apiGroup: 'kubevirt.io', resource: 'virtualmachines', namespace: 'default' },
       outcome: { code: 201, status: 'success' },
-      keys: { rancherAuditID: '887f5e05-bd98-4ed9-9717-8c179f417236' },
+      keys: { rancherAuditID: vmRaw.auditID },
     });
     const secret = parseOne(sampleLines('harvester_rancher_audit_line116.log'), { keepBodies: true });
     expect(secret).toMatchObject({

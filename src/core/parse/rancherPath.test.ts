@@ -64,11 +64,11 @@ describe('parseRancherPath', () => {
   });
 
   it('keeps norman (/v3) and other paths as paths', () => {
-    expect(parseRancherPath('/v3/projects/c-shcnd:p-v2gcw/workload', 'POST')).toMatchObject({
+    expect(parseRancherPath('/v3/projects/c-m-7xk2q:p-4hq8z/workload', 'POST')).toMatchObject({
       target: {
         apiGroup: 'management.cattle.io',
         resource: 'projects',
-        name: 'c-shcnd:p-v2gcw',
+        name: 'c-m-7xk2q:p-4hq8z',
         subresource: 'workload',
       },
       verb: 'create',
