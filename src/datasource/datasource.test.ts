@@ -1,15 +1,10 @@
-import {
-  dateTime,
-  type DataFrame,
-  type DataQueryRequest,
-  type DataSourceInstanceSettings,
-  PluginType,
-} from '@grafana/data';
+import { dateTime, type DataFrame, type DataQueryRequest } from '@grafana/data';
 import { setDataSourceSrv, setTemplateSrv } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 
 import { generate, pushEntryOf, type RawLine } from '../core';
 import { FakeLokiDataSource } from '../../tests/support/fakeLokiDataSource';
+import { provenanceSettings } from '../../tests/support/instanceSettings';
 import { DataSource } from './datasource';
 import type { ProvenanceOptions, ProvenanceQuery } from './types';
 
@@ -42,22 +37,7 @@ beforeAll(() => {
 });
 
 function settings(jsonData: ProvenanceOptions = { lokiUid: 'loki-test' }) {
-  return {
-    uid: 'provenance',
-    name: 'Change Provenance',
-    type: 'provenance-gitops-datasource',
-    access: 'proxy',
-    readOnly: true,
-    jsonData,
-    meta: {
-      id: 'provenance-gitops-datasource',
-      name: 'Change Provenance',
-      type: PluginType.datasource,
-      info: {} as never,
-      module: '',
-      baseUrl: '',
-    },
-  } as unknown as DataSourceInstanceSettings<ProvenanceOptions>;
+  return provenanceSettings(jsonData);
 }
 
 function request(

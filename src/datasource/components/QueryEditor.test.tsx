@@ -1,27 +1,12 @@
 import React from 'react';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { PluginType, type DataSourceInstanceSettings } from '@grafana/data';
 
+import { provenanceSettings } from '../../../tests/support/instanceSettings';
 import { DataSource } from '../datasource';
-import type { ProvenanceOptions, ProvenanceQuery } from '../types';
+import type { ProvenanceQuery } from '../types';
 import { alertRuleUrl, QueryEditor } from './QueryEditor';
 
-const ds = new DataSource({
-  uid: 'provenance',
-  name: 'Change Provenance',
-  type: 'provenance-gitops-datasource',
-  access: 'proxy',
-  readOnly: true,
-  jsonData: { lokiUid: 'loki-main' },
-  meta: {
-    id: 'provenance-gitops-datasource',
-    name: 'p',
-    type: PluginType.datasource,
-    info: {} as never,
-    module: '',
-    baseUrl: '',
-  },
-} as unknown as DataSourceInstanceSettings<ProvenanceOptions>);
+const ds = new DataSource(provenanceSettings({ lokiUid: 'loki-main' }));
 
 function setup(query: Partial<ProvenanceQuery> = {}) {
   const onChange = jest.fn();

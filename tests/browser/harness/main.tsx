@@ -11,7 +11,6 @@ import {
   PluginType,
   ThemeContext,
   type DataFrame,
-  type DataSourceInstanceSettings,
   type DataSourceSettings,
 } from '@grafana/data';
 import { setDataSourceSrv, setTemplateSrv } from '@grafana/runtime';
@@ -24,6 +23,7 @@ import { QueryEditor } from '../../../src/datasource/components/QueryEditor';
 import { DataSource } from '../../../src/datasource/datasource';
 import type { ProvenanceOptions, ProvenanceQuery } from '../../../src/datasource/types';
 import { FakeLokiDataSource } from '../../support/fakeLokiDataSource';
+import { provenanceSettings } from '../../support/instanceSettings';
 
 const params = new URLSearchParams(window.location.search);
 const theme = createTheme({ colors: { mode: params.get('theme') === 'light' ? 'light' : 'dark' } });
@@ -66,26 +66,7 @@ function Harness() {
   const [query, setQuery] = useState<ProvenanceQuery>({ refId: 'A', mode: 'chains' });
   const [rows, setRows] = useState<string[][] | undefined>();
   const [error, setError] = useState<string | undefined>();
-  const ds = useMemo(
-    () =>
-      new DataSource({
-        uid: 'provenance',
-        name: 'Change Provenance',
-        type: 'provenance-gitops-datasource',
-        access: 'proxy',
-        readOnly: true,
-        jsonData: options.jsonData,
-        meta: {
-          id: 'provenance-gitops-datasource',
-          name: 'p',
-          type: PluginType.datasource,
-          info: {} as never,
-          module: '',
-          baseUrl: '',
-        },
-      } as unknown as DataSourceInstanceSettings<ProvenanceOptions>),
-    [options.jsonData]
-  );
+  const ds = useMemo(() => new DataSource(provenanceSettings(options.jsonData)), [options.jsonData]);
   const run = () => {
     const request = {
       targets: [query],
