@@ -13,7 +13,14 @@ export { LINK_RULES } from './correlate/registry';
 export { generate, scenarioNames, type GenerateOptions, type Generated } from './generate/generate';
 export type { TruthChain, LogFile } from './generate/scenarios';
 export { renderLogQuery, renderCountQuery, type LogQuery } from './logql/builder';
-export { effectsQuery, causeQueries, DEFAULT_SELECTORS, type Question, type StreamSelectors } from './logql/questions';
+export {
+  effectsQuery,
+  causeQueries,
+  clusterSelectors,
+  DEFAULT_SELECTORS,
+  type Question,
+  type StreamSelectors,
+} from './logql/questions';
 export { quote, regexAnyOf, regexLiteral } from './logql/strings';
 export { LokiClient, LokiError, decodeStreams, type FetchLike, type LokiClientOptions } from './loki/client';
 export { pushEntryOf, pushBodies, pushBody, type PushEntry, type PostLike } from './loki/push';
@@ -22,5 +29,5 @@ export type { LokiTransport } from './loki/transport';
 export { decodeLokiFrames, framesFromJson, type FrameLike } from './loki/frames';
 export { readRange, type PageFetcher, type PagingOptions } from './loki/paging';
 export { ALERT_RULES, ruleLogQL } from './alerts/catalog';
-export type { AlertRule } from './alerts/rule';
+export { kubeAuditQuery, NOT_HUMAN, WRITES, type AlertRule } from './alerts/rule';
 export { grafanaAlertRules, lokiRulerRules, DASHBOARD_UID } from './alerts/provisioning';

@@ -1,5 +1,6 @@
 import {
   ALERT_RULES,
+  clusterSelectors,
   generate,
   pushBodies,
   pushBody,
@@ -164,12 +165,7 @@ async function load(cluster: string, lines: Array<{ text: string; job?: string; 
 /** Evaluates the rule as Grafana does, every range step over the data set; true when any evaluation is > 0. */
 async function fires(ruleId: string, cluster: string): Promise<boolean> {
   const rule = ALERT_RULES.find((r) => r.id === ruleId)!;
-  const expr = ruleLogQL(rule, {
-    'kube-audit': { job: 'kube-audit', cluster },
-    argocd: { job: 'argocd', cluster },
-    fleet: { job: 'fleet', cluster },
-    'rancher-audit': { job: 'rancher-audit', cluster },
-  });
+  const expr = ruleLogQL(rule, clusterSelectors(cluster));
   const stepMs = Number(/^(\d+)m$/.exec(rule.range)![1]) * 60_000;
   const [first, last] = spans.get(cluster)!;
   for (let t = first + 1; t <= last + stepMs; t += stepMs) {

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 
-import { grafanaAlertRules, lokiRulerRules, type StreamSelectors } from '../../core';
+import { clusterSelectors, grafanaAlertRules, lokiRulerRules } from '../../core';
 import type { Io } from '../io';
 
 export interface RulesCommandOptions {
@@ -16,14 +16,7 @@ export function generatedHeader(command: string): string {
 
 /** `provenance rules`: the alert-rule catalog as a Grafana provisioning file or Loki ruler YAML, on stdout. */
 export function rulesCommand(o: RulesCommandOptions, io: Io): number {
-  const selectors: StreamSelectors | undefined = o.cluster
-    ? {
-        'kube-audit': { job: 'kube-audit', cluster: o.cluster },
-        'rancher-audit': { job: 'rancher-audit', cluster: o.cluster },
-        argocd: { job: 'argocd', cluster: o.cluster },
-        fleet: { job: 'fleet', cluster: o.cluster },
-      }
-    : undefined;
+  const selectors = o.cluster ? clusterSelectors(o.cluster) : undefined;
   const doc = o.format === 'grafana' ? grafanaAlertRules(o.lokiUid, selectors) : lokiRulerRules(selectors);
   const args = o.format === 'grafana' ? `--format grafana --loki-uid ${o.lokiUid}` : '--format loki-ruler';
   io.out(generatedHeader(`provenance rules ${args}${o.cluster ? ` --cluster ${o.cluster}` : ''}`));

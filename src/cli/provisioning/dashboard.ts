@@ -7,7 +7,15 @@ import * as nodegraph from '@grafana/grafana-foundation-sdk/nodegraph';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 
-import { DASHBOARD_UID, DEFAULT_SELECTORS, renderLogQuery, WRITE_VERBS, type LogQuery } from '../../core';
+import {
+  DASHBOARD_UID,
+  DEFAULT_SELECTORS,
+  kubeAuditQuery,
+  NOT_HUMAN,
+  renderLogQuery,
+  WRITES,
+  type LogQuery,
+} from '../../core';
 
 /**
  * The "GitOps change provenance" dashboard, built with Grafana's foundation SDK (its own schema types) rather
@@ -16,7 +24,6 @@ import { DASHBOARD_UID, DEFAULT_SELECTORS, renderLogQuery, WRITE_VERBS, type Log
 
 const LOKI: dashboard.DataSourceRef = { type: 'loki', uid: 'loki' };
 const PROVENANCE: dashboard.DataSourceRef = { type: 'provenance-gitops-datasource', uid: 'change-provenance' };
-const WRITES = [...WRITE_VERBS].join('|');
 
 /** A Change Provenance query, filtered by the dashboard's variables. */
 function provenanceQuery(mode: 'chains' | 'graph'): cog.Builder<cog.Dataquery> {
@@ -33,14 +40,9 @@ function provenanceQuery(mode: 'chains' | 'graph'): cog.Builder<cog.Dataquery> {
   };
 }
 
-/** kube-apiserver audit writes, one line per request, parsed. */
-function auditLines(extraLine: LogQuery['lineFilters'], extraLabels: LogQuery['labelFilters']): string {
-  return renderLogQuery({
-    selector: DEFAULT_SELECTORS['kube-audit'],
-    lineFilters: extraLine,
-    json: true,
-    labelFilters: [{ label: 'stage', op: '=', value: 'ResponseComplete' }, ...extraLabels],
-  });
+/** kube-apiserver audit lines, one per request, parsed — as the alert rules count them. */
+function auditLines(lineFilters: LogQuery['lineFilters'], labelFilters: LogQuery['labelFilters']): string {
+  return renderLogQuery(kubeAuditQuery(DEFAULT_SELECTORS, lineFilters, labelFilters));
 }
 
 function lokiQuery(expr: string, legend?: string): loki.DataqueryBuilder {
@@ -59,7 +61,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     [],
     [
       { label: 'verb', op: '=~', value: WRITES },
-      { label: 'user_username', op: '!~', value: 'system:.*' },
+      { label: 'user_username', op: '!~', value: NOT_HUMAN },
     ]
   );
   const syncs = renderLogQuery({

@@ -18,6 +18,12 @@ export const DEFAULT_SELECTORS: Required<StreamSelectors> = {
   fleet: { job: 'fleet' },
 };
 
+/** The default streams narrowed to one cluster (the `cluster` label `provenance push` and Alloy set). */
+export function clusterSelectors(cluster: string): Required<StreamSelectors> {
+  const entries = Object.entries(DEFAULT_SELECTORS).map(([source, labels]) => [source, { ...labels, cluster }]);
+  return Object.fromEntries(entries) as Required<StreamSelectors>;
+}
+
 export interface Question {
   target?: { resource?: string; namespace?: string; name?: string };
   actor?: string;
