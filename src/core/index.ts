@@ -10,6 +10,7 @@ export { buildChains, isEffect, type TraceSelection } from './correlate/engine';
 export { chainToJson, type ChainJson } from './correlate/chainJson';
 export { DEFAULT_OPTIONS, type CorrelateOptions } from './correlate/options';
 export { LINK_RULES } from './correlate/registry';
+export { eventsBehind } from './correlate/eventsBehind';
 export { generate, scenarioNames, type GenerateOptions, type Generated } from './generate/generate';
 export type { TruthChain, LogFile } from './generate/scenarios';
 export { renderLogQuery, renderCountQuery, type LogQuery } from './logql/builder';

@@ -2,6 +2,7 @@ import { createDataFrame, DataFrameType, FieldType, type DataFrame, type DataLin
 
 import {
   DEFAULT_SELECTORS,
+  eventsBehind,
   renderLogQuery,
   type Chain,
   type ChainRecord,
@@ -63,41 +64,25 @@ function shortLine(line: string | undefined): string | undefined {
     : text;
 }
 
-/**
- * The records behind a chain, effect first, then each link's cause and the context, once each: the details
- * drawer shows them with a way to their raw lines. `events` resolves link ids; a cause not among them is left
- * out (the link's evidence still names it).
- */
+/** The events behind a chain as the details drawer shows them: what each says, its raw line, LogQL for it. */
 export function chainRecords(
   c: Chain,
   events: ReadonlyMap<string, ChangeEvent>,
   selectors: StreamSelectors,
   lineOf: LineOf = () => undefined
 ): ChainRecord[] {
-  const out: ChainRecord[] = [];
-  const seen = new Set<string>();
-  const add = (e: ChangeEvent | undefined, role: ChainRecord['role']) => {
-    if (!e || seen.has(e.id)) {
-      return;
-    }
-    seen.add(e.id);
-    out.push({
-      id: e.id,
-      role,
-      time: e.time,
-      source: e.source,
-      actor: e.actor.name,
-      verb: e.verb,
-      object: objectOf(e),
-      raw: e.raw,
-      logql: rawQueryOf(e, selectors),
-      line: shortLine(lineOf(e.raw)),
-    });
-  };
-  add(c.effect, 'effect');
-  c.links.forEach((l) => add(events.get(l.to), l.kind));
-  c.context.forEach((x) => add(x.event, x.kind));
-  return out;
+  return eventsBehind(c, events).map(({ event: e, role }) => ({
+    id: e.id,
+    role,
+    time: e.time,
+    source: e.source,
+    actor: e.actor.name,
+    verb: e.verb,
+    object: objectOf(e),
+    raw: e.raw,
+    logql: rawQueryOf(e, selectors),
+    line: shortLine(lineOf(e.raw)),
+  }));
 }
 
 /** A data link to Explore on the Loki data source, running the row's LogQL around the row's time. */

@@ -1,4 +1,5 @@
 import { buildChains, isEffect, type TraceSelection } from '../correlate/engine';
+import { eventsBehind } from '../correlate/eventsBehind';
 import { DEFAULT_OPTIONS, type CorrelateOptions } from '../correlate/options';
 import type { Chain, ChangeEvent, RawRef } from '../model';
 import { renderLogQuery, type LogQuery } from '../logql/builder';
@@ -63,14 +64,18 @@ function recordLines(chains: Chain[], events: ChangeEvent[], read: RawLine[][]):
   const byId = new Map(events.map((e) => [e.id, e]));
   const wanted = new Set<string>();
   for (const c of chains) {
-    const records = [c.effect, ...c.links.map((l) => byId.get(l.to)), ...c.context.map((x) => x.event)];
-    records.forEach((e) => e?.raw.ns && wanted.add(e.raw.ns));
+    eventsBehind(c, byId).forEach(({ event }) => event.raw.ns && wanted.add(event.raw.ns));
   }
   const byNs = new Map<string, RawLine[]>();
   for (const lines of read) {
     for (const l of lines) {
       if (l.ns && wanted.has(l.ns)) {
-        byNs.set(l.ns, [...(byNs.get(l.ns) ?? []), l]);
+        const same = byNs.get(l.ns);
+        if (same) {
+          same.push(l);
+        } else {
+          byNs.set(l.ns, [l]);
+        }
       }
     }
   }
