@@ -11,6 +11,7 @@ export { chainToJson, type ChainJson } from './correlate/chainJson';
 export { DEFAULT_OPTIONS, type CorrelateOptions } from './correlate/options';
 export { LINK_RULES } from './correlate/registry';
 export { eventsBehind } from './correlate/eventsBehind';
+export { objectName } from './correlate/rule';
 export { generate, scenarioNames, type GenerateOptions, type Generated } from './generate/generate';
 export type { TruthChain, LogFile } from './generate/scenarios';
 export { renderLogQuery, renderCountQuery, type LogQuery } from './logql/builder';

@@ -3,6 +3,7 @@ import { createDataFrame, DataFrameType, FieldType, type DataFrame, type DataLin
 import {
   DEFAULT_SELECTORS,
   eventsBehind,
+  objectName,
   renderLogQuery,
   type Chain,
   type ChainRecord,
@@ -18,14 +19,6 @@ import {
  * provenance panel (it reads frames, never the data source).
  */
 
-function objectOf(e: ChangeEvent): string {
-  const t = e.target;
-  if (!t.resource) {
-    return t.path ?? '';
-  }
-  return `${t.resource} ${[t.namespace, t.name].filter(Boolean).join('/')}${t.subresource ? `/${t.subresource}` : ''}`;
-}
-
 /** One sentence a person reads, also used as the annotation text. */
 export function storyOf(c: Chain): string {
   const g = c.gitops;
@@ -33,7 +26,7 @@ export function storyOf(c: Chain): string {
     ? ` during ${g.tool} ${g.operation} of ${g.app ?? '?'}${g.commit ? ` at ${g.commit.slice(0, 12)}` : ''}`
     : '';
   const from = c.who.ip ? ` from ${c.who.ip}` : '';
-  return `${c.who.name}${from}: ${c.effect.verb} ${objectOf(c.effect)}${how}`;
+  return `${c.who.name}${from}: ${c.effect.verb} ${objectName(c.effect)}${how}`;
 }
 
 /** LogQL that shows the raw audit line(s) of an event in Explore: its stream, narrowed by its audit ID or name. */
@@ -78,7 +71,7 @@ export function chainRecords(
     source: e.source,
     actor: e.actor.name,
     verb: e.verb,
-    object: objectOf(e),
+    object: objectName(e),
     raw: e.raw,
     logql: rawQueryOf(e, selectors),
     line: shortLine(lineOf(e.raw)),
@@ -121,7 +114,7 @@ export function chainsFrame(
       { name: 'who', type: FieldType.string, values: chains.map((c) => c.who.name) },
       { name: 'ip', type: FieldType.string, values: chains.map((c) => c.who.ip ?? '') },
       { name: 'verb', type: FieldType.string, values: chains.map((c) => c.effect.verb) },
-      { name: 'object', type: FieldType.string, values: chains.map((c) => objectOf(c.effect)) },
+      { name: 'object', type: FieldType.string, values: chains.map((c) => objectName(c.effect)) },
       { name: 'app', type: FieldType.string, values: chains.map((c) => c.gitops?.app ?? '') },
       { name: 'commit', type: FieldType.string, values: chains.map((c) => c.gitops?.commit ?? '') },
       { name: 'initiator', type: FieldType.string, values: chains.map((c) => c.gitops?.initiator ?? '') },
@@ -167,7 +160,7 @@ export function eventsFrame(
       { name: 'verb', type: FieldType.string, values: events.map((e) => e.verb) },
       { name: 'actor', type: FieldType.string, values: events.map((e) => e.actor.loginName ?? e.actor.name) },
       { name: 'kind', type: FieldType.string, values: events.map((e) => e.actor.kind) },
-      { name: 'object', type: FieldType.string, values: events.map(objectOf) },
+      { name: 'object', type: FieldType.string, values: events.map(objectName) },
       { name: 'ip', type: FieldType.string, values: events.map((e) => e.sourceIPs[0] ?? '') },
       {
         name: 'outcome',
@@ -201,7 +194,7 @@ export function nodeGraphFrames(chains: Chain[], refId: string): DataFrame[] {
     edges.set(`${source}>${target}`, { source, target, mainstat: label });
   for (const c of chains) {
     const person = node(`who:${c.who.name}`, c.who.name, c.who.kind);
-    const object = node(`obj:${objectOf(c.effect)}`, objectOf(c.effect), c.effect.target.apiGroup || 'core');
+    const object = node(`obj:${objectName(c.effect)}`, objectName(c.effect), c.effect.target.apiGroup || 'core');
     if (c.gitops) {
       const op = node(
         `op:${c.gitops.tool}:${c.gitops.app ?? ''}:${c.gitops.operation}`,

@@ -1,4 +1,4 @@
-import type { Chain, ChangeEvent } from '../core';
+import { objectName, type Chain, type ChangeEvent } from '../core';
 
 /** The words of a story card: pure, so they are tested without rendering. */
 
@@ -19,13 +19,9 @@ export const VERDICT_LABEL: Record<string, string> = {
   unknown: 'Unknown',
 };
 
+/** The object without its subresource: the story names that separately ("(scale)", "a shell (exec)"). */
 export function objectText(e: ChangeEvent): string {
-  const t = e.target;
-  if (!t.resource) {
-    return t.path ?? 'a non-resource URL';
-  }
-  const where = [t.namespace, t.name].filter(Boolean).join('/');
-  return `${t.kind ?? t.resource}${where ? ' ' + where : ''}`;
+  return objectName({ ...e, target: { ...e.target, subresource: undefined } });
 }
 
 /** "deleted deployments production/frontend-app", "opened a shell (exec) in pods shop/web-1". */

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Drawer, LinkButton, TextLink, useStyles2 } from '@grafana/ui';
 
-import type { Chain } from '../../core';
+import { objectName, type Chain } from '../../core';
 import { type ChainEvidence, rawRefText } from '../explore';
 import { effectText } from '../story';
 import { getPanelStyles } from './styles';
@@ -42,10 +42,8 @@ export function ChainDetails({ chain: c, evidence, onClose }: Props) {
         </p>
         <h4>The change</h4>
         <p dir="auto">
-          {e.verb} {e.target.resource} {[e.target.namespace, e.target.name].filter(Boolean).join('/')}
-          {e.target.subresource ? `/${e.target.subresource}` : ''} by {e.actor.name} ({e.actor.kind})
-          {e.sourceIPs[0] ? ` from ${e.sourceIPs[0]}` : ''} at{' '}
-          {e.time === undefined ? 'an unknown time' : new Date(e.time).toISOString()}
+          {e.verb} {objectName(e)} by {e.actor.name} ({e.actor.kind}){e.sourceIPs[0] ? ` from ${e.sourceIPs[0]}` : ''}{' '}
+          at {e.time === undefined ? 'an unknown time' : new Date(e.time).toISOString()}
           {e.userAgent ? ` with ${e.userAgent}` : ''}; source {e.source}, outcome {e.outcome.code ?? e.outcome.status}.
         </p>
         <h4>How we know ({c.links.length} links)</h4>
