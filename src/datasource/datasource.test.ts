@@ -224,6 +224,27 @@ describe('DataSource.query over a Loki data source', () => {
     expect(r.message).toContain('fleet (job="fleet-missing")');
   });
 
+  it('Save & test asks Loki for one line per stream, not a day of them', async () => {
+    const sources = ['kube-audit', 'rancher-audit', 'argocd', 'fleet'] as const;
+    const now = Date.now();
+    loki.add(
+      sources.flatMap((src) =>
+        Array.from({ length: 50 }, (_, i) => ({
+          text: `${src} line ${i}`,
+          labels: { job: `recent-${src}` },
+          ns: `${now - 3_600_000 + i * 1000}000000`,
+        }))
+      )
+    );
+    const before = loki.requests.length;
+    const selectors = Object.fromEntries(sources.map((src) => [src, `job=recent-${src}`]));
+    const r = await new DataSource(settings({ lokiUid: 'loki-test', selectors })).testDatasource();
+    expect(r).toMatchObject({ status: 'success' });
+    const asked = loki.requests.slice(before);
+    expect(asked.length).toBeGreaterThanOrEqual(sources.length);
+    expect(asked.every((q) => q.maxLines === 1)).toBe(true);
+  });
+
   it('uses the configured windows, and the free-text filter', async () => {
     const contextKinds = async (jsonData: ProvenanceOptions) => {
       const res = await lastValueFrom(

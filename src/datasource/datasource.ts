@@ -224,11 +224,14 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
     const to = Date.now();
     const missing: string[] = [];
     for (const [source, labels] of Object.entries(selectors)) {
+      // One line is enough to know the stream arrives: do not read a day of audit logs to find out.
       const r = await transport
         .queryRange(
           renderLogQuery({ selector: labels, lineFilters: [], json: false, labelFilters: [] }),
           to - 86_400_000,
-          to
+          to,
+          undefined,
+          1
         )
         .catch(() => undefined);
       if (!r || r.lines.length === 0) {

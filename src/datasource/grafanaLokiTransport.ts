@@ -29,7 +29,7 @@ export class GrafanaLokiTransport implements LokiTransport {
     return lokiDataSource(this.lokiUid);
   }
 
-  async queryRange(logql: string, startMs: number, endMs: number, signal?: AbortSignal) {
+  async queryRange(logql: string, startMs: number, endMs: number, signal?: AbortSignal, maxLines?: number) {
     const loki = await this.loki();
     const ms = BigInt(1_000_000);
     return readRange(
@@ -66,7 +66,7 @@ export class GrafanaLokiTransport implements LokiTransport {
       },
       startMs,
       endMs,
-      { pageLimit: this.pageLimit, splitMs: 3_600_000, concurrency: 2, granularityNs: ms }
+      { pageLimit: this.pageLimit, splitMs: 3_600_000, concurrency: 2, granularityNs: ms, maxLines }
     );
   }
 }

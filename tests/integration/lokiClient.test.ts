@@ -60,6 +60,16 @@ describe('LokiClient.queryRange', () => {
     expect(r.lines[0]).toMatchObject({ text: 'line 0', labels: { job: 'many' }, ns: nsOf(0) });
   });
 
+  it('with maxLines, reads only the oldest lines and stops asking', async () => {
+    const { c } = client(url, { splitMs: 7 * 60_000, concurrency: 3 });
+    const r = await c.queryRange('{job="many"}', T0 * 1000, (T0 + 3000) * 1000, undefined, 1);
+    expect(r.lines.map((l) => l.text)).toEqual(['line 0']);
+    // The first piece answers at once; only the pieces already in flight were asked as well.
+    expect(r.requests).toBeLessThanOrEqual(3);
+    const ten = await c.queryRange('{job="many"}', T0 * 1000, (T0 + 3000) * 1000, undefined, 10);
+    expect(ten.lines.map((l) => l.text)).toEqual(Array.from({ length: 10 }, (_, i) => `line ${i}`));
+  });
+
   it('splits long ranges into pieces and still returns each line once, in order', async () => {
     const { c } = client(url, { splitMs: 7 * 60_000, concurrency: 3 });
     const r = await c.queryRange('{job="many"}', T0 * 1000, (T0 + 3000) * 1000);

@@ -151,8 +151,14 @@ export class LokiClient implements LokiTransport {
     }
   }
 
-  /** Every line of `logql` in [startMs, endMs), oldest first. */
-  async queryRange(logql: string, startMs: number, endMs: number, signal?: AbortSignal): Promise<QueryResult> {
+  /** Every line of `logql` in [startMs, endMs), oldest first (only the oldest `maxLines` when given). */
+  async queryRange(
+    logql: string,
+    startMs: number,
+    endMs: number,
+    signal?: AbortSignal,
+    maxLines?: number
+  ): Promise<QueryResult> {
     const warnings: string[] = [];
     const r = await readRange(
       async (start, end, limit) => {
@@ -167,7 +173,7 @@ export class LokiClient implements LokiTransport {
       },
       startMs,
       endMs,
-      this.o
+      { ...this.o, maxLines }
     );
     return { lines: r.lines, warnings: [...warnings, ...r.warnings], requests: r.requests };
   }

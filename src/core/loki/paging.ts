@@ -16,6 +16,8 @@ export interface PagingOptions {
   concurrency: number;
   /** Smallest time step the transport can ask for, in ns (1 for Loki's HTTP API, 1e6 for milliseconds). */
   granularityNs?: bigint;
+  /** Stop once this many lines are read, oldest first (1 asks "is there anything?" without reading it all). */
+  maxLines?: number;
 }
 
 const MAX_ENTRIES = /max entries limit per query exceeded, limit > max_entries_limit(?:_per_query)? \((\d+) > (\d+)\)/;
@@ -35,7 +37,8 @@ async function readPiece(fetchPage: PageFetcher, startNs: bigint, endNs: bigint,
   const step = o.granularityNs ?? BigInt(1);
   const out: RawLine[] = [];
   let start = startNs;
-  let limit = o.pageLimit;
+  const wanted = o.maxLines ?? Infinity;
+  let limit = Math.min(o.pageLimit, wanted);
   let seen = new Set<string>();
   let requests = 0;
   while (start < endNs) {
@@ -55,7 +58,7 @@ async function readPiece(fetchPage: PageFetcher, startNs: bigint, endNs: bigint,
     page.sort(byTime);
     const fresh = page.filter((l) => !seen.has(entryKey(l)));
     out.push(...fresh);
-    if (page.length < limit) {
+    if (page.length < limit || out.length >= wanted) {
       break;
     }
     const last = BigInt(page[page.length - 1].ns as string);
@@ -85,9 +88,11 @@ export async function readRange(
   }
   const results: RawLine[][] = new Array(pieces.length);
   let requests = 0;
+  let read = 0;
   let next = 0;
+  const wanted = o.maxLines ?? Infinity;
   const worker = async () => {
-    while (next < pieces.length) {
+    while (next < pieces.length && read < wanted) {
       const i = next++;
       const r = await readPiece(
         fetchPage,
@@ -97,9 +102,12 @@ export async function readRange(
         warnings
       );
       results[i] = r.lines;
+      read += r.lines.length;
       requests += r.requests;
     }
   };
   await Promise.all(Array.from({ length: Math.min(o.concurrency, pieces.length) }, worker));
-  return { lines: results.flat(), warnings, requests };
+  // Pieces run side by side, so a cap can be passed by the pieces in flight: keep the oldest lines.
+  const lines = results.flat();
+  return { lines: lines.length > wanted ? lines.slice(0, wanted) : lines, warnings, requests };
 }

@@ -5,11 +5,15 @@ import type { RawLine } from '../parse/types';
  * Grafana's own Loki data source behind the same interface, so the two-phase fetch is the same code for both.
  */
 export interface LokiTransport {
-  /** Every line of `logql` in [startMs, endMs), oldest first, with warnings for anything not read. */
+  /**
+   * Every line of `logql` in [startMs, endMs), oldest first, with warnings for anything not read; with
+   * `maxLines`, only the oldest that many.
+   */
   queryRange(
     logql: string,
     startMs: number,
     endMs: number,
-    signal?: AbortSignal
+    signal?: AbortSignal,
+    maxLines?: number
   ): Promise<{ lines: RawLine[]; warnings: string[]; requests: number }>;
 }
