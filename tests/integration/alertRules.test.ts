@@ -113,6 +113,21 @@ const TRIGGERS: Record<string, object[]> = {
       impersonatedUser: { username: 'u-x1y2z3', groups: ['system:authenticated'] },
     }),
   ],
+  'manual-gitops-write': [
+    kubeAudit({
+      ...human,
+      verb: 'patch',
+      level: 'RequestResponse',
+      objectRef: { resource: 'deployments', namespace: 'shop', name: 'checkout', apiGroup: 'apps' },
+      responseObject: {
+        kind: 'Deployment',
+        metadata: {
+          name: 'checkout',
+          annotations: { 'argocd.argoproj.io/tracking-id': 'storefront:apps/Deployment:shop/checkout' },
+        },
+      },
+    }),
+  ],
   'argocd-sync-failed': [
     argoLog({
       msg: 'Sync operation to 0a1b2c3d failed: one or more objects failed to apply',
@@ -216,6 +231,44 @@ describe('alert rules on the Loki emulator', () => {
   it.each(ALERT_RULES.map((r) => r.id))('%s fires on its lines and stays quiet on noise', async (id) => {
     expect(await fires(id, `trigger-${id}`)).toBe(true);
     expect(await fires(id, 'noise')).toBe(false);
+  });
+
+  // A person acting through Rancher is logged as Rancher's impersonation service account: the `actor` label
+  // names the impersonated user, so the person rules count them and a GitOps controller still does not count.
+  it('counts a person acting through Rancher as a person, and a GitOps controller as none', async () => {
+    const throughRancher = {
+      user: {
+        username: 'system:serviceaccount:cattle-impersonation-system:cattle-impersonation-u-q7w8e9',
+        groups: ['system:serviceaccounts'],
+      },
+      impersonatedUser: { username: 'u-q7w8e9', groups: ['system:authenticated'] },
+    };
+    const argoController = {
+      user: { username: 'system:serviceaccount:argocd:argocd-application-controller', groups: [] },
+    };
+    const ownedWrite = (who: object) =>
+      kubeAudit({
+        ...who,
+        verb: 'patch',
+        objectRef: { resource: 'deployments', namespace: 'shop', name: 'checkout', apiGroup: 'apps' },
+        responseObject: { metadata: { labels: { 'app.kubernetes.io/instance': 'storefront' } } },
+      });
+    const secretRead = kubeAudit({
+      ...throughRancher,
+      verb: 'get',
+      objectRef: { resource: 'secrets', namespace: 'shop', name: 'db', apiGroup: '' },
+    });
+    await load(
+      'rancher-person',
+      [secretRead, ownedWrite(throughRancher)].map((l) => ({ text: JSON.stringify(l) }))
+    );
+    await load(
+      'argocd-controller',
+      [ownedWrite(argoController)].map((l) => ({ text: JSON.stringify(l) }))
+    );
+    expect(await fires('secret-read-by-human', 'rancher-person')).toBe(true);
+    expect(await fires('manual-gitops-write', 'rancher-person')).toBe(true);
+    expect(await fires('manual-gitops-write', 'argocd-controller')).toBe(false);
   });
 
   it('rule × scenario: what each generated incident sets off', async () => {

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { parser } from '@grafana/lezer-logql';
 import { parse } from 'yaml';
 
-import { DASHBOARD_UID, grafanaAlertRules } from '../../src/core';
+import { DASHBOARD_UID } from '../../src/core';
+import { grafanaAlertRules } from '../../src/cli/provisioning/alertRules';
 import { run } from '../../src/cli/main';
+import { dashboardValidator } from '../support/grafanaSchema';
 
 /**
  * The provisioned dashboard is what `provenance dashboard` generates, and it holds together: data sources that
@@ -68,10 +70,34 @@ describe('provisioning/dashboards/change-provenance.json', () => {
     }
   });
 
+  describe('against Grafana’s dashboard model (@grafana/schema, the pinned version)', () => {
+    const validate = dashboardValidator();
+
+    it('is a valid dashboard', () => {
+      expect(validate(board)).toEqual([]);
+    });
+
+    // The check itself can fail: each of these breaks the model the way a hand edit might.
+    it.each<[string, (b: Record<string, any>) => void, RegExp]>([
+      ['a panel without a type', (b) => delete b.panels[0].type, /\/panels\/0 .*type/],
+      ['a grid position given as text', (b) => (b.panels[1].gridPos.h = '8'), /\/panels\/1\/gridPos\/h must be number/],
+      ['a variable of no known kind', (b) => (b.templating.list[0].type = 'dropdown'), /\/templating\/list\/0\/type/],
+      [
+        'an annotation with no query id',
+        (b) => delete b.annotations.list[0].target.refId,
+        /\/annotations\/list\/0\/target/,
+      ],
+    ])('rejects %s', (_name, breakIt, where) => {
+      const broken = JSON.parse(JSON.stringify(board));
+      breakIt(broken);
+      expect(validate(broken).join('\n')).toMatch(where);
+    });
+  });
+
   it('is the dashboard the alert rules link to, with the variables they set', () => {
     expect(board.uid).toBe(DASHBOARD_UID);
     const names = board.templating.list.map((v) => v.name);
-    const links = grafanaAlertRules('loki').groups[0].rules.map((r) => r.annotations.dashboard);
+    const links = grafanaAlertRules('loki').groups[0].rules.map((r) => r.annotations!.dashboard);
     for (const link of links) {
       expect(link.startsWith(`/d/${board.uid}`)).toBe(true);
       for (const [, v] of link.matchAll(/var-(\w+)=/g)) {

@@ -115,6 +115,24 @@ describe('Loki API emulator', () => {
     expect(await count('{job=~"kube.*"} | json | objectRef_name!="a"')).toBe(2);
   });
 
+  it('label_format: `default` takes its second argument unless empty, and label filters see the result', async () => {
+    const count = async (query: string) =>
+      JSON.parse((await get('/loki/api/v1/query_range', { query, start: ns(0), end: ns(3) })).text).data.result.reduce(
+        (n: number, s: { values: unknown[] }) => n + s.values.length,
+        0
+      );
+    const kube = '{job="kube-audit"} | json';
+    expect(await count(`${kube} | label_format who="{{ default .verb .objectRef_name }}" | who="a"`)).toBe(1);
+    expect(await count(`${kube} | label_format who="{{ default .verb .missing }}" | who="delete"`)).toBe(1);
+    expect(await count(`${kube} | label_format who=\`{{ default "nobody" .missing }}\` | who="nobody"`)).toBe(3);
+    expect(await count(`${kube} | label_format who="{{ .verb }}" | who="get"`)).toBe(1);
+    const refused = await get('/loki/api/v1/query_range', {
+      query: `${kube} | label_format who="{{ .verb | upper }}"`,
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('does not implement');
+  });
+
   it("refuses more than max_entries_limit_per_query with Loki's message", async () => {
     const r = await get('/loki/api/v1/query_range', { query: '{job="argocd"}', limit: '5001' });
     expect(r).toEqual({

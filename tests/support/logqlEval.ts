@@ -3,8 +3,8 @@ import type { SyntaxNode } from '@lezer/common';
 
 /**
  * The LogQL subset the builder emits, evaluated the way Loki does: stream selector matchers (=, !=, =~, !~),
- * line filters (|=, !=, |~, !~), `| json` (nested keys joined by `_`, arrays skipped), label filters with string
- * matchers (regexes anchored), and `count_over_time(… [range])` under `sum` / `sum by (…)`. Anything else is
+ * line filters (|=, !=, |~, !~), `| json` (nested keys joined by `_`, arrays skipped), `| label_format` with
+ * the templates in compileTemplate, label filters with string matchers (regexes anchored), and `count_over_time(… [range])` under `sum` / `sum by (…)`. Anything else is
  * refused with UnsupportedQuery, so a test cannot pass because a filter was ignored.
  */
 
@@ -12,7 +12,27 @@ export class UnsupportedQuery extends Error {}
 
 type Matcher = { label: string; op: string; value: string; re?: RegExp };
 type Stage =
-  { kind: 'line'; op: string; value: string; re?: RegExp } | { kind: 'json' } | { kind: 'label'; m: Matcher };
+  | { kind: 'line'; op: string; value: string; re?: RegExp }
+  | { kind: 'json' }
+  | { kind: 'label'; m: Matcher }
+  | { kind: 'format'; label: string; value: (labels: (name: string) => string) => string };
+
+/**
+ * The `| label_format` templates we evaluate: `{{ .a }}` and sprig's `{{ default <.b or "text"> .a }}` (the
+ * second argument when it is not empty, else the first). Any other template is refused.
+ */
+function compileTemplate(template: string): (labels: (name: string) => string) => string {
+  const plain = /^\{\{\s*\.(\w+)\s*\}\}$/.exec(template);
+  if (plain) {
+    return (labels) => labels(plain[1]);
+  }
+  const withDefault = /^\{\{\s*default\s+(?:\.(\w+)|"([^"\\]*)")\s+\.(\w+)\s*\}\}$/.exec(template);
+  if (withDefault) {
+    const [, fallbackLabel, fallbackText, label] = withDefault;
+    return (labels) => labels(label) || (fallbackLabel ? labels(fallbackLabel) : fallbackText);
+  }
+  throw new UnsupportedQuery(`label_format template ${template}`);
+}
 
 export interface LogPlan {
   selector: Matcher[];
@@ -123,6 +143,20 @@ export function compile(query: string): Plan {
               throw new UnsupportedQuery(`label filter ${text(c)}`);
             }
             stages.push({ kind: 'label', m: matcher(m) });
+            break;
+          }
+          case 'LabelFormatExpr': {
+            const formats = find(c, 'LabelsFormat');
+            for (const f of formats ? children(formats) : []) {
+              if (f.type.name !== 'LabelFormatMatcher') {
+                continue;
+              }
+              const [name, , value] = children(f);
+              if (!name || value?.type.name !== 'String') {
+                throw new UnsupportedQuery(`label_format ${text(f)}`);
+              }
+              stages.push({ kind: 'format', label: text(name).trim(), value: compileTemplate(unquote(text(value))) });
+            }
             break;
           }
           case 'Pipe':
@@ -243,6 +277,8 @@ export function runPipeline(
       } else {
         parsed = { ...parsed, ...flat };
       }
+    } else if (s.kind === 'format') {
+      parsed = { ...parsed, [s.label]: s.value((name) => parsed[name] ?? labels[name] ?? '') };
     } else if (!matches(s.m, parsed[s.m.label] ?? labels[s.m.label])) {
       return undefined;
     }

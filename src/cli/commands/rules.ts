@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 
-import { clusterSelectors, grafanaAlertRules, lokiRulerRules } from '../../core';
+import { clusterSelectors } from '../../core';
+import { grafanaAlertRules, lokiRulerRules } from '../provisioning/alertRules';
 import type { Io } from '../io';
 
 export interface RulesCommandOptions {

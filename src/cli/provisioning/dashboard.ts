@@ -8,6 +8,7 @@ import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 
 import {
+  ACTOR,
   DASHBOARD_UID,
   DEFAULT_SELECTORS,
   kubeAuditQuery,
@@ -61,7 +62,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     [],
     [
       { label: 'verb', op: '=~', value: WRITES },
-      { label: 'user_username', op: '!~', value: NOT_HUMAN },
+      { label: ACTOR, op: '!~', value: NOT_HUMAN },
     ]
   );
   const syncs = renderLogQuery({
@@ -111,7 +112,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
       new timeseries.PanelBuilder()
         .title('Denied requests by user')
         .datasource(LOKI)
-        .withTarget(lokiQuery(`sum by (user_username) (count_over_time(${denied} [$__auto]))`, '{{user_username}}'))
+        .withTarget(lokiQuery(`sum by (actor) (count_over_time(${denied} [$__auto]))`, '{{actor}}'))
         .gridPos({ x: 12, y: 16, w: 12, h: 8 })
     )
     .withPanel(
@@ -133,10 +134,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
         .title('Top people by writes')
         .datasource(LOKI)
         .withTarget(
-          lokiQuery(
-            `topk(10, sum by (user_username) (count_over_time(${humanWrites} [$__range])))`,
-            '{{user_username}}'
-          ).instant(true)
+          lokiQuery(`topk(10, sum by (actor) (count_over_time(${humanWrites} [$__range])))`, '{{actor}}').instant(true)
         )
         .gridPos({ x: 0, y: 34, w: 10, h: 8 })
     )

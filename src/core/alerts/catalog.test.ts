@@ -1,7 +1,7 @@
 import { parser } from '@grafana/lezer-logql';
 
 import { ALERT_RULES, ruleLogQL } from './catalog';
-import { grafanaAlertRules, lokiRulerRules } from './provisioning';
+import { alertDashboardLink } from './dashboardLink';
 
 function parses(q: string): boolean {
   let ok = true;
@@ -32,28 +32,17 @@ describe('alert rule catalog', () => {
     expect(ruleLogQL(ALERT_RULES[0], { 'kube-audit': { cluster: 'prod"x' } })).toContain('cluster="prod\\"x"');
   });
 
-  it('provisions Grafana-managed rules on the Loki data source, each linking to the dashboard', () => {
-    const file = grafanaAlertRules('loki');
-    const rules = file.groups[0].rules;
-    expect(rules).toHaveLength(ALERT_RULES.length);
-    for (const r of rules) {
-      expect(r.uid.length).toBeLessThanOrEqual(40);
-      expect(r.data[0]).toMatchObject({ refId: 'A', datasourceUid: 'loki', model: { queryType: 'instant' } });
-      expect(r.data.map((d) => d.refId)).toEqual(['A', 'B', 'C']);
-      // Filtered to the object, person or app the alert names.
-      const names = r.labels.rule === 'anonymous-allowed' ? '' : '?var-';
-      expect(r.annotations.dashboard.startsWith(`/d/change-provenance${names}`)).toBe(true);
+  it('links each alert to the dashboard filtered to the object, person or app it names', () => {
+    for (const r of ALERT_RULES) {
+      const link = alertDashboardLink(r);
+      expect({ id: r.id, link }).toEqual({ id: r.id, link: expect.stringMatching(/^\/d\/change-provenance\?var-/) });
+      for (const [, label] of link.matchAll(/\$labels\.(\w+)/g)) {
+        expect(r.by).toContain(label);
+      }
     }
-    expect(new Set(rules.map((r) => r.uid)).size).toBe(rules.length);
-    // Grafana expands $NAME in provisioning files: template variables are escaped as $$.
-    expect(rules[0].annotations.summary).toContain('{{ $$labels.user_username }}');
-    expect(JSON.stringify(file).replace(/\$\$/g, '')).not.toContain('$');
-  });
-
-  it('writes Loki ruler rules whose expressions parse', () => {
-    for (const r of lokiRulerRules().groups[0].rules) {
-      expect({ alert: r.alert, parses: parses(r.expr) }).toEqual({ alert: r.alert, parses: true });
-      expect(r.expr).toMatch(/ > 0$/);
-    }
+    const anonymous = ALERT_RULES.find((r) => r.id === 'anonymous-allowed')!;
+    expect(alertDashboardLink(anonymous)).toBe(
+      '/d/change-provenance?var-namespace={{ $labels.objectRef_namespace }}&var-name={{ $labels.objectRef_name }}'
+    );
   });
 });

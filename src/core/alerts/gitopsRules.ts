@@ -1,11 +1,43 @@
-import { kubeAuditQuery, WRITES, type AlertRule } from './rule';
+import { ACTOR, kubeAuditQuery, NOT_HUMAN, WRITES, type AlertRule } from './rule';
 
 /**
- * GitOps conditions: what breaks the promise that the cluster is what Git says. A manual write to an object a
- * GitOps tool owns needs the correlation itself (is there an earlier GitOps write of it?), so it is not LogQL and
- * not here: the data source's `manual-drift` verdict answers it.
+ * GitOps conditions: what breaks the promise that the cluster is what Git says. A manual write to a GitOps-owned
+ * object is caught here when the audit line itself shows the owner's marks; when only history shows it (a
+ * GitOps controller wrote the object earlier) it takes the correlation: the data source's `manual-drift` verdict.
  */
 export const GITOPS_RULES: AlertRule[] = [
+  {
+    id: 'manual-gitops-write',
+    title: 'Manual change to a GitOps-managed object',
+    severity: 'high',
+    origin: 'gitops',
+    lines: (s) =>
+      kubeAuditQuery(
+        s,
+        // The ownership marks the correlation's drift rule reads: Argo CD's tracking annotation or instance
+        // label, Fleet's objectset id.
+        [
+          {
+            op: '|~',
+            value:
+              'argocd\\.argoproj\\.io/tracking-id|"app\\.kubernetes\\.io/instance"|objectset\\.rio\\.cattle\\.io/id',
+          },
+        ],
+        [
+          { label: 'verb', op: '=~', value: WRITES },
+          { label: ACTOR, op: '!~', value: NOT_HUMAN },
+        ]
+      ),
+    by: ['objectRef_resource', 'objectRef_namespace', 'objectRef_name', 'actor'],
+    range: '5m',
+    for: '0s',
+    summary:
+      '{{ $labels.actor }} changed {{ $labels.objectRef_resource }} {{ $labels.objectRef_namespace }}/{{ $labels.objectRef_name }} by hand; Argo CD or Fleet manages it',
+    description:
+      'A person wrote an object that carries Argo CD or Fleet ownership marks: the cluster now differs from Git until the next sync (seen when the audit policy records request or response bodies; `app.kubernetes.io/instance` is also set by plain Helm charts).',
+    runbook:
+      'Open the object in Change Provenance: it shows who, from where, and which app and commit own it. Put the change in Git or let self-heal revert it.',
+  },
   {
     id: 'rancher-unresolved-person',
     title: 'Rancher-impersonated change that names no person',
@@ -25,11 +57,11 @@ export const GITOPS_RULES: AlertRule[] = [
           { label: 'verb', op: '=~', value: WRITES },
         ]
       ),
-    by: ['impersonatedUser_username', 'objectRef_namespace'],
+    by: ['actor', 'objectRef_namespace'],
     range: '5m',
     for: '0s',
     summary:
-      'Rancher user {{ $labels.impersonatedUser_username }} changed {{ $labels.objectRef_namespace }} with no name in the audit line',
+      'Rancher user {{ $labels.actor }} changed {{ $labels.objectRef_namespace }} with no name in the audit line',
     description:
       'A write through Rancher impersonation whose audit line does not carry the person’s login: only the Rancher audit log (job=rancher-audit) can tell who it was.',
     runbook:
@@ -72,10 +104,10 @@ export const GITOPS_RULES: AlertRule[] = [
           { label: 'objectRef_resource', op: '=~', value: 'appprojects|gitreporestrictions|configmaps' },
         ]
       ),
-    by: ['objectRef_resource', 'objectRef_name', 'user_username'],
+    by: ['objectRef_resource', 'objectRef_name', 'actor'],
     range: '5m',
     for: '0s',
-    summary: '{{ $labels.user_username }} changed {{ $labels.objectRef_resource }} {{ $labels.objectRef_name }}',
+    summary: '{{ $labels.actor }} changed {{ $labels.objectRef_resource }} {{ $labels.objectRef_name }}',
     description:
       'An Argo CD AppProject, Argo CD RBAC / settings ConfigMap or Fleet GitRepoRestriction was written: these decide what Git may deploy where.',
     runbook: 'Compare with the reviewed configuration in Git; revert unreviewed changes.',
@@ -94,11 +126,10 @@ export const GITOPS_RULES: AlertRule[] = [
           { label: 'objectRef_resource', op: '=~', value: 'applications|gitrepos' },
         ]
       ),
-    by: ['objectRef_namespace', 'objectRef_name', 'user_username'],
+    by: ['objectRef_namespace', 'objectRef_name', 'actor'],
     range: '5m',
     for: '0s',
-    summary:
-      '{{ $labels.user_username }} stopped GitOps for {{ $labels.objectRef_namespace }}/{{ $labels.objectRef_name }}',
+    summary: '{{ $labels.actor }} stopped GitOps for {{ $labels.objectRef_namespace }}/{{ $labels.objectRef_name }}',
     description:
       'Auto-sync was switched off on an Argo CD Application, or a Fleet GitRepo was paused: changes made by hand will now stay (seen when the audit policy records request bodies for these resources).',
     runbook: 'Ask why; turn GitOps back on once the incident is over.',

@@ -1,4 +1,4 @@
-import { kubeAuditQuery, NOT_HUMAN, type AlertRule } from './rule';
+import { ACTOR, kubeAuditQuery, NOT_HUMAN, type AlertRule } from './rule';
 
 /** Falco's conditions fire at once on a five-minute count. */
 function falcoRule(r: Omit<AlertRule, 'origin' | 'range' | 'for'>): AlertRule {
@@ -27,8 +27,8 @@ export const KUBE_RULES: AlertRule[] = [
           { label: 'verb', op: '=~', value: 'create|update|patch' },
         ]
       ),
-    by: ['objectRef_name', 'user_username'],
-    summary: '{{ $labels.user_username }} wrote ClusterRole {{ $labels.objectRef_name }} granting "*"',
+    by: ['objectRef_name', 'actor'],
+    summary: '{{ $labels.actor }} wrote ClusterRole {{ $labels.objectRef_name }} granting "*"',
     description: 'A ClusterRole that allows every resource or verb was created or changed.',
     runbook:
       'Open the change in Change Provenance; if no GitOps sync explains it, revert the ClusterRole and review who bound it.',
@@ -46,8 +46,8 @@ export const KUBE_RULES: AlertRule[] = [
           { label: 'verb', op: '=~', value: 'create|update|patch' },
         ]
       ),
-    by: ['objectRef_name', 'user_username'],
-    summary: '{{ $labels.user_username }} bound {{ $labels.objectRef_name }} to cluster-admin',
+    by: ['objectRef_name', 'actor'],
+    summary: '{{ $labels.actor }} bound {{ $labels.objectRef_name }} to cluster-admin',
     description: 'A (Cluster)RoleBinding to the cluster-admin role was created or changed.',
     runbook: 'Check the binding’s subjects; remove it unless a reviewed change explains it.',
   }),
@@ -65,8 +65,8 @@ export const KUBE_RULES: AlertRule[] = [
         ],
         'ResponseStarted|ResponseComplete'
       ),
-    by: ['objectRef_namespace', 'objectRef_name', 'user_username'],
-    summary: '{{ $labels.user_username }} opened {{ $labels.objectRef_namespace }}/{{ $labels.objectRef_name }}',
+    by: ['objectRef_namespace', 'objectRef_name', 'actor'],
+    summary: '{{ $labels.actor }} opened {{ $labels.objectRef_namespace }}/{{ $labels.objectRef_name }}',
     description: 'Someone executed into, attached to or port-forwarded a pod.',
     runbook: 'Ask the person why; in production, prefer a debug container with a ticket.',
   }),
@@ -83,8 +83,8 @@ export const KUBE_RULES: AlertRule[] = [
           { label: 'verb', op: '=', value: 'delete' },
         ]
       ),
-    by: ['objectRef_name', 'user_username'],
-    summary: '{{ $labels.user_username }} deleted namespace {{ $labels.objectRef_name }}',
+    by: ['objectRef_name', 'actor'],
+    summary: '{{ $labels.actor }} deleted namespace {{ $labels.objectRef_name }}',
     description: 'A namespace and everything in it was deleted.',
     runbook:
       'Find the chain in Change Provenance: a GitOps prune names its app and commit; otherwise restore from Git.',
@@ -100,11 +100,11 @@ export const KUBE_RULES: AlertRule[] = [
         [
           { label: 'objectRef_resource', op: '=', value: 'secrets' },
           { label: 'verb', op: '=~', value: 'get|list|watch' },
-          { label: 'user_username', op: '!~', value: NOT_HUMAN },
+          { label: ACTOR, op: '!~', value: NOT_HUMAN },
         ]
       ),
-    by: ['objectRef_namespace', 'user_username'],
-    summary: '{{ $labels.user_username }} read secrets in {{ $labels.objectRef_namespace }}',
+    by: ['objectRef_namespace', 'actor'],
+    summary: '{{ $labels.actor }} read secrets in {{ $labels.objectRef_namespace }}',
     description: 'A person (not a service account or the control plane) read Secrets.',
     runbook: 'Confirm the access was expected; rotate the Secret if not.',
   }),
@@ -121,8 +121,9 @@ export const KUBE_RULES: AlertRule[] = [
         ],
         [{ label: 'user_username', op: '=', value: 'system:anonymous' }]
       ),
-    by: ['verb'],
-    summary: 'The API server allowed {{ $labels.verb }} requests from system:anonymous',
+    by: ['verb', 'objectRef_resource', 'objectRef_namespace', 'objectRef_name'],
+    summary:
+      'The API server allowed system:anonymous to {{ $labels.verb }} {{ $labels.objectRef_resource }} {{ $labels.objectRef_namespace }}/{{ $labels.objectRef_name }}',
     description: 'RBAC allowed a request by an unauthenticated user.',
     runbook: 'Find the binding that grants system:anonymous or system:unauthenticated and remove it.',
   }),
@@ -139,8 +140,8 @@ export const KUBE_RULES: AlertRule[] = [
           { label: 'verb', op: '=', value: 'create' },
         ]
       ),
-    by: ['objectRef_namespace', 'user_username'],
-    summary: '{{ $labels.user_username }} created a privileged pod in {{ $labels.objectRef_namespace }}',
+    by: ['objectRef_namespace', 'actor'],
+    summary: '{{ $labels.actor }} created a privileged pod in {{ $labels.objectRef_namespace }}',
     description: 'A pod with a privileged container was created (seen when the audit policy records request bodies).',
     runbook: 'Check the workload; privileged containers can take over the node.',
   }),
@@ -155,11 +156,11 @@ export const KUBE_RULES: AlertRule[] = [
         [
           { label: 'objectRef_resource', op: '=', value: 'events' },
           { label: 'verb', op: '=~', value: 'delete|deletecollection' },
-          { label: 'user_username', op: '!~', value: NOT_HUMAN },
+          { label: ACTOR, op: '!~', value: NOT_HUMAN },
         ]
       ),
-    by: ['objectRef_namespace', 'user_username'],
-    summary: '{{ $labels.user_username }} deleted events in {{ $labels.objectRef_namespace }}',
+    by: ['objectRef_namespace', 'actor'],
+    summary: '{{ $labels.actor }} deleted events in {{ $labels.objectRef_namespace }}',
     description: 'A person deleted Kubernetes events: a way to hide what happened.',
     runbook: 'Read the audit stream around it in Change Provenance (Events mode).',
   }),
@@ -177,8 +178,8 @@ export const KUBE_RULES: AlertRule[] = [
           { label: 'verb', op: '=', value: 'create' },
         ]
       ),
-    by: ['objectRef_name', 'user_username'],
-    summary: '{{ $labels.user_username }} created service account kube-system/{{ $labels.objectRef_name }}',
+    by: ['objectRef_name', 'actor'],
+    summary: '{{ $labels.actor }} created service account kube-system/{{ $labels.objectRef_name }}',
     description: 'New identities in kube-system are rare and powerful.',
     runbook: 'Check what the account is bound to; delete it unless an install explains it.',
   }),

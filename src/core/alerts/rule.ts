@@ -31,8 +31,17 @@ export const WRITES = [...WRITE_VERBS].join('|');
 export const NOT_HUMAN = 'system:.*';
 
 /**
+ * The label naming who acted: the impersonated user when there is one — a person acting through Rancher is
+ * logged as a `cattle-impersonation-system` service account impersonating them, `kubectl --as` likewise — else
+ * the authenticated user. Loki's `default` template function returns its first argument when the second is
+ * empty.
+ */
+export const ACTOR = 'actor';
+const ACTOR_TEMPLATE = '{{ default .user_username .impersonatedUser_username }}';
+
+/**
  * Lines of the kube-apiserver audit stream, one stage per request so a request counts once, parsed with
- * `| json`. Long-running requests (exec, attach, port-forward) log ResponseStarted when they begin and
+ * `| json`, with the `actor` label. Long-running requests (exec, attach, port-forward) log ResponseStarted when they begin and
  * ResponseComplete only when the session ends, so their rule counts either.
  */
 export function kubeAuditQuery(
@@ -45,6 +54,7 @@ export function kubeAuditQuery(
     selector: selectors['kube-audit'],
     lineFilters,
     json: true,
+    labelFormats: [{ label: ACTOR, template: ACTOR_TEMPLATE }],
     labelFilters: [{ label: 'stage', op: stages.includes('|') ? '=~' : '=', value: stages }, ...labelFilters],
   };
 }

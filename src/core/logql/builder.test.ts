@@ -62,6 +62,24 @@ describe('query builder', () => {
     expect(parseErrors(renderCountQuery(q, '5m', ['objectRef_namespace']))).toBe(0);
   });
 
+  it('makes template labels after the filters on parsed labels, and filters on them after that', () => {
+    const q: LogQuery = {
+      selector: { job: 'audit' },
+      lineFilters: [],
+      json: true,
+      labelFormats: [{ label: 'who', template: '{{ default "a\\"b" .user }}' }],
+      labelFilters: [
+        { label: 'who', op: '!~', value: 'system:.*' },
+        { label: 'verb', op: '=', value: 'delete' },
+      ],
+    };
+    const text = renderLogQuery(q);
+    expect(text).toBe(
+      '{job="audit"} | json | verb="delete" | label_format who="{{ default \\"a\\\\\\"b\\" .user }}" | who!~"system:.*"'
+    );
+    expect(parseErrors(text)).toBe(0);
+  });
+
   it('refuses bad label names and durations instead of writing them into a query', () => {
     expect(() => renderSelector({ 'job"}|x': 'a' })).toThrow('not a valid Loki label name');
     expect(() => renderSelector({})).toThrow('at least one label');

@@ -13,6 +13,11 @@ export interface LogQuery {
   selector: Record<string, string>;
   lineFilters: Array<{ op: LineFilterOp; value: string }>;
   json: boolean;
+  /**
+   * Labels made after `| json` from a Loki template (`| label_format`), before the label filters that may use
+   * them. Templates are ours, never user text.
+   */
+  labelFormats?: Array<{ label: string; template: string }>;
   labelFilters: Array<{ label: string; op: LabelOp; value: string }>;
 }
 
@@ -32,9 +37,14 @@ export function renderLogQuery(q: LogQuery): string {
   if (q.json) {
     parts.push('| json');
   }
-  for (const f of q.labelFilters) {
-    parts.push(`| ${assertLabelName(f.label)}${f.op}${quote(f.value)}`);
+  // Filters on parsed labels run first, so Loki renders templates only for the lines that are left.
+  const formatted = new Set((q.labelFormats ?? []).map((f) => f.label));
+  const filter = (f: LogQuery['labelFilters'][number]) => `| ${assertLabelName(f.label)}${f.op}${quote(f.value)}`;
+  parts.push(...q.labelFilters.filter((f) => !formatted.has(f.label)).map(filter));
+  for (const f of q.labelFormats ?? []) {
+    parts.push(`| label_format ${assertLabelName(f.label)}=${quote(f.template)}`);
   }
+  parts.push(...q.labelFilters.filter((f) => formatted.has(f.label)).map(filter));
   return parts.join(' ');
 }
 
