@@ -31,6 +31,18 @@ describe('README', () => {
     }
   });
 
+  it('shows screenshots that exist: PNG files the browser tests took, at a readable size', () => {
+    const images = [...readme.matchAll(/!\[[^\]]+\]\(([^)]+)\)/g)].map((m) => m[1]);
+    expect(images.length).toBeGreaterThanOrEqual(3);
+    for (const path of images) {
+      const png = readFileSync(join(__dirname, '..', '..', path));
+      // PNG signature, then the IHDR chunk: width and height, big-endian, at bytes 16 and 20.
+      expect({ path, png: png.subarray(1, 4).toString('latin1') }).toEqual({ path, png: 'PNG' });
+      expect(png.readUInt32BE(16)).toBeGreaterThanOrEqual(800);
+      expect(png.readUInt32BE(20)).toBeGreaterThanOrEqual(400);
+    }
+  });
+
   it('has exactly the two quick-start commands', () => {
     const quick = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('## Status'));
     expect([...quick.matchAll(/```sh\n([^`]*)```/g)].map((m) => m[1].trim())).toEqual([

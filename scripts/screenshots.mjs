@@ -1,0 +1,20 @@
+// Refreshes the README's screenshots: runs the browser tests (Debian chromium, the real editors and panel with
+// Grafana's theme), which write every screenshot to artifacts/screenshots, and copies the ones the README shows
+// into docs/screenshots.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const README_SCREENSHOTS = ['panel-light.png', 'panel-details-dark.png', 'datasource-editors-light.png'];
+
+const root = join(import.meta.dirname, '..');
+const run = spawnSync('npx', ['jest', '--selectProjects', 'browser'], { cwd: root, stdio: 'inherit' });
+if (run.status !== 0) {
+  console.error('the browser tests failed: screenshots left as they were');
+  process.exit(run.status ?? 1);
+}
+mkdirSync(join(root, 'docs', 'screenshots'), { recursive: true });
+for (const name of README_SCREENSHOTS) {
+  copyFileSync(join(root, 'artifacts', 'screenshots', name), join(root, 'docs', 'screenshots', name));
+  console.log(`docs/screenshots/${name}`);
+}
