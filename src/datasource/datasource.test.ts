@@ -2,10 +2,11 @@ import { dateTime, type DataFrame, type DataQueryRequest } from '@grafana/data';
 import { setDataSourceSrv, setTemplateSrv } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 
-import { generate, pushEntryOf, type RawLine } from '../core';
+import { generate, pushEntryOf, type LokiTransport, type RawLine } from '../core';
 import { FakeLokiDataSource } from '../../tests/support/fakeLokiDataSource';
 import { provenanceSettings } from '../../tests/support/instanceSettings';
 import { DataSource } from './datasource';
+import { GrafanaLokiTransport } from './grafanaLokiTransport';
 import type { ProvenanceOptions, ProvenanceQuery } from './types';
 
 const START = Date.UTC(2026, 2, 2, 10);
@@ -333,6 +334,43 @@ describe('DataSource.query over a Loki data source', () => {
     await expect(ds.metricFindQuery('colours', { range })).rejects.toThrow(
       'unknown variable query "colours"; use one of actors, apps, namespaces, verdicts, clusters'
     );
+  });
+
+  it('variables share one trace per time range: the second and third variable ask Loki nothing', async () => {
+    const ds = new DataSource(settings());
+    const range = { from: dateTime(START - 600_000), to: dateTime(START + 4 * 2_400_000) };
+    const before = loki.requests.length;
+    await Promise.all([ds.metricFindQuery('actors', { range }), ds.metricFindQuery('apps', { range })]);
+    const oneTrace = loki.requests.length - before;
+    expect(oneTrace).toBeGreaterThan(0);
+    await ds.metricFindQuery('namespaces', { range });
+    expect(loki.requests.length - before).toBe(oneTrace);
+    // Another range is another trace.
+    await ds.metricFindQuery('namespaces', { range: { from: range.from, to: dateTime(START + 3 * 2_400_000) } });
+    const twoTraces = loki.requests.length - before;
+    expect(twoTraces).toBeGreaterThan(oneTrace);
+    // A minute later the same range is read again: an absolute range may still be receiving lines.
+    const later = Date.now() + 61_000;
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(later);
+    try {
+      await ds.metricFindQuery('namespaces', { range });
+    } finally {
+      clock.mockRestore();
+    }
+    expect(loki.requests.length - before).toBeGreaterThan(twoTraces);
+  });
+
+  it('variables: a failed trace is reported and not kept, so the next refresh asks Loki again', async () => {
+    let down = true;
+    const real = new GrafanaLokiTransport('loki-test', 1000);
+    const flaky: LokiTransport = {
+      queryRange: (...args) => (down ? Promise.reject(new Error('Loki is down')) : real.queryRange(...args)),
+    };
+    const ds = new DataSource(settings(), () => flaky);
+    const range = { from: dateTime(START - 600_000), to: dateTime(START + 4 * 2_400_000) };
+    await expect(ds.metricFindQuery('apps', { range })).rejects.toThrow('Loki is down');
+    down = false;
+    expect((await ds.metricFindQuery('apps', { range })).map((v) => v.text)).toContain('frontend-app');
   });
 
   it('annotations: the chains frame carries time and text, which Grafana turns into annotations', async () => {

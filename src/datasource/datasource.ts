@@ -32,6 +32,12 @@ import { DEFAULT_QUERY, type ProvenanceOptions, type ProvenanceQuery } from './t
  */
 export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions> {
   private readonly options: ProvenanceOptions;
+  /**
+   * The trace behind variable queries, per time range: a dashboard refreshing its actors, apps and namespaces
+   * variables reads Loki and correlates once, not once per variable. Kept a minute (an absolute range can still
+   * be receiving lines); a failed trace is not kept.
+   */
+  private variableTrace?: { range: string; at: number; trace: Promise<LokiTrace> };
 
   constructor(
     instanceSettings: DataSourceInstanceSettings<ProvenanceOptions>,
@@ -188,11 +194,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
   ): Promise<MetricFindValue[]> {
     const to = options?.range?.to.valueOf() ?? Date.now();
     const from = options?.range?.from.valueOf() ?? to - 86_400_000;
-    const trace = await traceOverLoki(
-      this.transportFor(this.options),
-      { from, to },
-      streamSelectors(this.options.selectors)
-    );
+    const trace = await this.traceForVariables(from, to);
     const pick: Record<string, (c: LokiTrace['chains'][number]) => string | undefined> = {
       actors: (c) => c.who.name,
       apps: (c) => c.gitops?.app,
@@ -205,6 +207,25 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
       throw new Error(`unknown variable query "${query}"; use one of ${Object.keys(pick).join(', ')}`);
     }
     return [...new Set(trace.chains.map(f).filter((v): v is string => Boolean(v)))].sort().map((text) => ({ text }));
+  }
+
+  private traceForVariables(from: number, to: number): Promise<LokiTrace> {
+    const range = `${from}-${to}`;
+    const now = Date.now();
+    if (this.variableTrace?.range !== range || now - this.variableTrace.at > 60_000) {
+      const trace = traceOverLoki(
+        this.transportFor(this.options),
+        { from, to },
+        streamSelectors(this.options.selectors)
+      );
+      this.variableTrace = { range, at: now, trace };
+      trace.catch(() => {
+        if (this.variableTrace?.trace === trace) {
+          this.variableTrace = undefined;
+        }
+      });
+    }
+    return this.variableTrace.trace;
   }
 
   async testDatasource(): Promise<TestDataSourceResponse> {
