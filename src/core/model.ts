@@ -249,3 +249,10 @@ export interface ChainRecord {
 
 /** Verbs that change cluster state (exec/attach/portforward are `create` on those subresources). */
 export const WRITE_VERBS: ReadonlySet<string> = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+
+/** Subresources whose `create` opens a session in a pod: a shell (exec, attach) or a port-forward. */
+export const SESSION_SUBRESOURCES: readonly string[] = ['exec', 'attach', 'portforward'];
+
+export function isSessionSubresource(e: Pick<ChangeEvent, 'verb' | 'target'>): boolean {
+  return e.verb === 'create' && SESSION_SUBRESOURCES.includes(e.target.subresource ?? '');
+}

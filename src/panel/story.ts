@@ -1,4 +1,4 @@
-import { objectName, type Chain, type ChangeEvent } from '../core';
+import { isSessionSubresource, objectName, type Chain, type ChangeEvent } from '../core';
 
 /** The words of a story card: pure, so they are tested without rendering. */
 
@@ -28,7 +28,7 @@ export function objectText(e: ChangeEvent): string {
 export function effectText(c: Chain): string {
   const e = c.effect;
   const sub = e.target.subresource;
-  if (e.verb === 'create' && (sub === 'exec' || sub === 'attach' || sub === 'portforward')) {
+  if (isSessionSubresource(e)) {
     return `opened ${sub === 'portforward' ? 'a port-forward' : `a shell (${sub})`} in ${objectText(e)}`;
   }
   return `${VERB_PAST[e.verb] ?? e.verb} ${objectText(e)}${sub && sub !== 'exec' ? ` (${sub})` : ''}`;

@@ -1,4 +1,4 @@
-import { buildChains, DEFAULT_OPTIONS, type Chain, type ChangeEvent, type CorrelateOptions } from '../../src/core';
+import { DEFAULT_OPTIONS, type ChangeEvent, type CorrelateOptions } from '../../src/core';
 import { EventIndex } from '../../src/core/correlate/eventIndex';
 import type { RuleContext } from '../../src/core/correlate/rule';
 import { parseAll } from './parse';
@@ -10,19 +10,6 @@ export function eventsOf(records: Array<string | object>): ChangeEvent[] {
 
 export function ruleContext(events: ChangeEvent[], opts: Partial<CorrelateOptions> = {}): RuleContext {
   return { ix: new EventIndex(events), opts: { ...DEFAULT_OPTIONS, ...opts } };
-}
-
-/** The chain of the one effect matching `pick`. */
-export function chainFor(
-  records: Array<string | object>,
-  pick: (c: Chain) => boolean,
-  opts?: Partial<CorrelateOptions>
-): Chain {
-  const chains = buildChains(eventsOf(records), opts).filter(pick);
-  if (chains.length !== 1) {
-    throw new Error(`expected 1 matching chain, got ${chains.length}`);
-  }
-  return chains[0];
 }
 
 /** The event whose raw origin is line `n` (1-based) of the records. */

@@ -1,4 +1,7 @@
+import { SESSION_SUBRESOURCES } from '../model';
 import { ACTOR, kubeAuditQuery, NOT_HUMAN, type AlertRule } from './rule';
+
+const SESSIONS = SESSION_SUBRESOURCES.join('|');
 
 /** Falco's conditions fire at once on a five-minute count. */
 function falcoRule(r: Omit<AlertRule, 'origin' | 'range' | 'for'>): AlertRule {
@@ -58,9 +61,9 @@ export const KUBE_RULES: AlertRule[] = [
     lines: (s) =>
       kubeAuditQuery(
         s,
-        [{ op: '|~', value: '/(exec|attach|portforward)' }],
+        [{ op: '|~', value: `/(${SESSIONS})` }],
         [
-          { label: 'objectRef_subresource', op: '=~', value: 'exec|attach|portforward' },
+          { label: 'objectRef_subresource', op: '=~', value: SESSIONS },
           { label: 'verb', op: '=', value: 'create' },
         ],
         'ResponseStarted|ResponseComplete'

@@ -24,17 +24,11 @@ export interface TraceSelection {
   to?: number;
 }
 
-const SESSION_SUBRESOURCES = new Set(['exec', 'attach', 'portforward']);
-
 export function isEffect(e: ChangeEvent): boolean {
   if (e.source !== 'kube-audit' && e.source !== 'rancher-audit') {
     return false;
   }
   return WRITE_VERBS.has(e.verb) && e.outcome.status !== 'failure' && e.verb !== '';
-}
-
-export function isSessionSubresource(e: ChangeEvent): boolean {
-  return e.verb === 'create' && SESSION_SUBRESOURCES.has(e.target.subresource ?? '');
 }
 
 function singular(s: string): string {

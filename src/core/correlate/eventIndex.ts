@@ -14,11 +14,6 @@ export function objectKey(e: ChangeEvent): string {
   return `${t.cluster ?? ''}|${t.apiGroup}|${t.resource}|${t.namespace ?? ''}|${t.name ?? ''}`;
 }
 
-/** Argo CD application of an event, by name (logs before v3.1 and the article omit the namespace). */
-export function argoAppName(e: ChangeEvent): string | undefined {
-  return e.gitops?.tool === 'argocd' ? e.gitops.app : undefined;
-}
-
 export function isWrite(e: ChangeEvent): boolean {
   return WRITE_VERBS.has(e.verb);
 }

@@ -1,4 +1,4 @@
-import { ARGOCD_CONTROLLER, argoEventFromRecord } from './argocd';
+import { ARGOCD_CONTROLLER, ARGOCD_SERVER, argoEventFromRecord } from './argocd';
 import { isObj, type Obj } from './fields';
 import { fleetEvent, fleetEventFacts } from './fleet';
 import { parseLogfmt } from './logfmt';
@@ -82,7 +82,7 @@ export function gitopsEventFromK8sEvent(ev: EventFields, ctx: ParseContext): Par
         destServer: str(ev.annotations['dest-server']),
         destNamespace: str(ev.annotations['dest-namespace']),
         reason: ev.reason,
-        component: ev.component === ARGOCD_CONTROLLER || ev.component === 'argocd-server' ? ev.component : undefined,
+        component: ev.component === ARGOCD_CONTROLLER || ev.component === ARGOCD_SERVER ? ev.component : undefined,
       },
       ctx
     );
