@@ -31,5 +31,5 @@ export type { LokiTransport } from './loki/transport';
 export { decodeLokiFrames, framesFromJson, type FrameLike } from './loki/frames';
 export { readRange, type PageFetcher, type PagingOptions } from './loki/paging';
 export { ALERT_RULES, ruleLogQL } from './alerts/catalog';
-export { ACTOR, kubeAuditQuery, NOT_HUMAN, WRITES, type AlertRule } from './alerts/rule';
+export { ACTOR, BY_A_PERSON, kubeAuditQuery, WRITES, type AlertRule } from './alerts/rule';
 export { alertDashboardLink, DASHBOARD_UID } from './alerts/dashboardLink';

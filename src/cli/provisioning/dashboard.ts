@@ -9,10 +9,10 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 
 import {
   ACTOR,
+  BY_A_PERSON,
   DASHBOARD_UID,
   DEFAULT_SELECTORS,
   kubeAuditQuery,
-  NOT_HUMAN,
   renderLogQuery,
   WRITES,
   type LogQuery,
@@ -58,13 +58,7 @@ function textVariable(name: string, label: string): dashboard.TextBoxVariableBui
 export function provenanceDashboard(): dashboard.Dashboard {
   const writes = auditLines([], [{ label: 'verb', op: '=~', value: WRITES }]);
   const denied = auditLines([{ op: '|=', value: '"authorization.k8s.io/decision":"forbid"' }], []);
-  const humanWrites = auditLines(
-    [],
-    [
-      { label: 'verb', op: '=~', value: WRITES },
-      { label: ACTOR, op: '!~', value: NOT_HUMAN },
-    ]
-  );
+  const humanWrites = auditLines([], [{ label: 'verb', op: '=~', value: WRITES }, BY_A_PERSON]);
   const syncs = renderLogQuery({
     selector: DEFAULT_SELECTORS.argocd,
     // `$app` is Grafana's: empty, it keeps every line.
@@ -112,7 +106,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
       new timeseries.PanelBuilder()
         .title('Denied requests by user')
         .datasource(LOKI)
-        .withTarget(lokiQuery(`sum by (actor) (count_over_time(${denied} [$__auto]))`, '{{actor}}'))
+        .withTarget(lokiQuery(`sum by (${ACTOR}) (count_over_time(${denied} [$__auto]))`, `{{${ACTOR}}}`))
         .gridPos({ x: 12, y: 16, w: 12, h: 8 })
     )
     .withPanel(
@@ -134,7 +128,9 @@ export function provenanceDashboard(): dashboard.Dashboard {
         .title('Top people by writes')
         .datasource(LOKI)
         .withTarget(
-          lokiQuery(`topk(10, sum by (actor) (count_over_time(${humanWrites} [$__range])))`, '{{actor}}').instant(true)
+          lokiQuery(`topk(10, sum by (${ACTOR}) (count_over_time(${humanWrites} [$__range])))`, `{{${ACTOR}}}`).instant(
+            true
+          )
         )
         .gridPos({ x: 0, y: 34, w: 10, h: 8 })
     )

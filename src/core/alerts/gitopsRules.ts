@@ -1,4 +1,6 @@
-import { ACTOR, kubeAuditQuery, NOT_HUMAN, WRITES, type AlertRule } from './rule';
+import { alertRule, BY_A_PERSON, kubeAuditQuery, WRITES, type AlertRule } from './rule';
+
+const gitopsRule = (r: Parameters<typeof alertRule>[1]) => alertRule('gitops', r);
 
 /**
  * GitOps conditions: what breaks the promise that the cluster is what Git says. A manual write to a GitOps-owned
@@ -6,11 +8,10 @@ import { ACTOR, kubeAuditQuery, NOT_HUMAN, WRITES, type AlertRule } from './rule
  * GitOps controller wrote the object earlier) it takes the correlation: the data source's `manual-drift` verdict.
  */
 export const GITOPS_RULES: AlertRule[] = [
-  {
+  gitopsRule({
     id: 'manual-gitops-write',
     title: 'Manual change to a GitOps-managed object',
     severity: 'high',
-    origin: 'gitops',
     lines: (s) =>
       kubeAuditQuery(
         s,
@@ -23,26 +24,20 @@ export const GITOPS_RULES: AlertRule[] = [
               'argocd\\.argoproj\\.io/tracking-id|"app\\.kubernetes\\.io/instance"|objectset\\.rio\\.cattle\\.io/id',
           },
         ],
-        [
-          { label: 'verb', op: '=~', value: WRITES },
-          { label: ACTOR, op: '!~', value: NOT_HUMAN },
-        ]
+        [{ label: 'verb', op: '=~', value: WRITES }, BY_A_PERSON]
       ),
     by: ['objectRef_resource', 'objectRef_namespace', 'objectRef_name', 'actor'],
-    range: '5m',
-    for: '0s',
     summary:
       '{{ $labels.actor }} changed {{ $labels.objectRef_resource }} {{ $labels.objectRef_namespace }}/{{ $labels.objectRef_name }} by hand; Argo CD or Fleet manages it',
     description:
       'A person wrote an object that carries Argo CD or Fleet ownership marks: the cluster now differs from Git until the next sync (seen when the audit policy records request or response bodies; `app.kubernetes.io/instance` is also set by plain Helm charts).',
     runbook:
       'Open the object in Change Provenance: it shows who, from where, and which app and commit own it. Put the change in Git or let self-heal revert it.',
-  },
-  {
+  }),
+  gitopsRule({
     id: 'rancher-unresolved-person',
     title: 'Rancher-impersonated change that names no person',
     severity: 'high',
-    origin: 'gitops',
     lines: (s) =>
       kubeAuditQuery(
         s,
@@ -58,20 +53,17 @@ export const GITOPS_RULES: AlertRule[] = [
         ]
       ),
     by: ['actor', 'objectRef_namespace'],
-    range: '5m',
-    for: '0s',
     summary:
       'Rancher user {{ $labels.actor }} changed {{ $labels.objectRef_namespace }} with no name in the audit line',
     description:
       'A write through Rancher impersonation whose audit line does not carry the person’s login: only the Rancher audit log (job=rancher-audit) can tell who it was.',
     runbook:
       'Open the change in Change Provenance: with the Rancher audit stream it names the person and their IP; without it, ship that stream.',
-  },
-  {
+  }),
+  gitopsRule({
     id: 'argocd-sync-failed',
     title: 'Argo CD sync failed',
     severity: 'warning',
-    origin: 'gitops',
     lines: (s) => ({
       selector: s.argocd,
       lineFilters: [
@@ -83,17 +75,15 @@ export const GITOPS_RULES: AlertRule[] = [
     }),
     by: ['application'],
     range: '10m',
-    for: '0s',
     summary: 'Argo CD could not sync {{ $labels.application }}',
     description: 'A sync operation ended in failure; the cluster no longer matches the commit it was asked to apply.',
     runbook:
       'Open the app in Change Provenance: a failed sync followed by a rollback or a manual write is the usual story.',
-  },
-  {
+  }),
+  gitopsRule({
     id: 'gitops-trust-boundary',
     title: 'GitOps trust boundary changed',
     severity: 'high',
-    origin: 'gitops',
     lines: (s) =>
       kubeAuditQuery(
         s,
@@ -105,18 +95,15 @@ export const GITOPS_RULES: AlertRule[] = [
         ]
       ),
     by: ['objectRef_resource', 'objectRef_name', 'actor'],
-    range: '5m',
-    for: '0s',
     summary: '{{ $labels.actor }} changed {{ $labels.objectRef_resource }} {{ $labels.objectRef_name }}',
     description:
       'An Argo CD AppProject, Argo CD RBAC / settings ConfigMap or Fleet GitRepoRestriction was written: these decide what Git may deploy where.',
     runbook: 'Compare with the reviewed configuration in Git; revert unreviewed changes.',
-  },
-  {
+  }),
+  gitopsRule({
     id: 'gitops-paused',
     title: 'Auto-sync disabled or GitRepo paused',
     severity: 'warning',
-    origin: 'gitops',
     lines: (s) =>
       kubeAuditQuery(
         s,
@@ -127,11 +114,9 @@ export const GITOPS_RULES: AlertRule[] = [
         ]
       ),
     by: ['objectRef_namespace', 'objectRef_name', 'actor'],
-    range: '5m',
-    for: '0s',
     summary: '{{ $labels.actor }} stopped GitOps for {{ $labels.objectRef_namespace }}/{{ $labels.objectRef_name }}',
     description:
       'Auto-sync was switched off on an Argo CD Application, or a Fleet GitRepo was paused: changes made by hand will now stay (seen when the audit policy records request bodies for these resources).',
     runbook: 'Ask why; turn GitOps back on once the incident is over.',
-  },
+  }),
 ];

@@ -1,12 +1,9 @@
 import { SESSION_SUBRESOURCES } from '../model';
-import { ACTOR, kubeAuditQuery, NOT_HUMAN, type AlertRule } from './rule';
+import { alertRule, BY_A_PERSON, kubeAuditQuery, type AlertRule } from './rule';
 
 const SESSIONS = SESSION_SUBRESOURCES.join('|');
 
-/** Falco's conditions fire at once on a five-minute count. */
-function falcoRule(r: Omit<AlertRule, 'origin' | 'range' | 'for'>): AlertRule {
-  return { origin: 'falco', range: '5m', for: '0s', ...r };
-}
+const falcoRule = (r: Parameters<typeof alertRule>[1]) => alertRule('falco', r);
 
 /**
  * Conditions after Falco's k8saudit rules (see the reference's peers notes, section B), on the audit lines in Loki.
@@ -103,7 +100,7 @@ export const KUBE_RULES: AlertRule[] = [
         [
           { label: 'objectRef_resource', op: '=', value: 'secrets' },
           { label: 'verb', op: '=~', value: 'get|list|watch' },
-          { label: ACTOR, op: '!~', value: NOT_HUMAN },
+          BY_A_PERSON,
         ]
       ),
     by: ['objectRef_namespace', 'actor'],
@@ -159,7 +156,7 @@ export const KUBE_RULES: AlertRule[] = [
         [
           { label: 'objectRef_resource', op: '=', value: 'events' },
           { label: 'verb', op: '=~', value: 'delete|deletecollection' },
-          { label: ACTOR, op: '!~', value: NOT_HUMAN },
+          BY_A_PERSON,
         ]
       ),
     by: ['objectRef_namespace', 'actor'],

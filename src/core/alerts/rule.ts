@@ -28,7 +28,7 @@ export interface AlertRule {
 /** Verbs that change cluster state, as a LogQL regex. */
 export const WRITES = [...WRITE_VERBS].join('|');
 /** Audit user names of the control plane and service accounts: everyone else is a person. */
-export const NOT_HUMAN = 'system:.*';
+const NOT_HUMAN = 'system:.*';
 
 /**
  * The label naming who acted: the impersonated user when there is one — a person acting through Rancher is
@@ -38,6 +38,20 @@ export const NOT_HUMAN = 'system:.*';
  */
 export const ACTOR = 'actor';
 const ACTOR_TEMPLATE = '{{ default .user_username .impersonatedUser_username }}';
+
+/** The label filter "a person acted" (after kubeAuditQuery has made the `actor` label). */
+export const BY_A_PERSON: LogQuery['labelFilters'][number] = { label: ACTOR, op: '!~', value: NOT_HUMAN };
+
+/**
+ * A rule with the catalog's defaults: it fires at once (`for` 0s) on a five-minute count unless it says
+ * otherwise.
+ */
+export function alertRule(
+  origin: AlertRule['origin'],
+  r: Omit<AlertRule, 'origin' | 'range' | 'for'> & Partial<Pick<AlertRule, 'range' | 'for'>>
+): AlertRule {
+  return { origin, range: '5m', for: '0s', ...r };
+}
 
 /**
  * Lines of the kube-apiserver audit stream, one stage per request so a request counts once, parsed with
