@@ -2,18 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 import type { ChangeEvent } from '../core';
-import { run } from './main';
+import { runCli } from '../../tests/support/cli';
 
 const ROOT = join(__dirname, '..', '..');
 const MIXED = join(ROOT, 'tests', 'fixtures', 'mixed', 'all-sources.log');
 const LOKI_DOC = join(ROOT, 'tests', 'fixtures', 'loki', 'query_range-categorized.json');
-
-async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await run(args, { out: (t) => (out += t), err: (t) => (err += t), errIsTTY: false });
-  return { code, out, err };
-}
 
 interface ParseJson {
   events: ChangeEvent[];

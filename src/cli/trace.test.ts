@@ -4,14 +4,7 @@ import { join } from 'node:path';
 
 import type { ChainJson, TruthChain } from '../core';
 import { compareToTruth } from '../../tests/support/truth';
-import { run } from './main';
-
-async function runCli(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await run(args, { out: (t) => (out += t), err: (t) => (err += t), errIsTTY: false });
-  return { code, out, err };
-}
+import { runCli } from '../../tests/support/cli';
 
 async function generated(
   scenario: string,

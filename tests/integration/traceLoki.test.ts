@@ -3,16 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { ChainJson, TruthChain } from '../../src/core';
-import { run } from '../../src/cli/main';
+import { runCli as cli } from '../support/cli';
 import { LokiEmulator } from '../support/lokiEmulator';
 import { compareToTruth } from '../support/truth';
-
-async function cli(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await run(args, { out: (t) => (out += t), err: (t) => (err += t), errIsTTY: false });
-  return { code, out, err };
-}
 
 let emu: LokiEmulator;
 let url: string;

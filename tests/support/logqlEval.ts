@@ -1,5 +1,5 @@
 import { parser } from '@grafana/lezer-logql';
-import type { SyntaxNode } from '@lezer/common';
+import type { SyntaxNode, Tree } from '@lezer/common';
 
 /**
  * The LogQL subset the builder emits, evaluated the way Loki does: stream selector matchers (=, !=, =~, !~),
@@ -78,11 +78,21 @@ function find(n: SyntaxNode, name: string): SyntaxNode | null {
 
 const OPS: Record<string, string> = { Eq: '=', Neq: '!=', Re: '=~', Nre: '!~' };
 
+/** Error nodes in a lezer tree (lezer never throws; it marks what it cannot parse). */
+function errorNodes(tree: Tree): number {
+  let errors = 0;
+  tree.iterate({ enter: (n) => void (n.type.isError && errors++) });
+  return errors;
+}
+
+/** Parse errors of a query in @grafana/lezer-logql, the grammar Grafana's Loki editor uses. */
+export function parseErrors(query: string): number {
+  return errorNodes(parser.parse(query));
+}
+
 export function compile(query: string): Plan {
   const tree = parser.parse(query);
-  let error = false;
-  tree.iterate({ enter: (n) => void (n.type.isError && (error = true)) });
-  if (error) {
+  if (errorNodes(tree) > 0) {
     throw new SyntaxError(`parse error in query: ${query}`);
   }
   const text = (n: SyntaxNode) => query.slice(n.from, n.to);

@@ -4,15 +4,11 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 
 import { ALERT_RULES, ruleLogQL } from '../../core';
-import { run } from '../main';
+import { runCli } from '../../../tests/support/cli';
 
 const COMMITTED = join(__dirname, '..', '..', '..', 'provisioning', 'alerting', 'change-provenance.yaml');
 
-async function rules(args: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
-  const code = await run(['rules', ...args], { out: (t) => (out += t), err: () => undefined, errIsTTY: false });
-  return { code, out };
-}
+const rules = (args: string[]) => runCli(['rules', ...args]);
 
 describe('provenance rules', () => {
   it('the committed Grafana provisioning file is exactly what the catalog generates', async () => {

@@ -1,22 +1,9 @@
 import fc from 'fast-check';
-import { parser } from '@grafana/lezer-logql';
 
+import { parseErrors } from '../../../tests/support/logqlEval';
 import { renderCountQuery, renderLogQuery, renderSelector, type LogQuery } from './builder';
 import { causeQueries, effectsQuery } from './questions';
 import { quote, regexAnyOf } from './strings';
-
-/** Parse errors in the lezer tree (lezer never throws; it marks error nodes). */
-function parseErrors(q: string): number {
-  let errors = 0;
-  parser.parse(q).iterate({
-    enter: (n) => {
-      if (n.type.isError) {
-        errors++;
-      }
-    },
-  });
-  return errors;
-}
 
 /** Go's strconv.Unquote for the escapes quote() writes: what Loki reads back from the literal. */
 function unquote(lit: string): string {
