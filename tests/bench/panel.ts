@@ -6,8 +6,7 @@
  */
 import type { Browser } from 'playwright-core';
 
-import { launch, serve } from '../browser/browser';
-import { buildHarness } from '../browser/build';
+import { startHarness } from '../browser/browser';
 
 const RUNS = 5;
 const SCROLL_MS = 2000;
@@ -72,12 +71,10 @@ async function main(): Promise<void> {
   if (!Number.isInteger(chains) || chains < 1) {
     throw new Error(`--chains must be a positive whole number, not ${chainsArg}`);
   }
-  const dir = await buildHarness();
-  const { url, server } = await serve(dir);
-  const browser = await launch();
+  const harness = await startHarness();
   try {
-    const base = await series(browser, url, 10);
-    const big = await series(browser, url, chains);
+    const base = await series(harness.browser, harness.url, 10);
+    const big = await series(harness.browser, harness.url, chains);
     if (json) {
       console.log(JSON.stringify({ chains, firstRenderMs: round(big.firstRenderMs), scrollFps: round(big.scrollFps) }));
       return;
@@ -92,8 +89,7 @@ async function main(): Promise<void> {
         `(${round(big.scrollFps / base.scrollFps)}× baseline)`
     );
   } finally {
-    await browser.close();
-    server.close();
+    await harness.close();
   }
 }
 

@@ -3,7 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+import { buildHarness } from './build';
 
 /**
  * Debian's chromium, driven by playwright-core — never a downloaded browser. `.ci/run` installs it with
@@ -11,7 +13,7 @@ import { chromium, type Browser } from 'playwright-core';
  */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function launch(): Promise<Browser> {
+async function launch(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does.`);
   }
@@ -32,7 +34,7 @@ export async function launch(): Promise<Browser> {
 }
 
 /** Serves a folder on loopback. */
-export async function serve(dir: string): Promise<{ url: string; server: Server }> {
+async function serve(dir: string): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     const name = (req.url ?? '/').split('?')[0] === '/' ? 'index.html' : (req.url ?? '').split('?')[0].slice(1);
     const file = join(dir, name);
@@ -53,4 +55,38 @@ export function screenshotPath(name: string): string {
   const dir = join(__dirname, '..', '..', 'artifacts', 'screenshots');
   mkdirSync(dir, { recursive: true });
   return join(dir, name);
+}
+
+/** The harness pages built, served on loopback and a chromium to open them, for one test file or bench run. */
+export interface Harness {
+  browser: Browser;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const { url, server } = await serve(await buildHarness());
+  const browser = await launch();
+  return {
+    browser,
+    url,
+    close: async () => {
+      await browser.close();
+      server.close();
+    },
+  };
+}
+
+/** Opens a harness page and waits until it says it is ready; errors the page throws are collected. */
+export async function openHarnessPage(
+  h: Harness,
+  path: string,
+  viewport: { width: number; height: number }
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await h.browser.newPage({ viewport });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${h.url}/${path}`);
+  await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
+  return { page, errors };
 }

@@ -1,35 +1,16 @@
-import type { Server } from 'node:http';
-
-import type { Browser, Page } from 'playwright-core';
-
-import { launch, screenshotPath, serve } from './browser';
-import { buildHarness } from './build';
+import { openHarnessPage, screenshotPath, startHarness, type Harness } from './browser';
 
 jest.setTimeout(60_000);
 
-let browser: Browser;
-let server: Server;
-let url: string;
+let harness: Harness;
 
 beforeAll(async () => {
-  const dir = await buildHarness();
-  ({ url, server } = await serve(dir));
-  browser = await launch();
+  harness = await startHarness();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-});
+afterAll(() => harness?.close());
 
-async function open(theme: 'dark' | 'light'): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${url}/?theme=${theme}`);
-  await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
-  return { page, errors };
-}
+const open = (theme: 'dark' | 'light') => openHarnessPage(harness, `?theme=${theme}`, { width: 1280, height: 900 });
 
 describe('data source editors in a real browser', () => {
   it.each(['dark', 'light'] as const)('config and query editors render with the Grafana theme (%s)', async (theme) => {

@@ -1,34 +1,19 @@
-import type { Server } from 'node:http';
-
-import type { Browser, Page } from 'playwright-core';
-
-import { launch, screenshotPath, serve } from './browser';
-import { buildHarness } from './build';
+import { openHarnessPage, screenshotPath, startHarness, type Harness } from './browser';
 
 jest.setTimeout(60_000);
 
-let browser: Browser;
-let server: Server;
-let url: string;
+let harness: Harness;
 
 beforeAll(async () => {
-  ({ url, server } = await serve(await buildHarness()));
-  browser = await launch();
+  harness = await startHarness();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-});
+afterAll(() => harness?.close());
 
-async function open(query: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1240, height: 840 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${url}/panel.html?${query}`);
-  await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
-  await page.getByTestId('provenance-panel').waitFor();
-  return { page, errors };
+async function open(query: string) {
+  const opened = await openHarnessPage(harness, `panel.html?${query}`, { width: 1240, height: 840 });
+  await opened.page.getByTestId('provenance-panel').waitFor();
+  return opened;
 }
 
 describe('the provenance panel in a real browser', () => {
