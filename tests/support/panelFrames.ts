@@ -1,15 +1,31 @@
 import { buildChains, generate, parseLines, type Chain, type ChangeEvent } from '../../src/core';
 import { chainsFrame } from '../../src/datasource/frames';
 
+/** When the generated scenarios start. */
+export const SCENARIO_START = Date.UTC(2026, 2, 2, 10);
+
 /** The generated scenarios parsed and correlated: the events and chains a query of them gives the data source. */
 export function scenarioTrace(noiseEvents = 200): { events: ChangeEvent[]; chains: Chain[] } {
-  const g = generate({ scenarios: 'all', noiseEvents, seed: 8, start: Date.UTC(2026, 2, 2, 10) });
+  const g = generate({ scenarios: 'all', noiseEvents, seed: 8, start: SCENARIO_START });
   const events = parseLines([...g.records()].map((r) => ({ text: r.line, origin: r.file }))).events;
   return { events, chains: buildChains(events) };
 }
 
 export function scenarioChains(noiseEvents = 200): Chain[] {
   return scenarioTrace(noiseEvents).chains;
+}
+
+/**
+ * A copy of a chain carrying what a hostile log line could: markup in the person's name (100 KB long) and in the
+ * object's name, right-to-left text in the namespace. The panel must show it as inert text.
+ */
+export function hostileChain(of: Chain): Chain {
+  const evil: Chain = JSON.parse(JSON.stringify(of));
+  evil.who.name = '<img src=x onerror="window.__pwned=1">' + 'x'.repeat(100_000);
+  evil.effect.target.name = '<script>window.__pwned=2</script>';
+  evil.effect.target.namespace = 'מרחב-שמות';
+  evil.context = [];
+  return evil;
 }
 
 /** The frame the data source makes of the chains — the panel's input. */

@@ -2,8 +2,7 @@ import React from 'react';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { dateTime, LoadingState, type PanelProps } from '@grafana/data';
 
-import type { Chain } from '../../core';
-import { framesOf, scenarioTrace } from '../../../tests/support/panelFrames';
+import { framesOf, hostileChain, scenarioTrace } from '../../../tests/support/panelFrames';
 import { DEFAULT_OPTIONS, type ProvenancePanelOptions } from '../types';
 import { ProvenancePanel } from './ProvenancePanel';
 
@@ -131,12 +130,7 @@ describe('ProvenancePanel', () => {
   });
 
   it('renders hostile log content as inert text', () => {
-    const evil: Chain = JSON.parse(JSON.stringify(chains[0]));
-    evil.who.name = '<img src=x onerror="window.__pwned=1">' + 'x'.repeat(100_000);
-    evil.effect.target.name = '<script>window.__pwned=2</script>';
-    evil.effect.target.namespace = 'מרחב-שמות';
-    evil.context = [];
-    const { container } = render(<ProvenancePanel {...props({}, framesOf([evil]))} />);
+    const { container } = render(<ProvenancePanel {...props({}, framesOf([hostileChain(chains[0])]))} />);
     act(() => undefined);
     expect(container.querySelector('img, script')).toBeNull();
     const card = screen.getByTestId('story-card');

@@ -8,17 +8,14 @@ import { createRoot } from 'react-dom/client';
 import { createTheme, dateTime, LoadingState, ThemeContext, type PanelProps } from '@grafana/data';
 import { GlobalStyles } from '@grafana/ui';
 
-import { buildChains, generate, parseLines, type Chain } from '../../../src/core';
-import { chainsFrame } from '../../../src/datasource/frames';
+import type { Chain } from '../../../src/core';
 import { ProvenancePanel } from '../../../src/panel/components/ProvenancePanel';
 import { DEFAULT_OPTIONS, type ProvenancePanelOptions } from '../../../src/panel/types';
+import { framesOf, hostileChain, SCENARIO_START, scenarioTrace } from '../../support/panelFrames';
 
 const params = new URLSearchParams(window.location.search);
 const theme = createTheme({ colors: { mode: params.get('theme') === 'light' ? 'light' : 'dark' } });
-const START = Date.UTC(2026, 2, 2, 10);
-const g = generate({ scenarios: 'all', noiseEvents: 0, seed: 8, start: START });
-const events = parseLines([...g.records()].map((r) => ({ text: r.line, origin: r.file }))).events;
-const base = buildChains(events);
+const { events, chains: base } = scenarioTrace(0);
 
 function repeated(n: number): Chain[] {
   const out: Chain[] = [];
@@ -29,7 +26,7 @@ function repeated(n: number): Chain[] {
       }
       const shifted: Chain = {
         ...c,
-        effect: { ...c.effect, id: `${c.effect.id}#${i}`, time: (c.effect.time ?? START) + i * 60_000 },
+        effect: { ...c.effect, id: `${c.effect.id}#${i}`, time: (c.effect.time ?? SCENARIO_START) + i * 60_000 },
       };
       out.push(shifted);
     }
@@ -40,15 +37,10 @@ function repeated(n: number): Chain[] {
 const wanted = Number(params.get('chains') ?? '0');
 const chains = wanted > 0 ? repeated(wanted) : [...base];
 if (params.get('hostile') === '1') {
-  const evil: Chain = JSON.parse(JSON.stringify(base[0]));
-  evil.who.name = '<img src=x onerror="window.__pwned=1">' + 'x'.repeat(100_000);
-  evil.effect.target.name = '<script>window.__pwned=2</script>';
-  evil.effect.target.namespace = 'מרחב-שמות';
-  evil.context = [];
-  chains.push(evil);
+  chains.push(hostileChain(base[0]));
 }
-const frames = [chainsFrame(chains, 'A', 'loki-main', undefined, events)];
-const span = Math.max(...chains.map((c) => c.effect.time ?? START)) + 600_000;
+const frames = framesOf(chains, events);
+const span = Math.max(...chains.map((c) => c.effect.time ?? SCENARIO_START)) + 600_000;
 const state = window as unknown as {
   harnessReady: boolean;
   firstRenderMs?: number;
@@ -56,7 +48,7 @@ const state = window as unknown as {
 };
 
 function Harness() {
-  const [range, setRange] = useState({ from: START - 600_000, to: span });
+  const [range, setRange] = useState({ from: SCENARIO_START - 600_000, to: span });
   const timeRange = { from: dateTime(range.from), to: dateTime(range.to), raw: { from: '', to: '' } };
   useLayoutEffect(() => {
     if (state.firstRenderMs === undefined) {
