@@ -1,9 +1,9 @@
 import { dateTime, type DataFrame, type DataQueryRequest } from '@grafana/data';
-import { setDataSourceSrv, setTemplateSrv } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 
-import { generate, pushEntryOf, type LokiTransport, type RawLine } from '../core';
-import { FakeLokiDataSource } from '../../tests/support/fakeLokiDataSource';
+import type { LokiTransport } from '../core';
+import { FakeLokiDataSource, scenarioLokiLines } from '../../tests/support/fakeLokiDataSource';
+import { stubGrafanaRuntime } from '../../tests/support/grafanaRuntime';
 import { provenanceSettings } from '../../tests/support/instanceSettings';
 import { DataSource } from './datasource';
 import { GrafanaLokiTransport } from './grafanaLokiTransport';
@@ -12,29 +12,9 @@ import type { ProvenanceOptions, ProvenanceQuery } from './types';
 const START = Date.UTC(2026, 2, 2, 10);
 const loki = new FakeLokiDataSource();
 
-function linesOf(): RawLine[] {
-  const g = generate({ scenarios: 'all', noiseEvents: 400, seed: 4, start: START });
-  return [...g.records()]
-    .map((r) => pushEntryOf(r.line, 'prod-eu'))
-    .filter((e): e is NonNullable<typeof e> => e !== undefined)
-    .map((e) => ({ text: e.line, labels: { ...e.labels, ...e.meta }, ns: e.ns }));
-}
-
 beforeAll(() => {
-  loki.add(linesOf());
-  setDataSourceSrv({
-    get: async () => loki,
-    getList: () => [],
-    getInstanceSettings: () => undefined,
-    reload: () => undefined,
-    registerRuntimeDataSource: () => undefined,
-  } as never);
-  setTemplateSrv({
-    replace: (s?: string) => (s ?? '').replace('$ns', 'production'),
-    getVariables: () => [],
-    containsTemplate: () => false,
-    updateTimeRange: () => undefined,
-  } as never);
+  loki.add(scenarioLokiLines(400, START));
+  stubGrafanaRuntime(loki, (s) => s.replace('$ns', 'production'));
 });
 
 function settings(jsonData: ProvenanceOptions = { lokiUid: 'loki-test' }) {

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import React from 'react';
 import { render, screen } from '@testing-library/react';
 import { AppPlugin, type DataSourceApi, DataSourcePlugin, dateTime, LoadingState, PanelPlugin } from '@grafana/data';
-import { setDataSourceSrv } from '@grafana/runtime';
 
+import { stubGrafanaRuntime } from '../support/grafanaRuntime';
 import { framesOf, scenarioChains } from '../support/panelFrames';
 
 /**
@@ -63,13 +63,7 @@ describe('dist/ as Grafana loads it', () => {
     expect(typeof plugin.components.QueryEditor).toBe('function');
     expect(pluginJson('datasource')).toMatchObject({ type: 'datasource', id: 'provenance-gitops-datasource' });
     // The built editors work: the config editor renders its fields with the host's React and @grafana/ui.
-    setDataSourceSrv({
-      getList: () => [],
-      getInstanceSettings: () => undefined,
-      get: async () => undefined,
-      reload: () => undefined,
-      registerRuntimeDataSource: () => undefined,
-    } as never);
+    stubGrafanaRuntime();
     const ConfigEditor = plugin.components.ConfigEditor as React.ComponentType<{
       options: unknown;
       onOptionsChange: () => void;

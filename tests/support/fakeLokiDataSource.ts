@@ -1,4 +1,4 @@
-import type { RawLine } from '../../src/core';
+import { generate, pushEntryOf, type RawLine } from '../../src/core';
 import { compile, runPipeline } from './logqlEval';
 
 /**
@@ -68,4 +68,13 @@ export class FakeLokiDataSource {
       ],
     };
   }
+}
+
+/** The generated scenarios and noise as Loki holds them after a push with Alloy's labels (cluster `prod-eu`). */
+export function scenarioLokiLines(noiseEvents: number, start: number): RawLine[] {
+  const g = generate({ scenarios: 'all', noiseEvents, seed: 4, start });
+  return [...g.records()]
+    .map((r) => pushEntryOf(r.line, 'prod-eu'))
+    .filter((e): e is NonNullable<typeof e> => e !== undefined)
+    .map((e) => ({ text: e.line, labels: { ...e.labels, ...e.meta }, ns: e.ns }));
 }

@@ -5,24 +5,16 @@
  */
 import React, { useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import {
-  createTheme,
-  dateTime,
-  PluginType,
-  ThemeContext,
-  type DataFrame,
-  type DataSourceSettings,
-} from '@grafana/data';
-import { setDataSourceSrv, setTemplateSrv } from '@grafana/runtime';
+import { createTheme, dateTime, ThemeContext, type DataFrame, type DataSourceSettings } from '@grafana/data';
 import { GlobalStyles } from '@grafana/ui';
 import { lastValueFrom } from 'rxjs';
 
-import { generate, pushEntryOf } from '../../../src/core';
 import { ConfigEditor } from '../../../src/datasource/components/ConfigEditor';
 import { QueryEditor } from '../../../src/datasource/components/QueryEditor';
 import { DataSource } from '../../../src/datasource/datasource';
 import type { ProvenanceOptions, ProvenanceQuery } from '../../../src/datasource/types';
-import { FakeLokiDataSource } from '../../support/fakeLokiDataSource';
+import { FakeLokiDataSource, scenarioLokiLines } from '../../support/fakeLokiDataSource';
+import { stubGrafanaRuntime } from '../../support/grafanaRuntime';
 import { provenanceSettings } from '../../support/instanceSettings';
 
 const params = new URLSearchParams(window.location.search);
@@ -30,33 +22,8 @@ const theme = createTheme({ colors: { mode: params.get('theme') === 'light' ? 'l
 const START = Date.UTC(2026, 2, 2, 10);
 
 const loki = new FakeLokiDataSource();
-const g = generate({ scenarios: 'all', noiseEvents: 300, seed: 4, start: START });
-for (const r of g.records()) {
-  const e = pushEntryOf(r.line, 'prod-eu');
-  if (e) {
-    loki.add([{ text: e.line, labels: { ...e.labels, ...e.meta }, ns: e.ns }]);
-  }
-}
-const lokiSettings = {
-  uid: 'loki-test',
-  name: 'Loki',
-  type: 'loki',
-  meta: { id: 'loki', name: 'Loki', type: PluginType.datasource, info: { logos: { small: '' } } },
-};
-setDataSourceSrv({
-  get: async () => loki,
-  getList: () => [lokiSettings],
-  getInstanceSettings: (ref: unknown) =>
-    ref === 'loki-test' || (ref as { uid?: string })?.uid === 'loki-test' ? lokiSettings : undefined,
-  reload: () => undefined,
-  registerRuntimeDataSource: () => undefined,
-} as never);
-setTemplateSrv({
-  replace: (s?: string) => s ?? '',
-  getVariables: () => [],
-  containsTemplate: () => false,
-  updateTimeRange: () => undefined,
-} as never);
+loki.add(scenarioLokiLines(300, START));
+stubGrafanaRuntime(loki);
 
 function Harness() {
   const [options, setOptions] = useState({
