@@ -201,8 +201,8 @@ describe('DataSource.query over a Loki data source', () => {
     const r = await ds.testDatasource();
     // The fake holds March 2026 lines, so nothing is from the last 24 h.
     expect(r.status).toBe('error');
-    expect(r.message).toContain('no line arrived in the last 24 h for: kube-audit (job="kube-audit")');
-    expect(r.message).toContain('fleet (job="fleet-missing")');
+    expect(r.message).toContain('no line arrived in the last 24 h for: kube-audit {job="kube-audit"}');
+    expect(r.message).toContain('fleet {job="fleet-missing"}');
   });
 
   it('Save & test asks Loki for one line per stream, not a day of them', async () => {

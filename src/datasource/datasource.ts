@@ -17,9 +17,12 @@ import {
   redactRawLine,
   renderCountQuery,
   renderLogQuery,
+  renderSelector,
   traceOverLoki,
   type LokiTrace,
   type LokiTransport,
+  type Question,
+  type StreamSelectors,
 } from '../core';
 import { chainsFrame, eventsFrame, logsFrame, nodeGraphFrames } from './frames';
 import { GrafanaLokiTransport, lokiDataSource } from './grafanaLokiTransport';
@@ -32,6 +35,7 @@ import { DEFAULT_QUERY, type ProvenanceOptions, type ProvenanceQuery } from './t
  */
 export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions> {
   private readonly options: ProvenanceOptions;
+  private readonly selectors: StreamSelectors;
   /**
    * The trace behind variable queries, per time range: a dashboard refreshing its actors, apps and namespaces
    * variables reads Loki and correlates once, not once per variable. Kept a minute (an absolute range can still
@@ -46,6 +50,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
   ) {
     super(instanceSettings);
     this.options = instanceSettings.jsonData ?? {};
+    this.selectors = streamSelectors(this.options.selectors);
     // Annotations use the same query editor and frames: `time` + `text` fields of the chains frame.
     this.annotations = {};
   }
@@ -74,13 +79,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
 
   /** The LogQL phase 1 runs for a query (shown read-only in the editor). */
   effectsLogQL(q: Partial<ProvenanceQuery>): string {
-    const question = {
-      target: { resource: q.resource, namespace: q.namespace, name: q.name },
-      actor: q.actor,
-      text: q.text,
-      verbs: q.verbs?.length ? q.verbs : undefined,
-    };
-    return renderLogQuery(effectsQuery(question, streamSelectors(this.options.selectors), false));
+    return renderLogQuery(effectsQuery(questionOf(q), this.selectors, false));
   }
 
   /**
@@ -91,7 +90,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
     if (!this.options.lokiUid) {
       return [];
     }
-    const logql = renderLogQuery(effectsQuery({}, streamSelectors(this.options.selectors), false));
+    const logql = renderLogQuery(effectsQuery({}, this.selectors, false));
     const r = await this.transportFor(this.options).queryRange(logql, now - 3_600_000, now);
     const values = new Set<string>();
     for (const e of parseLines(r.lines.slice(0, 1000)).events) {
@@ -105,11 +104,8 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
 
   /** The metric form for a Grafana-managed alert rule on the Loki data source. */
   alertLogQL(q: Partial<ProvenanceQuery>): string {
-    const query = effectsQuery(
-      { target: { resource: q.resource, namespace: q.namespace, name: q.name }, actor: q.actor },
-      streamSelectors(this.options.selectors)
-    );
-    return renderCountQuery(query, '5m', ['objectRef_namespace']);
+    const { target, actor } = questionOf(q);
+    return renderCountQuery(effectsQuery({ target, actor }, this.selectors), '5m', ['objectRef_namespace']);
   }
 
   query(request: DataQueryRequest<ProvenanceQuery>): Observable<DataQueryResponse> {
@@ -141,16 +137,8 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
     }
     const trace = await traceOverLoki(
       this.transportFor(this.options),
-      {
-        target: { resource: t.resource, namespace: t.namespace, name: t.name },
-        actor: t.actor,
-        text: t.text,
-        sources: t.sources,
-        verbs: t.verbs?.length ? t.verbs : undefined,
-        from,
-        to,
-      },
-      streamSelectors(this.options.selectors),
+      { ...questionOf(t), from, to },
+      this.selectors,
       this.options.windows ?? {},
       signal
     );
@@ -166,23 +154,14 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
   private framesFor(t: ProvenanceQuery, trace: LokiTrace): DataFrame[] {
     switch (t.mode) {
       case 'events':
-        return [
-          eventsFrame(trace.parsed.events, t.refId, this.options.lokiUid, streamSelectors(this.options.selectors)),
-        ];
+        return [eventsFrame(trace.parsed.events, t.refId, this.options.lokiUid, this.selectors)];
       case 'graph':
         return nodeGraphFrames(trace.chains, t.refId);
       case 'logs':
         return [logsFrame(trace.effectLines, t.refId, redactRawLine)];
       default:
         return [
-          chainsFrame(
-            trace.chains,
-            t.refId,
-            this.options.lokiUid,
-            streamSelectors(this.options.selectors),
-            trace.parsed.events,
-            trace.lineOf
-          ),
+          chainsFrame(trace.chains, t.refId, this.options.lokiUid, this.selectors, trace.parsed.events, trace.lineOf),
         ];
     }
   }
@@ -213,11 +192,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
     const range = `${from}-${to}`;
     const now = Date.now();
     if (this.variableTrace?.range !== range || now - this.variableTrace.at > 60_000) {
-      const trace = traceOverLoki(
-        this.transportFor(this.options),
-        { from, to },
-        streamSelectors(this.options.selectors)
-      );
+      const trace = traceOverLoki(this.transportFor(this.options), { from, to }, this.selectors);
       this.variableTrace = { range, at: now, trace };
       trace.catch(() => {
         if (this.variableTrace?.trace === trace) {
@@ -241,10 +216,9 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
       };
     }
     const transport = this.transportFor(this.options);
-    const selectors = streamSelectors(this.options.selectors);
     const to = Date.now();
     const missing: string[] = [];
-    for (const [source, labels] of Object.entries(selectors)) {
+    for (const [source, labels] of Object.entries(this.selectors)) {
       // One line is enough to know the stream arrives: do not read a day of audit logs to find out.
       const r = await transport
         .queryRange(
@@ -256,11 +230,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
         )
         .catch(() => undefined);
       if (!r || r.lines.length === 0) {
-        missing.push(
-          `${source} (${Object.entries(labels)
-            .map(([k, v]) => `${k}="${v}"`)
-            .join(', ')})`
-        );
+        missing.push(`${source} ${renderSelector(labels)}`);
       }
     }
     if (missing.length > 0) {
@@ -271,6 +241,17 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
     }
     return { status: 'success', message: 'Loki answers, and every source has lines from the last 24 h.' };
   }
+}
+
+/** The question a query asks core: which changes, by whom, with what text and verbs, explained by which streams. */
+function questionOf(q: Partial<ProvenanceQuery>): Question {
+  return {
+    target: { resource: q.resource, namespace: q.namespace, name: q.name },
+    actor: q.actor,
+    text: q.text,
+    verbs: q.verbs?.length ? q.verbs : undefined,
+    sources: q.sources,
+  };
 }
 
 function noticesOf(trace: LokiTrace): QueryResultMetaNotice[] {

@@ -1,4 +1,4 @@
-import type { SourceKind } from '../model';
+import { WRITE_VERBS, type SourceKind } from '../model';
 import type { LogQuery } from './builder';
 import { regexAnyOf } from './strings';
 
@@ -37,7 +37,7 @@ export interface Question {
   sources?: Array<'rancher-audit' | 'argocd' | 'fleet'>;
 }
 
-export const WRITE_VERB_LIST = ['create', 'update', 'patch', 'delete', 'deletecollection'];
+const WRITE_VERB_LIST = [...WRITE_VERBS];
 const RBAC_RESOURCES = ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'];
 /** Past this many values an alternation is too long for a query: a broader filter is used instead. */
 export const MAX_ALTERNATION = 200;
