@@ -27,6 +27,7 @@ export { quote, regexAnyOf, regexLiteral } from './logql/strings';
 export { LokiClient, LokiError, decodeStreams, type FetchLike, type LokiClientOptions } from './loki/client';
 export { pushEntryOf, pushBodies, pushBody, type PushEntry, type PostLike } from './loki/push';
 export { traceOverLoki, type LokiTrace } from './loki/twoPhase';
+export { chainRecords, rawQueryOf } from './loki/chainRecords';
 export type { LokiTransport } from './loki/transport';
 export { decodeLokiFrames, framesFromJson, type FrameLike } from './loki/frames';
 export { readRange, type PageFetcher, type PagingOptions } from './loki/paging';

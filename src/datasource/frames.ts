@@ -1,16 +1,14 @@
 import { createDataFrame, DataFrameType, FieldType, type DataFrame, type DataLink } from '@grafana/data';
 
 import {
+  chainRecords,
   DEFAULT_SELECTORS,
-  eventsBehind,
   objectName,
-  renderLogQuery,
+  rawQueryOf,
   type Chain,
-  type ChainRecord,
   type ChangeEvent,
-  redactRawLine,
+  type LokiTrace,
   type RawLine,
-  type RawRef,
   type StreamSelectors,
 } from '../core';
 
@@ -27,55 +25,6 @@ export function storyOf(c: Chain): string {
     : '';
   const from = c.who.ip ? ` from ${c.who.ip}` : '';
   return `${c.who.name}${from}: ${c.effect.verb} ${objectName(c.effect)}${how}`;
-}
-
-/** LogQL that shows the raw audit line(s) of an event in Explore: its stream, narrowed by its audit ID or name. */
-export function rawQueryOf(e: ChangeEvent, selectors: StreamSelectors): string {
-  const source = e.source === 'k8s-event' ? 'argocd' : e.source;
-  const key = e.keys.auditID ?? e.keys.rancherAuditID ?? e.target.name ?? '';
-  return renderLogQuery({
-    selector: selectors[source] ?? DEFAULT_SELECTORS[source],
-    lineFilters: key ? [{ op: '|=', value: key }] : [],
-    json: false,
-    labelFilters: [],
-  });
-}
-
-/** Finds the raw line of a record, when the query still has it (see LokiTrace.lineOf). */
-export type LineOf = (raw: RawRef) => string | undefined;
-
-const LINE_SHOWN = 4096;
-
-/** A raw line for the details drawer: Secret data redacted, long lines cut with a note of how much. */
-function shortLine(line: string | undefined): string | undefined {
-  if (line === undefined) {
-    return undefined;
-  }
-  const text = redactRawLine(line);
-  return text.length > LINE_SHOWN
-    ? `${text.slice(0, LINE_SHOWN)}… (${text.length - LINE_SHOWN} more characters)`
-    : text;
-}
-
-/** The events behind a chain as the details drawer shows them: what each says, its raw line, LogQL for it. */
-export function chainRecords(
-  c: Chain,
-  events: ReadonlyMap<string, ChangeEvent>,
-  selectors: StreamSelectors,
-  lineOf: LineOf = () => undefined
-): ChainRecord[] {
-  return eventsBehind(c, events).map(({ event: e, role }) => ({
-    id: e.id,
-    role,
-    time: e.time,
-    source: e.source,
-    actor: e.actor.name,
-    verb: e.verb,
-    object: objectName(e),
-    raw: e.raw,
-    logql: rawQueryOf(e, selectors),
-    line: shortLine(lineOf(e.raw)),
-  }));
 }
 
 /** A data link to Explore on the Loki data source, running the row's LogQL around the row's time. */
@@ -102,7 +51,7 @@ export function chainsFrame(
   lokiUid?: string,
   selectors: StreamSelectors = DEFAULT_SELECTORS,
   events: readonly ChangeEvent[] = [],
-  lineOf?: LineOf
+  lineOf?: LokiTrace['lineOf']
 ): DataFrame {
   const byId = new Map(events.map((e) => [e.id, e]));
   const frame = createDataFrame({

@@ -1,7 +1,9 @@
-import { buildChains, DEFAULT_SELECTORS, type RawRef } from '../core';
-import { kubeAudit } from '../../tests/support/builders';
-import { parseOne } from '../../tests/support/parse';
-import { chainRecords } from './frames';
+import { kubeAudit } from '../../../tests/support/builders';
+import { parseOne } from '../../../tests/support/parse';
+import { buildChains } from '../correlate/engine';
+import { DEFAULT_SELECTORS } from '../logql/questions';
+import type { RawRef } from '../model';
+import { chainRecords } from './chainRecords';
 
 const PW = 'aHVudGVyMg==';
 
