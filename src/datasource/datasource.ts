@@ -14,7 +14,6 @@ import { Observable } from 'rxjs';
 import {
   effectsQuery,
   parseLines,
-  redactRawLine,
   renderCountQuery,
   renderLogQuery,
   renderSelector,
@@ -158,7 +157,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
       case 'graph':
         return nodeGraphFrames(trace.chains, t.refId);
       case 'logs':
-        return [logsFrame(trace.effectLines, t.refId, redactRawLine)];
+        return [logsFrame(trace.effectLines, t.refId)];
       default:
         return [
           chainsFrame(trace.chains, t.refId, this.options.lokiUid, this.selectors, trace.parsed.events, trace.lineOf),

@@ -5,6 +5,7 @@ import {
   DEFAULT_SELECTORS,
   objectName,
   rawQueryOf,
+  redactRawLine,
   type Chain,
   type ChangeEvent,
   type LokiTrace,
@@ -143,7 +144,8 @@ export function nodeGraphFrames(chains: Chain[], refId: string): DataFrame[] {
     edges.set(`${source}>${target}`, { source, target, mainstat: label });
   for (const c of chains) {
     const person = node(`who:${c.who.name}`, c.who.name, c.who.kind);
-    const object = node(`obj:${objectName(c.effect)}`, objectName(c.effect), c.effect.target.apiGroup || 'core');
+    const name = objectName(c.effect);
+    const object = node(`obj:${name}`, name, c.effect.target.apiGroup || 'core');
     if (c.gitops) {
       const op = node(
         `op:${c.gitops.tool}:${c.gitops.app ?? ''}:${c.gitops.operation}`,
@@ -186,14 +188,14 @@ export function nodeGraphFrames(chains: Chain[], refId: string): DataFrame[] {
 }
 
 /** The raw lines behind the answer, as a logs frame (content is text only; Secret bodies redacted). */
-export function logsFrame(lines: RawLine[], refId: string, redact: (text: string) => string): DataFrame {
+export function logsFrame(lines: RawLine[], refId: string): DataFrame {
   const frame = createDataFrame({
     refId,
     name: 'logs',
     fields: [
       { name: 'labels', type: FieldType.other, values: lines.map((l) => l.labels ?? {}) },
       { name: 'Time', type: FieldType.time, values: lines.map((l) => (l.ns ? Number(l.ns.slice(0, -6)) : null)) },
-      { name: 'Line', type: FieldType.string, values: lines.map((l) => redact(l.text)) },
+      { name: 'Line', type: FieldType.string, values: lines.map((l) => redactRawLine(l.text)) },
       { name: 'tsNs', type: FieldType.string, values: lines.map((l) => l.ns ?? '') },
     ],
   });
