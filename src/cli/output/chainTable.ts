@@ -1,5 +1,4 @@
-import type { Chain } from '../../core';
-import { describeTarget } from './eventTable';
+import { targetName, type Chain } from '../../core';
 import { isoTime, shortActor, wrapJoined } from './format';
 
 /** One block per chain, readable at 100 columns: the story first, then how we know it. */
@@ -23,7 +22,10 @@ function row(label: string, parts: string[], sep = ' · '): string[] {
 function chainBlock(c: Chain): string[] {
   const e = c.effect;
   const out = [
-    `${isoTime(e.time)}  ${VERDICT_LABEL[c.verdict] ?? c.verdict}  ${e.verb} ${describeTarget(e.target)}`.slice(0, 100),
+    `${isoTime(e.time)}  ${VERDICT_LABEL[c.verdict] ?? c.verdict}  ${e.verb} ${targetName(e.target, true)}`.slice(
+      0,
+      100
+    ),
   ];
   const who = [
     `${c.who.name} (${c.who.kind})`,

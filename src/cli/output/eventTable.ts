@@ -1,4 +1,4 @@
-import type { ChangeEvent, ResourceRef } from '../../core';
+import { targetName, type ChangeEvent } from '../../core';
 import { col, isoTime, shortActor, wrapJoined } from './format';
 
 /**
@@ -13,18 +13,6 @@ const SOURCE_LABEL: Record<string, string> = {
   fleet: 'fleet',
   'k8s-event': 'event',
 };
-
-export function describeTarget(t: ResourceRef): string {
-  if (!t.resource) {
-    return t.path ?? '(no target)';
-  }
-  const what =
-    t.kind ?? (t.apiGroup && !['', 'apps', 'batch'].includes(t.apiGroup) ? `${t.resource}.${t.apiGroup}` : t.resource);
-  const where = [t.namespace, t.name].filter(Boolean).join('/');
-  const sub = t.subresource ? `/${t.subresource}` : '';
-  const cluster = t.cluster ? ` @${t.cluster}` : '';
-  return `${what}${where ? ' ' + where : ''}${sub}${cluster}`;
-}
 
 /** Who did it and how to check it: the actor and its path, client IP, outcome, GitOps facts. */
 function details(e: ChangeEvent): string[] {
@@ -65,7 +53,7 @@ export function formatEventTable(events: ChangeEvent[]): string {
   const lines = [`${col('TIME (UTC)', 20)}${col('SOURCE', 8)}${col('VERB', 16)}WHAT`];
   for (const e of events) {
     const head = `${col(isoTime(e.time), 20)}${col(SOURCE_LABEL[e.source] ?? e.source, 8)}${col(e.verb, 16)}`;
-    lines.push(head + col(describeTarget(e.target), 57).trimEnd());
+    lines.push(head + col(targetName(e.target, true), 57).trimEnd());
     wrapJoined(details(e), ' · ', 78).forEach((l, i) => lines.push(`${' '.repeat(20)}${i === 0 ? '↳' : ' '} ${l}`));
   }
   return lines.join('\n') + '\n';

@@ -1,4 +1,4 @@
-import type { ChangeEvent, GitOpsRef, Link, LinkKind } from '../model';
+import type { ChangeEvent, GitOpsRef, Link, LinkKind, ResourceRef } from '../model';
 import type { EventIndex } from './eventIndex';
 import type { CorrelateOptions } from './options';
 
@@ -48,14 +48,25 @@ export function at(ms: number | undefined): string {
   return ms === undefined ? '(no time)' : new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
-/** `deployments production/frontend-app` */
-export function objectName(e: ChangeEvent): string {
-  const t = e.target;
+/**
+ * `deployments production/frontend-app`; `qualified` adds a non-core API group and the cluster
+ * (`applications.argoproj.io argocd/shop @prod`), for tables that mix clusters and groups.
+ */
+export function targetName(t: ResourceRef, qualified = false): string {
   if (!t.resource) {
     return t.path ?? '(no target)';
   }
+  const grouped = qualified && t.apiGroup && !['', 'apps', 'batch'].includes(t.apiGroup);
+  const what = t.kind ?? (grouped ? `${t.resource}.${t.apiGroup}` : t.resource);
   const where = [t.namespace, t.name].filter(Boolean).join('/');
-  return `${t.kind ?? t.resource}${where ? ' ' + where : ''}${t.subresource ? '/' + t.subresource : ''}`;
+  const sub = t.subresource ? `/${t.subresource}` : '';
+  const cluster = qualified && t.cluster ? ` @${t.cluster}` : '';
+  return `${what}${where ? ' ' + where : ''}${sub}${cluster}`;
+}
+
+/** The object an event acted on: `deployments production/frontend-app`. */
+export function objectName(e: ChangeEvent): string {
+  return targetName(e.target);
 }
 
 export type GitOpsFacts = Partial<Omit<GitOpsRef, 'tool' | 'operation'>> & Pick<GitOpsRef, 'tool' | 'operation'>;
