@@ -14,7 +14,7 @@ export { eventsBehind } from './correlate/eventsBehind';
 export { objectName, targetName } from './correlate/rule';
 export { generate, scenarioNames, type GenerateOptions, type Generated } from './generate/generate';
 export type { TruthChain, LogFile } from './generate/scenarios';
-export { renderLogQuery, renderCountQuery, renderSelector, type LogQuery } from './logql/builder';
+export { lineQuery, renderLogQuery, renderCountQuery, renderSelector, type LogQuery } from './logql/builder';
 export {
   effectsQuery,
   causeQueries,

@@ -13,6 +13,7 @@ import { Observable } from 'rxjs';
 
 import {
   effectsQuery,
+  lineQuery,
   parseLines,
   renderCountQuery,
   renderLogQuery,
@@ -220,13 +221,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
     for (const [source, labels] of Object.entries(this.selectors)) {
       // One line is enough to know the stream arrives: do not read a day of audit logs to find out.
       const r = await transport
-        .queryRange(
-          renderLogQuery({ selector: labels, lineFilters: [], json: false, labelFilters: [] }),
-          to - 86_400_000,
-          to,
-          undefined,
-          1
-        )
+        .queryRange(renderLogQuery(lineQuery(labels)), to - 86_400_000, to, undefined, 1)
         .catch(() => undefined);
       if (!r || r.lines.length === 0) {
         missing.push(`${source} ${renderSelector(labels)}`);

@@ -13,6 +13,7 @@ import {
   DASHBOARD_UID,
   DEFAULT_SELECTORS,
   kubeAuditQuery,
+  lineQuery,
   renderLogQuery,
   WRITES,
   type LogQuery,
@@ -59,16 +60,13 @@ export function provenanceDashboard(): dashboard.Dashboard {
   const writes = auditLines([], [{ label: 'verb', op: '=~', value: WRITES }]);
   const denied = auditLines([{ op: '|=', value: '"authorization.k8s.io/decision":"forbid"' }], []);
   const humanWrites = auditLines([], [{ label: 'verb', op: '=~', value: WRITES }, BY_A_PERSON]);
-  const syncs = renderLogQuery({
-    selector: DEFAULT_SELECTORS.argocd,
-    // `$app` is Grafana's: empty, it keeps every line.
-    lineFilters: [
+  const syncs = renderLogQuery(
+    lineQuery(DEFAULT_SELECTORS.argocd, [
       { op: '|~', value: 'Sync operation to|Initiated (automated )?sync|Partial sync operation' },
+      // `$app` is Grafana's: empty, it keeps every line.
       { op: '|=', value: '$app' },
-    ],
-    json: false,
-    labelFilters: [],
-  });
+    ])
+  );
   return new dashboard.DashboardBuilder('GitOps change provenance')
     .uid(DASHBOARD_UID)
     .tags(['kubernetes', 'audit', 'gitops'])

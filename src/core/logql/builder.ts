@@ -21,6 +21,11 @@ export interface LogQuery {
   labelFilters: Array<{ label: string; op: LabelOp; value: string }>;
 }
 
+/** A query that only filters lines, without parsing them: what phase 2, Explore links and stream checks ask. */
+export function lineQuery(selector: Record<string, string>, lineFilters: LogQuery['lineFilters'] = []): LogQuery {
+  return { selector, lineFilters, json: false, labelFilters: [] };
+}
+
 export function renderSelector(selector: Record<string, string>): string {
   const entries = Object.entries(selector);
   if (entries.length === 0) {

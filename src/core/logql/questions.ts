@@ -1,5 +1,5 @@
 import { WRITE_VERBS, type SourceKind } from '../model';
-import type { LogQuery } from './builder';
+import { lineQuery, type LogQuery } from './builder';
 import { regexAnyOf } from './strings';
 
 /**
@@ -111,54 +111,31 @@ export interface CauseNeeds {
 export function causeQueries(needs: CauseNeeds, selectors: StreamSelectors = DEFAULT_SELECTORS): CauseQueries {
   const kube = selectors['kube-audit'] ?? DEFAULT_SELECTORS['kube-audit'];
   const out: CauseQueries = {
-    controlWrites: {
-      selector: kube,
-      lineFilters: [
-        { op: '|~', value: `"resource":"(${regexAnyOf([...RBAC_RESOURCES, 'applications', 'gitrepos'])})"` },
-        { op: '|~', value: `"verb":"(${regexAnyOf(WRITE_VERB_LIST)})"` },
-      ],
-      json: false,
-      labelFilters: [],
-    },
+    controlWrites: lineQuery(kube, [
+      { op: '|~', value: `"resource":"(${regexAnyOf([...RBAC_RESOURCES, 'applications', 'gitrepos'])})"` },
+      { op: '|~', value: `"verb":"(${regexAnyOf(WRITE_VERB_LIST)})"` },
+    ]),
   };
   if (needs.rancherUsers.length) {
-    out.rancher = {
-      selector: selectors['rancher-audit'] ?? DEFAULT_SELECTORS['rancher-audit'],
+    out.rancher = lineQuery(
+      selectors['rancher-audit'] ?? DEFAULT_SELECTORS['rancher-audit'],
       // Many users: every Rancher record in the (short) window instead of naming each user.
-      lineFilters:
-        needs.rancherUsers.length <= MAX_ALTERNATION ? [{ op: '|~', value: regexAnyOf(needs.rancherUsers) }] : [],
-      json: false,
-      labelFilters: [],
-    };
+      needs.rancherUsers.length <= MAX_ALTERNATION ? [{ op: '|~', value: regexAnyOf(needs.rancherUsers) }] : []
+    );
   }
   if (needs.argo) {
-    out.argocd = {
-      selector: selectors.argocd ?? DEFAULT_SELECTORS.argocd,
-      lineFilters: [],
-      json: false,
-      labelFilters: [],
-    };
+    out.argocd = lineQuery(selectors.argocd ?? DEFAULT_SELECTORS.argocd);
   }
   if (needs.fleet) {
-    out.fleet = {
-      selector: selectors.fleet ?? DEFAULT_SELECTORS.fleet,
-      lineFilters: [],
-      json: false,
-      labelFilters: [],
-    };
+    out.fleet = lineQuery(selectors.fleet ?? DEFAULT_SELECTORS.fleet);
   }
   if (needs.driftNames.length) {
     const few = needs.driftNames.length <= MAX_ALTERNATION;
-    out.priorWrites = {
-      selector: kube,
-      lineFilters: [
-        // Many objects: ask for every GitOps controller write instead of naming each object.
-        { op: '|~', value: few ? `"name":"(${regexAnyOf(needs.driftNames)})"` : GITOPS_WRITERS },
-        { op: '|~', value: `"verb":"(${regexAnyOf(WRITE_VERB_LIST)})"` },
-      ],
-      json: false,
-      labelFilters: [],
-    };
+    out.priorWrites = lineQuery(kube, [
+      // Many objects: ask for every GitOps controller write instead of naming each object.
+      { op: '|~', value: few ? `"name":"(${regexAnyOf(needs.driftNames)})"` : GITOPS_WRITERS },
+      { op: '|~', value: `"verb":"(${regexAnyOf(WRITE_VERB_LIST)})"` },
+    ]);
   }
 
   return out;

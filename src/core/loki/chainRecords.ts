@@ -1,6 +1,6 @@
 import { eventsBehind } from '../correlate/eventsBehind';
 import { objectName } from '../correlate/rule';
-import { renderLogQuery } from '../logql/builder';
+import { lineQuery, renderLogQuery } from '../logql/builder';
 import { DEFAULT_SELECTORS, type StreamSelectors } from '../logql/questions';
 import type { Chain, ChainRecord, ChangeEvent } from '../model';
 import { redactRawLine } from '../parse/redact';
@@ -15,12 +15,9 @@ import type { LokiTrace } from './twoPhase';
 export function rawQueryOf(e: ChangeEvent, selectors: StreamSelectors): string {
   const source = e.source === 'k8s-event' ? 'argocd' : e.source;
   const key = e.keys.auditID ?? e.keys.rancherAuditID ?? e.target.name ?? '';
-  return renderLogQuery({
-    selector: selectors[source] ?? DEFAULT_SELECTORS[source],
-    lineFilters: key ? [{ op: '|=', value: key }] : [],
-    json: false,
-    labelFilters: [],
-  });
+  return renderLogQuery(
+    lineQuery(selectors[source] ?? DEFAULT_SELECTORS[source], key ? [{ op: '|=', value: key }] : [])
+  );
 }
 
 const LINE_SHOWN = 4096;
