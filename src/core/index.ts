@@ -11,7 +11,7 @@ export { chainToJson, type ChainJson } from './correlate/chainJson';
 export { DEFAULT_OPTIONS, type CorrelateOptions } from './correlate/options';
 export { LINK_RULES } from './correlate/registry';
 export { eventsBehind } from './correlate/eventsBehind';
-export { objectName, targetName } from './correlate/rule';
+export { objectName, startedByText, targetName } from './correlate/rule';
 export { generate, scenarioNames, type GenerateOptions, type Generated } from './generate/generate';
 export type { TruthChain, LogFile } from './generate/scenarios';
 export { lineQuery, renderLogQuery, renderCountQuery, renderSelector, type LogQuery } from './logql/builder';

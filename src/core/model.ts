@@ -97,8 +97,13 @@ export interface GitOpsRef {
   historyId?: number;
   /** Operation phase as reported: Running, Succeeded, Failed, Error, Terminating… */
   phase?: string;
-  /** Who started the operation, when the record says (Argo CD user, Fleet userID). */
+  /** The person who started the operation, when the records say (Argo CD user, Fleet userID); never an automaton. */
   initiator?: string;
+  /**
+   * What started the operation when no person did, in words: "auto-sync", "self-heal", "Kargo promotion",
+   * "ApplicationSet RollingSync", or the account that wrote the operation. Set together with `automated: true`.
+   */
+  automation?: string;
   automated?: boolean;
   destNamespace?: string;
   destServer?: string;

@@ -68,6 +68,7 @@ export function chainsFrame(
       { name: 'app', type: FieldType.string, values: chains.map((c) => c.gitops?.app ?? '') },
       { name: 'commit', type: FieldType.string, values: chains.map((c) => c.gitops?.commit ?? '') },
       { name: 'initiator', type: FieldType.string, values: chains.map((c) => c.gitops?.initiator ?? '') },
+      { name: 'automation', type: FieldType.string, values: chains.map((c) => c.gitops?.automation ?? '') },
       { name: 'text', type: FieldType.string, values: chains.map(storyOf) },
       {
         name: 'evidence',

@@ -1,4 +1,4 @@
-import { isSessionSubresource, objectName, type Chain, type ChangeEvent } from '../core';
+import { isSessionSubresource, objectName, startedByText, type Chain, type ChangeEvent } from '../core';
 
 /** The words of a story card: pure, so they are tested without rendering. */
 
@@ -59,7 +59,7 @@ export function gitopsText(c: Chain): string | undefined {
   } else if (g.revision) {
     parts.push(`revision ${g.revision}`);
   }
-  parts.push(g.initiator ? `started by ${g.initiator}` : g.automated ? 'automated' : 'initiator unknown');
+  parts.push(startedByText(g));
   return parts.join(' · ');
 }
 
@@ -85,6 +85,7 @@ function searchTextOf(c: Chain): string {
     c.gitops?.app,
     c.gitops?.commit,
     c.gitops?.initiator,
+    c.gitops?.automation,
     c.verdict,
     ...c.context.map((x) => x.summary),
   ]

@@ -90,7 +90,7 @@ describe('dist/ as Grafana loads it', () => {
     const chains = scenarioChains(0);
     const timeRange = {
       from: dateTime(START - 600_000),
-      to: dateTime(START + 4 * 2_400_000),
+      to: dateTime(START + 8 * 2_400_000),
       raw: { from: '', to: '' },
     };
     render(

@@ -24,6 +24,7 @@ export function compareToTruth(chains: ChainJson[], truth: TruthChain): { chain?
   expectEq('verdict', chain.verdict, truth.verdict);
   expectEq('who.name', chain.who.name, truth.who.name);
   expectEq('who.ip', chain.who.ip ?? undefined, truth.who.ip);
+  expectEq('who.kind', chain.who.kind, truth.who.kind);
   if (truth.gitops) {
     if (!chain.gitops) {
       problems.push('gitops: missing');

@@ -1,4 +1,4 @@
-import { targetName, type Chain } from '../../core';
+import { startedByText, targetName, type Chain } from '../../core';
 import { isoTime, shortActor, wrapJoined } from './format';
 
 /** One block per chain, readable at 100 columns: the story first, then how we know it. */
@@ -49,7 +49,7 @@ function chainBlock(c: Chain): string[] {
       `${g.tool} ${g.app ?? '?'}`,
       g.operation,
       g.commit ? `commit ${g.commit.slice(0, 12)}` : g.revision ? `revision ${g.revision}` : '',
-      g.initiator ? `started by ${g.initiator}` : g.automated ? 'automated' : '',
+      g.initiator || g.automated || g.automation ? startedByText(g) : '',
       g.phase ? g.phase.toLowerCase() : '',
     ];
     out.push(...row('gitops', facts.filter(Boolean)));

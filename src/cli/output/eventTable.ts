@@ -1,4 +1,4 @@
-import { targetName, type ChangeEvent } from '../../core';
+import { startedByText, targetName, type ChangeEvent } from '../../core';
 import { col, isoTime, shortActor, wrapJoined } from './format';
 
 /**
@@ -42,7 +42,7 @@ function details(e: ChangeEvent): string[] {
       g.revision && !g.commit && `rev ${g.revision}`,
     ];
     facts.push(g.historyId !== undefined ? `history #${g.historyId}` : undefined);
-    facts.push(g.initiator ? `initiated by ${g.initiator}` : g.automated ? 'automated' : undefined);
+    facts.push(g.initiator || g.automated || g.automation ? startedByText(g) : undefined);
     facts.push(g.phase, e.keys.statusChange);
     parts.push(...facts.filter((x): x is string => Boolean(x)));
   }

@@ -1,6 +1,7 @@
 import type { LogQuery } from '../logql/builder';
 import type { StreamSelectors } from '../logql/questions';
 import { WRITE_VERBS } from '../model';
+import { notAPersonPattern } from '../parse/actor';
 
 /**
  * One alert condition: the log lines that count (LogQL built by the builder, never written by hand), how many
@@ -27,8 +28,6 @@ export interface AlertRule {
 
 /** Verbs that change cluster state, as a LogQL regex. */
 export const WRITES = [...WRITE_VERBS].join('|');
-/** Audit user names of the control plane and service accounts: everyone else is a person. */
-const NOT_HUMAN = 'system:.*';
 
 /**
  * The label naming who acted: the impersonated user when there is one — a person acting through Rancher is
@@ -39,8 +38,11 @@ const NOT_HUMAN = 'system:.*';
 export const ACTOR = 'actor';
 const ACTOR_TEMPLATE = '{{ default .user_username .impersonatedUser_username }}';
 
-/** The label filter "a person acted" (after kubeAuditQuery has made the `actor` label). */
-export const BY_A_PERSON: LogQuery['labelFilters'][number] = { label: ACTOR, op: '!~', value: NOT_HUMAN };
+/**
+ * The label filter "a person acted" (after kubeAuditQuery has made the `actor` label): the name rules of
+ * `isPerson` (core's one list of who is not a person) as a regex.
+ */
+export const BY_A_PERSON: LogQuery['labelFilters'][number] = { label: ACTOR, op: '!~', value: notAPersonPattern() };
 
 /**
  * A rule with the catalog's defaults: it fires at once (`for` 0s) on a five-minute count unless it says

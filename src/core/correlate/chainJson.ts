@@ -28,6 +28,8 @@ export interface ChainJson {
     revision: string | null;
     commit: string | null;
     initiator: string | null;
+    /** What started the operation when no person did ("auto-sync", "Kargo promotion", …). */
+    automation: string | null;
     automated: boolean | null;
     operation: string;
   } | null;
@@ -64,6 +66,7 @@ export function chainToJson(c: Chain): ChainJson {
           revision: c.gitops.revision ?? null,
           commit: c.gitops.commit ?? null,
           initiator: c.gitops.initiator ?? null,
+          automation: c.gitops.automation ?? null,
           automated: c.gitops.automated ?? null,
           operation: c.gitops.operation,
         }

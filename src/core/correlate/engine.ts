@@ -1,4 +1,5 @@
-import { WRITE_VERBS, type Chain, type ChangeEvent, type GitOpsRef, type Link, type Verdict } from '../model';
+import { WRITE_VERBS, type ActorKind, type Chain, type ChangeEvent, type GitOpsRef, type Link, type Verdict } from '../model';
+import { classifyActor } from '../parse/actor';
 import { EventIndex } from './eventIndex';
 import { resolveIdentity } from './identity';
 import { DEFAULT_OPTIONS, describeDelta, type CorrelateOptions } from './options';
@@ -96,10 +97,13 @@ function buildChain(e: ChangeEvent, rc: RuleContext): Chain {
   const applied = linkGitopsApply(e, rc);
   take(applied);
   const op = applied[0]?.cause;
+  let startedBy: { name: string; kind: ActorKind } | undefined;
   if (op?.source === 'argocd') {
     const trigger = linkSyncTrigger(op, rc);
     take(trigger.hits);
     gitops = trigger.gitops;
+    startedBy =
+      trigger.automaton ?? (gitops.initiator ? { name: gitops.initiator, kind: classifyActor(gitops.initiator) } : undefined);
     const failed = priorFailure(op, rc);
     if (failed) {
       context.push(failed);
@@ -120,8 +124,10 @@ function buildChain(e: ChangeEvent, rc: RuleContext): Chain {
       };
     }
   }
-  if (gitops?.initiator && who.kind === 'gitops-controller' && op?.source === 'argocd') {
-    who = { name: gitops.initiator, kind: 'human', via: [e.actor.name] };
+  // The one who started the sync is the chain's who: a person (the sync-trigger rule names only a person as
+  // initiator), or the automaton that wrote the operation (Kargo, ApplicationSet) — never a person by default.
+  if (startedBy && who.kind === 'gitops-controller' && startedBy.name !== e.actor.name) {
+    who = { name: startedBy.name, kind: startedBy.kind, via: [e.actor.name] };
   }
 
   const driftHits = linkDrift(e, rc);

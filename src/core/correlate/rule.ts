@@ -64,6 +64,20 @@ export function targetName(t: ResourceRef, qualified = false): string {
   return `${what}${where ? ' ' + where : ''}${sub}${cluster}`;
 }
 
+/**
+ * Who or what started a GitOps operation, in words: "started by dana@example.org", "automated (auto-sync)",
+ * "automated (Kargo promotion)", or "initiator unknown". Never a person's name for an automaton.
+ */
+export function startedByText(g: Pick<GitOpsRef, 'initiator' | 'automation' | 'automated'>): string {
+  if (g.initiator) {
+    return `started by ${g.initiator}`;
+  }
+  if (g.automated || g.automation) {
+    return `automated (${g.automation ?? 'auto-sync'})`;
+  }
+  return 'initiator unknown';
+}
+
 /** The object an event acted on: `deployments production/frontend-app`. */
 export function objectName(e: ChangeEvent): string {
   return targetName(e.target);

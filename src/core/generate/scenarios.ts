@@ -27,8 +27,18 @@ export interface TruthChain {
   scenario: string;
   effect: { verb: string; resource: string; namespace?: string; name: string; subresource?: string; time: string };
   verdict: string;
-  who: { name: string; ip?: string };
-  gitops?: { tool: string; app: string; commit?: string; initiator?: string; automated?: boolean; operation?: string };
+  /** `kind` when the scenario is about who is (not) a person. */
+  who: { name: string; ip?: string; kind?: string };
+  gitops?: {
+    tool: string;
+    app: string;
+    commit?: string;
+    /** `null`: no person started it, and trace must say none did. */
+    initiator?: string | null;
+    automated?: boolean;
+    automation?: string;
+    operation?: string;
+  };
   /** Context kinds and a text each summary must contain (e.g. the login name and IP of an RBAC change). */
   context?: Array<{ kind: string; mentions: string[] }>;
 }
@@ -572,10 +582,180 @@ const execIntoPod: Scenario = {
   },
 };
 
+const APPSET_SA = 'system:serviceaccount:argocd:argocd-applicationset-controller';
+const KARGO_SA = 'system:serviceaccount:kargo:kargo-controller';
+
+/**
+ * An automaton starts an Argo CD operation by writing the Application's `operation` (audit level Request, so
+ * the body is there), the controller logs it and applies the app: what a chain says when no person started it.
+ */
+function operationStartedBy(
+  t: number,
+  rng: Rng,
+  o: {
+    scenario: string;
+    app: string;
+    dest: string;
+    deployment: string;
+    rev: string;
+    writer: { user: string; userAgent: string; ip: string };
+    initiatedBy: { username?: string; automated: boolean };
+    reason?: string;
+    startMessage?: string;
+    truth: { who: string; automation: string };
+  }
+): { records: GeneratedRecord[]; truth: TruthChain[] } {
+  const operation: Record<string, unknown> = {
+    initiatedBy: o.initiatedBy,
+    sync: { revision: o.rev, syncStrategy: { hook: {} } },
+  };
+  if (o.reason) {
+    operation.info = [{ name: 'Reason', value: o.reason }];
+  }
+  const by = `{${o.initiatedBy.username ?? ''} ${o.initiatedBy.automated}}`;
+  const records: GeneratedRecord[] = [
+    {
+      file: 'kube-audit.log',
+      ms: t,
+      line: kubeAuditLine({
+        ms: t,
+        auditID: uuid(rng),
+        verb: 'update',
+        resource: 'applications',
+        apiGroup: 'argoproj.io',
+        namespace: 'argocd',
+        name: o.app,
+        user: o.writer.user,
+        groups: SA_GROUPS,
+        sourceIPs: [o.writer.ip],
+        userAgent: o.writer.userAgent,
+        code: 200,
+        level: 'Request',
+        requestObject: {
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'Application',
+          metadata: { name: o.app, namespace: 'argocd' },
+          operation,
+        },
+      }),
+    },
+    ...(o.startMessage
+      ? [argo(t + 400, o.app, o.dest, o.startMessage, { reason: 'OperationStarted', type: 'Normal' })]
+      : []),
+    argo(
+      t + 700,
+      o.app,
+      o.dest,
+      `Initialized new operation: {&SyncOperation{Revision:${o.rev},Prune:false,} ${by} [] {0 nil}}`
+    ),
+    argoWrite(t + 3_000, rng, {
+      verb: 'patch',
+      resource: 'deployments',
+      apiGroup: 'apps',
+      namespace: o.dest,
+      name: o.deployment,
+    }),
+    argo(t + 8_000, o.app, o.dest, `Sync operation to ${o.rev} succeeded`, {
+      reason: 'OperationCompleted',
+      type: 'Normal',
+    }),
+  ];
+  return {
+    records,
+    truth: [
+      {
+        scenario: o.scenario,
+        effect: { verb: 'update', resource: 'applications', namespace: 'argocd', name: o.app, time: at(t) },
+        verdict: 'controller',
+        who: { name: o.writer.user, kind: 'gitops-controller' },
+      },
+      {
+        scenario: o.scenario,
+        effect: { verb: 'patch', resource: 'deployments', namespace: o.dest, name: o.deployment, time: at(t + 3_000) },
+        verdict: 'gitops-sync',
+        who: { name: o.truth.who, kind: 'gitops-controller' },
+        gitops: {
+          tool: 'argocd',
+          app: o.app,
+          commit: o.rev,
+          operation: 'sync',
+          automated: true,
+          automation: o.truth.automation,
+          initiator: null,
+        },
+      },
+    ],
+  };
+}
+
+/** Auto-sync: the application controller writes the operation itself (`initiatedBy.automated: true`). */
+const autoSync: Scenario = {
+  name: 'auto-sync',
+  description: 'a new commit on an auto-sync app: the application controller starts the sync itself and applies it',
+  build(t, rng) {
+    return operationStartedBy(t, rng, {
+      scenario: this.name,
+      app: 'billing',
+      dest: 'payments',
+      deployment: 'billing-api',
+      rev: '3c1f9e7a5b2d4c6e8f0a1b3c5d7e9f2a4b6c8d0e',
+      writer: { user: ARGO_SA, userAgent: ARGO_UA, ip: ARGO_IP },
+      initiatedBy: { automated: true },
+      startMessage: `Initiated automated sync to '3c1f9e7a5b2d4c6e8f0a1b3c5d7e9f2a4b6c8d0e'`,
+      truth: { who: ARGO_SA, automation: 'auto-sync' },
+    });
+  },
+};
+
+/** ApplicationSet progressive sync: its controller writes the operation of the next app in the rollout. */
+const applicationSetRollingSync: Scenario = {
+  name: 'applicationset-rolling-sync',
+  description: "an ApplicationSet's RollingSync step starts the sync of one of its apps",
+  build(t, rng) {
+    return operationStartedBy(t, rng, {
+      scenario: this.name,
+      app: 'web-eu',
+      dest: 'web',
+      deployment: 'web-frontend',
+      rev: '8e2a4c6b0d1f3e5a7c9b2d4f6a8c0e1b3d5f7a9c',
+      writer: {
+        user: APPSET_SA,
+        userAgent: 'argocd-applicationset-controller/v3.1.8 (linux/amd64)',
+        ip: '10.10.20.16',
+      },
+      initiatedBy: { username: 'applicationset-controller', automated: true },
+      reason: 'ApplicationSet RollingSync triggered a sync of this Application resource.',
+      truth: { who: APPSET_SA, automation: 'ApplicationSet RollingSync' },
+    });
+  },
+};
+
+/** A Kargo promotion: Kargo writes the operation and names itself, with `automated: false` (kargo #3928). */
+const kargoPromotion: Scenario = {
+  name: 'kargo-promotion',
+  description: 'Kargo promotes new freight to a stage by starting a sync of its Argo CD app',
+  build(t, rng) {
+    return operationStartedBy(t, rng, {
+      scenario: this.name,
+      app: 'orders-staging',
+      dest: 'orders-staging',
+      deployment: 'orders',
+      rev: 'd4e6f8a0b2c4d6e8f0a2b4c6d8e0f2a4b6c8d0e2',
+      writer: { user: KARGO_SA, userAgent: 'kargo/v1.8.2 (linux/amd64)', ip: '10.10.21.4' },
+      initiatedBy: { username: 'kargo-controller', automated: false },
+      reason: 'Promotion triggered a sync of this Application resource.',
+      truth: { who: KARGO_SA, automation: 'Kargo promotion' },
+    });
+  },
+};
+
 export const SCENARIOS: readonly Scenario[] = [
   unauthorizedDeletion,
   driftSelfHeal,
   fleetGitRepoEdit,
   rancherProxyDelete,
   execIntoPod,
+  autoSync,
+  applicationSetRollingSync,
+  kargoPromotion,
 ];

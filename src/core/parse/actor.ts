@@ -1,15 +1,25 @@
 import type { ActorKind } from '../model';
 
 /**
- * Who an identity is, from its name, groups, user agent and field manager alone.
- * GitOps controllers are recognised by service account (Argo CD application controller, Fleet agent and
- * controllers), by user agent (`argocd-application-controller/<version>`), or by the server-side-apply field
- * manager `argocd-controller` (log-formats.md §3.7, §4.5).
+ * Who an identity is, from its name, groups, user agent and field manager alone — the one place that decides
+ * whether an identity is a person (`isPerson`). Parsers, link rules, the alert catalog's "a person acted" filter,
+ * frames and the panel all read `kind` from here; none keeps a list of its own.
+ *
+ * A wrong "who" is worse than unknown, so `human` is what is left when no rule says otherwise: not a service
+ * account, not a `system:` user (nodes, control-plane certificates, `system:admin`), not a managed-Kubernetes
+ * component user (`eks:*`, `aksService`), not a known controller by user agent or field manager, and not an
+ * automation name a GitOps tool writes as an initiator (`applicationset-controller`, `kargo-controller`,
+ * Argo CD's "Unknown user", project tokens `proj:<project>:<role>`).
+ * GitOps controllers are recognised by service account (Argo CD application and ApplicationSet controllers, Fleet
+ * agent and controllers, Kargo), by user agent (`argocd-application-controller/<version>`), or by the
+ * server-side-apply field manager `argocd-controller` (log-formats.md §3.7, §4.5).
  */
 
 const GITOPS_SERVICE_ACCOUNTS = new Set([
   'argocd-application-controller',
   'argocd-applicationset-controller',
+  // Kargo promotes by writing an Argo CD Application's operation (kargo #3928).
+  'kargo-controller',
   'fleet-agent',
   'fleet-controller',
   'fleet-controller-bootstrap',
@@ -18,6 +28,36 @@ const GITOPS_SERVICE_ACCOUNTS = new Set([
 ]);
 const GITOPS_USER_AGENTS = /^(argocd-application-controller|argocd-applicationset-controller|fleet-agent|fleetagent)\//;
 const GITOPS_FIELD_MANAGERS = new Set(['argocd-controller', 'fleet-agent', 'fleetagent']);
+
+// Core controllers that act under their own certificate or token: by user agent or field manager (client-go's
+// default user agent is `<binary>/<version>`; the field manager defaults to the binary's name).
+const CONTROLLER_USER_AGENTS =
+  /^(kube-controller-manager|kube-scheduler|kubelet|kube-proxy|cloud-controller-manager|cluster-autoscaler)\//;
+const CONTROLLER_FIELD_MANAGERS = new Set([
+  'kube-controller-manager',
+  'kube-scheduler',
+  'kubelet',
+  'cloud-controller-manager',
+  'cluster-autoscaler',
+]);
+
+/**
+ * Names GitOps tools write as the initiator of an operation when no person started it, with what started it in
+ * words. Argo CD: the ApplicationSet controller's RollingSync sets `initiatedBy.username: applicationset-controller`
+ * (`applicationset/controllers/applicationset_controller.go`, `syncApplication`); Kargo sets `kargo-controller`
+ * (with `automated: false`); argocd-server writes "Unknown user" when the session has no user
+ * (`server/application/application.go`, `logAppEvent`).
+ */
+const AUTOMATION_INITIATORS: ReadonlyMap<string, string> = new Map([
+  ['applicationset-controller', 'ApplicationSet RollingSync'],
+  ['argocd-applicationset-controller', 'ApplicationSet RollingSync'],
+  ['kargo-controller', 'Kargo promotion'],
+  ['argocd-application-controller', 'auto-sync'],
+]);
+/** Argo CD's word for "no user in the session": an unnamed caller, not a person's name. */
+export const ARGOCD_UNKNOWN_USER = 'Unknown user';
+/** Argo CD project tokens (`sub` = `proj:<project>:<role>`): CI automation, not a person. */
+const PROJECT_TOKEN = /^proj:[^:]+:[^:]+$/;
 
 // Control-plane identities that are never a person (certificate users of core components).
 const SYSTEM_USERS = new Set([
@@ -36,6 +76,8 @@ export interface IdentityHints {
   groups?: string[];
   userAgent?: string;
   fieldManager?: string;
+  /** Rancher `extra.principalid`: `system://<cluster>` is a Rancher system account (cluster agents, pipelines). */
+  principalId?: string;
 }
 
 const SA_PREFIX = 'system:serviceaccount:';
@@ -60,7 +102,9 @@ export function isRancherImpersonator(name: string): boolean {
 }
 
 export function classifyActor(name: string, hints: IdentityHints = {}): ActorKind {
-  if (name === '' || name === '<none>') {
+  // `system:admin` is a shared admin certificate (OpenShift, some installers): someone used it, but it names
+  // nobody — unknown, never a person and never a controller.
+  if (name === '' || name === '<none>' || name === ARGOCD_UNKNOWN_USER || name === 'system:admin') {
     return 'unknown';
   }
   if (name === 'system:anonymous' || hints.groups?.includes('system:unauthenticated')) {
@@ -82,12 +126,62 @@ export function classifyActor(name: string, hints: IdentityHints = {}): ActorKin
   if (hints.userAgent && GITOPS_USER_AGENTS.test(hints.userAgent)) {
     return 'gitops-controller';
   }
-  if (SYSTEM_USERS.has(name) || name.startsWith('system:node:') || hints.groups?.includes('system:nodes')) {
-    return 'system';
+  if (AUTOMATION_INITIATORS.has(name) || PROJECT_TOKEN.test(name)) {
+    return 'gitops-controller';
   }
-  // `system:admin` is the admin certificate people use (OpenShift, kubeadm-style setups): treat as a person.
-  if (name.startsWith('system:') && name !== 'system:admin') {
+  if (
+    SYSTEM_USERS.has(name) ||
+    name.startsWith('system:') ||
+    // EKS runs its managed components as `eks:*` users (`eks:node-manager`, `eks:certificate-controller`, …).
+    name.startsWith('eks:') ||
+    hints.groups?.includes('system:nodes') ||
+    hints.principalId?.startsWith('system://') ||
+    (hints.userAgent !== undefined && CONTROLLER_USER_AGENTS.test(hints.userAgent)) ||
+    (hints.fieldManager !== undefined && CONTROLLER_FIELD_MANAGERS.has(hints.fieldManager))
+  ) {
     return 'system';
   }
   return 'human';
+}
+
+/** True only for an identity that is a person by every rule above: the one test of "a person did it". */
+export function isPerson(name: string, hints: IdentityHints = {}): boolean {
+  return classifyActor(name, hints) === 'human';
+}
+
+/**
+ * What an operation's initiator name says: a person, or the automation that started it, in words ("auto-sync",
+ * "Kargo promotion", "ApplicationSet RollingSync", "Argo CD project token proj:shop:ci", "an unnamed caller").
+ */
+export function describeInitiator(
+  name: string,
+  hints: IdentityHints = {}
+): { person: true } | { person: false; automation: string } {
+  if (isPerson(name, hints)) {
+    return { person: true };
+  }
+  const automation = AUTOMATION_INITIATORS.get(parseServiceAccount(name)?.name ?? name);
+  if (automation) {
+    return { person: false, automation };
+  }
+  if (PROJECT_TOKEN.test(name)) {
+    return { person: false, automation: `Argo CD project token ${name}` };
+  }
+  if (name === ARGOCD_UNKNOWN_USER) {
+    return { person: false, automation: 'an unnamed caller (Argo CD: "Unknown user")' };
+  }
+  return { person: false, automation: name };
+}
+
+/**
+ * The same rules as a LogQL regex over the audit user name (the alert rules' `actor` label): what can be told
+ * from the name alone. Built from the lists above, so the alert filter and `isPerson` never disagree.
+ */
+export function notAPersonPattern(): string {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const prefixes = ['system:', 'eks:', 'proj:'];
+  const exact = [...SYSTEM_USERS, ...AUTOMATION_INITIATORS.keys(), ARGOCD_UNKNOWN_USER].filter(
+    (n) => !prefixes.some((p) => n.startsWith(p))
+  );
+  return [...prefixes.map((p) => `${escape(p)}.*`), ...exact.map(escape)].join('|');
 }

@@ -1,4 +1,5 @@
 import type { ActorKind, ChangeEvent, GitOpsRef, ResourceRef } from '../model';
+import { ARGOCD_UNKNOWN_USER, classifyActor, describeInitiator } from './actor';
 import { classifyArgoMessage, parseDisplayRevision, type ArgoMessage } from './argocdMessages';
 import { isObj, type Obj } from './fields';
 import { fnv1a } from './hash';
@@ -152,9 +153,13 @@ export function argoEventFromRecord(rec: ArgoRecord, ctx: ParseContext): ParseRe
     app = name;
   }
   const fromController = rec.component ? rec.component === CONTROLLER : msg.fromController;
-  const initiator = msg.user ?? (fromController ? undefined : rec.user);
-  const actorName = fromController ? CONTROLLER : (initiator ?? 'Unknown user');
-  const actorKind: ActorKind = fromController ? 'gitops-controller' : initiator ? 'human' : 'unknown';
+  const named = msg.user ?? (fromController ? undefined : rec.user);
+  // Only a person is an initiator; a name an automaton writes there (Kargo, ApplicationSet) says what started it.
+  const said = named === undefined ? undefined : describeInitiator(named);
+  const initiator = said?.person ? named : undefined;
+  const automation = said && !said.person ? said.automation : undefined;
+  const actorName = fromController ? CONTROLLER : (named ?? ARGOCD_UNKNOWN_USER);
+  const actorKind: ActorKind = fromController ? 'gitops-controller' : named ? classifyActor(named) : 'unknown';
   const gitops: GitOpsRef = { tool: 'argocd', operation: msg.operation, message: rec.msg };
   const copy: Array<[keyof GitOpsRef, unknown]> = [
     ['app', app],
@@ -165,7 +170,8 @@ export function argoEventFromRecord(rec: ArgoRecord, ctx: ParseContext): ParseRe
     ['historyId', msg.historyId],
     ['phase', msg.phase ?? rec.phase],
     ['initiator', initiator],
-    ['automated', msg.automated ?? (fromController && msg.operation === 'sync' ? true : undefined)],
+    ['automation', automation],
+    ['automated', automation ? true : (msg.automated ?? (fromController && msg.operation === 'sync' ? true : undefined))],
     ['destNamespace', rec.destNamespace],
     ['destServer', rec.destServer],
     ['repoURL', rec.repoURL],

@@ -105,7 +105,8 @@ describe('classifyArgoMessage — every form of log-formats.md §3.3', () => {
       'Initialized new operation: {&SyncOperation{Revision:c0ffee1234567890abcdef1234567890abcdef12,Prune:false,DryRun:false,Resources:[]SyncOperationResource{},} {dana@example.org false} [] {0 nil}}'
     );
     expect(m).toMatchObject({
-      operation: 'operation-state',
+      operation: 'sync',
+      verb: 'sync',
       user: 'dana@example.org',
       automated: false,
       commit: 'c0ffee1234567890abcdef1234567890abcdef12',

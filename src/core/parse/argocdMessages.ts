@@ -167,6 +167,11 @@ function parseInitializedOperation(text: string): Partial<ArgoMessage> {
   }
   if (/^\{&RollbackOperation|Rollback/.test(text) && !/SyncOperation/.test(text)) {
     out.operation = 'rollback';
+  } else if (text.startsWith('{&SyncOperation')) {
+    // The controller starting a sync whoever asked for it: the only start record of a sync that was begun by
+    // writing the Application's operation (kubectl, Kargo, the ApplicationSet controller).
+    out.operation = 'sync';
+    out.verb = 'sync';
   }
   return out;
 }

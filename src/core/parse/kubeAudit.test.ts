@@ -340,7 +340,7 @@ describe('parseKubeAuditEvent — real samples (../shared/reference/samples)', (
     expect(first).toMatchObject({
       format: 'kube-audit/v1beta1',
       verb: 'list',
-      actor: { name: 'bob', kind: 'human', via: [{ name: 'system:admin', kind: 'human', mechanism: 'impersonation' }] },
+      actor: { name: 'bob', kind: 'human', via: [{ name: 'system:admin', kind: 'unknown', mechanism: 'impersonation' }] },
       target: { resource: 'pods', namespace: 'default' },
       sourceIPs: ['::1'],
       outcome: { code: 403, status: 'failure' },

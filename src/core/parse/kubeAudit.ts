@@ -162,7 +162,9 @@ function readActor(
   }
   const imp = readUser(o, 'impersonatedUser', pool);
   const effective = imp ?? user;
-  const hints = { groups: effective.groups, userAgent, fieldManager };
+  const extra = effective.extra;
+  const principalId = firstOf(extra, 'principalid');
+  const hints = { groups: effective.groups, userAgent, fieldManager, principalId };
   const via: ViaHop[] = imp
     ? [
         {
@@ -181,8 +183,6 @@ function readActor(
   if (effective.uid) {
     actor.uid = effective.uid;
   }
-  const extra = effective.extra;
-  const principalId = firstOf(extra, 'principalid');
   const loginName = firstOf(extra, 'username');
   const requestTokenId = firstOf(extra, 'requesttokenid');
   const requestHost = firstOf(extra, 'requesthost');

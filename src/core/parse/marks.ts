@@ -145,6 +145,8 @@ const WATCHED_FIELDS: Record<string, string[]> = {
     'operation.initiatedBy.username',
     'operation.initiatedBy.automated',
     'operation.sync.revision',
+    // Set by the application controller when self-heal (not a new commit) started the sync.
+    'operation.sync.autoHealAttemptsCount',
     'spec.source.targetRevision',
     'spec.syncPolicy.automated',
     'spec.syncPolicy',

@@ -63,6 +63,7 @@ function readActor(user: Obj, userLoginName: string | undefined): Actor {
   const groups = optStrArr(user, 'group', 'user') ?? [];
   const extra = optObj(user, 'extra', 'user');
   const requestUser = optStr(user, 'requestUser', 'user');
+  const principalId = firstOf(extra, 'principalid');
   const actor: Actor = requestUser
     ? {
         name: requestUser,
@@ -70,9 +71,8 @@ function readActor(user: Obj, userLoginName: string | undefined): Actor {
         groups: optStrArr(user, 'requestGroups', 'user') ?? [],
         via: [{ name, kind: classifyActor(name, { groups }), mechanism: 'impersonation' }],
       }
-    : { name, kind: classifyActor(name, { groups }), groups, via: [] };
+    : { name, kind: classifyActor(name, { groups, principalId }), groups, via: [] };
   const loginName = firstOf(extra, 'username') ?? (userLoginName || undefined);
-  const principalId = firstOf(extra, 'principalid');
   const requestTokenId = firstOf(extra, 'requesttokenid');
   const requestHost = firstOf(extra, 'requesthost');
   if (!requestUser) {

@@ -10,7 +10,7 @@ const START = Date.UTC(2026, 2, 2, 10);
 const { chains, events } = scenarioTrace(0);
 
 function props(over: Partial<PanelProps<ProvenancePanelOptions>> = {}, series = framesOf(chains, events)) {
-  const timeRange = { from: dateTime(START - 600_000), to: dateTime(START + 4 * 2_400_000), raw: { from: '', to: '' } };
+  const timeRange = { from: dateTime(START - 600_000), to: dateTime(START + 8 * 2_400_000), raw: { from: '', to: '' } };
   return {
     data: { series, state: LoadingState.Done, timeRange },
     options: DEFAULT_OPTIONS,

@@ -8,7 +8,7 @@ import { Timeline } from './Timeline';
 const START = Date.UTC(2026, 2, 2, 10);
 const chains = scenarioChains(0);
 const FROM = START - 600_000;
-const TO = START + 4 * 2_400_000;
+const TO = START + 8 * 2_400_000;
 
 function timeline(over: Partial<React.ComponentProps<typeof Timeline>> = {}) {
   const props = {
@@ -35,7 +35,7 @@ describe('Timeline', () => {
   });
 
   it('labels its time axis in the dashboard time zone at readable steps', () => {
-    timeline();
+    timeline({ to: START + 4 * 2_400_000 });
     // 170 min over 812 px: six labels at most, 30 min apart, from 10:00.
     expect(screen.getAllByTestId('timeline-tick').map((t) => t.textContent)).toEqual([
       '10:00',

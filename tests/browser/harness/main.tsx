@@ -37,7 +37,7 @@ function Harness() {
   const run = () => {
     const request = {
       targets: [query],
-      range: { from: dateTime(START - 600_000), to: dateTime(START + 4 * 2_400_000), raw: { from: '', to: '' } },
+      range: { from: dateTime(START - 600_000), to: dateTime(START + 8 * 2_400_000), raw: { from: '', to: '' } },
       scopedVars: {},
     };
     lastValueFrom(ds.query(request as never)).then(

@@ -68,7 +68,8 @@ export function linkFleetCommit(d: ChangeEvent, { ix, opts }: RuleContext): Flee
   // A person editing the GitRepo (force update, pause/unpause, spec) shortly before: the human behind the rollout.
   const edits = ix.gitRepoWrites
     .between(repo, from, t)
-    .filter((w) => w.actor.kind === 'human' || w.actor.via.length > 0);
+    // Only a person's edit explains a rollout; Rancher's and Fleet's own accounts write GitRepos too.
+    .filter((w) => w.actor.kind === 'human');
   const edit = edits[edits.length - 1];
   if (edit) {
     const fields = Object.entries(edit.changedFields ?? {}).map(([k, v]) => `${k}=${v}`);

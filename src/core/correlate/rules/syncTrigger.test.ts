@@ -80,6 +80,118 @@ describe('sync-trigger rule', () => {
     ]);
   });
 
+  /** The audited write of the Application's operation, at Request level, by `username`. */
+  const operationWrite = (
+    username: string,
+    userAgent: string,
+    operation: object,
+    time = '2026-03-02T10:15:00.000000Z'
+  ) =>
+    kubeAudit({
+      level: 'Request',
+      verb: 'update',
+      user: { username, groups: ['system:serviceaccounts', 'system:authenticated'] },
+      userAgent,
+      requestURI: '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/storefront',
+      objectRef: { resource: 'applications', namespace: 'argocd', name: 'storefront', apiGroup: 'argoproj.io' },
+      requestObject: { operation: { sync: { revision: SHA }, ...operation } },
+      requestReceivedTimestamp: time,
+    });
+  const initialized = (by: string) =>
+    argoLog({
+      msg: `Initialized new operation: {&SyncOperation{Revision:${SHA},} {${by}} [] {0 nil}}`,
+      user: undefined,
+      time: '2026-03-02T10:15:01Z',
+    });
+  const CONTROLLER = 'system:serviceaccount:argocd:argocd-application-controller';
+  const CONTROLLER_UA = 'argocd-application-controller/v3.1.8 (linux/amd64)';
+
+  it.each([
+    [
+      'auto-sync: the application controller writes the operation itself',
+      CONTROLLER,
+      CONTROLLER_UA,
+      { initiatedBy: { automated: true } },
+      ' true',
+      'auto-sync',
+    ],
+    [
+      'self-heal: the controller writes it with an auto-heal attempt count',
+      CONTROLLER,
+      CONTROLLER_UA,
+      { initiatedBy: { automated: true }, sync: { revision: SHA, autoHealAttemptsCount: 1 } },
+      ' true',
+      'self-heal',
+    ],
+    [
+      'the ApplicationSet controller (RollingSync)',
+      'system:serviceaccount:argocd:argocd-applicationset-controller',
+      'argocd-applicationset-controller/v3.1.8',
+      { initiatedBy: { username: 'applicationset-controller', automated: true } },
+      'applicationset-controller true',
+      'ApplicationSet RollingSync',
+    ],
+    [
+      'Kargo, which names itself with automated: false',
+      'system:serviceaccount:kargo:kargo-controller',
+      'kargo/v1.8.2',
+      { initiatedBy: { username: 'kargo-controller', automated: false } },
+      'kargo-controller false',
+      'Kargo promotion',
+    ],
+    [
+      'any other account, whatever name it claims',
+      'system:serviceaccount:ci:deployer',
+      'curl/8.5.0',
+      { initiatedBy: { username: 'dana@example.org', automated: false } },
+      'dana@example.org false',
+      'system:serviceaccount:ci:deployer',
+    ],
+  ])('%s: automated, no person, the automaton named', (_, user, ua, operation, by, automation) => {
+    const t = trigger([initialized(by), operationWrite(user, ua, operation)]);
+    expect(t.gitops.initiator).toBeUndefined();
+    expect(t.gitops.automated).toBe(true);
+    expect(t.gitops.automation).toBe(automation);
+    expect(t.automaton).toEqual({ name: user, kind: user.includes(':ci:') ? 'serviceaccount' : 'gitops-controller' });
+    const write = t.hits.find((h) => h.cause.source === 'kube-audit');
+    expect(write?.link.evidence[1]).toBe(`${user} is an automaton (${automation}), not a person`);
+  });
+
+  it('a person who writes the operation outranks the name it claims, and the sync is theirs', () => {
+    const t = trigger([
+      initialized('kargo-controller false'),
+      kubeAudit({
+        level: 'Request',
+        verb: 'update',
+        user: { username: 'eve@example.org' },
+        requestURI: '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/storefront',
+        objectRef: { resource: 'applications', namespace: 'argocd', name: 'storefront', apiGroup: 'argoproj.io' },
+        requestObject: { operation: { initiatedBy: { username: 'kargo-controller' }, sync: { revision: SHA } } },
+        requestReceivedTimestamp: '2026-03-02T10:15:00.000000Z',
+      }),
+    ]);
+    expect(t.gitops).toMatchObject({ initiator: 'eve@example.org', automated: false });
+    expect(t.gitops.automation).toBeUndefined();
+    expect(t.automaton).toBeUndefined();
+  });
+
+  it('argocd-server writing the operation defers to its own record of the session user', () => {
+    const t = trigger([
+      k8sEvent(),
+      apiCall(),
+      operationWrite(
+        'system:serviceaccount:argocd:argocd-server',
+        'argocd-server/v3.1.8',
+        { initiatedBy: { username: 'dana@example.org' } },
+        '2026-03-02T10:29:59.500000Z'
+      ),
+    ]);
+    expect(t.gitops).toMatchObject({ initiator: 'dana@example.org', automated: false });
+    expect(t.automaton).toBeUndefined();
+    // The write was seen (and is not what names the person): no hit claims argocd-server as the initiator.
+    expect(t.hits.map((h) => h.cause.source)).not.toContain('kube-audit');
+  });
+
   it.each([
     ['other app', [k8sEvent(), apiCall({ 'grpc.request.content': JSON.stringify({ name: 'cart', id: 7 }) })]],
     ['outside the window', [k8sEvent(), apiCall({ time: '2026-03-02T10:29:40Z' })]],
