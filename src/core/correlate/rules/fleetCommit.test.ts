@@ -90,4 +90,21 @@ describe('fleet-commit rule', () => {
       fleet([fleetDeployed(), bundleChange(), gitRepoEdit({ requestTimestamp: '2026-03-02T12:00:00+01:00' })]).edit
     ).toBeUndefined();
   });
+
+  it.each([
+    ['the Fleet controller', 'system:serviceaccount:cattle-fleet-system:fleet-controller'],
+    ["Rancher's own account", 'system:serviceaccount:cattle-system:rancher'],
+    ['a Rancher system user (system:// principal)', 'u-sys7q2'],
+  ])("a GitRepo write by %s is not a person's edit: the rollout is not credited to it", (_, name) => {
+    const edit = gitRepoEdit({
+      user: {
+        name,
+        group: ['system:authenticated'],
+        extra: { principalid: [name.startsWith('u-') ? 'system://c-m-prod1' : `local://${name}`], username: [] },
+      },
+    });
+    const t = fleet([fleetDeployed(), bundleChange(), newCommit, edit]);
+    expect(t.edit).toBeUndefined();
+    expect(t.gitops.initiator).toBeUndefined();
+  });
 });
