@@ -3,6 +3,7 @@ import { unwrapCri, unwrapObject, stripViewerPrefix, type Inner } from './envelo
 import { FieldTypeError, isObj, type Obj } from './fields';
 import { fnv1a } from './hash';
 import { InternPool } from './intern';
+import { scrubEventText } from './redact';
 import { OBJECT_PARSERS, TEXT_PARSERS } from './registry';
 import { isSkip, type ParseContext, type ParseResult, type Parsed, type RawLine } from './types';
 
@@ -270,7 +271,7 @@ export class ParseSession {
       this.countSkip('unknown-format', raw, `JSON with keys ${Object.keys(o).slice(0, 6).join(',')}`);
       return;
     }
-    const lineText = text || JSON.stringify(o);
+    const lineText = text || textOf(o);
     this.records++;
     this.accept(parseGuarded(parser, o, this.context(inner, raw, lineText)), raw);
   }
@@ -295,6 +296,7 @@ export class ParseSession {
       this.countSkip(result.skip, raw, result.detail);
       return;
     }
+    scrubEventText(result.event);
     if (result.mergeKey === undefined) {
       if (this.byId.has(result.event.id)) {
         this.duplicates++;
@@ -365,6 +367,15 @@ export class ParseSession {
         skipped: this.skippedTotal,
       },
     };
+  }
+}
+
+/** The JSON text of an inner record (for content-derived ids); a record too deep to print is named by its keys. */
+function textOf(o: Obj): string {
+  try {
+    return JSON.stringify(o);
+  } catch {
+    return `{${Object.keys(o).join(',')}}`;
   }
 }
 
