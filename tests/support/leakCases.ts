@@ -47,7 +47,10 @@ const lastApplied = (m: string) =>
 // --- envelopes around a Secret-bearing kube audit line ----------------------------------------------------
 add('plain kube audit Secret patch', (m) => j(secretPatch(m)));
 add('CRI F line', (m) => `2026-03-02T10:15:30.123456789Z stdout F ${j(secretPatch(m))}`);
-add('CRI P (partial) line', (m) => `2026-03-02T10:15:30.123456789Z stdout P ${j(secretPatch(m)).slice(0, 400)}`);
+add('CRI P (partial) line', (m) => {
+  const line = j(secretPatch(m));
+  return `2026-03-02T10:15:30.123456789Z stdout P ${line.slice(0, line.indexOf(m) + m.length + 5)}`;
+});
 add('Docker json-file line', (m) =>
   j({ log: `${j(secretPatch(m))}\n`, stream: 'stdout', time: '2026-03-02T10:15:30.1Z' })
 );
@@ -103,6 +106,7 @@ add('GKE Cloud Audit entry with a Secret body', (m) =>
 );
 add('shipper-truncated Secret line', (m) => j(secretPatch(m)).slice(0, j(secretPatch(m)).indexOf(m) + m.length + 3));
 add('unknown text line mentioning a secret', (m) => `db password is ${m}`);
+add('JSON object of no known format holding a secret', (m) => j({ note: `db password is ${m}`, at: 3 }));
 
 // --- body shapes -------------------------------------------------------------------------------------------
 add('JSON patch add /metadata/annotations with last-applied (Secret endpoint)', (m) =>

@@ -1,13 +1,13 @@
 import { TEXT_ENVELOPES, unwrapObject } from './envelope';
 import { isObj } from './fields';
 import { redactRecord, scrubText, WITHHELD, type Override } from './redact';
-import { TEXT_PARSERS } from './registry';
+import { OBJECT_PARSERS, TEXT_PARSERS } from './registry';
 
 /**
  * A raw line made safe to show, failing closed: every envelope we read is opened (CRI, viewer prefixes, Docker
  * json-file, logcli, Loki responses and pushes, AKS), the record inside is redacted as a whole, and the envelope
  * is put back around it. A line that cannot be read well enough to redact — cut JSON, a CRI partial line, an
- * unknown text format, binary bytes, an envelope whose inner record is not a value of it — is withheld.
+ * unknown text or JSON format, binary bytes, an envelope whose inner record is not a value of it — is withheld.
  */
 
 const MAX_ENVELOPE_DEPTH = 4;
@@ -99,8 +99,11 @@ function redactObjectLine(o: Record<string, unknown>, text: string, depth: numbe
       // An inner record we could not find again inside its envelope: we cannot show the envelope safely.
       return undefined;
     }
-  } else {
+  } else if (OBJECT_PARSERS.some((p) => p.detect(o))) {
     result = redactRecord(o);
+  } else {
+    // JSON of no format we read: we do not know where its secrets would be.
+    return undefined;
   }
   return result.changed ? JSON.stringify(result.value) : text;
 }

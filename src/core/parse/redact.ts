@@ -276,12 +276,13 @@ function scrubString(s: string, embed: number): string {
     return s;
   }
   const c = firstChar(s);
-  const document = c === 123 || c === 91 || (s.includes('\n') && YAML_DOCUMENT.test(s));
+  const document = c === 123 || c === 91 || c === 34 || (s.includes('\n') && YAML_DOCUMENT.test(s));
   if (document && embed >= MAX_EMBED) {
     // Nested deeper than we read: shown only if it cannot hold a credential.
     return SENSITIVE_TEXT.test(s) ? REDACTED : scrubText(s);
   }
-  if (c === 123 || c === 91) {
+  if (c === 123 || c === 91 || c === 34) {
+    // JSON text: an object, an array, or a string literal (a document encoded once more).
     let parsed: unknown;
     let ok = true;
     try {
@@ -289,11 +290,15 @@ function scrubString(s: string, embed: number): string {
     } catch {
       ok = false;
     }
+    if (ok && typeof parsed === 'string') {
+      const inner = scrubString(parsed, embed + 1);
+      return inner === parsed ? s : JSON.stringify(inner);
+    }
     if (ok) {
       const r = transform(parsed, PLAIN, embed + 1);
       return r.changed ? JSON.stringify(r.value) : s;
     }
-    if (SENSITIVE_TEXT.test(s)) {
+    if (c !== 34 && SENSITIVE_TEXT.test(s)) {
       // Cut JSON that mentions a credential: it cannot be checked.
       return REDACTED;
     }
