@@ -10,7 +10,7 @@ const shared = {
   ...base,
   // d3-color ≥3.1.1 ships .mjs entry points; the scaffold transform only matches .(t|j)sx?.
   transform: { ...base.transform, '^.+\\.mjs$': swc },
-  transformIgnorePatterns: [nodeModulesToTransform([...grafanaESModules, '@marcbachmann/cel-js'])],
+  transformIgnorePatterns: [nodeModulesToTransform([...grafanaESModules, '@marcbachmann/cel-js', 'yaml'])],
 };
 
 module.exports = {

@@ -45,6 +45,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('--keep-bodies', 'include request/response bodies (Secret data redacted)', false)
     .option('--max-line-bytes <n>', 'skip longer lines', positiveInt, DEFAULT_MAX_LINE_BYTES)
+    .option('--skipped-examples', 'show a redacted piece of the first line skipped for each reason', false)
     .action(async (files: string[], opts) => {
       setExit(await parseCommand(files, opts, io));
     });
@@ -65,6 +66,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       '--verdict <list>',
       'only these verdicts (comma-separated: gitops-sync, gitops-rollback, manual-drift, manual, controller, unknown)'
     )
+    .option('--skipped-examples', 'show a redacted piece of the first line skipped for each reason', false)
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (files: string[], opts) => {
       setExit(await traceCommand(files, opts, io));

@@ -18,6 +18,7 @@ import {
   renderCountQuery,
   renderLogQuery,
   renderSelector,
+  scrubText,
   traceOverLoki,
   type LokiTrace,
   type LokiTransport,
@@ -249,7 +250,11 @@ function questionOf(q: Partial<ProvenanceQuery>): Question {
 }
 
 function noticesOf(trace: LokiTrace): QueryResultMetaNotice[] {
-  const notices: QueryResultMetaNotice[] = trace.warnings.map((text) => ({ severity: 'warning', text }));
+  // Warnings may quote Loki's answer: the core redactor reads them as any other text.
+  const notices: QueryResultMetaNotice[] = trace.warnings.map((text) => ({
+    severity: 'warning',
+    text: scrubText(text),
+  }));
   const skipped = Object.entries(trace.parsed.skipped);
   if (skipped.length > 0) {
     notices.push({

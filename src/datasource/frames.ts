@@ -18,8 +18,21 @@ import {
  * provenance panel (it reads frames, never the data source).
  */
 
-/** One sentence a person reads, also used as the annotation text. */
+/**
+ * Markup as text: Grafana renders annotation text as (sanitised) HTML — `AnnotationTooltipBody` in
+ * public/app/plugins/panel/timeseries/plugins/annotations2 sets it with `dangerouslySetInnerHTML` after
+ * `textUtil.sanitize`, which keeps `<a href>` and `<img src>` — and every part of the story comes from logs.
+ */
+export function escapeMarkup(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** One sentence a person reads, also used as the annotation text (so markup in it is escaped). */
 export function storyOf(c: Chain): string {
+  return escapeMarkup(plainStoryOf(c));
+}
+
+function plainStoryOf(c: Chain): string {
   const g = c.gitops;
   const how = g
     ? ` during ${g.tool} ${g.operation} of ${g.app ?? '?'}${g.commit ? ` at ${g.commit.slice(0, 12)}` : ''}`

@@ -8,6 +8,8 @@ export interface ParseCommandOptions {
   format: 'table' | 'json';
   keepBodies: boolean;
   maxLineBytes: number;
+  /** Show a redacted piece of the first skipped line per reason (off: reasons and positions only). */
+  skippedExamples?: boolean;
 }
 
 export async function parseFiles(
@@ -29,12 +31,19 @@ export async function parseCommand(files: string[], options: ParseCommandOptions
   if (options.format === 'json') {
     const skipped = Object.fromEntries(Object.entries(summary.skipped).map(([k, v]) => [k, v.count]));
     const skippedExamples = Object.fromEntries(
-      Object.entries(summary.skipped).map(([k, v]) => [k, { example: v.example ?? null, detail: v.detail ?? null }])
+      Object.entries(summary.skipped).map(([k, v]) => [
+        k,
+        {
+          example: v.example ?? null,
+          detail: v.detail ?? null,
+          ...(options.skippedExamples ? { sample: v.sample ?? null } : {}),
+        },
+      ])
     );
     io.out(JSON.stringify({ events: summary.events, skipped, skippedExamples, stats: summary.stats }, null, 2) + '\n');
   } else {
     io.out(formatEventTable(summary.events));
-    io.out('\n' + formatParseSummary(summary));
+    io.out('\n' + formatParseSummary(summary, options.skippedExamples));
   }
   return 0;
 }

@@ -26,6 +26,8 @@ export interface TraceOptions {
   to?: string;
   verdict?: string;
   format: 'table' | 'json';
+  /** Show a redacted piece of the first skipped line per reason. */
+  skippedExamples?: boolean;
 }
 
 function isoOption(name: string, v: string | undefined): number | undefined {
@@ -106,7 +108,9 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
     );
   } else {
     io.out(formatChainTable(chains));
-    io.out(`\n${chains.length} change${chains.length === 1 ? '' : 's'}; ` + formatParseSummary(parsed));
+    io.out(
+      `\n${chains.length} change${chains.length === 1 ? '' : 's'}; ` + formatParseSummary(parsed, o.skippedExamples)
+    );
   }
   return 0;
 }

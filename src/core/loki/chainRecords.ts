@@ -3,7 +3,7 @@ import { objectName } from '../correlate/rule';
 import { lineQuery, renderLogQuery } from '../logql/builder';
 import { DEFAULT_SELECTORS, type StreamSelectors } from '../logql/questions';
 import type { Chain, ChainRecord, ChangeEvent } from '../model';
-import { redactRawLine } from '../parse/redact';
+import { redactRawLine } from '../parse/rawLine';
 import type { LokiTrace } from './twoPhase';
 
 /**

@@ -1,6 +1,6 @@
 import type { ChangeEvent } from '../model';
 import { readAppHistory, readChangedFields, readOwnershipMarks, readRbac } from './marks';
-import { isSecretUri, redactSecrets } from './redact';
+import { isCredentialRequest, redactSecrets } from './redact';
 import type { ParseContext } from './types';
 
 /**
@@ -36,7 +36,7 @@ export function addBodyFacts(event: ChangeEvent, request: unknown, response: unk
     event.appHistory = appHistory;
   }
   if (ctx.keepBodies) {
-    const secret = resource === 'secrets' || isSecretUri(event.requestURI);
+    const secret = isCredentialRequest(event.requestURI, resource, event.target.subresource);
     event.body = { request: redactSecrets(request, secret), response: redactSecrets(response, secret) };
   }
 }

@@ -110,3 +110,43 @@ export function stripViewerPrefix(line: string): string | undefined {
   const m = PREFIX.exec(line);
   return m ? line.slice(m[0].length) : undefined;
 }
+
+/**
+ * A text envelope opened for redaction: the inner line, and how to put a (redacted) inner line back. New text
+ * envelopes plug in by joining `TEXT_ENVELOPES`; JSON envelopes are re-wrapped by the redactor in place (each
+ * inner record `unwrapObject` returns is a value inside the envelope), so a new `unwrapObject` case needs nothing
+ * more — and one whose inner records are not values of the envelope (decoded, joined) is withheld, not shown.
+ */
+export interface OpenedText {
+  kind: string;
+  inner: string;
+  /** The envelope holds only part of a record (CRI `P`): nothing in it can be checked. */
+  partial: boolean;
+  rewrap(inner: string): string;
+}
+
+export interface TextEnvelope {
+  open(line: string): OpenedText | undefined;
+}
+
+export const TEXT_ENVELOPES: readonly TextEnvelope[] = [
+  {
+    open(line) {
+      const m = CRI.exec(line);
+      if (!m) {
+        return undefined;
+      }
+      const head = line.slice(0, line.length - m[4].length);
+      return { kind: 'cri', inner: m[4], partial: m[3] === 'P', rewrap: (inner) => head + inner };
+    },
+  },
+  {
+    open(line) {
+      const m = PREFIX.exec(line);
+      if (!m) {
+        return undefined;
+      }
+      return { kind: 'viewer-prefix', inner: line.slice(m[0].length), partial: false, rewrap: (inner) => m[0] + inner };
+    },
+  },
+];

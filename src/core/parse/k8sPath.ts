@@ -1,4 +1,5 @@
 import type { ResourceRef } from '../model';
+import { splitRequestUri } from './requestPath';
 
 /**
  * Kubernetes API request paths, read the way kube-apiserver's `RequestInfoFactory.NewRequestInfo` reads them
@@ -14,25 +15,8 @@ export interface K8sRequest {
   query: URLSearchParams;
 }
 
-function splitUri(uri: string): { segments: string[]; query: URLSearchParams } {
-  const q = uri.indexOf('?');
-  const path = q === -1 ? uri : uri.slice(0, q);
-  const query = new URLSearchParams(q === -1 ? '' : uri.slice(q + 1));
-  const segments = path
-    .split('/')
-    .filter((s) => s !== '')
-    .map((s) => {
-      try {
-        return decodeURIComponent(s);
-      } catch {
-        return s;
-      }
-    });
-  return { segments, query };
-}
-
 export function parseK8sRequestPath(uri: string): K8sRequest {
-  const { segments, query } = splitUri(uri);
+  const { segments, query } = splitRequestUri(uri);
   const nonResource: K8sRequest = {
     target: { apiGroup: '', resource: '', path: uri.split('?')[0] },
     isResource: false,

@@ -1,5 +1,6 @@
 import type { ResourceRef } from '../model';
 import { parseK8sRequestPath, verbForMethod, type K8sRequest } from './k8sPath';
+import { splitRequestUri } from './requestPath';
 
 /**
  * Rancher API paths to a Kubernetes-shaped target and verb:
@@ -68,9 +69,7 @@ export function parseRancherPath(uri: string, method: string): RancherRequest {
     cluster = proxy[1];
     path = (proxy[2] ?? '/') + (proxy[3] ?? '');
   }
-  const q = path.indexOf('?');
-  const query = new URLSearchParams(q === -1 ? '' : path.slice(q + 1));
-  const segments = (q === -1 ? path : path.slice(0, q)).split('/').filter(Boolean);
+  const { segments, query } = splitRequestUri(path);
   let result: { target: ResourceRef; verb: string };
   if (segments[0] === 'api' || segments[0] === 'apis') {
     const req = parseK8sRequestPath(path);

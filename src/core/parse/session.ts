@@ -3,6 +3,7 @@ import { unwrapCri, unwrapObject, stripViewerPrefix, type Inner } from './envelo
 import { FieldTypeError, isObj, type Obj } from './fields';
 import { fnv1a } from './hash';
 import { InternPool } from './intern';
+import { scrubEventText, scrubText } from './redact';
 import { OBJECT_PARSERS, TEXT_PARSERS } from './registry';
 import { isSkip, type ParseContext, type ParseResult, type Parsed, type RawLine } from './types';
 
@@ -23,7 +24,13 @@ export interface SkipStat {
   count: number;
   /** Where the first such line was (`file:line` or Loki ns) and the parser's detail, to help a person look. */
   example?: string;
+  /** What was wrong, in words that hold no line content (positions, counts, field names of our parsers). */
   detail?: string;
+  /**
+   * The shape of the first such line (letters as `a`, digits as `9`, punctuation kept) or the keys of a JSON
+   * object: enough to recognise a format, no content. Printed only when a person asks for examples.
+   */
+  sample?: string;
 }
 
 export interface ParseSummary {
@@ -173,13 +180,16 @@ export class ParseSession {
     }
   }
 
-  private countSkip(reason: string, raw: RawLine, detail?: string): void {
+  private countSkip(reason: string, raw: RawLine, detail?: string, sample?: string): void {
     this.skippedTotal++;
     const stat = (this.skipped[reason] ??= { count: 0 });
     stat.count++;
     if (stat.example === undefined) {
       stat.example = raw.origin ?? (raw.ns ? `ns ${raw.ns}` : undefined);
       stat.detail = detail;
+      if (sample !== undefined) {
+        stat.sample = scrubText(sample);
+      }
     }
   }
 
@@ -223,7 +233,16 @@ export class ParseSession {
         o = JSON.parse(trimmed);
       } catch (e) {
         const msg = e instanceof Error ? e.message : '';
-        this.countSkip(isTruncation(msg, trimmed.trimEnd().length) ? 'truncated-json' : 'invalid-json', raw, msg);
+        // V8's message quotes the line: the detail keeps only the position.
+        const at = /position (\d+)/.exec(msg);
+        this.countSkip(
+          isTruncation(msg, trimmed.trimEnd().length) ? 'truncated-json' : 'invalid-json',
+          raw,
+          at
+            ? `JSON stops being valid at character ${at[1]} of ${trimmed.length}`
+            : `not valid JSON (${trimmed.length} characters)`,
+          shapeOf(trimmed)
+        );
         return;
       }
       if (!isObj(o)) {
@@ -245,7 +264,7 @@ export class ParseSession {
       this.addInner({ ...inner, text: unprefixed }, raw, depth + 1);
       return;
     }
-    this.countSkip('unknown-format', raw, trimmed.slice(0, 80));
+    this.countSkip('unknown-format', raw, `text of no known format (${trimmed.length} characters)`, shapeOf(trimmed));
   }
 
   private addObject(o: Obj, inner: Inner, raw: RawLine, depth: number, text: string): void {
@@ -267,10 +286,16 @@ export class ParseSession {
     }
     const parser = OBJECT_PARSERS.find((p) => p.detect(o));
     if (!parser) {
-      this.countSkip('unknown-format', raw, `JSON with keys ${Object.keys(o).slice(0, 6).join(',')}`);
+      const keys = Object.keys(o);
+      this.countSkip(
+        'unknown-format',
+        raw,
+        `JSON object of no known format (${keys.length} keys)`,
+        `keys ${keys.slice(0, 6).join(',')}`
+      );
       return;
     }
-    const lineText = text || JSON.stringify(o);
+    const lineText = text || textOf(o);
     this.records++;
     this.accept(parseGuarded(parser, o, this.context(inner, raw, lineText)), raw);
   }
@@ -295,6 +320,7 @@ export class ParseSession {
       this.countSkip(result.skip, raw, result.detail);
       return;
     }
+    scrubEventText(result.event);
     if (result.mergeKey === undefined) {
       if (this.byId.has(result.event.id)) {
         this.duplicates++;
@@ -365,6 +391,20 @@ export class ParseSession {
         skipped: this.skippedTotal,
       },
     };
+  }
+}
+
+/** `2026-03-02 stdout {"a":` → `9999-99-99 aaaaaa {"a":`: the look of a line without what it says. */
+function shapeOf(text: string): string {
+  return text.slice(0, 80).replace(/\p{L}/gu, 'a').replace(/\p{N}/gu, '9');
+}
+
+/** The JSON text of an inner record (for content-derived ids); a record too deep to print is named by its keys. */
+function textOf(o: Obj): string {
+  try {
+    return JSON.stringify(o);
+  } catch {
+    return `{${Object.keys(o).join(',')}}`;
   }
 }
 
