@@ -57,6 +57,11 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('[file...]', 'log files of any mix of sources (see parse); - for stdin')
     .option('--loki <url>', 'read from Loki instead of files (two-phase: the writes, then what explains them)')
     .option('--tenant <id>', 'Loki tenant (X-Scope-OrgID)')
+    .option(
+      '--loki-page-bytes <n>',
+      "with --loki: bytes per Loki answer to stay under (stock Loki's gRPC limit is 4 MiB)",
+      positiveInt
+    )
     .option('--target <resource/namespace/name>', 'only changes to this object (any part may be empty or *)')
     .option('--actor <name>', 'only changes by this person or account (login name, user, initiator)')
     .option('--from <iso>', 'only changes at or after this time')

@@ -35,7 +35,12 @@ interface Stream {
 export interface EmulatorOptions {
   maxLineSize?: number;
   maxEntriesLimitPerQuery?: number;
+  /** The querier's gRPC message limit; Infinity switches it off (a Loki with raised limits). */
+  grpcMaxMessageBytes?: number;
 }
+
+/** grafana/dskit server.go (vendored in loki v3.5.0): grpc_server_max_recv_msg_size / _send_msg_size default. */
+export const GRPC_DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 const key = (labels: Record<string, string>) =>
   Object.keys(labels)
@@ -67,12 +72,14 @@ export class LokiEmulator {
   private readonly faults: Fault[] = [];
   readonly maxLineSize: number;
   readonly maxEntries: number;
+  readonly grpcMaxMessageBytes: number;
   /** Requests served, by path (for query budgets in tests). */
-  readonly requests: Array<{ path: string; query?: string; tenant?: string }> = [];
+  readonly requests: Array<{ path: string; query?: string; tenant?: string; lines?: number; bytes?: number }> = [];
 
   constructor(options: EmulatorOptions = {}) {
     this.maxLineSize = options.maxLineSize ?? 256 * 1024;
     this.maxEntries = options.maxEntriesLimitPerQuery ?? 5000;
+    this.grpcMaxMessageBytes = options.grpcMaxMessageBytes ?? GRPC_DEFAULT_MAX_MESSAGE_BYTES;
   }
 
   async start(): Promise<string> {
@@ -247,6 +254,16 @@ export class LokiEmulator {
       (a, b) => (a.entry.ns < b.entry.ns ? -1 : a.entry.ns > b.entry.ns ? 1 : 0) * (direction === 'forward' ? 1 : -1)
     );
     const taken = hits.slice(0, limit);
+    // loki v3.5.0 single binary: the querier hands its answer to the frontend over gRPC (pkg/querier/worker_service.go);
+    // over the limit, grpc-go's rpc_util.go refuses it and the HTTP answer is 500 with this text (loki issue #2271).
+    const size = messageSize(taken);
+    Object.assign(this.requests[this.requests.length - 1] ?? {}, { lines: taken.length, bytes: size });
+    if (size > this.grpcMaxMessageBytes) {
+      return send(
+        500,
+        `rpc error: code = ResourceExhausted desc = grpc: received message larger than max (${size} vs. ${this.grpcMaxMessageBytes})\n`
+      );
+    }
     const groups = new Map<string, { stream: Record<string, string>; values: unknown[] }>();
     for (const h of taken) {
       const labels = categorize ? h.stream.labels : { ...h.stream.labels, ...h.entry.meta, ...h.parsed };
@@ -300,6 +317,23 @@ export class LokiEmulator {
       },
     });
   }
+}
+
+/** About the protobuf size of a streams answer: each entry's line, timestamp and metadata, each stream's labels. */
+function messageSize(hits: Array<{ stream: Stream; entry: Entry }>): number {
+  let size = 0;
+  const streams = new Set<Stream>();
+  for (const h of hits) {
+    size += Buffer.byteLength(h.entry.line, 'utf8') + 16;
+    for (const [k, v] of Object.entries(h.entry.meta)) {
+      size += k.length + v.length + 4;
+    }
+    if (!streams.has(h.stream)) {
+      streams.add(h.stream);
+      size += key(h.stream.labels).length + 8;
+    }
+  }
+  return size;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
