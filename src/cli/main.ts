@@ -84,9 +84,14 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--cluster <name>', 'value of the cluster label', 'demo')
     .option('--batch <n>', 'lines per push request', positiveInt, 1000)
     .option('--live', 'keep feeding generated incidents, re-stamped to now (the docker compose demo feeder)', false)
-    .option('--interval-minutes <n>', 'with --live: minutes between rounds', positiveInt, 30)
+    .option('--interval-minutes <n>', 'with --live: minutes between rounds (0: back to back)', nonNegativeInt, 30)
     .option('--events <n>', 'with --live: background events per round', nonNegativeInt, 2_000)
     .option('--rounds <n>', 'with --live: stop after N rounds (default: keep feeding)', positiveInt)
+    .option(
+      '--import <name>',
+      'value of the import label for pushed files: auto (files over an hour old get their own streams), none, or a name',
+      'auto'
+    )
     .action(async (files: string[], opts) => {
       setExit(await pushCommand(files, opts, io));
     });
