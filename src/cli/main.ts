@@ -58,6 +58,11 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('[file...]', 'log files of any mix of sources (see parse); - for stdin')
     .option('--loki <url>', 'read from Loki instead of files (two-phase: the writes, then what explains them)')
     .option('--tenant <id>', 'Loki tenant (X-Scope-OrgID)')
+    .option(
+      '--loki-page-bytes <n>',
+      "with --loki: bytes per Loki answer to stay under (stock Loki's gRPC limit is 4 MiB)",
+      positiveInt
+    )
     .option('--target <resource/namespace/name>', 'only changes to this object (any part may be empty or *)')
     .option('--actor <name>', 'only changes by this person or account (login name, user, initiator)')
     .option('--from <iso>', 'only changes at or after this time')
@@ -81,9 +86,14 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--cluster <name>', 'value of the cluster label', 'demo')
     .option('--batch <n>', 'lines per push request', positiveInt, 1000)
     .option('--live', 'keep feeding generated incidents, re-stamped to now (the docker compose demo feeder)', false)
-    .option('--interval-minutes <n>', 'with --live: minutes between rounds', positiveInt, 30)
+    .option('--interval-minutes <n>', 'with --live: minutes between rounds (0: back to back)', nonNegativeInt, 30)
     .option('--events <n>', 'with --live: background events per round', nonNegativeInt, 2_000)
     .option('--rounds <n>', 'with --live: stop after N rounds (default: keep feeding)', positiveInt)
+    .option(
+      '--import <name>',
+      'value of the import label for pushed files: auto (files over an hour old get their own streams), none, or a name',
+      'auto'
+    )
     .action(async (files: string[], opts) => {
       setExit(await pushCommand(files, opts, io));
     });

@@ -26,7 +26,16 @@ export {
 } from './logql/questions';
 export { quote, regexAnyOf, regexLiteral } from './logql/strings';
 export { LokiClient, LokiError, decodeStreams, type FetchLike, type LokiClientOptions } from './loki/client';
-export { pushEntryOf, pushBodies, pushBody, type PushEntry, type PostLike } from './loki/push';
+export {
+  pushEntryOf,
+  pushBodies,
+  pushBody,
+  pushEntries,
+  refusedLines,
+  type PushEntry,
+  type PostLike,
+  type PushReport,
+} from './loki/push';
 export { traceOverLoki, type LokiTrace } from './loki/twoPhase';
 export { chainRecords, rawQueryOf } from './loki/chainRecords';
 export type { LokiTransport } from './loki/transport';

@@ -45,7 +45,7 @@ afterAll(() => emu.stop());
 describe('Loki API emulator', () => {
   it('/ready, labels and label values', async () => {
     expect((await get('/ready', {})).text).toBe('ready\n');
-    expect(JSON.parse((await get('/loki/api/v1/labels', {})).text).data).toEqual(['cluster', 'job']);
+    expect(JSON.parse((await get('/loki/api/v1/labels', {})).text).data).toEqual(['cluster', 'job', 'service_name']);
     expect(JSON.parse((await get('/loki/api/v1/label/job/values', {})).text).data).toEqual(['argocd', 'kube-audit']);
   });
 
@@ -89,13 +89,21 @@ describe('Loki API emulator', () => {
     expect(cat.data.encodingFlags).toEqual(['categorize-labels']);
     expect(cat.data.result).toEqual([
       {
-        stream: { cluster: 'prod', job: 'kube-audit' },
+        // Loki 3 adds service_name (from `job` here) and detected_level to every stream and line.
+        stream: { cluster: 'prod', job: 'kube-audit', service_name: 'kube-audit' },
         values: [
-          [ns(0), '{"verb":"delete","objectRef":{"name":"a"}}', { parsed: { verb: 'delete', objectRef_name: 'a' } }],
+          [
+            ns(0),
+            '{"verb":"delete","objectRef":{"name":"a"}}',
+            { structuredMetadata: { detected_level: 'unknown' }, parsed: { verb: 'delete', objectRef_name: 'a' } },
+          ],
           [
             ns(1),
             '{"verb":"get","objectRef":{"name":"b"}}',
-            { structuredMetadata: { auditID: 'x1' }, parsed: { verb: 'get', objectRef_name: 'b' } },
+            {
+              structuredMetadata: { auditID: 'x1', detected_level: 'unknown' },
+              parsed: { verb: 'get', objectRef_name: 'b' },
+            },
           ],
         ],
       },
@@ -185,7 +193,7 @@ describe('Loki API emulator', () => {
     ]);
     expect(res.status).toBe(400);
     expect(await res.text()).toBe(
-      `Max entry size '262144' bytes exceeded for stream '{job="limits"}' while adding an entry with length '262145' bytes`
+      `Max entry size '262144' bytes exceeded for stream '{job="limits", service_name="limits"}' while adding an entry with length '262145' bytes`
     );
     expect(emu.size).toBe(before + 1);
   });
@@ -198,5 +206,73 @@ describe('Loki API emulator', () => {
     emu.failNext({ drop: true });
     await expect(fetch(`${url}/loki/api/v1/labels`)).rejects.toThrow();
     expect((await fetch(`${url}/loki/api/v1/labels`)).status).toBe(200);
+  });
+
+  it('push window: more than 10 min ahead is "timestamp too new", older than newest − 1 h "too far behind"', async () => {
+    const now = Date.now();
+    const at = (ms: number) => `${ms}000000`;
+    const res = await push([
+      {
+        stream: { job: 'window' },
+        values: [
+          [at(now - 1000), 'now'],
+          [at(now + 11 * 60_000), 'future a'],
+          [at(now + 12 * 60_000), 'future b'],
+        ],
+      },
+    ]);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(
+      /^1 errors like: entry for stream '\{job="window", service_name="window"\}' has timestamp too new: \S+Z; 1 errors like: .+ too new: \S+Z$/
+    );
+    const behind = await push([
+      {
+        stream: { job: 'window' },
+        values: [
+          [at(now - 61 * 60_000), 'late'],
+          [at(now - 59 * 60_000), 'in time'],
+        ],
+      },
+    ]);
+    expect(behind.status).toBe(400);
+    expect(await behind.text()).toMatch(
+      /^entry with timestamp .+ ignored, reason: 'entry too far behind, entry timestamp is: \S+, oldest acceptable timestamp is: \S+',\nuser 'fake', total ignored: 1 out of 2 for stream: \{job="window", service_name="window"\}$/
+    );
+    const q = { query: '{job="window"}', start: at(now - 2 * 3_600_000), end: at(now + 3_600_000), limit: '10' };
+    const lines = JSON.parse((await get('/loki/api/v1/query_range', q)).text).data.result[0].values.map(
+      (v: string[]) => v[1]
+    );
+    expect(lines.sort()).toEqual(['in time', 'now']);
+  });
+
+  it('an entry with the same stream, time and line as a stored one is dropped; same time, other line is kept', async () => {
+    const values = [
+      [ns(20), 'dup'],
+      [ns(20), 'dup'],
+      [ns(20), 'other'],
+    ];
+    expect((await push([{ stream: { job: 'dups' }, values }])).status).toBe(204);
+    expect((await push([{ stream: { job: 'dups' }, values: [[ns(20), 'dup']] }])).status).toBe(204);
+    const q = { query: '{job="dups"}', start: ns(20), end: ns(21) };
+    const got = JSON.parse((await get('/loki/api/v1/query_range', q)).text).data.result[0].values;
+    expect(got.map((v: string[]) => v[1]).sort()).toEqual(['dup', 'other']);
+  });
+
+  it("an answer over the 4 MiB gRPC message limit is Loki's 500 ResourceExhausted", async () => {
+    const line = 'y'.repeat(100 * 1024);
+    const values = Array.from({ length: 45 }, (_, i) => [ns(30 + i), line]);
+    expect((await push([{ stream: { job: 'wide' }, values }])).status).toBe(204);
+    const all = await get('/loki/api/v1/query_range', { query: '{job="wide"}', start: ns(30), end: ns(80) });
+    expect(all.status).toBe(500);
+    expect(all.text).toMatch(
+      /^rpc error: code = ResourceExhausted desc = grpc: received message larger than max \(\d+ vs\. 4194304\)\n$/
+    );
+    const some = await get('/loki/api/v1/query_range', {
+      query: '{job="wide"}',
+      start: ns(30),
+      end: ns(80),
+      limit: '30',
+    });
+    expect(some.status).toBe(200);
   });
 });

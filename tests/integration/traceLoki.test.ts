@@ -25,7 +25,7 @@ beforeAll(async () => {
   const pushed = await cli(['push', '--loki', url, '--cluster', 'prod-eu', ...files]);
   expect(pushed.code).toBe(0);
   expect(pushed.out).toMatch(
-    /^pushed 3039 lines to http:\/\/127\.0\.0\.1:\d+; 0 lines not recognised and not sent; 0 retries\n$/
+    /^pushed 3039 lines to http:\/\/127\.0\.0\.1:\d+ with import="2026-03-02T09:50Z"; 0 rejected; 0 lines not recognised and not sent; 0 retries\n$/
   );
 });
 
@@ -103,7 +103,7 @@ describe('push and trace --loki: problems are reported, not hidden', () => {
     const r = await cli(['push', '--loki', url, big]);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(
-      /Loki rejected: Max entry size '262144' bytes exceeded for stream '\{cluster="demo",job="kube-audit"\}'/
+      /Loki rejected: Max entry size '262144' bytes exceeded for stream '\{cluster="demo", import="[^"]+", job="kube-audit", service_name="kube-audit"\}'/
     );
     expect(emu.size).toBe(before + 1);
   });
@@ -124,7 +124,7 @@ describe('push and trace --loki: problems are reported, not hidden', () => {
     const before = emu.size;
     const r = await cli(['push', '--loki', url, '--live', '--rounds', '1', '--events', '50']);
     expect(r.code).toBe(0);
-    expect(r.err).toBe('round 1: pushed 89 lines (0 rejected, 0 retries)\n');
+    expect(r.err).toBe('round 1: pushed 89 of 89 lines (0 rejected, 0 retries)\n');
     expect(emu.size).toBe(before + 89);
     const now = Date.now();
     const recent = await cli([
@@ -134,7 +134,7 @@ describe('push and trace --loki: problems are reported, not hidden', () => {
       '--loki',
       url,
       '--from',
-      new Date(now - 4 * 3_600_000).toISOString(),
+      new Date(now - 6 * 3_600_000).toISOString(),
       '--to',
       new Date(now).toISOString(),
       '--verdict',

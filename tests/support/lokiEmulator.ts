@@ -30,12 +30,27 @@ interface Stream {
   labels: Record<string, string>;
   entries: Entry[];
   sorted: boolean;
+  /** Newest entry time, -1 while empty. */
+  highest: bigint;
+  /** Lines by entry time, to drop exact duplicates. */
+  byNs: Map<bigint, string[]>;
 }
+
+const NS_PER_MS = BigInt(1_000_000);
 
 export interface EmulatorOptions {
   maxLineSize?: number;
   maxEntriesLimitPerQuery?: number;
+  /** The querier's gRPC message limit; Infinity switches it off (a Loki with raised limits). */
+  grpcMaxMessageBytes?: number;
+  /** `ingester.max-chunk-age` (default 2 h): entries older than a stream's newest minus half of it are refused. */
+  maxChunkAgeMs?: number;
+  /** `validation.create-grace-period` (default 10 min): how far into the future an entry may be. */
+  creationGracePeriodMs?: number;
 }
+
+/** grafana/dskit server.go (vendored in loki v3.5.0): grpc_server_max_recv_msg_size / _send_msg_size default. */
+export const GRPC_DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 const key = (labels: Record<string, string>) =>
   Object.keys(labels)
@@ -67,12 +82,19 @@ export class LokiEmulator {
   private readonly faults: Fault[] = [];
   readonly maxLineSize: number;
   readonly maxEntries: number;
+  readonly grpcMaxMessageBytes: number;
+  readonly maxChunkAgeMs: number;
+  readonly creationGracePeriodMs: number;
   /** Requests served, by path (for query budgets in tests). */
-  readonly requests: Array<{ path: string; query?: string; tenant?: string }> = [];
+  readonly requests: Array<{ path: string; query?: string; tenant?: string; lines?: number; bytes?: number }> = [];
 
   constructor(options: EmulatorOptions = {}) {
     this.maxLineSize = options.maxLineSize ?? 256 * 1024;
     this.maxEntries = options.maxEntriesLimitPerQuery ?? 5000;
+    this.grpcMaxMessageBytes = options.grpcMaxMessageBytes ?? GRPC_DEFAULT_MAX_MESSAGE_BYTES;
+    // loki v3.5.0 pkg/ingester/ingester.go (max-chunk-age 2h), pkg/validation/limits.go (create-grace-period 10m).
+    this.maxChunkAgeMs = options.maxChunkAgeMs ?? 2 * 3_600_000;
+    this.creationGracePeriodMs = options.creationGracePeriodMs ?? 10 * 60_000;
   }
 
   async start(): Promise<string> {
@@ -96,6 +118,16 @@ export class LokiEmulator {
     let n = 0;
     this.streams.forEach((s) => (n += s.entries.length));
     return n;
+  }
+
+  /** Times of every stored entry, ms (for assertions on stamping). */
+  entryTimesMs(): number[] {
+    return [...this.streams.values()].flatMap((s) => s.entries.map((e) => Number(e.ns / NS_PER_MS)));
+  }
+
+  /** Label sets of the stored streams. */
+  streamLabels(): Array<Record<string, string>> {
+    return [...this.streams.values()].map((s) => s.labels);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -176,27 +208,79 @@ export class LokiEmulator {
     const payload = JSON.parse(body) as {
       streams?: Array<{ stream: Record<string, string>; values: Array<[string, string, Record<string, string>?]> }>;
     };
-    const errors: string[] = [];
+    const now = BigInt(Date.now()) * NS_PER_MS;
+    const newest = now + BigInt(this.creationGracePeriodMs) * NS_PER_MS;
+    const distributorErrors: string[] = [];
+    let ingesterError: string | undefined;
     for (const s of payload.streams ?? []) {
-      const k = key(s.stream);
-      const stream = this.streams.get(k) ?? { labels: s.stream, entries: [], sorted: true };
-      this.streams.set(k, stream);
+      const labels = withServiceName(s.stream);
+      const name = labelsString(labels);
+      // Distributor checks first (loki v3.5.0 pkg/distributor/validator.go ValidateEntry): refused lines are
+      // reported, the others still go on to the ingester.
+      const valid: Entry[] = [];
       for (const [ts, line, meta] of s.values) {
+        const ns = BigInt(ts);
         const size = Buffer.byteLength(line, 'utf8');
-        if (size > this.maxLineSize) {
-          errors.push(
-            `Max entry size '${this.maxLineSize}' bytes exceeded for stream '{${k}}' while adding an entry with length '${size}' bytes`
+        if (ns > newest) {
+          distributorErrors.push(`entry for stream '${name}' has timestamp too new: ${rfc3339(ns)}`);
+        } else if (size > this.maxLineSize) {
+          distributorErrors.push(
+            `Max entry size '${this.maxLineSize}' bytes exceeded for stream '${name}' while adding an entry with length '${size}' bytes`
+          );
+        } else {
+          valid.push({ ns, line, meta: withDetectedLevel(meta ?? {}, line) });
+        }
+      }
+      if (valid.length === 0) {
+        continue;
+      }
+      const k = key(labels);
+      const stream: Stream = this.streams.get(k) ?? {
+        labels,
+        entries: [],
+        sorted: true,
+        highest: BigInt(-1),
+        byNs: new Map(),
+      };
+      this.streams.set(k, stream);
+      const failed: string[] = [];
+      for (const e of valid) {
+        // loki v3.5.0 pkg/ingester/stream.go validateEntries: with unordered writes, an entry older than the
+        // stream's newest minus max_chunk_age / 2 (1 h by default) is refused "too far behind".
+        const cutoff = stream.highest - BigInt(this.maxChunkAgeMs / 2) * NS_PER_MS;
+        if (stream.highest >= BigInt(0) && e.ns < cutoff) {
+          failed.push(
+            `entry with timestamp ${goTime(e.ns)} ignored, reason: 'entry too far behind, entry timestamp is: ${rfc3339(e.ns)}, oldest acceptable timestamp is: ${rfc3339(cutoff)}',`
           );
           continue;
         }
-        stream.entries.push({ ns: BigInt(ts), line, meta: meta ?? {} });
+        // loki v3.5.0 pkg/chunkenc/unordered.go Append: an entry with the same timestamp and line as a stored
+        // one is dropped without a word.
+        const same = stream.byNs.get(e.ns);
+        if (same?.includes(e.line)) {
+          continue;
+        }
+        stream.byNs.set(e.ns, same ? [...same, e.line] : [e.line]);
+        stream.entries.push(e);
         stream.sorted = false;
+        if (e.ns > stream.highest) {
+          stream.highest = e.ns;
+        }
+      }
+      if (failed.length > 0) {
+        // loki v3.5.0 pkg/ingester/stream.go errorForFailedEntries: at most 10 entries named, then the count;
+        // pkg/ingester/instance.go Push: only the last failing stream's error is returned.
+        ingesterError = `${failed.slice(0, 10).join('\n')}\nuser 'fake', total ignored: ${failed.length} out of ${valid.length} for stream: ${name}`;
       }
     }
-    if (errors.length === 0) {
+    // loki v3.5.0 pkg/distributor/distributor.go Push: an ingester error replaces the validation errors.
+    if (ingesterError !== undefined) {
+      return send(400, ingesterError);
+    }
+    if (distributorErrors.length === 0) {
       return send(204, '');
     }
-    send(400, errors.length === 1 ? errors[0] : `${errors.length} errors like: ${errors[0]}`);
+    send(400, groupedErrors(distributorErrors));
   }
 
   private select(
@@ -247,6 +331,16 @@ export class LokiEmulator {
       (a, b) => (a.entry.ns < b.entry.ns ? -1 : a.entry.ns > b.entry.ns ? 1 : 0) * (direction === 'forward' ? 1 : -1)
     );
     const taken = hits.slice(0, limit);
+    // loki v3.5.0 single binary: the querier hands its answer to the frontend over gRPC (pkg/querier/worker_service.go);
+    // over the limit, grpc-go's rpc_util.go refuses it and the HTTP answer is 500 with this text (loki issue #2271).
+    const size = messageSize(taken);
+    Object.assign(this.requests[this.requests.length - 1] ?? {}, { lines: taken.length, bytes: size });
+    if (size > this.grpcMaxMessageBytes) {
+      return send(
+        500,
+        `rpc error: code = ResourceExhausted desc = grpc: received message larger than max (${size} vs. ${this.grpcMaxMessageBytes})\n`
+      );
+    }
     const groups = new Map<string, { stream: Record<string, string>; values: unknown[] }>();
     for (const h of taken) {
       const labels = categorize ? h.stream.labels : { ...h.stream.labels, ...h.entry.meta, ...h.parsed };
@@ -300,6 +394,115 @@ export class LokiEmulator {
       },
     });
   }
+}
+
+/** A time as Go's time.Format(time.RFC3339) writes it (seconds, UTC). */
+function rfc3339(ns: bigint): string {
+  return new Date(Number(ns / NS_PER_MS)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** A time as Go's time.Time.String() writes it: `2026-03-02 10:00:00.18 +0000 UTC`. */
+function goTime(ns: bigint): string {
+  const iso = new Date(Number(ns / NS_PER_MS)).toISOString();
+  const frac = (ns % BigInt(1_000_000_000)).toString().padStart(9, '0').replace(/0+$/, '');
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${frac ? `.${frac}` : ''} +0000 UTC`;
+}
+
+/** Prometheus labels.String(), which Loki's messages use: `{a="1", b="2"}`. */
+function labelsString(labels: Record<string, string>): string {
+  const parts = Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(labels[k])}`);
+  return `{${parts.join(', ')}}`;
+}
+
+/** loki v3.5.0 pkg/util/errors.go GroupedErrors.Error: "N errors like: …" per distinct message, joined by "; ". */
+function groupedErrors(errors: string[]): string {
+  const counts = new Map<string, number>();
+  errors.forEach((e) => counts.set(e, (counts.get(e) ?? 0) + 1));
+  return [...counts].map(([e, n]) => (counts.size > 1 || n > 1 ? `${n} errors like: ${e}` : e)).join('; ');
+}
+
+/** loki v3.5.0 pkg/validation/limits.go discover_service_name: the first of these labels names the service. */
+const SERVICE_NAME_FROM = [
+  'service',
+  'app',
+  'application',
+  'app_name',
+  'name',
+  'app_kubernetes_io_name',
+  'container',
+  'container_name',
+  'k8s_container_name',
+  'component',
+  'workload',
+  'job',
+  'k8s_job_name',
+];
+
+function withServiceName(labels: Record<string, string>): Record<string, string> {
+  if (labels.service_name !== undefined) {
+    return labels;
+  }
+  const from = SERVICE_NAME_FROM.find((l) => labels[l] !== undefined);
+  return { ...labels, service_name: from ? labels[from] : 'unknown_service' };
+}
+
+const LEVELS: Record<string, string> = {
+  trace: 'trace',
+  debug: 'debug',
+  dbg: 'debug',
+  info: 'info',
+  inf: 'info',
+  warn: 'warn',
+  wrn: 'warn',
+  warning: 'warn',
+  error: 'error',
+  err: 'error',
+  critical: 'critical',
+  fatal: 'fatal',
+};
+
+/**
+ * loki v3.5.0 pkg/distributor/field_detection.go: every line gains `detected_level` structured metadata — the
+ * line's `level`/`severity` field when it is a known level, else a guess from words in the line, else unknown.
+ */
+function withDetectedLevel(meta: Record<string, string>, line: string): Record<string, string> {
+  if (meta.detected_level !== undefined) {
+    return meta;
+  }
+  const field = /"(?:level|severity|lvl)"\s*:\s*"([^"]*)"|\b(?:level|severity|lvl)=([^\s"]+)/i.exec(line);
+  const named = field ? LEVELS[(field[1] ?? field[2]).toLowerCase()] : undefined;
+  const has = (...words: string[]) => words.some((w) => line.includes(w));
+  const guessed = has('info', 'INFO')
+    ? 'info'
+    : has('err:', 'ERR:', 'error', 'ERROR')
+      ? 'error'
+      : has('warn:', 'WARN:', 'warning', 'WARNING')
+        ? 'warn'
+        : has('CRITICAL:', 'critical:')
+          ? 'critical'
+          : has('debug:', 'DEBUG:')
+            ? 'debug'
+            : 'unknown';
+  return { ...meta, detected_level: named ?? guessed };
+}
+
+/** About the protobuf size of a streams answer: each entry's line, timestamp and metadata, each stream's labels. */
+function messageSize(hits: Array<{ stream: Stream; entry: Entry }>): number {
+  let size = 0;
+  const streams = new Set<Stream>();
+  for (const h of hits) {
+    size += Buffer.byteLength(h.entry.line, 'utf8') + 16;
+    for (const [k, v] of Object.entries(h.entry.meta)) {
+      size += k.length + v.length + 4;
+    }
+    if (!streams.has(h.stream)) {
+      streams.add(h.stream);
+      size += key(h.stream.labels).length + 8;
+    }
+  }
+  return size;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

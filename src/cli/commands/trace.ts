@@ -20,6 +20,8 @@ import { readRawLines } from '../readLines';
 export interface TraceOptions {
   loki?: string;
   tenant?: string;
+  /** Bytes per Loki answer the client aims under (default: under stock Loki's 4 MiB gRPC message). */
+  lokiPageBytes?: number;
   target?: string;
   actor?: string;
   from?: string;
@@ -68,7 +70,12 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
     }
     const to = selection.to ?? Date.now();
     const from = selection.from ?? to - 3_600_000;
-    const client = new LokiClient({ baseUrl: o.loki, tenant: o.tenant, fetch: (url, init) => fetch(url, init) });
+    const client = new LokiClient({
+      baseUrl: o.loki,
+      tenant: o.tenant,
+      fetch: (url, init) => fetch(url, init),
+      pageBytes: o.lokiPageBytes,
+    });
     try {
       const r = await traceOverLoki(client, { target: selection.target, actor: selection.actor, from, to });
       parsed = r.parsed;

@@ -1,14 +1,14 @@
 import type { RawLine } from '../parse/types';
 import { lokiStreams } from '../parse/envelope';
 import { LokiError } from './errors';
-import { readRange } from './paging';
+import { DEFAULT_PAGE_BYTES, messageTooLarge, readRange } from './paging';
 import type { LokiTransport } from './transport';
 
 export { LokiError };
 
 /**
  * A Loki `query_range` client that answers completely or says why not: splits long ranges, pages past the
- * entries limit by moving the time cursor (keeping lines that share a timestamp exactly once), retries 429 and
+ * entries limit and Loki's gRPC message limit (pages sized by bytes as well as lines) by moving the time cursor (keeping lines that share a timestamp exactly once), retries 429 and
  * 5xx with backoff (honouring Retry-After), times out each request, stops on an AbortSignal, sends the tenant
  * header, and reports every truncation or retry as a warning. HTTP goes through an injected `fetch`, so the
  * same client runs in the browser, in Node, and against the test emulator.
@@ -33,6 +33,8 @@ export interface LokiClientOptions {
   maxRetries?: number;
   /** Entries per request; Loki's default `max_entries_limit_per_query` is 5000. */
   pageLimit?: number;
+  /** Bytes per answer the pager aims under (Loki's default gRPC message limit is 4 MiB). Default 3 MiB. */
+  pageBytes?: number;
   /** Ranges are split into pieces of this length, queried `concurrency` at a time. Default 1 h, 4. */
   splitMs?: number;
   concurrency?: number;
@@ -88,6 +90,7 @@ export class LokiClient implements LokiTransport {
       backoffMs: (n) => Math.min(8_000, 250 * 2 ** n),
       sleep: defaultSleep,
       ...options,
+      pageBytes: options.pageBytes ?? DEFAULT_PAGE_BYTES,
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
     };
   }
@@ -139,7 +142,8 @@ export class LokiClient implements LokiTransport {
       if (status >= 200 && status < 300) {
         return body;
       }
-      if (RETRYABLE.has(status) && attempt < this.o.maxRetries) {
+      // A page over Loki's gRPC message limit is refused again whatever the wait: the pager asks for less.
+      if (RETRYABLE.has(status) && attempt < this.o.maxRetries && !messageTooLarge(body)) {
         const wait = retryAfterMs(retryAfter, Date.now()) ?? this.o.backoffMs(attempt);
         warnings.push(
           `Loki answered ${status}${status === 429 ? ' (too many requests)' : ''}; retried after ${wait} ms`

@@ -18,6 +18,66 @@ export interface PagingOptions {
   granularityNs?: bigint;
   /** Stop once this many lines are read, oldest first (1 asks "is there anything?" without reading it all). */
   maxLines?: number;
+  /**
+   * Bytes one page may carry. Loki's querier hands each answer over gRPC, 4 MiB at most by default
+   * (`server.grpc_server_max_recv_msg_size`): a page of 5000 audit lines of ~1.1 KB is over it, and Loki
+   * answers 500 ResourceExhausted. Pages are sized from the lines seen so far to stay under this.
+   */
+  pageBytes?: number;
+}
+
+/** Under Loki's default 4 MiB gRPC message, with room for what a page carries besides the lines. */
+export const DEFAULT_PAGE_BYTES = 3 * 1024 * 1024;
+/** Bytes per line assumed before any line is seen: an audit line is about 1 KB. */
+const PRIOR_LINE_BYTES = 1024;
+/** Per entry besides its text: timestamp, framing, labels shared by the stream. */
+const ENTRY_OVERHEAD_BYTES = 32;
+
+const TOO_LARGE = /(?:received|trying to send) message larger than max \((\d+) vs\.? (\d+)\)/;
+
+/** Loki's answer when a page is over its gRPC message limit (sent size, limit), or undefined. */
+export function messageTooLarge(text: string): { size: number; max: number } | undefined {
+  const m = TOO_LARGE.exec(text);
+  return m ? { size: Number(m[1]), max: Number(m[2]) } : undefined;
+}
+
+/** What the lines read so far say about the size of a page: shared by the pieces of one range. */
+class PageSizer {
+  private lines = 0;
+  private bytes = 0;
+  /** Largest bytes per line Loki reported in a refused page. */
+  private refusedPerLine = 0;
+
+  constructor(private budget: number) {}
+
+  observe(page: RawLine[]): void {
+    for (const l of page) {
+      this.lines++;
+      this.bytes += utf8Length(l.text) + ENTRY_OVERHEAD_BYTES;
+    }
+  }
+
+  refused(limit: number, size: { size: number; max: number }): void {
+    this.refusedPerLine = Math.max(this.refusedPerLine, size.size / limit);
+    this.budget = Math.min(this.budget, Math.floor(size.max * 0.75));
+  }
+
+  /** Lines per page that should fit, at most `cap`. */
+  limit(cap: number): number {
+    const perLine = Math.max(this.lines ? this.bytes / this.lines : PRIOR_LINE_BYTES, this.refusedPerLine);
+    return Math.max(1, Math.min(cap, Math.floor(this.budget / perLine)));
+  }
+}
+
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) {
+      n += c >= 0x800 && (c < 0xd800 || c > 0xdfff) ? 2 : 1;
+    }
+  }
+  return n;
 }
 
 const MAX_ENTRIES = /max entries limit per query exceeded, limit > max_entries_limit(?:_per_query)? \((\d+) > (\d+)\)/;
@@ -33,28 +93,44 @@ function entryKey(l: RawLine): string {
   return `${l.ns}\u0000${JSON.stringify(l.labels ?? {})}\u0000${l.text}`;
 }
 
-async function readPiece(fetchPage: PageFetcher, startNs: bigint, endNs: bigint, o: PagingOptions, warnings: string[]) {
+async function readPiece(
+  fetchPage: PageFetcher,
+  startNs: bigint,
+  endNs: bigint,
+  o: PagingOptions,
+  sizer: PageSizer,
+  warnings: string[]
+) {
   const step = o.granularityNs ?? BigInt(1);
   const out: RawLine[] = [];
   let start = startNs;
   const wanted = o.maxLines ?? Infinity;
-  let limit = Math.min(o.pageLimit, wanted);
+  let entriesCap = Math.min(o.pageLimit, wanted);
   let seen = new Set<string>();
   let requests = 0;
   while (start < endNs) {
     let page: RawLine[];
+    const limit = sizer.limit(entriesCap);
     try {
       requests++;
       page = await fetchPage(start, endNs, limit);
     } catch (e) {
-      const m = e instanceof Error ? MAX_ENTRIES.exec(e.message) : null;
-      if (m && Number(m[2]) < limit) {
-        limit = Number(m[2]);
-        warnings.push(`Loki allows ${limit} entries per query; paging with that`);
+      const message = e instanceof Error ? e.message : '';
+      const m = MAX_ENTRIES.exec(message);
+      if (m && Number(m[2]) < entriesCap) {
+        entriesCap = Number(m[2]);
+        warnings.push(`Loki allows ${entriesCap} entries per query; paging with that`);
+        continue;
+      }
+      const tooLarge = messageTooLarge(message);
+      if (tooLarge && limit > 1) {
+        // Not a fault to retry: the same page would be refused again. Smaller pages, from now on.
+        sizer.refused(limit, tooLarge);
         continue;
       }
       throw e;
     }
+    sizer.observe(page);
     page.sort(byTime);
     const fresh = page.filter((l) => !seen.has(entryKey(l)));
     out.push(...fresh);
@@ -82,6 +158,7 @@ export async function readRange(
   o: PagingOptions
 ): Promise<{ lines: RawLine[]; warnings: string[]; requests: number }> {
   const warnings: string[] = [];
+  const sizer = new PageSizer(o.pageBytes ?? DEFAULT_PAGE_BYTES);
   const pieces: Array<[number, number]> = [];
   for (let s = startMs; s < endMs; s += o.splitMs) {
     pieces.push([s, Math.min(endMs, s + o.splitMs)]);
@@ -99,6 +176,7 @@ export async function readRange(
         BigInt(Math.floor(pieces[i][0])) * NS_PER_MS,
         BigInt(Math.floor(pieces[i][1])) * NS_PER_MS,
         o,
+        sizer,
         warnings
       );
       results[i] = r.lines;
