@@ -49,7 +49,7 @@ describe('trace --loki over pushed scenarios', () => {
 
   it('reproduces every ground truth', () => {
     for (const t of truth) {
-      expect({ t: `${t.scenario} ${t.effect.name}`, problems: compareToTruth(overLoki, t).problems }).toEqual({
+      expect({ t: `${t.scenario} ${t.effect.name}`, problems: compareToTruth(overLoki, t, truth).problems }).toEqual({
         t: `${t.scenario} ${t.effect.name}`,
         problems: [],
       });
