@@ -334,5 +334,5 @@ describe('alert rules on the Loki emulator', () => {
     expected['argocd-sync-failed'] = ['unauthorized-deletion'];
     expected['pod-exec'] = ['exec-into-pod'];
     expect(table).toEqual(expected);
-  });
+  }, 60_000);
 });
