@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 
 import { buildChains, chainToJson, generate, parseLines, scenarioNames, type RawLine, type TruthChain } from '..';
+import { kubeAudit } from '../../../tests/support/builders';
 import { compareToTruth, compareWhole, effectName } from '../../../tests/support/truth';
 
 const START = Date.UTC(2026, 2, 2, 10);
@@ -56,6 +57,44 @@ describe('each scenario in background noise: the whole answer equals the ground 
     const events = parseLines(lines).events;
     const problems = compareWhole({ chains: buildChains(events), events, toJson: chainToJson }, truth, routine);
     expect(problems).toEqual([]);
+  });
+});
+
+describe('the verdicts no scenario tells: unknown and controller, compared whole', () => {
+  it('an anonymous write is unknown, a controller writing as itself is controller, each with its who', () => {
+    const at = '2026-03-02T10:15:30.123Z';
+    const lines = [
+      kubeAudit({
+        user: { username: 'system:anonymous', groups: ['system:unauthenticated'] },
+        sourceIPs: ['192.0.2.7'],
+      }),
+      kubeAudit({
+        auditID: '0b7e2c44-1f3a-4d5e-9c8b-7a6f5e4d3c2b',
+        user: {
+          username: 'system:serviceaccount:kube-system:replicaset-controller',
+          groups: ['system:serviceaccounts'],
+        },
+        sourceIPs: ['10.42.0.3'],
+        objectRef: { resource: 'replicasets', name: 'checkout-7d9f8c6b5' },
+        requestURI: '/apis/apps/v1/namespaces/shop/replicasets/checkout-7d9f8c6b5',
+      }),
+    ].map((o, i) => ({ text: JSON.stringify(o), origin: `hand.log:${i + 1}` }));
+    const events = parseLines(lines).events;
+    const truth: TruthChain[] = [
+      {
+        scenario: 'hand-made',
+        effect: { verb: 'patch', resource: 'deployments', namespace: 'shop', name: 'checkout', time: at },
+        verdict: 'unknown',
+        who: { name: 'system:anonymous', ip: '192.0.2.7' },
+      },
+      {
+        scenario: 'hand-made',
+        effect: { verb: 'patch', resource: 'replicasets', namespace: 'shop', name: 'checkout-7d9f8c6b5', time: at },
+        verdict: 'controller',
+        who: { name: 'system:serviceaccount:kube-system:replicaset-controller', ip: '10.42.0.3' },
+      },
+    ];
+    expect(compareWhole({ chains: buildChains(events), events, toJson: chainToJson }, truth, [])).toEqual([]);
   });
 });
 
