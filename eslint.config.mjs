@@ -33,6 +33,9 @@ export default defineConfig([
       'playwright/.auth/',
       '**/.idea',
       '**/.eslintcache',
+      // Mutation testing's sandboxes (copies of the repository) and reports.
+      '.stryker-tmp/',
+      'reports/',
     ],
   },
   ...baseConfig,

@@ -11,6 +11,8 @@ const shared = {
   // d3-color ≥3.1.1 ships .mjs entry points; the scaffold transform only matches .(t|j)sx?.
   transform: { ...base.transform, '^.+\\.mjs$': swc },
   transformIgnorePatterns: [nodeModulesToTransform([...grafanaESModules, '@marcbachmann/cel-js', 'yaml'])],
+  // Mutation testing copies the repository into .stryker-tmp/: never a second copy of the modules.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
 };
 
 module.exports = {

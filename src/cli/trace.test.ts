@@ -46,7 +46,7 @@ describe('provenance generate → trace', () => {
     for (const t of truth) {
       expect({
         t: `${t.scenario} ${t.effect.verb} ${t.effect.name}`,
-        problems: compareToTruth(j.chains, t).problems,
+        problems: compareToTruth(j.chains, t, truth).problems,
       }).toEqual({ t: `${t.scenario} ${t.effect.verb} ${t.effect.name}`, problems: [] });
     }
   });

@@ -38,8 +38,9 @@ export class GrafanaLokiTransport implements LokiTransport {
           throw new LokiError('cancelled');
         }
         const fromMs = Number(start / ms);
-        // Grafana's range end is inclusive at ms precision; core's is exclusive.
-        const toMs = Math.max(fromMs, Number((end - BigInt(1)) / ms));
+        // Grafana's backend sends the ms range to Loki as ns (pkg/tsdb/loki/api.go), and Loki reads it
+        // end-exclusive (pkg/chunkenc/memchunk.go), as core does: round the end up, drop what lies past it.
+        const toMs = Number((end + ms - BigInt(1)) / ms);
         const range = {
           from: dateTime(fromMs),
           to: dateTime(toMs),
@@ -62,7 +63,10 @@ export class GrafanaLokiTransport implements LokiTransport {
         if (error) {
           throw new LokiError(`Loki data source: ${error.message ?? 'query failed'}`);
         }
-        return decodeLokiFrames((res.data ?? []) as FrameLike[]);
+        return decodeLokiFrames((res.data ?? []) as FrameLike[]).filter((l) => {
+          const ns = BigInt(l.ns ?? '0');
+          return ns >= start && ns < end;
+        });
       },
       startMs,
       endMs,

@@ -11,7 +11,10 @@ describe('chainsFromFrames', () => {
     frames[0].meta = { ...frames[0].meta, notices: [{ severity: 'warning', text: 'Loki answered 429; retried' }] };
     const r = chainsFromFrames(frames, 100);
     expect(r.chains).toHaveLength(chains.length);
-    expect(r.chains[0].effect.time).toBeGreaterThanOrEqual(r.chains[r.chains.length - 1].effect.time ?? 0);
+    // The whole order: every chain's time, newest first (the input comes oldest first).
+    const times = chains.map((c) => c.effect.time ?? 0);
+    expect(times).not.toEqual([...times].sort((a, b) => b - a));
+    expect(r.chains.map((c) => c.effect.time)).toEqual([...times].sort((a, b) => b - a));
     expect(r.notices).toEqual([{ severity: 'warning', text: 'Loki answered 429; retried' }]);
     expect([r.foreign, r.hidden]).toEqual([false, 0]);
   });

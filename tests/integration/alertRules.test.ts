@@ -5,11 +5,12 @@ import {
   pushBodies,
   pushBody,
   pushEntryOf,
-  ruleLogQL,
   scenarioNames,
   type PushEntry,
 } from '../../src/core';
+import { grafanaAlertRules } from '../../src/cli/provisioning/alertRules';
 import { argoLog, kubeAudit } from '../support/builders';
+import { evaluateRule, type Evaluation, type ProvisionedRule } from '../support/grafanaAlertEval';
 import { LokiEmulator } from '../support/lokiEmulator';
 
 /**
@@ -177,23 +178,50 @@ async function load(cluster: string, lines: Array<{ text: string; job?: string; 
   }
 }
 
-/** Evaluates the rule as Grafana does, every range step over the data set; true when any evaluation is > 0. */
-async function fires(ruleId: string, cluster: string): Promise<boolean> {
+/** The provisioned rule (as `provenance rules --format grafana` writes it) on one data set's selectors. */
+function provisioned(ruleId: string, cluster: string): ProvisionedRule {
+  const file = grafanaAlertRules('loki', clusterSelectors(cluster));
+  // Grafana reads `$$` in a provisioning file as `$`.
+  const rules = JSON.parse(JSON.stringify(file).replace(/\$\$/g, '$')) as typeof file;
+  return rules.groups[0].rules.find((r) => r.labels?.rule === ruleId) as ProvisionedRule;
+}
+
+/** Grafana's Loki query for an alert's data node: an instant query at the range end, on the emulator. */
+async function lokiInstant(uid: string, model: Record<string, unknown>, timeMs: number) {
+  expect(uid).toBe('loki');
+  expect(model.queryType).toBe('instant');
+  const query = String(model.expr);
+  const res = await fetch(`${url}/loki/api/v1/query?${new URLSearchParams({ query, time: `${timeMs}000000` })}`);
+  const text = await res.text();
+  if (res.status !== 200) {
+    throw new Error(`Loki ${res.status}: ${text}`);
+  }
+  const body = JSON.parse(text) as {
+    data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+  };
+  return body.data.result.map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
+}
+
+/** Every evaluation of the provisioned rule, one per range step over the data set, as Grafana evaluates it. */
+async function evaluations(ruleId: string, cluster: string): Promise<Evaluation[]> {
   const rule = ALERT_RULES.find((r) => r.id === ruleId)!;
-  const expr = ruleLogQL(rule, clusterSelectors(cluster));
   const stepMs = Number(/^(\d+)m$/.exec(rule.range)![1]) * 60_000;
   const [first, last] = spans.get(cluster)!;
+  const out: Evaluation[] = [];
   for (let t = first + 1; t <= last + stepMs; t += stepMs) {
-    const res = await fetch(`${url}/loki/api/v1/query?${new URLSearchParams({ query: expr, time: `${t}000000` })}`);
-    const body = (await res.json()) as { status: string; data: { result: Array<{ value: [number, string] }> } };
-    if (res.status !== 200) {
-      throw new Error(`${ruleId}: ${JSON.stringify(body)}`);
-    }
-    if (body.data.result.some((s) => Number(s.value[1]) > 0)) {
-      return true;
-    }
+    out.push(await evaluateRule(provisioned(ruleId, cluster), t, lokiInstant));
   }
-  return false;
+  return out;
+}
+
+/** True when any evaluation fires; an evaluation in error fails the test. */
+async function fires(ruleId: string, cluster: string): Promise<boolean> {
+  const all = await evaluations(ruleId, cluster);
+  const errors = all.filter((e) => e.state === 'Error');
+  if (errors.length) {
+    throw new Error(`${ruleId}: ${errors[0].error}`);
+  }
+  return all.some((e) => e.state === 'Alerting');
 }
 
 beforeAll(async () => {
@@ -271,6 +299,21 @@ describe('alert rules on the Loki emulator', () => {
     expect(await fires('manual-gitops-write', 'argocd-controller')).toBe(false);
   });
 
+  it('as Grafana evaluates them: firing names the object, nothing happening is Normal, a Loki error is Error', async () => {
+    const [first] = spans.get('trigger-namespace-deleted')!;
+    const rule = provisioned('namespace-deleted', 'trigger-namespace-deleted');
+    const firing = await evaluateRule(rule, first + 1, lokiInstant);
+    expect(firing.state).toBe('Alerting');
+    expect(firing.instances.map((i) => [i.state, i.value])).toEqual([['Alerting', 1]]);
+    expect(Object.values(firing.instances[0].labels)).toContain('shop');
+    // Ten minutes later the five-minute count is empty: no series at all, which the rule maps to Normal.
+    expect(await evaluateRule(rule, first + 10 * 60_000, lokiInstant)).toEqual({ state: 'Normal', instances: [] });
+    emu.failNext({ status: 500 });
+    const failed = await evaluateRule(rule, first + 1, lokiInstant);
+    expect(failed.state).toBe('Error');
+    expect(failed.error).toMatch(/^Loki 500/);
+  });
+
   it('rule × scenario: what each generated incident sets off', async () => {
     const rows: string[] = [];
     const table: Record<string, string[]> = {};
@@ -291,5 +334,5 @@ describe('alert rules on the Loki emulator', () => {
     expected['argocd-sync-failed'] = ['unauthorized-deletion'];
     expected['pod-exec'] = ['exec-into-pod'];
     expect(table).toEqual(expected);
-  });
+  }, 60_000);
 });

@@ -49,7 +49,7 @@ describe('trace --loki over pushed scenarios', () => {
 
   it('reproduces every ground truth', () => {
     for (const t of truth) {
-      expect({ t: `${t.scenario} ${t.effect.name}`, problems: compareToTruth(overLoki, t).problems }).toEqual({
+      expect({ t: `${t.scenario} ${t.effect.name}`, problems: compareToTruth(overLoki, t, truth).problems }).toEqual({
         t: `${t.scenario} ${t.effect.name}`,
         problems: [],
       });
@@ -57,7 +57,6 @@ describe('trace --loki over pushed scenarios', () => {
   });
 
   it('equals the trace of the same files', () => {
-    expect(overLoki.length).toBe(overFiles.length);
     expect(overLoki).toEqual(overFiles);
   });
 

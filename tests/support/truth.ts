@@ -1,46 +1,211 @@
-import type { ChainJson, TruthChain } from '../../src/core';
+import type { Chain, ChainJson, ChangeEvent, TruthChain } from '../../src/core';
 
-/** The chain trace gave for a ground-truth change, and every way it differs from the truth (empty = match). */
-export function compareToTruth(chains: ChainJson[], truth: TruthChain): { chain?: ChainJson; problems: string[] } {
-  const t = truth.effect;
-  const chain = chains.find(
-    (c) =>
-      c.effect.verb === t.verb &&
-      c.effect.target.resource === t.resource &&
-      (c.effect.target.namespace ?? undefined) === t.namespace &&
-      c.effect.target.name === t.name &&
-      (c.effect.target.subresource ?? undefined) === t.subresource &&
-      c.effect.time === t.time
-  );
-  if (!chain) {
-    return { problems: [`no chain for ${t.verb} ${t.resource} ${t.namespace ?? ''}/${t.name} at ${t.time}`] };
-  }
+/**
+ * Ground truth checks. `compareToTruth` checks one truth entry against the chains a run produced (the CLI and
+ * Loki paths use it); `compareWhole` checks a whole answer: every truth entry exactly once, field by field
+ * (verdict, who, the whole gitops block, every link's kind and cause, every context entry and no other), and
+ * every other chain routine — a controller acting as itself, no links, no GitOps — with nothing missing.
+ * Problems come back as lines a person can read: `<change>: <field>: got …, want …`.
+ */
+
+type Effect = TruthChain['effect'];
+
+const show = (v: unknown) => JSON.stringify(v);
+
+export function effectName(e: Effect): string {
+  return `${e.verb} ${e.resource}${e.subresource ? `/${e.subresource}` : ''} ${e.namespace ?? ''}/${e.name} at ${e.time}`;
+}
+
+function chainEffect(c: ChainJson): Effect {
+  const t = c.effect.target;
+  return {
+    verb: c.effect.verb,
+    resource: t.resource,
+    ...(t.namespace ? { namespace: t.namespace } : {}),
+    name: t.name ?? '',
+    ...(t.subresource ? { subresource: t.subresource } : {}),
+    time: c.effect.time ?? '',
+  };
+}
+
+function sameEffect(c: ChainJson, t: Effect): boolean {
+  return effectName(chainEffect(c)) === effectName(t);
+}
+
+/** A cause as the truth names it: `<source> <verb> at <time>`. */
+export function causeName(e: Pick<ChangeEvent, 'source' | 'verb' | 'time'>): string {
+  return `${e.source} ${e.verb} at ${e.time === undefined ? '?' : new Date(e.time).toISOString()}`;
+}
+
+/**
+ * Every way `chain` differs from `truth`. `causes` (one per link, from the chain model) adds the cause of each
+ * link to the comparison; without it links are compared by kind.
+ */
+export function chainProblems(
+  chain: ChainJson,
+  truth: TruthChain,
+  causes?: string[],
+  otherChanges: ReadonlySet<string> = new Set()
+): string[] {
   const problems: string[] = [];
-  const expectEq = (what: string, got: unknown, want: unknown) => {
-    if (want !== undefined && got !== want) {
-      problems.push(`${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+  const eq = (what: string, got: unknown, want: unknown) => {
+    if (show(got) !== show(want)) {
+      problems.push(`${what}: got ${show(got)}, want ${show(want)}`);
     }
   };
-  expectEq('verdict', chain.verdict, truth.verdict);
-  expectEq('who.name', chain.who.name, truth.who.name);
-  expectEq('who.ip', chain.who.ip ?? undefined, truth.who.ip);
-  expectEq('who.kind', chain.who.kind, truth.who.kind);
-  if (truth.gitops) {
-    if (!chain.gitops) {
-      problems.push('gitops: missing');
-    } else {
-      for (const [k, v] of Object.entries(truth.gitops)) {
-        expectEq(`gitops.${k}`, (chain.gitops as Record<string, unknown>)[k], v);
-      }
-    }
+  eq('verdict', chain.verdict, truth.verdict);
+  eq('who.name', chain.who.name, truth.who.name);
+  eq('who.ip', chain.who.ip, truth.who.ip ?? null);
+  if (truth.who.kind !== undefined) {
+    eq('who.kind', chain.who.kind, truth.who.kind);
   }
+  const g = truth.gitops;
+  eq(
+    'gitops',
+    chain.gitops,
+    g
+      ? {
+          tool: g.tool,
+          app: g.app,
+          revision: g.revision ?? null,
+          commit: g.commit ?? null,
+          initiator: g.initiator ?? null,
+          automation: g.automation ?? null,
+          automated: g.automated ?? null,
+          operation: g.operation ?? null,
+        }
+      : null
+  );
+  const sorted = (xs: string[]) => [...xs].sort();
+  if (causes) {
+    eq(
+      'links',
+      sorted(chain.links.map((l, i) => `${l.kind} ← ${causes[i]}`)),
+      sorted((truth.links ?? []).map((l) => `${l.kind} ← ${l.cause}`))
+    );
+  } else {
+    eq('link kinds', sorted(chain.links.map((l) => l.kind)), sorted((truth.links ?? []).map((l) => l.kind)));
+  }
+  // Each context entry the truth names, once; and no other.
+  const left = [...chain.context];
   for (const c of truth.context ?? []) {
-    const found = chain.context.find(
+    const i = left.findIndex(
       (x) => x.kind === c.kind && c.mentions.every((m) => `${x.summary} ${x.evidence.join(' ')}`.includes(m))
     );
-    if (!found) {
+    if (i < 0) {
       problems.push(`context: no ${c.kind} mentioning ${c.mentions.join(', ')}`);
+    } else {
+      left.splice(i, 1);
     }
   }
-  return { chain, problems };
+  for (const x of left.filter((y) => !otherChanges.has(`${y.kind}@${y.time}`))) {
+    problems.push(`context: unexpected ${x.kind}: ${x.summary}`);
+  }
+  return problems;
+}
+
+/**
+ * The chain trace gave for a ground-truth change, and every way it differs from the truth (empty = match).
+ * With `allTruth` (several scenarios in one stream), RBAC context pointing at another scenario's change is
+ * expected too: one RBAC change is context for every later write of the identity it binds.
+ */
+export function compareToTruth(
+  chains: ChainJson[],
+  truth: TruthChain,
+  allTruth: TruthChain[] = []
+): { chain?: ChainJson; problems: string[] } {
+  const found = chains.filter((c) => sameEffect(c, truth.effect));
+  if (found.length === 0) {
+    return { problems: [`no chain for ${effectName(truth.effect)}`] };
+  }
+  if (found.length > 1) {
+    return { chain: found[0], problems: [`${found.length} chains for ${effectName(truth.effect)}`] };
+  }
+  // Another scenario's RBAC change is seen through either of its records: the downstream write or Rancher's.
+  const others = new Set(
+    allTruth
+      .filter((t) => t !== truth)
+      .flatMap((t) => [t.effect.time, ...(t.links ?? []).map((l) => l.cause.split(' at ')[1])])
+      .map((time) => `rbac-context@${time}`)
+  );
+  return { chain: found[0], problems: chainProblems(found[0], truth, undefined, others) };
+}
+
+export interface WholeAnswer {
+  chains: Chain[];
+  /** Every parsed event, to name the cause of each link. */
+  events: ChangeEvent[];
+  toJson: (c: Chain) => ChainJson;
+}
+
+/**
+ * The whole answer against the truth. `routine` names the writes outside the truth that must come back as
+ * routine chains (e.g. every background controller write): each needs exactly one chain, by that actor.
+ */
+export function compareWhole(
+  answer: WholeAnswer,
+  truth: TruthChain[],
+  routine: Array<{ effect: Effect; actor: string }>
+): string[] {
+  const problems: string[] = [];
+  const byId = new Map(answer.events.map((e) => [e.id, e]));
+  const json = answer.chains.map((c) => ({ chain: c, j: answer.toJson(c), used: false }));
+  const truthNames = new Set(truth.map((t) => effectName(t.effect)));
+  for (const t of truth) {
+    const found = json.filter((x) => sameEffect(x.j, t.effect));
+    found.forEach((x) => (x.used = true));
+    if (found.length !== 1) {
+      problems.push(`${effectName(t.effect)}: ${found.length} chains, want 1`);
+      continue;
+    }
+    const { chain, j } = found[0];
+    const causes = chain.links.map((l) => {
+      const e = byId.get(l.to);
+      return e ? causeName(e) : `unknown event ${l.to}`;
+    });
+    problems.push(...chainProblems(j, t, causes).map((p) => `${t.scenario}: ${effectName(t.effect)}: ${p}`));
+  }
+  for (const r of routine) {
+    const found = json.filter((x) => sameEffect(x.j, r.effect));
+    found.forEach((x) => (x.used = true));
+    if (found.length !== 1) {
+      problems.push(`routine ${effectName(r.effect)}: ${found.length} chains, want 1`);
+      continue;
+    }
+    problems.push(
+      ...routineProblems(found[0].j, r.actor, truthNames).map((p) => `routine ${effectName(r.effect)}: ${p}`)
+    );
+  }
+  // A chain neither the truth nor the routine list implies may only be routine (e.g. a controller writing its
+  // own status during a scenario).
+  for (const x of json.filter((y) => !y.used)) {
+    const p = routineProblems(x.j, x.j.effect.actor.name, truthNames);
+    if (p.length) {
+      problems.push(`extra chain ${effectName(chainEffect(x.j))}: ${p.join('; ')}`);
+    }
+  }
+  return problems;
+}
+
+/** Routine: the controller acting as itself, no links, no GitOps; context may only point at a truth change. */
+function routineProblems(j: ChainJson, actor: string, truthNames: Set<string>): string[] {
+  const problems: string[] = [];
+  if (j.verdict !== 'controller') {
+    problems.push(`verdict: got ${show(j.verdict)}, want "controller"`);
+  }
+  if (j.who.name !== actor) {
+    problems.push(`who.name: got ${show(j.who.name)}, want ${show(actor)}`);
+  }
+  if (j.links.length) {
+    problems.push(`links: got ${show(j.links.map((l) => l.kind))}, want []`);
+  }
+  if (j.gitops) {
+    problems.push(`gitops: got ${show(j.gitops)}, want null`);
+  }
+  for (const c of j.context) {
+    if (c.kind !== 'rbac-context' || ![...truthNames].some((n) => n.endsWith(`at ${c.time}`))) {
+      problems.push(`context: unexpected ${c.kind}: ${c.summary}`);
+    }
+  }
+  return problems;
 }

@@ -12,7 +12,14 @@ describe('link rule registry', () => {
         (v) => typeof v === 'object' && v !== null && 'kind' in v && 'summary' in v
       )
     );
-    expect(exported.length).toBe(modules.length);
+    // Each module exports exactly one rule.
+    const perModule = modules.map((f) => [
+      f,
+      Object.values(require(join(dir, f)) as Record<string, unknown>).filter(
+        (v) => typeof v === 'object' && v !== null && 'kind' in v && 'summary' in v
+      ).length,
+    ]);
+    expect(perModule).toEqual(modules.map((f) => [f, 1]));
     expect(exported.every((r) => LINK_RULES.includes(r as never))).toBe(true);
     expect(LINK_RULES.map((r) => r.kind).sort()).toEqual([
       'drift',

@@ -32,6 +32,7 @@ export interface TruthChain {
   gitops?: {
     tool: string;
     app: string;
+    revision?: string;
     commit?: string;
     /** `null`: no person started it, and trace must say none did. */
     initiator?: string | null;
@@ -39,6 +40,8 @@ export interface TruthChain {
     automation?: string;
     operation?: string;
   };
+  /** Every link of the chain: its kind and its cause as `<source> <verb> at <ISO time>` (none when absent). */
+  links?: Array<{ kind: string; cause: string }>;
   /** Context kinds and a text each summary must contain (e.g. the login name and IP of an RBAC change). */
   context?: Array<{ kind: string; mentions: string[] }>;
 }
@@ -256,7 +259,21 @@ const unauthorizedDeletion: Scenario = {
           },
           verdict: 'gitops-rollback',
           who: { name: DANA },
-          gitops: { tool: 'argocd', app, commit: good, initiator: DANA, automated: false, operation: 'rollback' },
+          gitops: {
+            tool: 'argocd',
+            app,
+            revision: good,
+            commit: good,
+            initiator: DANA,
+            automated: false,
+            operation: 'rollback',
+          },
+          links: [
+            { kind: 'gitops-apply', cause: `argocd rollback at ${at(t + 8 * MIN)}` },
+            // The API call's log line has second precision.
+            { kind: 'sync-trigger', cause: `argocd rollback at ${at(Math.floor((t + 8 * MIN - 400) / 1000) * 1000)}` },
+            { kind: 'sync-trigger', cause: `kube-audit update at ${at(t + 8 * MIN + 900)}` },
+          ],
           context: [
             { kind: 'rbac-context', mentions: ['kim', KIM.ip, 'argocd-admin'] },
             { kind: 'sync-trigger', mentions: ['failed'] },
@@ -273,6 +290,10 @@ const unauthorizedDeletion: Scenario = {
           },
           verdict: 'manual',
           who: { name: 'kim', ip: KIM.ip },
+          links: [
+            { kind: 'impersonation', cause: `kube-audit update at ${at(t + 180)}` },
+            { kind: 'rancher-proxy', cause: `rancher-audit update at ${at(t)}` },
+          ],
         },
       ],
     };
@@ -338,17 +359,29 @@ const driftSelfHeal: Scenario = {
         type: 'Normal',
       }),
     ];
-    const sync = (ms: number): TruthChain => ({
+    const sync = (ms: number, started: number): TruthChain => ({
       scenario: this.name,
       effect: { verb: 'patch', resource: 'deployments', namespace: 'shop', name: 'checkout', time: at(ms) },
       verdict: 'gitops-sync',
-      who: { name: ARGO_SA },
-      gitops: { tool: 'argocd', app, commit: rev, automated: true, operation: 'sync' },
+      who: { name: ARGO_SA, ip: ARGO_IP },
+      gitops: {
+        tool: 'argocd',
+        app,
+        revision: rev,
+        commit: rev,
+        automated: true,
+        automation: 'auto-sync',
+        operation: 'sync',
+      },
+      links: [
+        { kind: 'gitops-apply', cause: `argocd sync at ${at(started)}` },
+        { kind: 'sync-trigger', cause: `argocd sync at ${at(started)}` },
+      ],
     });
     return {
       records,
       truth: [
-        sync(t + 4_000),
+        sync(t + 4_000, t),
         {
           scenario: this.name,
           effect: {
@@ -361,8 +394,9 @@ const driftSelfHeal: Scenario = {
           },
           verdict: 'manual-drift',
           who: { name: LEE.user, ip: LEE.ip },
+          links: [{ kind: 'drift', cause: `kube-audit patch at ${at(t + 4_000)}` }],
         },
-        sync(t + 20 * MIN + 24_000),
+        sync(t + 20 * MIN + 24_000, t + 20 * MIN + 21_000),
       ],
     };
   },
@@ -496,6 +530,12 @@ const fleetGitRepoEdit: Scenario = {
           verdict: 'gitops-sync',
           who: { name: 'kim', ip: KIM.ip },
           gitops: { tool: 'fleet', app: 'payments', commit, initiator: 'kim', operation: 'deploy' },
+          links: [
+            { kind: 'gitops-apply', cause: `fleet deploy at ${at(t + 61_000)}` },
+            { kind: 'fleet-commit', cause: `fleet update at ${at(t + 40_000)}` },
+            { kind: 'fleet-commit', cause: `fleet commit at ${at(t + 20_000)}` },
+            { kind: 'fleet-commit', cause: `rancher-audit update at ${at(Math.floor(t / 1000) * 1000)}` },
+          ],
         },
       ],
     };
@@ -528,6 +568,10 @@ const rancherProxyDelete: Scenario = {
           },
           verdict: 'manual',
           who: { name: 'kim', ip: KIM.ip },
+          links: [
+            { kind: 'impersonation', cause: `kube-audit delete at ${at(t + 180)}` },
+            { kind: 'rancher-proxy', cause: `rancher-audit delete at ${at(t)}` },
+          ],
         },
       ],
     };
@@ -602,7 +646,8 @@ function operationStartedBy(
     initiatedBy: { username?: string; automated: boolean };
     reason?: string;
     startMessage?: string;
-    truth: { who: string; automation: string };
+    /** Who the applied change is credited to, and whether that is the applying controller (so its IP shows). */
+    truth: { who: string; automation: string; whoIsApplier: boolean };
   }
 ): { records: GeneratedRecord[]; truth: TruthChain[] } {
   const operation: Record<string, unknown> = {
@@ -667,22 +712,28 @@ function operationStartedBy(
         scenario: o.scenario,
         effect: { verb: 'update', resource: 'applications', namespace: 'argocd', name: o.app, time: at(t) },
         verdict: 'controller',
-        who: { name: o.writer.user, kind: 'gitops-controller' },
+        who: { name: o.writer.user, kind: 'gitops-controller', ip: o.writer.ip },
       },
       {
         scenario: o.scenario,
         effect: { verb: 'patch', resource: 'deployments', namespace: o.dest, name: o.deployment, time: at(t + 3_000) },
         verdict: 'gitops-sync',
-        who: { name: o.truth.who, kind: 'gitops-controller' },
+        who: { name: o.truth.who, kind: 'gitops-controller', ...(o.truth.whoIsApplier ? { ip: ARGO_IP } : {}) },
         gitops: {
           tool: 'argocd',
           app: o.app,
+          revision: o.rev,
           commit: o.rev,
           operation: 'sync',
           automated: true,
           automation: o.truth.automation,
           initiator: null,
         },
+        links: [
+          // The controller's log line has second precision; its "Initialized new operation" is the start.
+          { kind: 'gitops-apply', cause: `argocd sync at ${at(Math.floor((t + 700) / 1000) * 1000)}` },
+          { kind: 'sync-trigger', cause: `kube-audit update at ${at(t)}` },
+        ],
       },
     ],
   };
@@ -702,7 +753,7 @@ const autoSync: Scenario = {
       writer: { user: ARGO_SA, userAgent: ARGO_UA, ip: ARGO_IP },
       initiatedBy: { automated: true },
       startMessage: `Initiated automated sync to '3c1f9e7a5b2d4c6e8f0a1b3c5d7e9f2a4b6c8d0e'`,
-      truth: { who: ARGO_SA, automation: 'auto-sync' },
+      truth: { who: ARGO_SA, automation: 'auto-sync', whoIsApplier: true },
     });
   },
 };
@@ -725,7 +776,7 @@ const applicationSetRollingSync: Scenario = {
       },
       initiatedBy: { username: 'applicationset-controller', automated: true },
       reason: 'ApplicationSet RollingSync triggered a sync of this Application resource.',
-      truth: { who: APPSET_SA, automation: 'ApplicationSet RollingSync' },
+      truth: { who: APPSET_SA, automation: 'ApplicationSet RollingSync', whoIsApplier: false },
     });
   },
 };
@@ -744,7 +795,7 @@ const kargoPromotion: Scenario = {
       writer: { user: KARGO_SA, userAgent: 'kargo/v1.8.2 (linux/amd64)', ip: '10.10.21.4' },
       initiatedBy: { username: 'kargo-controller', automated: false },
       reason: 'Promotion triggered a sync of this Application resource.',
-      truth: { who: KARGO_SA, automation: 'Kargo promotion' },
+      truth: { who: KARGO_SA, automation: 'Kargo promotion', whoIsApplier: false },
     });
   },
 };

@@ -138,3 +138,47 @@ describe('bounded alternations', () => {
     expect(parseErrors(renderLogQuery(c.priorWrites as LogQuery))).toBe(0);
   });
 });
+
+describe('literals and checks, written out', () => {
+  // Catches an escape dropped or changed (a tab, a carriage return or a control character reaching Loki raw,
+  // DEL passed through), and a range check that accepts more than a LogQL duration.
+  it('quote() escapes tab, CR, control characters and DEL, and leaves a space and non-ASCII alone', () => {
+    expect(quote('\t\r\x01\x1f\x7f é')).toBe('"\\t\\r\\x01\\x1f\\x7f é"');
+  });
+
+  it('regexAnyOf() escapes every RE2 metacharacter and joins with |', () => {
+    expect(regexAnyOf(['a\\.+*?()|[]{}^$b', 'c'])).toBe('a\\\\\\.\\+\\*\\?\\(\\)\\|\\[\\]\\{\\}\\^\\$b|c');
+  });
+
+  it('label names: letters, digits after the first character, underscores; nothing else', () => {
+    expect(renderSelector({ _a1: 'x', B_2: 'y' })).toBe('{_a1="x", B_2="y"}');
+    for (const bad of ['1a', 'a-b', 'a b', '', 'é']) {
+      expect(() => renderSelector({ [bad]: 'x' })).toThrow('not a valid Loki label name');
+    }
+  });
+
+  it('a count range is a whole LogQL duration, and no grouping sums everything', () => {
+    const q: LogQuery = { selector: { job: 'a' }, lineFilters: [], json: false, labelFilters: [] };
+    for (const ok of ['100ms', '30s', '5m', '2h', '1d']) {
+      expect(renderCountQuery(q, ok)).toBe(`sum(count_over_time({job="a"} [${ok}]))`);
+    }
+    for (const bad of ['x5m', '5mx', '5', 'm', '1.5m', '']) {
+      expect(() => renderCountQuery(q, bad)).toThrow(`not a LogQL duration: ${bad}`);
+    }
+    expect(renderCountQuery(q, '5m', ['a', 'b'])).toBe('sum by (a, b) (count_over_time({job="a"} [5m]))');
+  });
+
+  it('label filters on a made label come after the label_format that makes it, others before', () => {
+    const q: LogQuery = {
+      selector: { job: 'a' },
+      lineFilters: [{ op: '!=', value: 'x' }],
+      json: true,
+      labelFormats: [{ label: 'who', template: 't' }],
+      labelFilters: [
+        { label: 'who', op: '=', value: 'p' },
+        { label: 'verb', op: '!=', value: 'get' },
+      ],
+    };
+    expect(renderLogQuery(q)).toBe('{job="a"} != "x" | json | verb!="get" | label_format who="t" | who="p"');
+  });
+});

@@ -35,6 +35,36 @@ describe('timestamps', () => {
   });
 });
 
+describe('offsets', () => {
+  // Catches: an offset ignored (read as UTC), its sign flipped, its minutes dropped, or the no-colon and
+  // space-separated (Rancher v2.0) forms misread. Shown once by flipping the sign in time.ts.
+  it('a local time with any offset, in each written form, is the instant it names', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 86_400, max: 7258118399 - 86_400 }),
+        fc.integer({ min: -23 * 60 - 59, max: 23 * 60 + 59 }),
+        fc.constantFrom('colon', 'plain', 'rancher'),
+        (sec, offsetMin, form) => {
+          // The instant, written as the wall clock of a zone `offsetMin` minutes east of UTC.
+          const local = new Date((sec + offsetMin * 60) * 1000).toISOString().slice(0, 19);
+          const a = Math.abs(offsetMin);
+          const hh = String(Math.floor(a / 60)).padStart(2, '0');
+          const mm = String(a % 60).padStart(2, '0');
+          const sign = offsetMin < 0 ? '-' : '+';
+          const text =
+            form === 'colon'
+              ? `${local}${sign}${hh}:${mm}`
+              : form === 'plain'
+                ? `${local}${sign}${hh}${mm}`
+                : `${local.replace('T', ' ')} ${sign}${hh}${mm}`;
+          expect({ text, ms: parseTimestamp(text)?.ms }).toEqual({ text, ms: sec * 1000 });
+        }
+      ),
+      { numRuns: 1000 }
+    );
+  });
+});
+
 describe('the fast UTC path agrees with Date.parse', () => {
   it('on random instants from 1970 to 2200 with 0–9 fraction digits', () => {
     fc.assert(

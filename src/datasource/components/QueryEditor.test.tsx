@@ -62,9 +62,24 @@ describe('QueryEditor', () => {
     expect(defaults.queries[0].model.expr).toMatch(/^sum by \(objectRef_namespace\) \(count_over_time\(/);
   });
 
-  it('alertRuleUrl encodes everything', () => {
-    expect(alertRuleUrl('u', '{a="b"}', 't & x')).toBe(
-      `/alerting/new/alerting?defaults=${encodeURIComponent(JSON.stringify({ type: 'grafana', name: 't & x', queries: [{ refId: 'A', datasourceUid: 'u', queryType: '', relativeTimeRange: { from: 600, to: 0 }, model: { refId: 'A', expr: '{a="b"}', queryType: 'range' } }] }))}`
-    );
+  it('alertRuleUrl encodes everything: Grafana reads back exactly the rule defaults', () => {
+    const href = alertRuleUrl('u', '{a="b"} |= "50% & more"', 't & x=#1');
+    const url = new URL(href, 'http://grafana.invalid');
+    expect(url.pathname).toBe('/alerting/new/alerting');
+    expect([...url.searchParams.keys()]).toEqual(['defaults']);
+    expect(url.hash).toBe('');
+    expect(JSON.parse(url.searchParams.get('defaults') ?? '')).toEqual({
+      type: 'grafana',
+      name: 't & x=#1',
+      queries: [
+        {
+          refId: 'A',
+          datasourceUid: 'u',
+          queryType: '',
+          relativeTimeRange: { from: 600, to: 0 },
+          model: { refId: 'A', expr: '{a="b"} |= "50% & more"', queryType: 'range' },
+        },
+      ],
+    });
   });
 });

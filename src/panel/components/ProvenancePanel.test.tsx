@@ -28,6 +28,11 @@ describe('ProvenancePanel', () => {
     render(<ProvenancePanel {...props()} />);
     const cards = screen.getAllByTestId('story-card');
     expect(cards.length).toBeGreaterThan(5);
+    // The whole order: card i tells the i-th newest change (each names its object).
+    const newestFirst = [...chains].sort((a, b) => (b.effect.time ?? 0) - (a.effect.time ?? 0));
+    expect(cards.map((c, i) => c.textContent?.includes(`${newestFirst[i].effect.target.name}`))).toEqual(
+      newestFirst.map(() => true)
+    );
     const rollback = cards.find((c) => c.textContent?.includes('deleted deployments production/frontend-app'));
     expect(rollback?.textContent).toContain('Rollback');
     expect(rollback?.textContent).toContain('by dana@example.org');

@@ -1,11 +1,18 @@
 import React from 'react';
 import { render, screen } from '@testing-library/react';
 
-import { VERDICT_LABEL } from '../story';
 import { VerdictBadge } from './VerdictBadge';
 
 describe('VerdictBadge', () => {
-  it.each(Object.entries(VERDICT_LABEL))('labels %s as “%s”', (verdict, label) => {
+  // Every verdict of the model (src/core/model.ts Verdict), with the label the README and the panel promise.
+  it.each([
+    ['gitops-sync', 'GitOps sync'],
+    ['gitops-rollback', 'Rollback'],
+    ['manual-drift', 'Manual drift'],
+    ['manual', 'Manual'],
+    ['controller', 'Controller'],
+    ['unknown', 'Unknown'],
+  ])('labels %s as “%s”', (verdict, label) => {
     render(<VerdictBadge verdict={verdict} />);
     expect(screen.getByTestId('verdict-badge')).toHaveTextContent(label);
   });

@@ -1,0 +1,13 @@
+// One jest project for Stryker (it wraps the root test environment for its per-test coverage, which a
+// `projects` list would bypass): `core` by default, `plugin` when STRYKER_JEST_PROJECT=plugin (the data source
+// glue, under jsdom).
+const all = require('./jest.config');
+
+const name = process.env.STRYKER_JEST_PROJECT ?? 'core';
+const { displayName, ...project } = all.projects.find((p) => p.displayName === name);
+
+// For the engine, the unit tests beside the code (src/core/**): the CLI and integration suites start servers and
+// processes per run, which on two shared cores makes a folder's run take hours. Their kills are not counted.
+const testMatch = name === 'core' ? ['<rootDir>/src/core/**/*.test.ts'] : project.testMatch;
+
+module.exports = { ...project, testMatch, rootDir: __dirname };
