@@ -37,7 +37,12 @@ describe('QueryEditor', () => {
     setup();
     fireEvent.focus(screen.getByLabelText('Namespace'));
     fireEvent.focus(screen.getByLabelText('Namespace'));
-    await waitFor(() => expect(screen.getByTestId('suggestions-namespace').querySelectorAll('option')).toHaveLength(2));
+    await waitFor(
+      () => expect(screen.getByTestId('suggestions-namespace').querySelectorAll('option')).toHaveLength(2),
+      {
+        timeout: 10_000,
+      }
+    );
     expect(suggest).toHaveBeenCalledTimes(1);
     expect(suggest).toHaveBeenCalledWith('namespace');
     expect(screen.getByLabelText('Namespace').getAttribute('list')).toBe('provenance-namespace');
