@@ -114,6 +114,13 @@ export interface GitOpsRef {
   syncId?: string;
   /** The source's own message, verbatim. */
   message?: string;
+  /** https link to `commit` on the Git host (correlate/change.ts, links/gitHost.ts). */
+  commitUrl?: string;
+  /** The commit deployed before this one, when Argo CD history or Fleet's previous commit says. */
+  previousCommit?: string;
+  compareUrl?: string;
+  /** The Argo CD application page, when the Argo CD URL is set. */
+  appUrl?: string;
 }
 
 /** Ownership marks found on a written object (request/response body), used to find the GitOps owner. */
@@ -202,6 +209,12 @@ export interface ChangeEvent {
   stages?: string[];
   /** Request / response bodies, only when the parser was asked to keep them; Secret data always redacted. */
   body?: { request?: unknown; response?: unknown };
+  /**
+   * The bodies a change diff needs, on writes and single-object reads (parse/diffBodies.ts): Secret data redacted,
+   * `managedFields` and the last-applied annotation left out, each at most 64 KiB of JSON (`cut` says what was
+   * not kept); `responseDigests`: salted digests of a Secret's values, to tell "changed" without a value.
+   */
+  snapshot?: { request?: unknown; response?: unknown; responseDigests?: Record<string, string>; cut?: string };
   raw: RawRef;
 }
 
@@ -227,11 +240,38 @@ export type Verdict = 'gitops-sync' | 'gitops-rollback' | 'manual-drift' | 'manu
 export interface Chain {
   effect: ChangeEvent;
   verdict: Verdict;
-  who: { name: string; kind: ActorKind; ip?: string; via: string[] };
+  who: { name: string; kind: ActorKind; ip?: string; via: string[]; url?: string };
   gitops: GitOpsRef | null;
   links: Link[];
   /** Events that explain the circumstances (e.g. RBAC changes to the acting identity) without causing it. */
   context: Array<{ kind: LinkKind; event: ChangeEvent; summary: string; evidence: string[] }>;
+  /** What exactly changed, when a body or Argo CD said (correlate/change.ts); null when nothing was recorded. */
+  change?: Change | null;
+}
+
+/** One changed field: `before` absent when the field was new (or, from a patch alone, not known); `after` absent when removed. */
+export interface ChangeDiffEntry {
+  path: string;
+  before?: unknown;
+  after?: unknown;
+  /** A Secret `data` / `stringData` key: values are never shown, only that it was added, removed or changed. */
+  secret?: true;
+}
+
+export interface Change {
+  /** Where the diff came from, best first: the object before and after, the request body, Argo CD's history. */
+  source: 'response-bodies' | 'request-body' | 'argocd';
+  /** True when both whole objects were known and no cap was reached. */
+  complete: boolean;
+  /** Why the diff is not complete, in words. */
+  reason?: string;
+  diff: ChangeDiffEntry[];
+  /** The request body as sent (Secret data redacted, managedFields left out), or null. */
+  patch: unknown;
+  /** `json-patch`, `strategic-merge-patch`, `merge-patch` or `object` (create/update), when a body was read. */
+  patchType?: string;
+  /** Noise fields that differed and were left out (managedFields, resourceVersion, status of a spec write, timestamps). */
+  omitted: { count: number; paths: string[] };
 }
 
 /**

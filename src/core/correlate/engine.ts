@@ -1,5 +1,6 @@
 import { WRITE_VERBS, type ActorKind, type Chain, type ChangeEvent, type GitOpsRef, type Link, type Verdict } from '../model';
 import { classifyActor } from '../parse/actor';
+import { attachChange } from './change';
 import { EventIndex } from './eventIndex';
 import { resolveIdentity } from './identity';
 import { DEFAULT_OPTIONS, describeDelta, type CorrelateOptions } from './options';
@@ -144,7 +145,7 @@ function buildChain(e: ChangeEvent, rc: RuleContext): Chain {
       evidence: [...r.evidence, ...changer.hits.flatMap((h) => h.link.evidence)],
     });
   }
-  return {
+  const chain: Chain = {
     effect: e,
     verdict: verdictOf(e, applied.length > 0, gitops?.operation, drift),
     who,
@@ -152,6 +153,8 @@ function buildChain(e: ChangeEvent, rc: RuleContext): Chain {
     links,
     context,
   };
+  attachChange(chain, rc);
+  return chain;
 }
 
 /** Chains for every write in `events` (sorted as ParseSession returns them), or for a selection of them. */

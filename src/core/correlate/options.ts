@@ -1,3 +1,5 @@
+import type { LinkSettings } from './change';
+
 /**
  * Windows and look-backs of the time-based link rules. Every time-window link states the delta it accepted,
  * so a person can judge it; these defaults are documented in the README ("Correlation windows").
@@ -21,6 +23,8 @@ export interface CorrelateOptions {
   fleetLookbackMs: number;
   /** How far before a sync or rollback a failed sync of the same app is reported as context. */
   failureLookbackMs: number;
+  /** Web UIs and self-hosted Git hosts for the links of a chain (correlate/change.ts); none by default. */
+  links?: LinkSettings;
 }
 
 export const DEFAULT_OPTIONS: CorrelateOptions = {

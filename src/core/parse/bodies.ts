@@ -1,4 +1,5 @@
 import type { ChangeEvent } from '../model';
+import { keepDiffBodies } from './diffBodies';
 import { readAppHistory, readChangedFields, readOwnershipMarks, readRbac } from './marks';
 import { isCredentialRequest, redactSecrets } from './redact';
 import type { ParseContext } from './types';
@@ -35,6 +36,7 @@ export function addBodyFacts(event: ChangeEvent, request: unknown, response: unk
   if (appHistory) {
     event.appHistory = appHistory;
   }
+  keepDiffBodies(event, request, response);
   if (ctx.keepBodies) {
     const secret = isCredentialRequest(event.requestURI, resource, event.target.subresource);
     event.body = { request: redactSecrets(request, secret), response: redactSecrets(response, secret) };

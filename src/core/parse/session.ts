@@ -102,6 +102,9 @@ function mergeStage(into: ChangeEvent, from: ChangeEvent, fromStage: string | un
   into.rbac ??= from.rbac;
   into.changedFields ??= from.changedFields;
   into.body ??= from.body;
+  if (from.snapshot) {
+    into.snapshot = { ...from.snapshot, ...into.snapshot };
+  }
   into.keys = { ...from.keys, ...into.keys };
   if (into.marks === undefined) {
     delete into.marks;
