@@ -1,4 +1,4 @@
-import type { Chain } from '../model';
+import type { Chain, Change } from '../model';
 
 /**
  * The stable JSON contract of `provenance trace --format json` (documented in the README). Field names and
@@ -21,7 +21,8 @@ export interface ChainJson {
     userAgent: string | null;
   };
   verdict: string;
-  who: { name: string; kind: string; ip: string | null; via: string[] };
+  /** `url`: the person's Rancher user page, when the Rancher URL is set. */
+  who: { name: string; kind: string; ip: string | null; via: string[]; url: string | null };
   gitops: {
     tool: string;
     app: string | null;
@@ -32,9 +33,16 @@ export interface ChainJson {
     automation: string | null;
     automated: boolean | null;
     operation: string;
+    /** https links on the Git host (null when the repo URL or host is not known), the commit before, the Argo CD app page. */
+    commitUrl: string | null;
+    previousCommit: string | null;
+    compareUrl: string | null;
+    appUrl: string | null;
   } | null;
   links: Array<{ kind: string; confidence: number; evidence: string[] }>;
   context: Array<{ kind: string; time: string | null; summary: string; evidence: string[] }>;
+  /** What exactly changed (README "What changed"); null when nothing recorded says. */
+  change: Change | null;
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
@@ -58,7 +66,7 @@ export function chainToJson(c: Chain): ChainJson {
       userAgent: e.userAgent ?? null,
     },
     verdict: c.verdict,
-    who: { name: c.who.name, kind: c.who.kind, ip: c.who.ip ?? null, via: c.who.via },
+    who: { name: c.who.name, kind: c.who.kind, ip: c.who.ip ?? null, via: c.who.via, url: c.who.url ?? null },
     gitops: c.gitops
       ? {
           tool: c.gitops.tool,
@@ -69,6 +77,10 @@ export function chainToJson(c: Chain): ChainJson {
           automation: c.gitops.automation ?? null,
           automated: c.gitops.automated ?? null,
           operation: c.gitops.operation,
+          commitUrl: c.gitops.commitUrl ?? null,
+          previousCommit: c.gitops.previousCommit ?? null,
+          compareUrl: c.gitops.compareUrl ?? null,
+          appUrl: c.gitops.appUrl ?? null,
         }
       : null,
     links: c.links.map((l) => ({ kind: l.kind, confidence: l.confidence, evidence: l.evidence })),
@@ -78,5 +90,6 @@ export function chainToJson(c: Chain): ChainJson {
       summary: x.summary,
       evidence: x.evidence,
     })),
+    change: c.change ?? null,
   };
 }

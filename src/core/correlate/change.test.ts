@@ -1,0 +1,208 @@
+import { argoLog, appStatusWrite, kubeAudit } from '../../../tests/support/builders';
+import { parseAll } from '../../../tests/support/parse';
+import { buildChains } from './engine';
+import { chainToJson } from './chainJson';
+import type { Chain } from '../model';
+
+let n = 0;
+const id = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
+
+const deployment = (image: string, rv: string) => ({
+  kind: 'Deployment',
+  apiVersion: 'apps/v1',
+  metadata: {
+    name: 'checkout',
+    namespace: 'shop',
+    uid: 'd-1',
+    resourceVersion: rv,
+    managedFields: [{ manager: 'kubectl', operation: 'Update' }],
+  },
+  spec: { replicas: 2, template: { spec: { containers: [{ name: 'sidecar', image: 'envoy:1.30' }, { name: 'app', image }] } } },
+  status: { replicas: 2, observedGeneration: Number(rv) },
+});
+
+const write = (t: string, over: Record<string, unknown>) =>
+  kubeAudit({
+    auditID: id(),
+    level: 'RequestResponse',
+    requestReceivedTimestamp: t,
+    stageTimestamp: t,
+    ...over,
+  });
+
+function chainsOf(records: object[], options = {}): Chain[] {
+  return buildChains(parseAll(records).events, options);
+}
+
+describe('chain.change from bodies', () => {
+  it('the object before (an earlier write) and after (this response): a complete diff, noise counted', () => {
+    const [first, second] = chainsOf([
+      write('2026-03-02T10:00:00Z', { responseObject: deployment('shop/checkout:1.4.2', '10') }),
+      write('2026-03-02T10:05:00Z', {
+        requestObject: { spec: { template: { spec: { containers: [{ name: 'app', image: 'shop/checkout:1.5.0' }] } } } },
+        responseObject: deployment('shop/checkout:1.5.0', '11'),
+      }),
+    ]);
+    // A patch with its response but neither the request nor an earlier body: nothing says what changed.
+    expect(first.change).toBeNull();
+    expect(second.change).toEqual({
+      source: 'response-bodies',
+      complete: true,
+      diff: [{ path: 'spec.template.spec.containers[1].image', before: 'shop/checkout:1.4.2', after: 'shop/checkout:1.5.0' }],
+      patch: { spec: { template: { spec: { containers: [{ name: 'app', image: 'shop/checkout:1.5.0' }] } } } },
+      patchType: 'strategic-merge-patch',
+      omitted: { count: 2, paths: ['metadata.resourceVersion', 'status'] },
+    });
+  });
+
+  it('an earlier read at RequestResponse level is the object before; a patch without response is applied to it', () => {
+    const [c] = chainsOf([
+      write('2026-03-02T10:00:00Z', { verb: 'get', responseObject: deployment('shop/checkout:1.4.2', '10') }),
+      write('2026-03-02T10:05:00Z', {
+        level: 'Request',
+        requestObject: [{ op: 'replace', path: '/spec/replicas', value: 4 }],
+      }),
+    ]);
+    expect(c.change).toMatchObject({
+      source: 'request-body',
+      complete: false,
+      patchType: 'json-patch',
+      diff: [{ path: 'spec.replicas', before: 2, after: 4 }],
+    });
+    expect(c.change?.reason).toMatch(/request applied to the object before/);
+  });
+
+  it('a JSON patch that does not apply to the known object says why and lists what was sent', () => {
+    const [c] = chainsOf([
+      write('2026-03-02T10:00:00Z', { verb: 'get', responseObject: deployment('a:1', '10') }),
+      write('2026-03-02T10:05:00Z', { level: 'Request', requestObject: [{ op: 'replace', path: '/spec/paused', value: true }] }),
+    ]);
+    expect(c.change?.diff).toEqual([{ path: 'spec.paused', after: true }]);
+    expect(c.change?.reason).toMatch(/does not apply to the object before: path \/spec\/paused is not in the object before/);
+  });
+
+  it('a body of another object with the same name (deleted and created again) is not the object before', () => {
+    const other = { ...deployment('a:0', '1'), metadata: { ...deployment('a:0', '1').metadata, uid: 'd-0' } };
+    const [, c] = chainsOf([
+      write('2026-03-02T10:00:00Z', { responseObject: other }),
+      write('2026-03-02T10:05:00Z', { verb: 'update', requestObject: deployment('a:1', '2'), responseObject: deployment('a:1', '2') }),
+    ]);
+    expect(c.change?.source).toBe('request-body');
+  });
+
+  it('a person disabling auto-sync on an Application: the merge patch says what, the chain who', () => {
+    const chains = chainsOf([
+      write('2026-03-02T10:05:00Z', {
+        level: 'Request',
+        requestURI: '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/billing',
+        objectRef: { resource: 'applications', namespace: 'argocd', name: 'billing', apiGroup: 'argoproj.io', apiVersion: 'v1alpha1' },
+        requestObject: { spec: { syncPolicy: { automated: null } } },
+      }),
+    ]);
+    expect(chains[0].who.name).toBe('dana@example.org');
+    expect(chains[0].change).toMatchObject({
+      source: 'request-body',
+      complete: false,
+      patchType: 'merge-patch',
+      diff: [{ path: 'spec.syncPolicy.automated' }],
+    });
+  });
+
+  it('nothing recorded (Metadata level): change is null', () => {
+    expect(chainsOf([kubeAudit()])[0].change).toBeNull();
+  });
+
+  it('a body over the kept size is left out, and the diff says so', () => {
+    const big = { ...deployment('a:1', '2'), data: 'x'.repeat(70_000) };
+    const [c] = chainsOf([write('2026-03-02T10:05:00Z', { verb: 'create', requestObject: big, responseObject: { kind: 'Deployment' } })]);
+    expect(c.change?.complete).toBe(false);
+    expect(c.change?.reason).toMatch(/request body of \d+ characters is over the 65536 kept for diffs/);
+  });
+});
+
+describe('Secret values never reach any output', () => {
+  const secretRef = { resource: 'secrets', namespace: 'shop', name: 'db', apiGroup: '', apiVersion: 'v1' };
+  const secret = (password: string, rv: string) => ({
+    kind: 'Secret',
+    apiVersion: 'v1',
+    metadata: {
+      name: 'db',
+      namespace: 'shop',
+      uid: 's-1',
+      resourceVersion: rv,
+      annotations: { 'kubectl.kubernetes.io/last-applied-configuration': `{"data":{"password":"${password}"}}` },
+    },
+    data: { password, user: 'YWRtaW4=' },
+  });
+
+  it('a changed key shows as changed; the value is nowhere in the chain JSON', () => {
+    const chains = chainsOf([
+      write('2026-03-02T10:00:00Z', { requestURI: '/api/v1/namespaces/shop/secrets/db', objectRef: secretRef, verb: 'create', responseObject: secret('aHVudGVyMg==', '1') }),
+      write('2026-03-02T10:05:00Z', {
+        requestURI: '/api/v1/namespaces/shop/secrets/db',
+        objectRef: secretRef,
+        verb: 'patch',
+        requestObject: { data: { password: 'c3dvcmRmaXNo' }, stringData: { token: 'plain-t0ken' } },
+        responseObject: secret('c3dvcmRmaXNo', '2'),
+      }),
+    ]);
+    const c = chains[1];
+    expect(c.change?.diff).toEqual([{ path: 'data.password', before: '[redacted]', after: '[redacted]', secret: true }]);
+    const text = JSON.stringify(chains.map(chainToJson)) + JSON.stringify(chains.map((x) => x.effect.snapshot));
+    for (const value of ['aHVudGVyMg==', 'c3dvcmRmaXNo', 'YWRtaW4=', 'plain-t0ken']) {
+      expect(text).not.toContain(value);
+    }
+  });
+});
+
+describe('links to the commit, the app and the user', () => {
+  const OLD = '0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d';
+  const NEW = '0f3c9a1d2b7e4c6a8f1e2d3c4b5a69788766554e';
+
+  it('Argo CD: commit and compare URLs from the Application body, previous commit from its history, the app page', () => {
+    const records = [
+      write('2026-03-02T09:00:00Z', {
+        verb: 'get',
+        user: { username: 'system:serviceaccount:argocd:argocd-application-controller' },
+        requestURI: '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/storefront',
+        objectRef: { resource: 'applications', namespace: 'argocd', name: 'storefront', apiGroup: 'argoproj.io', apiVersion: 'v1alpha1' },
+        responseObject: { spec: { source: { repoURL: 'git@gitlab.example.org:shop/deploy/storefront.git', targetRevision: 'main' } } },
+      }),
+      appStatusWrite([{ id: 6, revision: OLD }, { id: 7, revision: NEW }], {
+        auditID: id(),
+        requestReceivedTimestamp: '2026-03-02T10:14:50Z',
+        stageTimestamp: '2026-03-02T10:14:50Z',
+      }),
+      argoLog(),
+      kubeAudit({
+        auditID: id(),
+        user: { username: 'system:serviceaccount:argocd:argocd-application-controller', groups: ['system:serviceaccounts'] },
+        userAgent: 'argocd-application-controller/v3.1.8',
+        requestReceivedTimestamp: '2026-03-02T10:15:00Z',
+        stageTimestamp: '2026-03-02T10:15:00Z',
+      }),
+    ];
+    const links = { argocdUrl: 'https://admin:pw@argocd.example.org/', gitHosts: { 'gitlab.example.org': 'gitlab' } };
+    const c = chainsOf(records, { links }).find((x) => x.effect.target.resource === 'deployments') as Chain;
+    expect(c.gitops).toMatchObject({
+      commit: NEW,
+      previousCommit: OLD,
+      commitUrl: `https://gitlab.example.org/shop/deploy/storefront/-/commit/${NEW}`,
+      compareUrl: `https://gitlab.example.org/shop/deploy/storefront/-/compare/${OLD}...${NEW}`,
+      appUrl: 'https://argocd.example.org/applications/argocd/storefront',
+    });
+    expect(c.change).toMatchObject({ source: 'argocd', diff: [{ path: 'applications/storefront.revision', before: OLD, after: NEW }] });
+    expect(chainToJson(c).gitops).toMatchObject({ commitUrl: c.gitops?.commitUrl, compareUrl: c.gitops?.compareUrl });
+  });
+
+  it('the Rancher user page of the person behind an impersonated write, only when the Rancher URL is set', () => {
+    const rec = kubeAudit({
+      user: { username: 'system:serviceaccount:cattle-impersonation-system:cattle-impersonation-u-q8z3n' },
+      impersonatedUser: { username: 'u-q8z3n', extra: { principalid: ['local://u-q8z3n'], username: ['kim'] } },
+    });
+    expect(chainsOf([rec])[0].who.url).toBeUndefined();
+    expect(chainsOf([rec], { links: { rancherUrl: 'https://rancher.example.org' } })[0].who.url).toBe(
+      'https://rancher.example.org/dashboard/c/_/auth/management.cattle.io.user/u-q8z3n'
+    );
+  });
+});
