@@ -72,6 +72,15 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       'only these verdicts (comma-separated: gitops-sync, gitops-rollback, manual-drift, manual, controller, unknown)'
     )
     .option('--skipped-examples', 'show a redacted piece of the first line skipped for each reason', false)
+    .option('--diff', 'print what each change changed (field: before → after) under it')
+    .option('--argocd-url <url>', 'Argo CD web UI (https), for application page links')
+    .option('--rancher-url <url>', 'Rancher web UI (https), for user page links')
+    .option(
+      '--git-host <host=kind>',
+      'a self-hosted Git host for commit links (kind: github, gitlab, bitbucket, gitea, forgejo, azure-devops); repeatable',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[]
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (files: string[], opts) => {
       setExit(await traceCommand(files, opts, io));

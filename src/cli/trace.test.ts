@@ -33,7 +33,7 @@ describe('provenance generate → trace', () => {
     expect(Object.keys(j)).toEqual(['chains', 'skipped', 'stats']);
     expect(Object.keys(j.stats)).toEqual(['lines', 'events', 'chains', 'ms']);
     expect(j.skipped).toEqual({});
-    expect(Object.keys(j.chains[0])).toEqual(['effect', 'verdict', 'who', 'gitops', 'links', 'context']);
+    expect(Object.keys(j.chains[0])).toEqual(['effect', 'verdict', 'who', 'gitops', 'links', 'context', 'change']);
     expect(Object.keys(j.chains[0].effect)).toEqual([
       'time',
       'source',
@@ -116,5 +116,35 @@ describe('provenance generate → trace', () => {
       'unknown scenario nope'
     );
     expect((await runCli(['generate'])).code).toBe(2);
+  });
+});
+
+describe('provenance trace --diff: what changed, and the commit', () => {
+  it('shows the image a sync changed with its commit URL, and who turned auto-sync off on the Application', async () => {
+    const { files } = await generated('image-change-and-auto-sync-off');
+    const deploy = await runCli(['trace', '--diff', '--target', 'deployments/payments/payments-api', ...files]);
+    expect(deploy.code).toBe(0);
+    expect(deploy.out).toContain(
+      [
+        '    spec.template.spec.containers[0].image',
+        '      - "registry.example.org/payments/api:2.3.1"',
+        '      + "registry.example.org/payments/api:2.4.0"',
+      ].join('\n')
+    );
+    expect(deploy.out).toContain(
+      '  commit         https://github.com/acme/payments-deploy/commit/b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4'
+    );
+    const app = await runCli(['trace', '--diff', '--target', 'applications/argocd/payments', ...files]);
+    expect(app.out).toMatch(
+      /10:40:00 {2}MANUAL {2}patch applications\.argoproj\.io argocd\/payments\n {2}who {12}ravi@example\.org \(human\) · from 198\.51\.100\.77\n/
+    );
+    expect(app.out).toContain('    spec.syncPolicy.automated: removed (was {"prune":true,"selfHeal":true})');
+    const plain = await runCli(['trace', '--target', 'applications/argocd/payments', ...files]);
+    expect(plain.out).not.toContain('spec.syncPolicy.automated');
+  });
+
+  it('link settings: https only, known host kinds only', async () => {
+    expect((await runCli(['trace', '--argocd-url', 'http://argocd', 'x.log'])).code).toBe(2);
+    expect((await runCli(['trace', '--git-host', 'git.example.org=svn', 'x.log'])).code).toBe(2);
   });
 });

@@ -73,6 +73,10 @@ export function chainProblems(
           automation: g.automation ?? null,
           automated: g.automated ?? null,
           operation: g.operation ?? null,
+          commitUrl: g.commitUrl ?? null,
+          previousCommit: g.previousCommit ?? null,
+          compareUrl: g.compareUrl ?? null,
+          appUrl: null,
         }
       : null
   );
@@ -85,6 +89,12 @@ export function chainProblems(
     );
   } else {
     eq('link kinds', sorted(chain.links.map((l) => l.kind)), sorted((truth.links ?? []).map((l) => l.kind)));
+  }
+  if (truth.change) {
+    const got = chain.change && { source: chain.change.source, complete: chain.change.complete, diff: chain.change.diff };
+    if (JSON.stringify(got) !== JSON.stringify(truth.change)) {
+      problems.push(`change: got ${JSON.stringify(got)}, want ${JSON.stringify(truth.change)}`);
+    }
   }
   // Each context entry the truth names, once; and no other.
   const left = [...chain.context];

@@ -3,11 +3,13 @@ import { promises as fs } from 'node:fs';
 import {
   buildChains,
   chainToJson,
+  GIT_HOST_KINDS,
   LokiClient,
   LokiError,
   ParseSession,
   traceOverLoki,
   type Chain,
+  type LinkSettings,
   type ParseSummary,
   type TraceSelection,
 } from '../../core';
@@ -30,6 +32,28 @@ export interface TraceOptions {
   format: 'table' | 'json';
   /** Show a redacted piece of the first skipped line per reason. */
   skippedExamples?: boolean;
+  diff?: boolean;
+  argocdUrl?: string;
+  rancherUrl?: string;
+  gitHost?: string[];
+}
+
+/** `--argocd-url`, `--rancher-url`, `--git-host host=kind` as the engine's link settings. */
+export function linkSettingsFrom(o: TraceOptions): LinkSettings {
+  const gitHosts: Record<string, string> = {};
+  for (const h of o.gitHost ?? []) {
+    const [host, kind, ...rest] = h.split('=');
+    if (!host || !kind || rest.length > 0 || !(GIT_HOST_KINDS as readonly string[]).includes(kind)) {
+      throw new CliError(`--git-host ${h}: expected HOST=KIND, KIND one of ${GIT_HOST_KINDS.join(', ')}`, 2);
+    }
+    gitHosts[host.toLowerCase()] = kind;
+  }
+  for (const [name, url] of [['argocd-url', o.argocdUrl], ['rancher-url', o.rancherUrl]] as const) {
+    if (url !== undefined && !/^https:\/\/[^/@\s]+/.test(url)) {
+      throw new CliError(`--${name} ${url}: expected an https URL without user info`, 2);
+    }
+  }
+  return { argocdUrl: o.argocdUrl, rancherUrl: o.rancherUrl, gitHosts };
 }
 
 function isoOption(name: string, v: string | undefined): number | undefined {
@@ -59,6 +83,7 @@ export function selectionFrom(o: TraceOptions): TraceSelection {
 /** `provenance trace FILE...`: explained chains for every write, or for a selection. */
 export async function traceCommand(files: string[], o: TraceOptions, io: Io): Promise<number> {
   const selection = selectionFrom(o);
+  const links = linkSettingsFrom(o);
   const verdicts = o.verdict ? new Set(o.verdict.split(',').map((v) => v.trim())) : undefined;
   const started = Date.now();
   let parsed: ParseSummary;
@@ -77,7 +102,12 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
       pageBytes: o.lokiPageBytes,
     });
     try {
-      const r = await traceOverLoki(client, { target: selection.target, actor: selection.actor, from, to });
+      const r = await traceOverLoki(
+        client,
+        { target: selection.target, actor: selection.actor, from, to },
+        undefined,
+        { links }
+      );
       parsed = r.parsed;
       chains = r.chains;
       warnings.push(...r.warnings);
@@ -92,7 +122,7 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
       throw new CliError('trace needs FILE... or --loki URL', 2);
     }
     parsed = await readAll(files, io);
-    chains = buildChains(parsed.events, {}, selection);
+    chains = buildChains(parsed.events, { links }, selection);
   }
   chains = chains.filter((c) => !verdicts || verdicts.has(c.verdict));
   for (const w of warnings) {
@@ -114,7 +144,7 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
       ) + '\n'
     );
   } else {
-    io.out(formatChainTable(chains));
+    io.out(formatChainTable(chains, { diff: o.diff }));
     io.out(
       `\n${chains.length} change${chains.length === 1 ? '' : 's'}; ` + formatParseSummary(parsed, o.skippedExamples)
     );

@@ -1,4 +1,4 @@
-import { startedByText, targetName, type Chain } from '../../core';
+import { changeSummary, diffLine, startedByText, targetName, type Chain, type ChangeDiffEntry } from '../../core';
 import { isoTime, shortActor, wrapJoined } from './format';
 
 /** One block per chain, readable at 100 columns: the story first, then how we know it. */
@@ -19,7 +19,36 @@ function row(label: string, parts: string[], sep = ' · '): string[] {
   return wrapJoined(parts, sep, width).map((l, i) => `  ${(i === 0 ? label : '').padEnd(LABEL_WIDTH)}${l}`);
 }
 
-function chainBlock(c: Chain): string[] {
+export interface ChainTableOptions {
+  /** Print the diff lines of each chain's change under it (`trace --diff`). */
+  diff?: boolean;
+}
+
+/** A URL on one line, never wrapped, so a terminal can still open it. */
+function urlRow(label: string, url: string | undefined): string[] {
+  return url ? [`  ${label.padEnd(LABEL_WIDTH)}${url}`] : [];
+}
+
+/** One line per changed field; a long one as the path, then its before and after, each cut at the width. */
+function diffRows(d: ChangeDiffEntry): string[] {
+  const line = `    ${diffLine(d, 200)}`;
+  if (line.length <= 100) {
+    return [line];
+  }
+  const rows = [`    ${d.path}`.slice(0, 100)];
+  if (!d.secret && 'before' in d) {
+    rows.push(`      - ${diffLine({ path: '', after: d.before }, 88).replace(/^: → /, '')}`);
+  }
+  if (!d.secret && 'after' in d) {
+    rows.push(`      + ${diffLine({ path: '', after: d.after }, 88).replace(/^: → /, '')}`);
+  }
+  if (d.secret || !('after' in d)) {
+    rows.push(`      ${diffLine({ ...d, path: '' }, 80).replace(/^: /, '')}`);
+  }
+  return rows;
+}
+
+function chainBlock(c: Chain, options: ChainTableOptions): string[] {
   const e = c.effect;
   const out = [
     `${isoTime(e.time)}  ${VERDICT_LABEL[c.verdict] ?? c.verdict}  ${e.verb} ${targetName(e.target, true)}`.slice(
@@ -53,19 +82,25 @@ function chainBlock(c: Chain): string[] {
       g.phase ? g.phase.toLowerCase() : '',
     ];
     out.push(...row('gitops', facts.filter(Boolean)));
+    out.push(...urlRow('commit', g.commitUrl), ...urlRow('compare', g.compareUrl), ...urlRow('app page', g.appUrl));
   }
+  out.push(...urlRow('user page', c.who.url));
   for (const l of c.links) {
     out.push(...row(l.kind, [`${l.confidence.toFixed(2)} · ${l.evidence[0] ?? ''}`, ...l.evidence.slice(1)], '; '));
   }
   for (const x of c.context) {
     out.push(...row('context', [x.summary, ...x.evidence.slice(1, 2)], '; '));
   }
+  if (options.diff && c.change) {
+    out.push(...row('change', [changeSummary(c.change), c.change.reason ?? ''].filter(Boolean), '; '));
+    out.push(...c.change.diff.flatMap(diffRows));
+  }
   return out;
 }
 
-export function formatChainTable(chains: Chain[]): string {
+export function formatChainTable(chains: Chain[], options: ChainTableOptions = {}): string {
   if (chains.length === 0) {
     return 'No changes matched.\n';
   }
-  return chains.map((c) => chainBlock(c).join('\n')).join('\n\n') + '\n';
+  return chains.map((c) => chainBlock(c, options).join('\n')).join('\n\n') + '\n';
 }

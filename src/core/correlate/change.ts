@@ -2,7 +2,7 @@ import { diffValues, isPlainObject, newCollector, type DiffCollector, type DiffC
 import { applyPatch, patchEntries, patchKindOf } from '../diff/patch';
 import { commitUrl, compareUrl, httpsBase, repoWeb } from '../links/gitHost';
 import type { Chain, Change, ChangeEvent, GitOpsRef } from '../model';
-import { isSecretUri } from '../parse/redact';
+import { isCredentialRequest } from '../parse/redact';
 import type { EventIndex } from './eventIndex';
 import type { RuleContext } from './rule';
 
@@ -91,7 +91,7 @@ function isSecret(e: ChangeEvent): boolean {
   const bodyKind = (b: unknown) => isPlainObject(b) && (b.kind === 'Secret' || b.type === 'secret');
   return (
     e.target.resource === 'secrets' ||
-    isSecretUri(e.requestURI) ||
+    isCredentialRequest(e.requestURI, e.target.resource, e.target.subresource) ||
     bodyKind(e.snapshot?.request) ||
     bodyKind(e.snapshot?.response)
   );

@@ -39,9 +39,14 @@ export interface TruthChain {
     automated?: boolean;
     automation?: string;
     operation?: string;
+    commitUrl?: string;
+    previousCommit?: string;
+    compareUrl?: string;
   };
   /** Every link of the chain: its kind and its cause as `<source> <verb> at <ISO time>` (none when absent). */
   links?: Array<{ kind: string; cause: string }>;
+  /** What changed: the diff trace must give, entry by entry (README "What changed"). */
+  change?: { source: string; complete: boolean; diff: Array<{ path: string; before?: unknown; after?: unknown }> };
   /** Context kinds and a text each summary must contain (e.g. the login name and IP of an RBAC change). */
   context?: Array<{ kind: string; mentions: string[] }>;
 }
@@ -800,6 +805,188 @@ const kargoPromotion: Scenario = {
   },
 };
 
+const RAVI = { user: 'ravi@example.org', ip: '198.51.100.77' };
+
+/**
+ * What changed, at RequestResponse level: an automated sync changes a Deployment's image (the object before is
+ * in the deployment controller's earlier status write), then a person turns auto-sync off on the Application.
+ */
+const imageChangeAndAutoSyncOff: Scenario = {
+  name: 'image-change-and-auto-sync-off',
+  description:
+    "an automated sync moves a Deployment's image (bodies recorded), then a person disables auto-sync on the Application",
+  build(t, rng) {
+    const app = 'payments';
+    const ns = 'payments';
+    const previous = '9a8b7c6d5e4f30211203f4e5d6c7b8a9f0e1d2c3';
+    const rev = 'b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4';
+    const deployment = (image: string, rv: string) => ({
+      kind: 'Deployment',
+      apiVersion: 'apps/v1',
+      metadata: {
+        name: 'payments-api',
+        namespace: ns,
+        uid: uuid(rng),
+        resourceVersion: rv,
+        labels: { 'app.kubernetes.io/instance': app },
+        annotations: { 'argocd.argoproj.io/tracking-id': `${app}:apps/Deployment:${ns}/payments-api` },
+      },
+      spec: {
+        replicas: 3,
+        template: {
+          metadata: { labels: { app: 'payments-api' } },
+          spec: {
+            containers: [
+              { name: 'api', image, ports: [{ containerPort: 8080, protocol: 'TCP' }] },
+              { name: 'metrics', image: 'prom/statsd-exporter:v0.27.1' },
+            ],
+          },
+        },
+      },
+      status: { replicas: 3, readyReplicas: 3, observedGeneration: Number(rv) % 100 },
+    });
+    const before = deployment('registry.example.org/payments/api:2.3.1', '48211');
+    const after = deployment('registry.example.org/payments/api:2.4.0', '48377');
+    after.metadata.uid = before.metadata.uid;
+    const application = (automated: boolean) => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: app, namespace: 'argocd', resourceVersion: automated ? '90112' : '90250' },
+      spec: {
+        project: 'default',
+        source: { repoURL: 'git@github.com:acme/payments-deploy.git', targetRevision: 'main', path: 'prod' },
+        destination: { server: 'https://kubernetes.default.svc', namespace: ns },
+        syncPolicy: automated ? { automated: { prune: true, selfHeal: true } } : {},
+      },
+      status: { history: [{ id: 11, revision: previous, deployedAt: at(t - 2 * 24 * 60 * MIN) }] },
+    });
+    const controllerWrite = (ms: number, w: Partial<Parameters<typeof kubeAuditLine>[0]>): GeneratedRecord => ({
+      file: 'kube-audit.log',
+      ms,
+      line: kubeAuditLine({
+        ms,
+        auditID: uuid(rng),
+        verb: 'update',
+        resource: 'deployments',
+        apiGroup: 'apps',
+        namespace: ns,
+        name: 'payments-api',
+        subresource: 'status',
+        level: 'RequestResponse',
+        user: 'system:serviceaccount:kube-system:deployment-controller',
+        groups: SA_GROUPS,
+        sourceIPs: ['10.0.0.10'],
+        userAgent: 'kube-controller-manager/v1.31.2 (linux/amd64) kubernetes/5864a46/system:serviceaccount:kube-system:deployment-controller',
+        code: 200,
+        ...w,
+      }),
+    });
+    const records: GeneratedRecord[] = [
+      controllerWrite(t - 30 * MIN, { responseObject: before }),
+      controllerWrite(t - 20 * MIN, {
+        resource: 'applications',
+        apiGroup: 'argoproj.io',
+        namespace: 'argocd',
+        name: app,
+        user: ARGO_SA,
+        sourceIPs: [ARGO_IP],
+        userAgent: ARGO_UA,
+        responseObject: application(true),
+      }),
+      argo(t, app, ns, `Initiated automated sync to '${rev}'`, { reason: 'OperationStarted', type: 'Normal' }),
+      {
+        file: 'kube-audit.log',
+        ms: t + 3_000,
+        line: kubeAuditLine({
+          ms: t + 3_000,
+          auditID: uuid(rng),
+          verb: 'patch',
+          resource: 'deployments',
+          apiGroup: 'apps',
+          namespace: ns,
+          name: 'payments-api',
+          level: 'RequestResponse',
+          user: ARGO_SA,
+          groups: SA_GROUPS,
+          sourceIPs: [ARGO_IP],
+          userAgent: ARGO_UA,
+          code: 200,
+          query: 'fieldManager=argocd-controller',
+          requestObject: {
+            spec: { template: { spec: { containers: [{ name: 'api', image: after.spec.template.spec.containers[0].image }] } } },
+          },
+          responseObject: after,
+        }),
+      },
+      argo(t + 8_000, app, ns, `Sync operation to ${rev} succeeded`, { reason: 'OperationCompleted', type: 'Normal' }),
+      {
+        file: 'kube-audit.log',
+        ms: t + 40 * MIN,
+        line: kubeAuditLine({
+          ms: t + 40 * MIN,
+          auditID: uuid(rng),
+          verb: 'patch',
+          resource: 'applications',
+          apiGroup: 'argoproj.io',
+          namespace: 'argocd',
+          name: app,
+          level: 'RequestResponse',
+          user: RAVI.user,
+          groups: ['platform-admins', 'system:authenticated'],
+          sourceIPs: [RAVI.ip],
+          userAgent: KUBECTL,
+          code: 200,
+          query: 'fieldManager=kubectl-patch',
+          requestObject: { spec: { syncPolicy: { automated: null } } },
+          responseObject: application(false),
+        }),
+      },
+    ];
+    return {
+      records,
+      truth: [
+        {
+          scenario: this.name,
+          effect: { verb: 'patch', resource: 'deployments', namespace: ns, name: 'payments-api', time: at(t + 3_000) },
+          verdict: 'gitops-sync',
+          who: { name: ARGO_SA },
+          gitops: {
+            tool: 'argocd',
+            app,
+            commit: rev,
+            initiator: null,
+            automated: true,
+            commitUrl: `https://github.com/acme/payments-deploy/commit/${rev}`,
+            previousCommit: previous,
+          },
+          change: {
+            source: 'response-bodies',
+            complete: true,
+            diff: [
+              {
+                path: 'spec.template.spec.containers[0].image',
+                before: 'registry.example.org/payments/api:2.3.1',
+                after: 'registry.example.org/payments/api:2.4.0',
+              },
+            ],
+          },
+        },
+        {
+          scenario: this.name,
+          effect: { verb: 'patch', resource: 'applications', namespace: 'argocd', name: app, time: at(t + 40 * MIN) },
+          verdict: 'manual',
+          who: { name: RAVI.user, ip: RAVI.ip },
+          change: {
+            source: 'response-bodies',
+            complete: true,
+            diff: [{ path: 'spec.syncPolicy.automated', before: { prune: true, selfHeal: true } }],
+          },
+        },
+      ],
+    };
+  },
+};
+
 export const SCENARIOS: readonly Scenario[] = [
   unauthorizedDeletion,
   driftSelfHeal,
@@ -809,4 +996,5 @@ export const SCENARIOS: readonly Scenario[] = [
   autoSync,
   applicationSetRollingSync,
   kargoPromotion,
+  imageChangeAndAutoSyncOff,
 ];

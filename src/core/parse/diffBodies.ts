@@ -1,7 +1,7 @@
 import { DIFF_LIMITS } from '../diff/limits';
 import type { ChangeEvent } from '../model';
 import { fnv1a } from './hash';
-import { isSecretUri, redactSecrets } from './redact';
+import { isCredentialRequest, redactSecrets } from './redact';
 
 /**
  * The bodies a change diff needs, kept on every write and every single-object read (the object before a later
@@ -66,7 +66,7 @@ export function keepDiffBodies(event: ChangeEvent, request: unknown, response: u
   if (!KEPT_VERBS.has(event.verb) || (event.verb === 'get' && response === undefined)) {
     return;
   }
-  const secret = event.target.resource === 'secrets' || isSecretUri(event.requestURI);
+  const secret = isCredentialRequest(event.requestURI, event.target.resource, event.target.subresource);
   const cuts: string[] = [];
   const snapshot: NonNullable<ChangeEvent['snapshot']> = {};
   const req = event.verb === 'get' ? undefined : bounded(request, secret, 'request', cuts);

@@ -25,6 +25,14 @@ describe('drift rule', () => {
     ]);
   });
 
+  it("the controller's status writes do not make an object GitOps-managed (Argo CD reports on its Applications)", () => {
+    const status = byController({
+      requestURI: '/apis/apps/v1/namespaces/shop/deployments/checkout/status',
+      objectRef: { resource: 'deployments', namespace: 'shop', name: 'checkout', apiGroup: 'apps', subresource: 'status' },
+    });
+    expect(drift([kubeAudit(), status])).toEqual([]);
+  });
+
   it('a person writes an object carrying an Argo CD tracking annotation', () => {
     const [h] = drift([
       kubeAudit({

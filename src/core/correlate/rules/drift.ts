@@ -34,7 +34,8 @@ export function linkDrift(e: ChangeEvent, { ix, opts }: RuleContext): LinkHit[] 
   }
   const before = ix.writesByObject
     .between(objectKey(e), e.time - opts.driftLookbackMs, e.time - 1)
-    .filter((w) => w.actor.kind === 'gitops-controller');
+    // A status write is the controller reporting on the object (Argo CD on its own Applications), not managing it.
+    .filter((w) => w.actor.kind === 'gitops-controller' && w.target.subresource !== 'status');
   const last = before[before.length - 1];
   if (!last) {
     return [];
