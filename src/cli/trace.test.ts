@@ -136,7 +136,7 @@ describe('provenance trace --diff: what changed, and the commit', () => {
     );
     const app = await runCli(['trace', '--diff', '--target', 'applications/argocd/payments', ...files]);
     expect(app.out).toMatch(
-      /10:40:00 {2}MANUAL {2}patch applications\.argoproj\.io argocd\/payments\n {2}who {12}ravi@example\.org \(human\) · from 198\.51\.100\.77\n/
+      /10:08:00 {2}MANUAL {2}patch applications\.argoproj\.io argocd\/payments\n {2}who {12}ravi@example\.org \(human\) · from 198\.51\.100\.77\n/
     );
     expect(app.out).toContain('    spec.syncPolicy.automated: removed (was {"prune":true,"selfHeal":true})');
     const plain = await runCli(['trace', '--target', 'applications/argocd/payments', ...files]);

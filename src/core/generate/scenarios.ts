@@ -882,8 +882,8 @@ const imageChangeAndAutoSyncOff: Scenario = {
       }),
     });
     const records: GeneratedRecord[] = [
-      controllerWrite(t - 30 * MIN, { responseObject: before }),
-      controllerWrite(t - 20 * MIN, {
+      controllerWrite(t, { responseObject: before }),
+      controllerWrite(t + 30_000, {
         resource: 'applications',
         apiGroup: 'argoproj.io',
         namespace: 'argocd',
@@ -893,12 +893,12 @@ const imageChangeAndAutoSyncOff: Scenario = {
         userAgent: ARGO_UA,
         responseObject: application(true),
       }),
-      argo(t, app, ns, `Initiated automated sync to '${rev}'`, { reason: 'OperationStarted', type: 'Normal' }),
+      argo(t + 2 * MIN, app, ns, `Initiated automated sync to '${rev}'`, { reason: 'OperationStarted', type: 'Normal' }),
       {
         file: 'kube-audit.log',
-        ms: t + 3_000,
+        ms: t + 2 * MIN + 3_000,
         line: kubeAuditLine({
-          ms: t + 3_000,
+          ms: t + 2 * MIN + 3_000,
           auditID: uuid(rng),
           verb: 'patch',
           resource: 'deployments',
@@ -918,12 +918,12 @@ const imageChangeAndAutoSyncOff: Scenario = {
           responseObject: after,
         }),
       },
-      argo(t + 8_000, app, ns, `Sync operation to ${rev} succeeded`, { reason: 'OperationCompleted', type: 'Normal' }),
+      argo(t + 2 * MIN + 8_000, app, ns, `Sync operation to ${rev} succeeded`, { reason: 'OperationCompleted', type: 'Normal' }),
       {
         file: 'kube-audit.log',
-        ms: t + 40 * MIN,
+        ms: t + 8 * MIN,
         line: kubeAuditLine({
-          ms: t + 40 * MIN,
+          ms: t + 8 * MIN,
           auditID: uuid(rng),
           verb: 'patch',
           resource: 'applications',
@@ -947,7 +947,7 @@ const imageChangeAndAutoSyncOff: Scenario = {
       truth: [
         {
           scenario: this.name,
-          effect: { verb: 'patch', resource: 'deployments', namespace: ns, name: 'payments-api', time: at(t + 3_000) },
+          effect: { verb: 'patch', resource: 'deployments', namespace: ns, name: 'payments-api', time: at(t + 2 * MIN + 3_000) },
           verdict: 'gitops-sync',
           who: { name: ARGO_SA },
           gitops: {
@@ -973,7 +973,7 @@ const imageChangeAndAutoSyncOff: Scenario = {
         },
         {
           scenario: this.name,
-          effect: { verb: 'patch', resource: 'applications', namespace: 'argocd', name: app, time: at(t + 40 * MIN) },
+          effect: { verb: 'patch', resource: 'applications', namespace: 'argocd', name: app, time: at(t + 8 * MIN) },
           verdict: 'manual',
           who: { name: RAVI.user, ip: RAVI.ip },
           change: {
