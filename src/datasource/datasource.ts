@@ -140,7 +140,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
       this.transportFor(this.options),
       { ...questionOf(t), from, to },
       this.selectors,
-      this.options.windows ?? {},
+      { ...this.options.windows, links: this.options.links },
       signal
     );
     const chains = t.verdicts?.length ? trace.chains.filter((c) => t.verdicts?.includes(c.verdict)) : trace.chains;

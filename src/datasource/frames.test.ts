@@ -1,5 +1,7 @@
 import { kubeAudit } from '../../tests/support/builders';
-import { logsFrame } from './frames';
+import { parseAll } from '../../tests/support/parse';
+import { buildChains } from '../core';
+import { chainsFrame, logsFrame } from './frames';
 
 describe('logsFrame', () => {
   it('shows the raw lines with Secret data redacted, their labels and times', () => {
@@ -18,5 +20,45 @@ describe('logsFrame', () => {
     expect(values('labels')).toEqual([{ job: 'kube-audit' }]);
     expect(values('Time')).toEqual([1772445600123]);
     expect(values('tsNs')).toEqual(['1772445600123456789']);
+  });
+});
+
+describe('chainsFrame: what changed and the links', () => {
+  const secretRef = { resource: 'secrets', namespace: 'shop', name: 'db', apiGroup: '', apiVersion: 'v1' };
+  const secretWrite = (auditID: string, t: string, password: string, verb: string) =>
+    kubeAudit({
+      auditID,
+      verb,
+      level: 'RequestResponse',
+      requestURI: '/api/v1/namespaces/shop/secrets/db',
+      objectRef: secretRef,
+      requestReceivedTimestamp: t,
+      stageTimestamp: t,
+      requestObject: { data: { password } },
+      responseObject: { kind: 'Secret', metadata: { name: 'db', uid: 's-1' }, data: { password } },
+    });
+
+  it('a diff summary column, and a Secret value in no field of the frame', () => {
+    const chains = buildChains(
+      parseAll([
+        secretWrite('a-1', '2026-03-02T10:00:00Z', 'aHVudGVyMg==', 'create'),
+        secretWrite('a-2', '2026-03-02T10:05:00Z', 'c3dvcmRmaXNo', 'patch'),
+      ]).events
+    );
+    const f = chainsFrame(chains, 'A');
+    const diff = f.fields.find((x) => x.name === 'diff')?.values;
+    expect(diff?.[1]).toBe(
+      'data.password: changed (Secret value not shown); (1 field (complete, from the objects before and after))'
+    );
+    const everything = JSON.stringify(f.fields.map((x) => x.values));
+    expect(everything).not.toContain('aHVudGVyMg==');
+    expect(everything).not.toContain('c3dvcmRmaXNo');
+  });
+
+  it('link columns open their own https URL', () => {
+    const f = chainsFrame([], 'A');
+    for (const name of ['commit url', 'compare url', 'app url', 'user url']) {
+      expect(f.fields.find((x) => x.name === name)?.config.links?.[0]).toMatchObject({ url: '${__value.raw}' });
+    }
   });
 });

@@ -2,7 +2,9 @@ import { createDataFrame, DataFrameType, FieldType, type DataFrame, type DataLin
 
 import {
   chainRecords,
+  changeSummary,
   DEFAULT_SELECTORS,
+  diffLine,
   objectName,
   rawQueryOf,
   redactRawLine,
@@ -59,6 +61,24 @@ function exploreLink(lokiUid: string | undefined): DataLink[] {
   ];
 }
 
+const DIFF_LINES_IN_COLUMN = 3;
+
+/** The diff in one cell: the first few changed fields, then how many more and where the diff came from. */
+export function diffColumnText(c: Chain): string {
+  const ch = c.change;
+  if (!ch) {
+    return '';
+  }
+  const shown = ch.diff.slice(0, DIFF_LINES_IN_COLUMN).map((d) => diffLine(d, 40));
+  const more = ch.diff.length - shown.length;
+  return [...shown, ...(more > 0 ? [`+${more} more`] : []), `(${changeSummary(ch)})`].join('; ');
+}
+
+/** A link on a URL column that opens the cell's own URL (https only: core builds no other). */
+function openLink(title: string): { links: DataLink[] } {
+  return { links: [{ title, url: '${__value.raw}', targetBlank: true }] };
+}
+
 export function chainsFrame(
   chains: Chain[],
   refId: string,
@@ -83,6 +103,31 @@ export function chainsFrame(
       { name: 'initiator', type: FieldType.string, values: chains.map((c) => c.gitops?.initiator ?? '') },
       { name: 'automation', type: FieldType.string, values: chains.map((c) => c.gitops?.automation ?? '') },
       { name: 'text', type: FieldType.string, values: chains.map(storyOf) },
+      { name: 'diff', type: FieldType.string, values: chains.map(diffColumnText) },
+      {
+        name: 'commit url',
+        type: FieldType.string,
+        values: chains.map((c) => c.gitops?.commitUrl ?? ''),
+        config: openLink('Commit on the Git host'),
+      },
+      {
+        name: 'compare url',
+        type: FieldType.string,
+        values: chains.map((c) => c.gitops?.compareUrl ?? ''),
+        config: openLink('Changes since the commit before'),
+      },
+      {
+        name: 'app url',
+        type: FieldType.string,
+        values: chains.map((c) => c.gitops?.appUrl ?? ''),
+        config: openLink('Application in Argo CD'),
+      },
+      {
+        name: 'user url',
+        type: FieldType.string,
+        values: chains.map((c) => c.who.url ?? ''),
+        config: openLink('User in Rancher'),
+      },
       {
         name: 'evidence',
         type: FieldType.string,

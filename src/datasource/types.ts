@@ -1,6 +1,8 @@
 import type { DataSourceJsonData } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
 
+import type { LinkSettings } from '../core';
+
 export type ProvenanceMode = 'chains' | 'events' | 'graph' | 'logs';
 
 export interface ProvenanceQuery extends DataQuery {
@@ -36,4 +38,6 @@ export interface ProvenanceOptions extends DataSourceJsonData {
   windows?: Partial<
     Record<'skewMs' | 'syncWindowMs' | 'rbacLookbackMs' | 'driftLookbackMs' | 'fleetLookbackMs', number>
   >;
+  /** Link settings: Argo CD and Rancher web UIs (https), self-hosted Git hosts (host → kind) for commit links. */
+  links?: LinkSettings;
 }
