@@ -91,7 +91,11 @@ export function chainProblems(
     eq('link kinds', sorted(chain.links.map((l) => l.kind)), sorted((truth.links ?? []).map((l) => l.kind)));
   }
   if (truth.change) {
-    const got = chain.change && { source: chain.change.source, complete: chain.change.complete, diff: chain.change.diff };
+    const got = chain.change && {
+      source: chain.change.source,
+      complete: chain.change.complete,
+      diff: chain.change.diff,
+    };
     if (JSON.stringify(got) !== JSON.stringify(truth.change)) {
       problems.push(`change: got ${JSON.stringify(got)}, want ${JSON.stringify(truth.change)}`);
     }

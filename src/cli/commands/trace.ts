@@ -48,7 +48,10 @@ export function linkSettingsFrom(o: TraceOptions): LinkSettings {
     }
     gitHosts[host.toLowerCase()] = kind;
   }
-  for (const [name, url] of [['argocd-url', o.argocdUrl], ['rancher-url', o.rancherUrl]] as const) {
+  for (const [name, url] of [
+    ['argocd-url', o.argocdUrl],
+    ['rancher-url', o.rancherUrl],
+  ] as const) {
     if (url !== undefined && !/^https:\/\/[^/@\s]+/.test(url)) {
       throw new CliError(`--${name} ${url}: expected an https URL without user info`, 2);
     }
@@ -102,12 +105,9 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
       pageBytes: o.lokiPageBytes,
     });
     try {
-      const r = await traceOverLoki(
-        client,
-        { target: selection.target, actor: selection.actor, from, to },
-        undefined,
-        { links }
-      );
+      const r = await traceOverLoki(client, { target: selection.target, actor: selection.actor, from, to }, undefined, {
+        links,
+      });
       parsed = r.parsed;
       chains = r.chains;
       warnings.push(...r.warnings);

@@ -17,7 +17,17 @@ const deployment = (image: string, rv: string) => ({
     resourceVersion: rv,
     managedFields: [{ manager: 'kubectl', operation: 'Update' }],
   },
-  spec: { replicas: 2, template: { spec: { containers: [{ name: 'sidecar', image: 'envoy:1.30' }, { name: 'app', image }] } } },
+  spec: {
+    replicas: 2,
+    template: {
+      spec: {
+        containers: [
+          { name: 'sidecar', image: 'envoy:1.30' },
+          { name: 'app', image },
+        ],
+      },
+    },
+  },
   status: { replicas: 2, observedGeneration: Number(rv) },
 });
 
@@ -39,7 +49,9 @@ describe('chain.change from bodies', () => {
     const [first, second] = chainsOf([
       write('2026-03-02T10:00:00Z', { responseObject: deployment('shop/checkout:1.4.2', '10') }),
       write('2026-03-02T10:05:00Z', {
-        requestObject: { spec: { template: { spec: { containers: [{ name: 'app', image: 'shop/checkout:1.5.0' }] } } } },
+        requestObject: {
+          spec: { template: { spec: { containers: [{ name: 'app', image: 'shop/checkout:1.5.0' }] } } },
+        },
         responseObject: deployment('shop/checkout:1.5.0', '11'),
       }),
     ]);
@@ -48,7 +60,9 @@ describe('chain.change from bodies', () => {
     expect(second.change).toEqual({
       source: 'response-bodies',
       complete: true,
-      diff: [{ path: 'spec.template.spec.containers[1].image', before: 'shop/checkout:1.4.2', after: 'shop/checkout:1.5.0' }],
+      diff: [
+        { path: 'spec.template.spec.containers[1].image', before: 'shop/checkout:1.4.2', after: 'shop/checkout:1.5.0' },
+      ],
       patch: { spec: { template: { spec: { containers: [{ name: 'app', image: 'shop/checkout:1.5.0' }] } } } },
       patchType: 'strategic-merge-patch',
       omitted: { count: 2, paths: ['metadata.resourceVersion', 'status'] },
@@ -75,17 +89,26 @@ describe('chain.change from bodies', () => {
   it('a JSON patch that does not apply to the known object says why and lists what was sent', () => {
     const [c] = chainsOf([
       write('2026-03-02T10:00:00Z', { verb: 'get', responseObject: deployment('a:1', '10') }),
-      write('2026-03-02T10:05:00Z', { level: 'Request', requestObject: [{ op: 'replace', path: '/spec/paused', value: true }] }),
+      write('2026-03-02T10:05:00Z', {
+        level: 'Request',
+        requestObject: [{ op: 'replace', path: '/spec/paused', value: true }],
+      }),
     ]);
     expect(c.change?.diff).toEqual([{ path: 'spec.paused', after: true }]);
-    expect(c.change?.reason).toMatch(/does not apply to the object before: path \/spec\/paused is not in the object before/);
+    expect(c.change?.reason).toMatch(
+      /does not apply to the object before: path \/spec\/paused is not in the object before/
+    );
   });
 
   it('a body of another object with the same name (deleted and created again) is not the object before', () => {
     const other = { ...deployment('a:0', '1'), metadata: { ...deployment('a:0', '1').metadata, uid: 'd-0' } };
     const [, c] = chainsOf([
       write('2026-03-02T10:00:00Z', { responseObject: other }),
-      write('2026-03-02T10:05:00Z', { verb: 'update', requestObject: deployment('a:1', '2'), responseObject: deployment('a:1', '2') }),
+      write('2026-03-02T10:05:00Z', {
+        verb: 'update',
+        requestObject: deployment('a:1', '2'),
+        responseObject: deployment('a:1', '2'),
+      }),
     ]);
     expect(c.change?.source).toBe('request-body');
   });
@@ -95,7 +118,13 @@ describe('chain.change from bodies', () => {
       write('2026-03-02T10:05:00Z', {
         level: 'Request',
         requestURI: '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/billing',
-        objectRef: { resource: 'applications', namespace: 'argocd', name: 'billing', apiGroup: 'argoproj.io', apiVersion: 'v1alpha1' },
+        objectRef: {
+          resource: 'applications',
+          namespace: 'argocd',
+          name: 'billing',
+          apiGroup: 'argoproj.io',
+          apiVersion: 'v1alpha1',
+        },
         requestObject: { spec: { syncPolicy: { automated: null } } },
       }),
     ]);
@@ -114,7 +143,9 @@ describe('chain.change from bodies', () => {
 
   it('a body over the kept size is left out, and the diff says so', () => {
     const big = { ...deployment('a:1', '2'), data: 'x'.repeat(70_000) };
-    const [c] = chainsOf([write('2026-03-02T10:05:00Z', { verb: 'create', requestObject: big, responseObject: { kind: 'Deployment' } })]);
+    const [c] = chainsOf([
+      write('2026-03-02T10:05:00Z', { verb: 'create', requestObject: big, responseObject: { kind: 'Deployment' } }),
+    ]);
     expect(c.change?.complete).toBe(false);
     expect(c.change?.reason).toMatch(/request body of \d+ characters is over the 65536 kept for diffs/);
   });
@@ -137,7 +168,12 @@ describe('Secret values never reach any output', () => {
 
   it('a changed key shows as changed; the value is nowhere in the chain JSON', () => {
     const chains = chainsOf([
-      write('2026-03-02T10:00:00Z', { requestURI: '/api/v1/namespaces/shop/secrets/db', objectRef: secretRef, verb: 'create', responseObject: secret('aHVudGVyMg==', '1') }),
+      write('2026-03-02T10:00:00Z', {
+        requestURI: '/api/v1/namespaces/shop/secrets/db',
+        objectRef: secretRef,
+        verb: 'create',
+        responseObject: secret('aHVudGVyMg==', '1'),
+      }),
       write('2026-03-02T10:05:00Z', {
         requestURI: '/api/v1/namespaces/shop/secrets/db',
         objectRef: secretRef,
@@ -147,7 +183,9 @@ describe('Secret values never reach any output', () => {
       }),
     ]);
     const c = chains[1];
-    expect(c.change?.diff).toEqual([{ path: 'data.password', before: '[redacted]', after: '[redacted]', secret: true }]);
+    expect(c.change?.diff).toEqual([
+      { path: 'data.password', before: '[redacted]', after: '[redacted]', secret: true },
+    ]);
     const text = JSON.stringify(chains.map(chainToJson)) + JSON.stringify(chains.map((x) => x.effect.snapshot));
     for (const value of ['aHVudGVyMg==', 'c3dvcmRmaXNo', 'YWRtaW4=', 'plain-t0ken']) {
       expect(text).not.toContain(value);
@@ -165,18 +203,35 @@ describe('links to the commit, the app and the user', () => {
         verb: 'get',
         user: { username: 'system:serviceaccount:argocd:argocd-application-controller' },
         requestURI: '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/storefront',
-        objectRef: { resource: 'applications', namespace: 'argocd', name: 'storefront', apiGroup: 'argoproj.io', apiVersion: 'v1alpha1' },
-        responseObject: { spec: { source: { repoURL: 'git@gitlab.example.org:shop/deploy/storefront.git', targetRevision: 'main' } } },
+        objectRef: {
+          resource: 'applications',
+          namespace: 'argocd',
+          name: 'storefront',
+          apiGroup: 'argoproj.io',
+          apiVersion: 'v1alpha1',
+        },
+        responseObject: {
+          spec: { source: { repoURL: 'git@gitlab.example.org:shop/deploy/storefront.git', targetRevision: 'main' } },
+        },
       }),
-      appStatusWrite([{ id: 6, revision: OLD }, { id: 7, revision: NEW }], {
-        auditID: id(),
-        requestReceivedTimestamp: '2026-03-02T10:14:50Z',
-        stageTimestamp: '2026-03-02T10:14:50Z',
-      }),
+      appStatusWrite(
+        [
+          { id: 6, revision: OLD },
+          { id: 7, revision: NEW },
+        ],
+        {
+          auditID: id(),
+          requestReceivedTimestamp: '2026-03-02T10:14:50Z',
+          stageTimestamp: '2026-03-02T10:14:50Z',
+        }
+      ),
       argoLog(),
       kubeAudit({
         auditID: id(),
-        user: { username: 'system:serviceaccount:argocd:argocd-application-controller', groups: ['system:serviceaccounts'] },
+        user: {
+          username: 'system:serviceaccount:argocd:argocd-application-controller',
+          groups: ['system:serviceaccounts'],
+        },
         userAgent: 'argocd-application-controller/v3.1.8',
         requestReceivedTimestamp: '2026-03-02T10:15:00Z',
         stageTimestamp: '2026-03-02T10:15:00Z',
@@ -191,7 +246,10 @@ describe('links to the commit, the app and the user', () => {
       compareUrl: `https://gitlab.example.org/shop/deploy/storefront/-/compare/${OLD}...${NEW}`,
       appUrl: 'https://argocd.example.org/applications/argocd/storefront',
     });
-    expect(c.change).toMatchObject({ source: 'argocd', diff: [{ path: 'applications/storefront.revision', before: OLD, after: NEW }] });
+    expect(c.change).toMatchObject({
+      source: 'argocd',
+      diff: [{ path: 'applications/storefront.revision', before: OLD, after: NEW }],
+    });
     expect(chainToJson(c).gitops).toMatchObject({ commitUrl: c.gitops?.commitUrl, compareUrl: c.gitops?.compareUrl });
   });
 

@@ -185,7 +185,8 @@ function argoChange(g: GitOpsRef | null): Change | null {
   return {
     source: 'argocd',
     complete: false,
-    reason: "from Argo CD's history: the revision deployed before and by this sync; the object's bodies were not recorded",
+    reason:
+      "from Argo CD's history: the revision deployed before and by this sync; the object's bodies were not recorded",
     diff: [{ path: `applications/${g.app ?? '?'}.revision`, before: g.previousCommit, after: g.commit ?? g.revision }],
     patch: null,
     omitted: { count: 0, paths: [] },
@@ -201,7 +202,13 @@ export interface LinkSettings {
   gitHosts?: Record<string, string>;
 }
 
-function latestBody(bi: BodyIndex, group: string, resource: string, name: string | undefined, before: number): unknown[] {
+function latestBody(
+  bi: BodyIndex,
+  group: string,
+  resource: string,
+  name: string | undefined,
+  before: number
+): unknown[] {
   const list = name ? (bi.byName.get(`${group}|${resource}|${name}`) ?? []) : [];
   return list
     .filter((x) => (bi.position.get(x.id) ?? Infinity) <= before)

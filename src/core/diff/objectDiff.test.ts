@@ -26,7 +26,10 @@ const deployment = (image: string, extra: Record<string, unknown> = {}) => ({
 describe('object diff', () => {
   it('names a changed container image by its position, noise left out and counted', () => {
     const before = deployment('shop/checkout:1.4.2');
-    const after = { ...deployment('shop/checkout:1.5.0', { resourceVersion: '2', generation: 2 }), status: { replicas: 3 } };
+    const after = {
+      ...deployment('shop/checkout:1.5.0', { resourceVersion: '2', generation: 2 }),
+      status: { replicas: 3 },
+    };
     const out = diff(before, after);
     expect(out.entries).toEqual([
       { path: 'spec.template.spec.containers[1].image', before: 'shop/checkout:1.4.2', after: 'shop/checkout:1.5.0' },
@@ -42,8 +45,18 @@ describe('object diff', () => {
   });
 
   it('reports added and removed env entries by name', () => {
-    const before = { env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] };
-    const after = { env: [{ name: 'C', value: '3' }, { name: 'A', value: '1' }] };
+    const before = {
+      env: [
+        { name: 'A', value: '1' },
+        { name: 'B', value: '2' },
+      ],
+    };
+    const after = {
+      env: [
+        { name: 'C', value: '3' },
+        { name: 'A', value: '1' },
+      ],
+    };
     expect(diff(before, after).entries).toEqual([
       { path: 'env[0]', after: { name: 'C', value: '3' } },
       { path: 'env[1]', before: { name: 'B', value: '2' } },
@@ -51,9 +64,9 @@ describe('object diff', () => {
   });
 
   it('keeps status of a status write', () => {
-    expect(diff({ status: { replicas: 1 } }, { status: { replicas: 2 } }, { ...spec, statusWrite: true }).entries).toEqual([
-      { path: 'status.replicas', before: 1, after: 2 },
-    ]);
+    expect(
+      diff({ status: { replicas: 1 } }, { status: { replicas: 2 } }, { ...spec, statusWrite: true }).entries
+    ).toEqual([{ path: 'status.replicas', before: 1, after: 2 }]);
   });
 
   it('quotes keys that are not identifiers', () => {
@@ -80,7 +93,11 @@ describe('object diff', () => {
   });
 
   it('says when Secret values could not be compared', () => {
-    const out = diff({ data: { a: '[redacted]' } }, { data: { a: '[redacted]' } }, { statusWrite: false, secret: true });
+    const out = diff(
+      { data: { a: '[redacted]' } },
+      { data: { a: '[redacted]' } },
+      { statusWrite: false, secret: true }
+    );
     expect(out.entries).toEqual([]);
     expect(out.cuts).toEqual(['1 Secret value could not be compared (recorded redacted)']);
   });

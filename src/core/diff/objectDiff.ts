@@ -43,7 +43,14 @@ export function newCollector(): DiffCollector {
 }
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-const NOISE_METADATA = new Set(['managedFields', 'resourceVersion', 'generation', 'creationTimestamp', 'selfLink', 'uid']);
+const NOISE_METADATA = new Set([
+  'managedFields',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'selfLink',
+  'uid',
+]);
 const TIMESTAMP_KEY = /(Timestamp|^last[A-Z]\w*Time|^observedGeneration)$/;
 
 /** Fields that change on every write or are written by the server, not the writer: left out, counted. */
@@ -290,9 +297,7 @@ export function diffValues(
 }
 
 function sameShallow(a: unknown, b: unknown): boolean {
-  return typeof a === 'object' && a !== null && typeof b === 'object' && b !== null
-    ? sameJson(a, b)
-    : sameScalar(a, b);
+  return typeof a === 'object' && a !== null && typeof b === 'object' && b !== null ? sameJson(a, b) : sameScalar(a, b);
 }
 
 function noteCut(out: DiffCollector, reason: string): void {

@@ -26,8 +26,15 @@ describe('patch kinds', () => {
 
 describe('what a patch sent, the object before unknown', () => {
   it('JSON merge patch: a null removes the field (auto-sync disabled)', () => {
-    const { out } = entries({ spec: { syncPolicy: { automated: null }, source: { targetRevision: 'v2' } } }, 'patch', 'argoproj.io');
-    expect(out.entries).toEqual([{ path: 'spec.syncPolicy.automated' }, { path: 'spec.source.targetRevision', after: 'v2' }]);
+    const { out } = entries(
+      { spec: { syncPolicy: { automated: null }, source: { targetRevision: 'v2' } } },
+      'patch',
+      'argoproj.io'
+    );
+    expect(out.entries).toEqual([
+      { path: 'spec.syncPolicy.automated' },
+      { path: 'spec.source.targetRevision', after: 'v2' },
+    ]);
   });
 
   it('strategic merge patch: list items by merge key, $patch directives', () => {
@@ -36,7 +43,10 @@ describe('what a patch sent, the object before unknown', () => {
         template: {
           spec: {
             '$setElementOrder/containers': [{ name: 'app' }],
-            containers: [{ name: 'app', image: 'shop/checkout:1.5.0' }, { name: 'old', $patch: 'delete' }],
+            containers: [
+              { name: 'app', image: 'shop/checkout:1.5.0' },
+              { name: 'old', $patch: 'delete' },
+            ],
             volumes: { $patch: 'replace' },
             '$deleteFromPrimitiveList/finalizers': ['x'],
           },
@@ -102,7 +112,17 @@ describe('what a patch sent, the object before unknown', () => {
 
 describe('a patch applied to the object before', () => {
   const before = {
-    spec: { replicas: 2, template: { spec: { containers: [{ name: 'sidecar', image: 's:1' }, { name: 'app', image: 'a:1' }] } } },
+    spec: {
+      replicas: 2,
+      template: {
+        spec: {
+          containers: [
+            { name: 'sidecar', image: 's:1' },
+            { name: 'app', image: 'a:1' },
+          ],
+        },
+      },
+    },
   };
 
   const diffOf = (after: unknown) => {
@@ -112,14 +132,22 @@ describe('a patch applied to the object before', () => {
   };
 
   it('strategic merge patch merges containers by name', () => {
-    const r = applyPatch(before, { spec: { template: { spec: { containers: [{ name: 'app', image: 'a:2' }] } } } }, 'strategic-merge-patch');
+    const r = applyPatch(
+      before,
+      { spec: { template: { spec: { containers: [{ name: 'app', image: 'a:2' }] } } } },
+      'strategic-merge-patch'
+    );
     expect('after' in r && diffOf(r.after)).toEqual([
       { path: 'spec.template.spec.containers[1].image', before: 'a:1', after: 'a:2' },
     ]);
   });
 
   it('merge patch replaces lists whole', () => {
-    const r = applyPatch(before, { spec: { template: { spec: { containers: [{ name: 'app', image: 'a:2' }] } } } }, 'merge-patch');
+    const r = applyPatch(
+      before,
+      { spec: { template: { spec: { containers: [{ name: 'app', image: 'a:2' }] } } } },
+      'merge-patch'
+    );
     expect('after' in r && diffOf(r.after)).toEqual([
       { path: 'spec.template.spec.containers[0].image', before: 'a:1', after: 'a:2' },
       // A removed item is named by its position before.

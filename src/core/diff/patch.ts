@@ -1,5 +1,13 @@
 import { DIFF_LIMITS } from './limits';
-import { boundedJson, isNoise, isPlainObject, mergeKeyOf, push, type DiffCollector, type DiffContext } from './objectDiff';
+import {
+  boundedJson,
+  isNoise,
+  isPlainObject,
+  mergeKeyOf,
+  push,
+  type DiffCollector,
+  type DiffContext,
+} from './objectDiff';
 import { childPath, keyedPath, pointerToPath } from './paths';
 
 /**
@@ -293,7 +301,12 @@ function mergeApply(target: unknown, patch: unknown, strategic: boolean, depth: 
   return out;
 }
 
-function mergeKeyedList(target: Array<Record<string, unknown>>, patch: unknown[], key: string, depth: number): unknown[] {
+function mergeKeyedList(
+  target: Array<Record<string, unknown>>,
+  patch: unknown[],
+  key: string,
+  depth: number
+): unknown[] {
   const out = [...target];
   for (const item of patch as Array<Record<string, unknown>>) {
     const i = out.findIndex((x) => x[key] === item[key]);

@@ -876,7 +876,8 @@ const imageChangeAndAutoSyncOff: Scenario = {
         user: 'system:serviceaccount:kube-system:deployment-controller',
         groups: SA_GROUPS,
         sourceIPs: ['10.0.0.10'],
-        userAgent: 'kube-controller-manager/v1.31.2 (linux/amd64) kubernetes/5864a46/system:serviceaccount:kube-system:deployment-controller',
+        userAgent:
+          'kube-controller-manager/v1.31.2 (linux/amd64) kubernetes/5864a46/system:serviceaccount:kube-system:deployment-controller',
         code: 200,
         ...w,
       }),
@@ -893,7 +894,10 @@ const imageChangeAndAutoSyncOff: Scenario = {
         userAgent: ARGO_UA,
         responseObject: application(true),
       }),
-      argo(t + 2 * MIN, app, ns, `Initiated automated sync to '${rev}'`, { reason: 'OperationStarted', type: 'Normal' }),
+      argo(t + 2 * MIN, app, ns, `Initiated automated sync to '${rev}'`, {
+        reason: 'OperationStarted',
+        type: 'Normal',
+      }),
       {
         file: 'kube-audit.log',
         ms: t + 2 * MIN + 3_000,
@@ -913,12 +917,19 @@ const imageChangeAndAutoSyncOff: Scenario = {
           code: 200,
           query: 'fieldManager=argocd-controller',
           requestObject: {
-            spec: { template: { spec: { containers: [{ name: 'api', image: after.spec.template.spec.containers[0].image }] } } },
+            spec: {
+              template: {
+                spec: { containers: [{ name: 'api', image: after.spec.template.spec.containers[0].image }] },
+              },
+            },
           },
           responseObject: after,
         }),
       },
-      argo(t + 2 * MIN + 8_000, app, ns, `Sync operation to ${rev} succeeded`, { reason: 'OperationCompleted', type: 'Normal' }),
+      argo(t + 2 * MIN + 8_000, app, ns, `Sync operation to ${rev} succeeded`, {
+        reason: 'OperationCompleted',
+        type: 'Normal',
+      }),
       {
         file: 'kube-audit.log',
         ms: t + 8 * MIN,
@@ -947,7 +958,13 @@ const imageChangeAndAutoSyncOff: Scenario = {
       truth: [
         {
           scenario: this.name,
-          effect: { verb: 'patch', resource: 'deployments', namespace: ns, name: 'payments-api', time: at(t + 2 * MIN + 3_000) },
+          effect: {
+            verb: 'patch',
+            resource: 'deployments',
+            namespace: ns,
+            name: 'payments-api',
+            time: at(t + 2 * MIN + 3_000),
+          },
           verdict: 'gitops-sync',
           who: { name: ARGO_SA },
           gitops: {

@@ -23,7 +23,10 @@ describe('commit links from repository URLs', () => {
     ['git@bitbucket.org:acme/shop.git', `https://bitbucket.org/acme/shop/commits/${SHA}`],
     ['https://codeberg.org/acme/shop.git', `https://codeberg.org/acme/shop/commit/${SHA}`],
     ['https://dev.azure.com/acme/Platform/_git/shop', `https://dev.azure.com/acme/Platform/_git/shop/commit/${SHA}`],
-    ['https://acme@dev.azure.com/acme/Platform/_git/shop', `https://dev.azure.com/acme/Platform/_git/shop/commit/${SHA}`],
+    [
+      'https://acme@dev.azure.com/acme/Platform/_git/shop',
+      `https://dev.azure.com/acme/Platform/_git/shop/commit/${SHA}`,
+    ],
     ['git@ssh.dev.azure.com:v3/acme/Platform/shop', `https://dev.azure.com/acme/Platform/_git/shop/commit/${SHA}`],
     ['https://acme.visualstudio.com/Platform/_git/shop', `https://dev.azure.com/acme/Platform/_git/shop/commit/${SHA}`],
   ])('%s', (url, want) => {
@@ -61,7 +64,9 @@ describe('commit links from repository URLs', () => {
     const cmp = (url: string) => compareUrl(repoWeb(url)!, OLD, SHA);
     expect(cmp('https://github.com/acme/shop')).toBe(`https://github.com/acme/shop/compare/${OLD}...${SHA}`);
     expect(cmp('https://gitlab.com/acme/sub/shop')).toBe(`https://gitlab.com/acme/sub/shop/-/compare/${OLD}...${SHA}`);
-    expect(cmp('https://bitbucket.org/acme/shop')).toBe(`https://bitbucket.org/acme/shop/branches/compare/${SHA}%0D${OLD}#diff`);
+    expect(cmp('https://bitbucket.org/acme/shop')).toBe(
+      `https://bitbucket.org/acme/shop/branches/compare/${SHA}%0D${OLD}#diff`
+    );
     expect(cmp('https://dev.azure.com/acme/P/_git/shop')).toBe(
       `https://dev.azure.com/acme/P/_git/shop/branchCompare?baseVersion=GC${OLD}&targetVersion=GC${SHA}`
     );

@@ -7,7 +7,14 @@
 
 export type GitHostKind = 'github' | 'gitlab' | 'bitbucket' | 'gitea' | 'forgejo' | 'azure-devops';
 
-export const GIT_HOST_KINDS: readonly GitHostKind[] = ['github', 'gitlab', 'bitbucket', 'gitea', 'forgejo', 'azure-devops'];
+export const GIT_HOST_KINDS: readonly GitHostKind[] = [
+  'github',
+  'gitlab',
+  'bitbucket',
+  'gitea',
+  'forgejo',
+  'azure-devops',
+];
 
 const PUBLIC_HOSTS: Record<string, GitHostKind> = {
   'github.com': 'github',
@@ -47,7 +54,8 @@ function splitCloneUrl(url: string): { host: string; port?: string; path: string
   if (scp && !/^[a-z+]+:\/\//i.test(u)) {
     return { host: scp[1].toLowerCase(), path: scp[2], https: false };
   }
-  const m = /^(https?|ssh|git\+ssh|git):\/\/(?:[^@/?#]*@)?([A-Za-z0-9.-]+|\[[0-9a-f:]+\])(?::(\d{1,5}))?(\/[^?#]*)?/i.exec(u);
+  const m =
+    /^(https?|ssh|git\+ssh|git):\/\/(?:[^@/?#]*@)?([A-Za-z0-9.-]+|\[[0-9a-f:]+\])(?::(\d{1,5}))?(\/[^?#]*)?/i.exec(u);
   if (!m) {
     return undefined;
   }

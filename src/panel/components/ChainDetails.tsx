@@ -4,6 +4,7 @@ import { Drawer, LinkButton, TextLink, useStyles2 } from '@grafana/ui';
 import { objectName, type Chain } from '../../core';
 import { type ChainEvidence, rawRefText } from '../explore';
 import { effectText } from '../story';
+import { ChangeDiff } from './ChangeDiff';
 import { getPanelStyles } from './styles';
 import { VerdictBadge } from './VerdictBadge';
 
@@ -46,6 +47,7 @@ export function ChainDetails({ chain: c, evidence, onClose }: Props) {
           at {e.time === undefined ? 'an unknown time' : new Date(e.time).toISOString()}
           {e.userAgent ? ` with ${e.userAgent}` : ''}; source {e.source}, outcome {e.outcome.code ?? e.outcome.status}.
         </p>
+        <ChangeDiff chain={c} />
         <h4>How we know ({c.links.length} links)</h4>
         {c.links.map((l, i) => (
           <div key={i} data-testid="chain-link">

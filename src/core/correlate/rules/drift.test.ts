@@ -28,7 +28,13 @@ describe('drift rule', () => {
   it("the controller's status writes do not make an object GitOps-managed (Argo CD reports on its Applications)", () => {
     const status = byController({
       requestURI: '/apis/apps/v1/namespaces/shop/deployments/checkout/status',
-      objectRef: { resource: 'deployments', namespace: 'shop', name: 'checkout', apiGroup: 'apps', subresource: 'status' },
+      objectRef: {
+        resource: 'deployments',
+        namespace: 'shop',
+        name: 'checkout',
+        apiGroup: 'apps',
+        subresource: 'status',
+      },
     });
     expect(drift([kubeAudit(), status])).toEqual([]);
   });
