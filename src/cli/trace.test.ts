@@ -141,7 +141,7 @@ describe('provenance trace --diff: what changed, and the commit', () => {
     expect(app.out).toContain('    spec.syncPolicy.automated: removed (was {"prune":true,"selfHeal":true})');
     const plain = await runCli(['trace', '--target', 'applications/argocd/payments', ...files]);
     expect(plain.out).not.toContain('spec.syncPolicy.automated');
-  });
+  }, 30_000);
 
   it('link settings: https only, known host kinds only', async () => {
     expect((await runCli(['trace', '--argocd-url', 'http://argocd', 'x.log'])).code).toBe(2);

@@ -333,6 +333,8 @@ describe('alert rules on the Loki emulator', () => {
     const expected = Object.fromEntries(ALERT_RULES.map((r) => [r.id, [] as string[]]));
     expected['argocd-sync-failed'] = ['unauthorized-deletion'];
     expected['pod-exec'] = ['exec-into-pod'];
+    // A person turning auto-sync off on an Application is what gitops-paused is for.
+    expected['gitops-paused'] = ['image-change-and-auto-sync-off'];
     expect(table).toEqual(expected);
   }, 60_000);
 });

@@ -65,20 +65,26 @@ function bodyIndex(ix: EventIndex): BodyIndex {
 function objectBefore(e: ChangeEvent, bi: BodyIndex): ChangeEvent | undefined {
   const list = bi.byObject.get(objectOf(e)) ?? [];
   const pos = bi.position.get(e.id) ?? -1;
-  for (let i = list.length - 1; i >= 0; i--) {
-    const c = list[i];
-    if ((bi.position.get(c.id) ?? Infinity) >= pos || c.id === e.id) {
-      continue;
+  // The list is in event order: binary search for the last body before `e` (an object written thousands of times
+  // at RequestResponse level, a Lease, costs log n per write, not n).
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((bi.position.get(list[mid].id) ?? Infinity) < pos) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
     }
-    const uid = responseUid(c);
-    const own = e.target.uid ?? responseUid(e);
-    if (uid && own && uid !== own) {
-      // The object was deleted and created again since: that body is of another object.
-      return undefined;
-    }
-    return c;
   }
-  return undefined;
+  const c = lo > 0 ? list[lo - 1] : undefined;
+  if (!c) {
+    return undefined;
+  }
+  const uid = responseUid(c);
+  const own = e.target.uid ?? responseUid(e);
+  // A body of another uid: the object was deleted and created again since, so it is not this object's before.
+  return uid && own && uid !== own ? undefined : c;
 }
 
 function responseUid(e: ChangeEvent): string | undefined {
@@ -202,18 +208,32 @@ export interface LinkSettings {
   gitHosts?: Record<string, string>;
 }
 
-function latestBody(
+/** How many earlier bodies of an Application / GitRepo are read for its repo URL (newest first). */
+const REPO_LOOKS = 50;
+
+/** The first value `read` finds in the newest bodies of an object kept before position `before`. */
+function fromLatestBodies(
   bi: BodyIndex,
   group: string,
   resource: string,
   name: string | undefined,
-  before: number
-): unknown[] {
+  before: number,
+  read: (body: unknown) => string | undefined
+): string | undefined {
   const list = name ? (bi.byName.get(`${group}|${resource}|${name}`) ?? []) : [];
-  return list
-    .filter((x) => (bi.position.get(x.id) ?? Infinity) <= before)
-    .reverse()
-    .flatMap((x) => [x.snapshot?.response, x.snapshot?.request]);
+  let looked = 0;
+  for (let i = list.length - 1; i >= 0 && looked < REPO_LOOKS; i--) {
+    const x = list[i];
+    if ((bi.position.get(x.id) ?? Infinity) > before) {
+      continue;
+    }
+    looked++;
+    const found = read(x.snapshot?.response) ?? read(x.snapshot?.request);
+    if (found) {
+      return found;
+    }
+  }
+  return undefined;
 }
 
 function str(v: unknown): string | undefined {
@@ -246,14 +266,14 @@ function repoOf(g: GitOpsRef, e: ChangeEvent, rc: RuleContext, bi: BodyIndex): s
   }
   const pos = bi.position.get(e.id) ?? Infinity;
   if (g.tool === 'argocd') {
-    const fromBody = latestBody(bi, 'argoproj.io', 'applications', g.app, pos).map(appRepoURL).find(Boolean);
+    const fromBody = fromLatestBodies(bi, 'argoproj.io', 'applications', g.app, pos, appRepoURL);
     return (
       fromBody ??
       [...rc.ix.argoByApp.between(g.app, -Infinity, e.time ?? Infinity)].reverse().find((x) => x.gitops?.repoURL)
         ?.gitops?.repoURL
     );
   }
-  const fromBody = latestBody(bi, 'fleet.cattle.io', 'gitrepos', g.app, pos).map(gitRepoURL).find(Boolean);
+  const fromBody = fromLatestBodies(bi, 'fleet.cattle.io', 'gitrepos', g.app, pos, gitRepoURL);
   return (
     fromBody ??
     [...rc.ix.fleetCommitByRepo.between(g.app, -Infinity, e.time ?? Infinity)].reverse().find((x) => x.gitops?.repoURL)
