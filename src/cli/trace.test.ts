@@ -122,7 +122,7 @@ describe('provenance generate → trace', () => {
 describe('provenance trace --diff: what changed, and the commit', () => {
   it('shows the image a sync changed with its commit URL, and who turned auto-sync off on the Application', async () => {
     const { files } = await generated('image-change-and-auto-sync-off');
-    const deploy = await runCli(['trace', '--diff', '--target', 'deployments/payments/payments-api', ...files]);
+    const deploy = await runCli(['trace', '--diff', '--target', 'deployments/invoices/payments-api', ...files]);
     expect(deploy.code).toBe(0);
     expect(deploy.out).toContain(
       [

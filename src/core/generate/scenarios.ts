@@ -272,6 +272,8 @@ const unauthorizedDeletion: Scenario = {
             initiator: DANA,
             automated: false,
             operation: 'rollback',
+            // The history entry before the one rolled back to.
+            previousCommit: '0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d',
           },
           links: [
             { kind: 'gitops-apply', cause: `argocd rollback at ${at(t + 8 * MIN)}` },
@@ -817,7 +819,7 @@ const imageChangeAndAutoSyncOff: Scenario = {
     "an automated sync moves a Deployment's image (bodies recorded), then a person disables auto-sync on the Application",
   build(t, rng) {
     const app = 'payments';
-    const ns = 'payments';
+    const ns = 'invoices';
     const previous = '9a8b7c6d5e4f30211203f4e5d6c7b8a9f0e1d2c3';
     const rev = 'b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4';
     const deployment = (image: string, rv: string) => ({
@@ -966,16 +968,24 @@ const imageChangeAndAutoSyncOff: Scenario = {
             time: at(t + 2 * MIN + 3_000),
           },
           verdict: 'gitops-sync',
-          who: { name: ARGO_SA },
+          who: { name: ARGO_SA, ip: ARGO_IP },
           gitops: {
             tool: 'argocd',
             app,
             commit: rev,
             initiator: null,
             automated: true,
+            revision: rev,
+            automation: 'auto-sync',
+            operation: 'sync',
             commitUrl: `https://github.com/acme/payments-deploy/commit/${rev}`,
             previousCommit: previous,
+            compareUrl: `https://github.com/acme/payments-deploy/compare/${previous}...${rev}`,
           },
+          links: [
+            { kind: 'gitops-apply', cause: `argocd sync at ${at(t + 2 * MIN)}` },
+            { kind: 'sync-trigger', cause: `argocd sync at ${at(t + 2 * MIN)}` },
+          ],
           change: {
             source: 'response-bodies',
             complete: true,
