@@ -195,6 +195,12 @@ export interface ChangeEvent {
   appHistory?: Array<{ id: number; revision: string; deployedAt?: string; initiatedBy?: string }>;
   /** Audit stages seen for this request (kube / Rancher legacy), in arrival order. */
   stages?: string[];
+  /**
+   * The line was cut short (a shipper's size limit) and this event holds what its surviving prefix stated;
+   * fields written after the cut (timestamps, annotations, response) may be missing. Cleared when a whole line
+   * of the same request was merged in.
+   */
+  truncated?: boolean;
   /** Request / response bodies, only when the parser was asked to keep them; Secret data always redacted. */
   body?: { request?: unknown; response?: unknown };
   raw: RawRef;

@@ -171,11 +171,25 @@ describe('parseRancherAuditEvent — real samples', () => {
     expect(secret.body?.request).toMatchObject({ data: '[redacted]', type: 'secret' });
   });
 
-  it('issue excerpts cut mid-line are counted as truncated JSON', () => {
-    for (const name of ['issue_31166_rancher_api.txt', 'issue_33126_rancher_api.txt']) {
-      const s = parseAll(sampleLines(name));
-      expect(s.events).toHaveLength(0);
-      expect(s.skipped['truncated-json'].count).toBe(1);
-    }
+  it('issue excerpts cut mid-line: the prefix is salvaged and marked truncated', () => {
+    const cut = parseAll(sampleLines('issue_31166_rancher_api.txt'));
+    expect(cut.events).toHaveLength(1);
+    expect(cut.events[0]).toMatchObject({
+      truncated: true,
+      verb: 'create',
+      actor: { name: 'user-h9vkf', loginName: 'testuser1' },
+      sourceIPs: ['172.31.36.137'],
+      time: Date.UTC(2021, 4, 3, 19, 15, 38),
+      outcome: { status: 'unknown' },
+    });
+    const wrapped = parseAll(sampleLines('issue_33126_rancher_api.txt'));
+    expect(wrapped.events).toHaveLength(1);
+    expect(wrapped.events[0]).toMatchObject({
+      truncated: true,
+      verb: 'list',
+      actor: { name: 'user-gpr69' },
+      target: { cluster: 'c-mfswt', resource: 'nodes' },
+      outcome: { code: 200, status: 'success' },
+    });
   });
 });

@@ -4,6 +4,7 @@ import { FieldTypeError, isObj, type Obj } from './fields';
 import { fnv1a } from './hash';
 import { InternPool } from './intern';
 import { OBJECT_PARSERS, TEXT_PARSERS } from './registry';
+import { salvageCutObject, statesWhoAndWhat } from './salvage';
 import { isSkip, type ParseContext, type ParseResult, type Parsed, type RawLine } from './types';
 
 /**
@@ -30,6 +31,8 @@ export interface ParseSummary {
   events: ChangeEvent[];
   /** Lines that did not become events, by reason. */
   skipped: Record<string, SkipStat>;
+  /** Lines cut short that still became (part of) an event, marked `truncated`, by reason (`truncated-salvaged`). */
+  salvaged: Record<string, SkipStat>;
   stats: { lines: number; records: number; events: number; duplicates: number; skipped: number };
 }
 
@@ -96,6 +99,10 @@ function mergeStage(into: ChangeEvent, from: ChangeEvent, fromStage: string | un
   into.changedFields ??= from.changedFields;
   into.body ??= from.body;
   into.keys = { ...from.keys, ...into.keys };
+  // A whole line of the request makes the event whole; two cut lines leave it cut.
+  if (into.truncated && !from.truncated) {
+    delete into.truncated;
+  }
   if (into.marks === undefined) {
     delete into.marks;
   }
@@ -152,6 +159,7 @@ export class ParseSession {
   private readonly pool = new InternPool();
   private readonly byId = new Map<string, ChangeEvent>();
   private readonly skipped: Record<string, SkipStat> = {};
+  private readonly salvaged: Record<string, SkipStat> = {};
   private lines = 0;
   private records = 0;
   private duplicates = 0;
@@ -173,9 +181,11 @@ export class ParseSession {
     }
   }
 
-  private countSkip(reason: string, raw: RawLine, detail?: string): void {
-    this.skippedTotal++;
-    const stat = (this.skipped[reason] ??= { count: 0 });
+  private countSkip(reason: string, raw: RawLine, detail?: string, into = this.skipped): void {
+    if (into === this.skipped) {
+      this.skippedTotal++;
+    }
+    const stat = (into[reason] ??= { count: 0 });
     stat.count++;
     if (stat.example === undefined) {
       stat.example = raw.origin ?? (raw.ns ? `ns ${raw.ns}` : undefined);
@@ -223,7 +233,11 @@ export class ParseSession {
         o = JSON.parse(trimmed);
       } catch (e) {
         const msg = e instanceof Error ? e.message : '';
-        this.countSkip(isTruncation(msg, trimmed.trimEnd().length) ? 'truncated-json' : 'invalid-json', raw, msg);
+        if (!isTruncation(msg, trimmed.trimEnd().length)) {
+          this.countSkip('invalid-json', raw, msg);
+          return;
+        }
+        this.addCutObject(trimmed, inner, raw, msg);
         return;
       }
       if (!isObj(o)) {
@@ -273,6 +287,26 @@ export class ParseSession {
     const lineText = text || JSON.stringify(o);
     this.records++;
     this.accept(parseGuarded(parser, o, this.context(inner, raw, lineText)), raw);
+  }
+
+  /**
+   * A JSON line cut short: what its prefix states still counts when it names the request (audit id, verb, URI,
+   * user); the event is marked `truncated` and merges with the other stages of its audit id.
+   */
+  private addCutObject(text: string, inner: Inner, raw: RawLine, parseError: string): void {
+    const o = salvageCutObject(text);
+    const parser = o && statesWhoAndWhat(o) ? OBJECT_PARSERS.find((p) => p.detect(o)) : undefined;
+    if (!o || !parser) {
+      this.countSkip('truncated-json', raw, `${parseError} (cut before the audit id, verb, URI and user)`);
+      return;
+    }
+    this.records++;
+    const result = parseGuarded(parser, o, this.context(inner, raw, text));
+    if (!isSkip(result)) {
+      result.event.truncated = true;
+      this.countSkip('truncated-salvaged', raw, 'fields after the cut are missing', this.salvaged);
+    }
+    this.accept(result, raw);
   }
 
   private context(inner: Inner, raw: RawLine, text: string): ParseContext {
@@ -357,6 +391,7 @@ export class ParseSession {
     return {
       events,
       skipped: this.skipped,
+      salvaged: this.salvaged,
       stats: {
         lines: this.lines,
         records: this.records,
