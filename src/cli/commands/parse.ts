@@ -33,7 +33,8 @@ export async function parseCommand(files: string[], options: ParseCommandOptions
     );
     const salvaged = Object.fromEntries(Object.entries(summary.salvaged).map(([k, v]) => [k, v.count]));
     io.out(
-      JSON.stringify({ events: summary.events, skipped, skippedExamples, salvaged, stats: summary.stats }, null, 2) + '\n'
+      JSON.stringify({ events: summary.events, skipped, skippedExamples, salvaged, stats: summary.stats }, null, 2) +
+        '\n'
     );
   } else {
     io.out(formatEventTable(summary.events));
