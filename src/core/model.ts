@@ -100,6 +100,8 @@ export interface GitOpsRef {
   /** Who started the operation, when the record says (Argo CD user, Fleet userID). */
   initiator?: string;
   automated?: boolean;
+  /** A dry run (`DryRun: true`): Argo CD computed the sync but wrote nothing, so it explains no write. */
+  dryRun?: boolean;
   destNamespace?: string;
   destServer?: string;
   repoURL?: string;

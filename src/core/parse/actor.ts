@@ -60,8 +60,16 @@ export function isRancherImpersonator(name: string): boolean {
 }
 
 export function classifyActor(name: string, hints: IdentityHints = {}): ActorKind {
-  if (name === '' || name === '<none>') {
+  if (name === '' || name === '<none>' || name === 'Unknown user') {
+    // "Unknown user": argocd-server's text for a request without a session user (server/application/application.go).
     return 'unknown';
+  }
+  // Argo CD project-role tokens (`proj:<project>:<role>`, CI) and Kargo promotions (initiator `kargo-controller`).
+  if (/^proj:[^:]+:[^:]+$/.test(name)) {
+    return 'serviceaccount';
+  }
+  if (name === 'kargo-controller') {
+    return 'gitops-controller';
   }
   if (name === 'system:anonymous' || hints.groups?.includes('system:unauthenticated')) {
     return 'anonymous';
