@@ -34,6 +34,8 @@ export class EventIndex {
   readonly fleetDeployByReleaseNs = new TimelineMap();
   /** Fleet bundle reconciler changes by BundleDeployment name; commits and GitRepo writes by repo name. */
   readonly fleetBundleByBd = new TimelineMap();
+  /** The agent's "Installing/Upgrading helm release" lines (they name the commit), by BundleDeployment name. */
+  readonly fleetHelmByBd = new TimelineMap();
   readonly fleetCommitByRepo = new TimelineMap();
   readonly gitRepoWrites = new TimelineMap();
   /** Writes of an Application's `operation` (syncs started with kubectl), by application name. */
@@ -125,7 +127,9 @@ export class EventIndex {
     if (!g) {
       return;
     }
-    if (g.operation === 'deploy') {
+    if (e.keys.helmStart) {
+      this.fleetHelmByBd.add(e.keys.helmStart, e);
+    } else if (g.operation === 'deploy') {
       this.fleetDeployByObjectset.add(e.keys.objectsetId, e);
       const release = e.keys.helmRelease;
       if (release) {
