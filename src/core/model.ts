@@ -15,6 +15,11 @@ export interface ViaHop {
   kind: ActorKind;
   /** How this hop relates to the actor: it impersonated them, or proxied for them. */
   mechanism: 'impersonation' | 'rancher-impersonation' | 'rancher-proxy';
+  /**
+   * Kubernetes ≥ 1.35 constrained impersonation: the verb that authorised it
+   * (`authenticationMetadata.impersonationConstraint`, e.g. `impersonate-on:user-info:list`).
+   */
+  constraint?: string;
 }
 
 export interface Actor {

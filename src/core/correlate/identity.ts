@@ -19,7 +19,7 @@ export interface ResolvedIdentity {
 export function resolveIdentity(e: ChangeEvent, rc: RuleContext): ResolvedIdentity {
   const hits = [...linkImpersonation(e), ...linkRancherProxy(e, rc)];
   const rancher = hits.find((h) => h.link.kind === 'rancher-proxy')?.cause;
-  const via = e.actor.via.map((h) => `${h.name} (${h.mechanism})`);
+  const via = e.actor.via.map((h) => `${h.name} (${h.mechanism}${h.constraint ? `, allowed by ${h.constraint}` : ''})`);
   if (rancher) {
     via.push(`Rancher (audit ${rancher.keys.rancherAuditID ?? rancher.id})`);
   }

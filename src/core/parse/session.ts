@@ -1,8 +1,10 @@
 import type { ChangeEvent, RawRef } from '../model';
+import { unwrapCloudObject, unwrapTimePrefix } from './cloudEnvelopes';
 import { unwrapCri, unwrapObject, stripViewerPrefix, type Inner } from './envelope';
 import { FieldTypeError, isObj, type Obj } from './fields';
 import { fnv1a } from './hash';
 import { InternPool } from './intern';
+import { auditFromOtlpMetadata } from './otlpAudit';
 import { OBJECT_PARSERS, TEXT_PARSERS } from './registry';
 import { salvageCutObject, statesWhoAndWhat } from './salvage';
 import { isSkip, type ParseContext, type ParseResult, type Parsed, type RawLine } from './types';
@@ -225,6 +227,11 @@ export class ParseSession {
         this.addInner({ text: cri.text, labels: inner.labels, ns: inner.ns ?? cri.ns }, raw, depth + 1);
         return;
       }
+      const timed = depth < MAX_ENVELOPE_DEPTH ? unwrapTimePrefix(text.slice(start)) : undefined;
+      if (timed) {
+        this.addInner({ text: timed.text, labels: inner.labels, ns: inner.ns ?? timed.ns }, raw, depth + 1);
+        return;
+      }
     }
     const trimmed = start === 0 ? text : text.slice(start);
     if (first === 123 /* { */) {
@@ -264,7 +271,7 @@ export class ParseSession {
 
   private addObject(o: Obj, inner: Inner, raw: RawLine, depth: number, text: string): void {
     if (depth < MAX_ENVELOPE_DEPTH) {
-      const env = unwrapObject(o);
+      const env = unwrapObject(o) ?? unwrapCloudObject(o);
       if (env) {
         if (env.inner.length === 0) {
           this.countSkip(`empty-envelope:${env.kind}`, raw);
@@ -297,6 +304,13 @@ export class ParseSession {
     const o = salvageCutObject(text);
     const parser = o && statesWhoAndWhat(o) ? OBJECT_PARSERS.find((p) => p.detect(o)) : undefined;
     if (!o || !parser) {
+      const fromMetadata = auditFromOtlpMetadata(inner.labels ?? {}, this.context(inner, raw, text));
+      if (fromMetadata) {
+        this.records++;
+        this.countSkip('truncated-salvaged', raw, 'read from the OTLP structured metadata', this.salvaged);
+        this.accept({ event: fromMetadata }, raw);
+        return;
+      }
       this.countSkip('truncated-json', raw, `${parseError} (cut before the audit id, verb, URI and user)`);
       return;
     }
