@@ -174,6 +174,11 @@ export interface ChangeEvent {
   ns: string;
   actor: Actor;
   sourceIPs: string[];
+  /**
+   * Addresses the record names that are a proxy on the way, never the client: Rancher's `remoteAddr` when the
+   * record holds no request headers (Rancher ≥ 2.12 at its default audit level 0) is the ingress pod.
+   */
+  proxyIPs?: string[];
   userAgent?: string;
   /**
    * Kubernetes verb for API records (`create`, `update`, `patch`, `delete`, `deletecollection`, `get`, `list`,

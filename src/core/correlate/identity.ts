@@ -23,7 +23,8 @@ export function resolveIdentity(e: ChangeEvent, rc: RuleContext): ResolvedIdenti
   if (rancher) {
     via.push(`Rancher (audit ${rancher.keys.rancherAuditID ?? rancher.id})`);
   }
-  const ip = rancher?.sourceIPs[0] ?? e.sourceIPs[0];
+  // Behind Rancher the downstream sourceIPs are Rancher's own: only Rancher's record can name the client.
+  const ip = rancher ? rancher.sourceIPs[0] : e.sourceIPs[0];
   const resolved: ResolvedIdentity = {
     name: rancher?.actor.loginName ?? e.actor.loginName ?? e.actor.name,
     kind: e.actor.kind,

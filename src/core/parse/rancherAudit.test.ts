@@ -45,8 +45,10 @@ describe('parseRancherAuditEvent — our fixtures', () => {
       })
     );
     expect(realIp.sourceIPs[0]).toBe('192.0.2.10');
+    // No headers recorded (Rancher ≥ 2.12 at audit level 0): the TCP peer is the ingress, never the client.
     const peer = parseOne(rancherAudit({ requestHeader: undefined, remoteAddr: '[2001:db8::7]:443' }));
-    expect(peer.sourceIPs).toEqual(['2001:db8::7']);
+    expect(peer.sourceIPs).toEqual([]);
+    expect(peer.proxyIPs).toEqual(['2001:db8::7']);
   });
 
   it('reads the pre-release camelCase extras (rancher/rancher#31166) case-insensitively', () => {
@@ -178,7 +180,9 @@ describe('parseRancherAuditEvent — real samples', () => {
       truncated: true,
       verb: 'create',
       actor: { name: 'user-h9vkf', loginName: 'testuser1' },
-      sourceIPs: ['172.31.36.137'],
+      // Cut before any request header: remoteAddr is only the TCP peer.
+      sourceIPs: [],
+      proxyIPs: ['172.31.36.137'],
       time: Date.UTC(2021, 4, 3, 19, 15, 38),
       outcome: { status: 'unknown' },
     });

@@ -165,6 +165,13 @@ export function parseRancherAuditEvent(o: Obj, ctx: ParseContext): ParseResult {
   if (stage) {
     event.stages = [stage];
   }
+  const remote = optStr(o, 'remoteAddr');
+  if (!legacy && !headers && remote) {
+    // No request headers recorded (audit level 0, the default from v2.12: pkg/auth/audit/utils.go
+    // verbosityForLevel): remoteAddr is the TCP peer — the ingress — and the client's address was not recorded.
+    event.sourceIPs = [];
+    event.proxyIPs = [hostOf(remote)];
+  }
   addBodyFacts(event, o.requestBody, o.responseBody, ctx);
   return { event, mergeKey: stage && auditID ? `rancher|${auditID}` : undefined, stage };
 }
