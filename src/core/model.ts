@@ -219,7 +219,16 @@ export interface ChangeEvent {
 }
 
 export type LinkKind =
-  'impersonation' | 'rancher-proxy' | 'gitops-apply' | 'sync-trigger' | 'fleet-commit' | 'rbac-context' | 'drift';
+  | 'impersonation'
+  | 'rancher-proxy'
+  | 'gitops-apply'
+  | 'sync-trigger'
+  | 'fleet-commit'
+  | 'rbac-context'
+  | 'drift'
+  | 'argocd-ui'
+  | 'rancher-ace'
+  | 'app-generator';
 
 /** One explained step from an effect back towards its cause. */
 export interface Link {
