@@ -84,11 +84,14 @@ describe('provenance generate → trace', () => {
       'update payments',
       'patch payments-api',
       'delete legacy-worker',
+      // kubectl through the authorized cluster endpoint: the id u-kim4x9 resolved to kim (rancher-ace).
+      'delete feature-flags',
     ]);
     const drift = JSON.parse(
       (await runCli(['trace', '--format', 'json', '--verdict', 'manual-drift', ...files])).out
     ) as { chains: ChainJson[] };
-    expect(drift.chains.map((c) => c.who.name)).toEqual(['lee@example.org']);
+    // ravi@example.org: a live edit in the Argo CD UI, written by argocd-server (argocd-ui).
+    expect(drift.chains.map((c) => c.who.name)).toEqual(['lee@example.org', 'ravi@example.org']);
     const window = JSON.parse(
       (
         await runCli([

@@ -21,6 +21,8 @@ export interface CorrelateOptions {
   fleetLookbackMs: number;
   /** How far before a sync or rollback a failed sync of the same app is reported as context. */
   failureLookbackMs: number;
+  /** How far back a Rancher record of a user id names its login (authorized cluster endpoint requests). */
+  identityLookbackMs: number;
 }
 
 export const DEFAULT_OPTIONS: CorrelateOptions = {
@@ -33,6 +35,7 @@ export const DEFAULT_OPTIONS: CorrelateOptions = {
   driftLookbackMs: 7 * 24 * 3_600_000,
   fleetLookbackMs: 30 * 60_000,
   failureLookbackMs: 60 * 60_000,
+  identityLookbackMs: 7 * 24 * 3_600_000,
 };
 
 /** `12 s`, `4 min`, `2 h` — deltas in evidence sentences. */
