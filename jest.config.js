@@ -18,6 +18,7 @@ const shared = {
 };
 
 module.exports = {
+  testTimeout: 30_000,
   projects: [
     {
       // Engine, CLI and integration tests: plain Node, no DOM.
