@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
-import { DEFAULT_MAX_LINE_BYTES } from '../core';
+import { ALL_ROUTINE, DEFAULT_MAX_LINE_BYTES } from '../core';
 import { benchCommand } from './commands/bench';
 import { dashboardCommand } from './commands/dashboard';
 import { generateCommand } from './commands/generate';
@@ -72,6 +72,12 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       'only these verdicts (comma-separated: gitops-sync, gitops-rollback, manual-drift, manual, controller, unknown)'
     )
     .option('--skipped-examples', 'show a redacted piece of the first line skipped for each reason', false)
+    .option(
+      '--exclude <classes>',
+      `routine system traffic to leave out, comma-separated (${ALL_ROUTINE.join(', ')}), all or none`,
+      'all'
+    )
+    .option('--all', 'keep routine system traffic too (same as --exclude none)', false)
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (files: string[], opts) => {
       setExit(await traceCommand(files, opts, io));

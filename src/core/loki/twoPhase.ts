@@ -4,7 +4,9 @@ import { DEFAULT_OPTIONS, type CorrelateOptions } from '../correlate/options';
 import type { Chain, ChangeEvent, RawRef } from '../model';
 import { renderLogQuery, type LogQuery } from '../logql/builder';
 import { causeQueries, effectsQuery, type Question, type StreamSelectors, DEFAULT_SELECTORS } from '../logql/questions';
+import { classesFilteredInLoki } from '../logql/routineFilters';
 import { ParseSession, type ParseSummary } from '../parse/session';
+import { ALL_ROUTINE, excludeRoutine, routineClassOf, type ExcludedCounts } from '../routine/classes';
 import type { RawLine } from '../parse/types';
 import type { LokiTransport } from './transport';
 
@@ -22,6 +24,12 @@ export interface LokiTrace {
   /** The phase-1 lines (the writes asked about), for a raw-log view. */
   effectLines: RawLine[];
   parsed: ParseSummary;
+  /**
+   * Routine writes left out, by class, among the lines Loki returned. Lines Loki dropped by the phase-1 line
+   * filters are not counted (Loki does not say how many); `excludedInLoki` names the classes it filtered.
+   */
+  excluded: ExcludedCounts;
+  excludedInLoki: string[];
   warnings: string[];
   queries: Array<{ phase: 1 | 2; logql: string; from: number; to: number; lines: number; requests: number }>;
   /** The raw line of a record behind a chain (effect, link cause or context), as Loki returned it. */
@@ -93,6 +101,8 @@ export async function traceOverLoki(
   signal?: AbortSignal
 ): Promise<LokiTrace> {
   const opts = { ...DEFAULT_OPTIONS, ...options };
+  const leaveOut = question.leaveOut ?? ALL_ROUTINE;
+  const leftOut = new Set<string>(leaveOut);
   const explainWith = (source: 'rancher-audit' | 'argocd' | 'fleet') =>
     !question.sources || question.sources.includes(source);
   const warnings: string[] = [];
@@ -108,10 +118,11 @@ export async function traceOverLoki(
   };
 
   // Phase 1: the effects. Loki's end is exclusive: ask up to one ms past the last wanted instant.
-  const effectLines = await run(1, effectsQuery(question, selectors, false), question.from, question.to + 1);
+  const effectLines = await run(1, effectsQuery({ ...question, leaveOut }, selectors, false), question.from, question.to + 1);
   const probe = new ParseSession();
   await addInChunks(probe, effectLines, signal);
-  const effects = probe.finish().events.filter(isEffect);
+  // Routine writes explain nothing and need no explaining: they do not widen the phase-2 windows.
+  const effects = probe.finish().events.filter((e) => isEffect(e) && !leftOut.has(routineClassOf(e) ?? ''));
   const times = effects.map((e) => e.time).filter((t): t is number => t !== undefined);
 
   const session = new ParseSession();
@@ -166,7 +177,9 @@ export async function traceOverLoki(
       await addInChunks(session, await run(2, rancher, lo - 1_000 - opts.skewMs, hi + opts.skewMs + 1), signal);
     }
   }
-  const parsed = session.finish();
+  const all = session.finish();
+  const { kept, excluded } = excludeRoutine(all.events, leaveOut);
+  const parsed = { ...all, events: kept };
   const selection: TraceSelection = {
     target: question.target,
     actor: question.actor,
@@ -178,6 +191,8 @@ export async function traceOverLoki(
     chains,
     effectLines,
     parsed,
+    excluded,
+    excludedInLoki: classesFilteredInLoki(leaveOut),
     warnings: [...new Set(warnings)],
     queries,
     lineOf: recordLines(chains, parsed.events, read),
