@@ -103,6 +103,8 @@ export interface CauseQueries {
   controlWrites: LogQuery;
   /** Earlier writes of the objects people changed (drift). */
   priorWrites?: LogQuery;
+  /** GitRepo edits made in Rancher (steve or cluster proxy): a Fleet deployment's cause may exist only there. */
+  rancherGitRepos?: LogQuery;
 }
 
 export interface CauseNeeds {
@@ -133,6 +135,9 @@ export function causeQueries(needs: CauseNeeds, selectors: StreamSelectors = DEF
   }
   if (needs.fleet) {
     out.fleet = lineQuery(selectors.fleet ?? DEFAULT_SELECTORS.fleet);
+    out.rancherGitRepos = lineQuery(selectors['rancher-audit'] ?? DEFAULT_SELECTORS['rancher-audit'], [
+      { op: '|=', value: 'gitrepos' },
+    ]);
   }
   if (needs.driftNames.length) {
     const few = needs.driftNames.length <= MAX_ALTERNATION;

@@ -15,8 +15,8 @@ import type { LokiTransport } from './transport';
  * phase 2 fetches only what can explain them, each stream over its own window around the writes' times:
  * Rancher records of the proxied users (± skew), Argo CD / Fleet lines (sync window), RBAC / Application /
  * GitRepo writes (RBAC look-back) and earlier writes of objects people changed (drift look-back).
- * Query budget: 1 query for phase 1 and at most 5 for phase 2 (Argo CD, Fleet, prior writes, control writes,
- * Rancher), each split into `splitMs` pieces and paged.
+ * Query budget: 1 query for phase 1 and at most 6 for phase 2 (Argo CD, Fleet, prior writes, control writes,
+ * Rancher, GitRepo edits in Rancher), each split into `splitMs` pieces and paged.
  */
 
 export interface LokiTrace {
@@ -118,7 +118,12 @@ export async function traceOverLoki(
   };
 
   // Phase 1: the effects. Loki's end is exclusive: ask up to one ms past the last wanted instant.
-  const effectLines = await run(1, effectsQuery({ ...question, leaveOut }, selectors, false), question.from, question.to + 1);
+  const effectLines = await run(
+    1,
+    effectsQuery({ ...question, leaveOut }, selectors, false),
+    question.from,
+    question.to + 1
+  );
   const probe = new ParseSession();
   await addInChunks(probe, effectLines, signal);
   // Routine writes explain nothing and need no explaining: they do not widen the phase-2 windows.
@@ -154,6 +159,8 @@ export async function traceOverLoki(
       [c.priorWrites, first - opts.driftLookbackMs, last + 1],
       // RBAC, Application and GitRepo writes: people who made them through Rancher need Rancher's records too.
       [c.controlWrites, first - Math.max(opts.rbacLookbackMs, opts.fleetLookbackMs), last + opts.syncWindowMs],
+      // A GitRepo edited in Rancher's UI has no kube-apiserver record of its own the effects would point to.
+      [explainWith('rancher-audit') ? c.rancherGitRepos : undefined, first - opts.fleetLookbackMs, last + 1],
     ];
     // Phase 2 queries do not depend on each other: ask them together.
     const answers = await Promise.all(windows.map(([q, from, to]) => (q ? run(2, q, from, to) : Promise.resolve([]))));
