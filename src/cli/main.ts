@@ -78,6 +78,11 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       'all'
     )
     .option('--all', 'keep routine system traffic too (same as --exclude none)', false)
+    .option(
+      '--max-lines <n>',
+      'with --loki: lines of writes read at most; a longer range is answered newest part first, with a warning',
+      positiveInt
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (files: string[], opts) => {
       setExit(await traceCommand(files, opts, io));

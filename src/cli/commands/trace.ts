@@ -18,7 +18,7 @@ import {
 import { CliError, type Io } from '../io';
 import { formatChainTable } from '../output/chainTable';
 import { formatParseSummary } from '../output/skipSummary';
-import { startProgress } from '../progress';
+import { startProgress, type Progress } from '../progress';
 import { readRawLines } from '../readLines';
 
 export interface TraceOptions {
@@ -35,6 +35,8 @@ export interface TraceOptions {
   exclude?: string;
   /** Keep routine system traffic too (same as `--exclude none`). */
   all?: boolean;
+  /** With --loki: lines of writes read at most before a long range is answered with its newest part. */
+  maxLines?: number;
   format: 'table' | 'json';
   /** Show a redacted piece of the first skipped line per reason. */
   skippedExamples?: boolean;
@@ -99,7 +101,20 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
       pageBytes: o.lokiPageBytes,
     });
     try {
-      const r = await traceOverLoki(client, { target: selection.target, actor: selection.actor, from, to, leaveOut });
+      // On a terminal: pieces of the range read (newest first on a long range) and lines of writes read.
+      let progress: Progress | undefined;
+      const onProgress = (p: { pieces: number; piecesDone: number; lines: number }) => {
+        progress ??= startProgress(io, 'reading Loki', p.pieces, 'pieces');
+        progress.update(p.piecesDone, `${p.lines} lines of writes`);
+      };
+      const r = await traceOverLoki(
+        client,
+        { target: selection.target, actor: selection.actor, from, to, leaveOut },
+        undefined,
+        {},
+        undefined,
+        { onProgress, ...(o.maxLines ? { maxEffectLines: o.maxLines } : {}) }
+      ).finally(() => progress?.stop());
       parsed = r.parsed;
       chains = r.chains;
       excluded = r.excluded;

@@ -38,6 +38,24 @@ export interface LokiTrace {
 
 const CHUNK = 2_000;
 
+/** How far a broad question reads before it answers with the newest part. */
+export interface ReadLimits {
+  /**
+   * Phase-1 lines read at most, past which older pieces are left unread (with a warning saying what and how to
+   * get it). Checked between pieces: the newest piece is always read whole. Default 500,000.
+   */
+  maxEffectLines?: number;
+  /** Ranges longer than this are read newest piece first, a piece at a time. Default 6 h, pieces of 1 h. */
+  newestFirstOverMs?: number;
+  pieceMs?: number;
+  /** Called after each phase-1 piece (and once for a short range): for a progress bar. */
+  onProgress?: (p: { pieces: number; piecesDone: number; lines: number }) => void;
+}
+
+export const DEFAULT_MAX_EFFECT_LINES = 500_000;
+
+const at = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+
 /** Smallest and largest value, without spreading a possibly huge array into arguments. */
 function extent(xs: number[]): [number, number] {
   let lo = Infinity;
@@ -98,7 +116,8 @@ export async function traceOverLoki(
   question: Question & { from: number; to: number },
   selectors: StreamSelectors = DEFAULT_SELECTORS,
   options: Partial<CorrelateOptions> = {},
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  limits: ReadLimits = {}
 ): Promise<LokiTrace> {
   const opts = { ...DEFAULT_OPTIONS, ...options };
   const leaveOut = question.leaveOut ?? ALL_ROUTINE;
@@ -118,12 +137,36 @@ export async function traceOverLoki(
   };
 
   // Phase 1: the effects. Loki's end is exclusive: ask up to one ms past the last wanted instant.
-  const effectLines = await run(
-    1,
-    effectsQuery({ ...question, leaveOut }, selectors, false),
-    question.from,
-    question.to + 1
-  );
+  const phase1 = effectsQuery({ ...question, leaveOut }, selectors, false);
+  const end = question.to + 1;
+  const budget = limits.maxEffectLines ?? DEFAULT_MAX_EFFECT_LINES;
+  const pieceMs = limits.pieceMs ?? 3_600_000;
+  let effectLines: RawLine[];
+  if (end - question.from <= (limits.newestFirstOverMs ?? 6 * 3_600_000)) {
+    effectLines = await run(1, phase1, question.from, end);
+    limits.onProgress?.({ pieces: 1, piecesDone: 1, lines: effectLines.length });
+  } else {
+    // A long range: the newest piece first, older ones while the budget lasts; what is left is said, not hidden.
+    const pieces = Math.ceil((end - question.from) / pieceMs);
+    const newestFirst: RawLine[][] = [];
+    let lines = 0;
+    let readFrom = end;
+    for (let i = 0; i < pieces && (i === 0 || lines < budget); i++) {
+      const from = Math.max(question.from, end - (i + 1) * pieceMs);
+      const got = await run(1, phase1, from, end - i * pieceMs);
+      newestFirst.push(got);
+      lines += got.length;
+      readFrom = from;
+      limits.onProgress?.({ pieces, piecesDone: i + 1, lines });
+    }
+    effectLines = newestFirst.reverse().flat();
+    if (readFrom > question.from) {
+      warnings.push(
+        `Answered the newest part only: changes from ${at(readFrom)} to ${at(question.to)} (${lines} lines of writes read, the limit is ${budget}). ` +
+          `${at(question.from)} to ${at(readFrom)} was not read: narrow the question (an object, a namespace, a person) or ask for a range that ends at ${at(readFrom)} to read the older part.`
+      );
+    }
+  }
   const probe = new ParseSession();
   await addInChunks(probe, effectLines, signal);
   // Routine writes explain nothing and need no explaining: they do not widen the phase-2 windows.
