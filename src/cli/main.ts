@@ -115,6 +115,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .requiredOption('--out <dir>', 'directory for the log files and ground-truth.json')
     .option('--scenario <name>', `scenario name(s), comma-separated, or all`, 'all')
     .option('--events <n>', 'background kube-apiserver audit events', nonNegativeInt, 2_000)
+    .option('--events-per-hour <n>', 'instead of --events: background events per hour of the span', nonNegativeInt)
+    .option('--nodes <n>', 'worker nodes of the generated cluster', positiveInt, 50)
+    .option('--controllers <n>', 'operators besides kube-controller-manager (0–14)', nonNegativeInt, 12)
     .option('--seed <n>', 'random seed (same seed, same files)', nonNegativeInt, 1)
     .option('--start <iso>', 'time of the first scenario', '2026-03-02T10:00:00Z')
     .action(async (opts) => {
