@@ -45,7 +45,18 @@ async function push(
   let batch: PushEntry[] = [];
   const flush = async () => {
     for (const body of pushBodies(batch, 2000)) {
-      await pushBody((u, init) => fetch(u, init), url, body);
+      // A keep-alive connection the server closed while we generated lines fails the write (EPIPE) before the
+      // server read anything: sending again on a new connection is safe.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await pushBody((u, init) => fetch(u, init), url, body);
+          break;
+        } catch (e) {
+          if (attempt >= 3 || !(e instanceof TypeError)) {
+            throw e;
+          }
+        }
+      }
     }
     pushed += batch.length;
     batch = [];
@@ -200,25 +211,7 @@ async function main(): Promise<void> {
   try {
     const g = generate({ scenarios: 'all', noiseEvents: events, seed: 42, start: Date.UTC(2026, 2, 2, 10) });
     const t0 = Date.now();
-    let pushed = 0;
-    let batch: PushEntry[] = [];
-    const flush = async () => {
-      for (const body of pushBodies(batch, 2000)) {
-        await pushBody((u, init) => fetch(u, init), url, body);
-      }
-      pushed += batch.length;
-      batch = [];
-    };
-    for (const r of g.records()) {
-      const e = pushEntryOf(r.line, 'prod-eu');
-      if (e) {
-        batch.push(e);
-      }
-      if (batch.length >= 20_000) {
-        await flush();
-      }
-    }
-    await flush();
+    const { pushed } = await push(url, g.records());
     const pushMs = Date.now() - t0;
 
     const urls: string[] = [];
@@ -238,18 +231,7 @@ async function main(): Promise<void> {
       throw new Error(`unexpected answer: ${result.chains.map((c) => c.verdict).join(', ')}`);
     }
 
-    // The same requests, downloaded and thrown away, four at a time as the client runs them.
-    const t2 = Date.now();
-    let next = 0;
-    let bytes = 0;
-    const worker = async () => {
-      while (next < urls.length) {
-        const res = await fetch(urls[next++], { headers: { 'X-Loki-Response-Encoding-Flags': 'categorize-labels' } });
-        bytes += (await res.text()).length;
-      }
-    };
-    await Promise.all([worker(), worker(), worker(), worker()]);
-    const rawDownloadMs = Date.now() - t2;
+    const { ms: rawDownloadMs, bytes } = await rawDownload(urls);
 
     const out = {
       events: pushed,
