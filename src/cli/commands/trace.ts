@@ -131,7 +131,7 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
       throw new CliError('trace needs FILE... or --loki URL', 2);
     }
     parsed = await readAll(files, io);
-    const routine = excludeRoutine(parsed.events, leaveOut);
+    const routine = excludeRoutine(parsed.events, leaveOut, selection);
     excluded = routine.excluded;
     chains = buildChains(routine.kept, {}, selection);
   }

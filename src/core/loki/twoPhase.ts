@@ -228,7 +228,7 @@ export async function traceOverLoki(
     }
   }
   const all = session.finish();
-  const { kept, excluded } = excludeRoutine(all.events, leaveOut);
+  const { kept, excluded } = excludeRoutine(all.events, leaveOut, question);
   const parsed = { ...all, events: kept };
   const selection: TraceSelection = {
     target: question.target,

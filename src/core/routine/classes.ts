@@ -191,7 +191,9 @@ export type ExcludedCounts = Partial<Record<RoutineClass, number>>;
  */
 export function excludeRoutine(
   events: readonly ChangeEvent[],
-  classes: readonly RoutineClass[]
+  classes: readonly RoutineClass[],
+  /** Count only what falls in the question's time range (all of it is left out either way). */
+  range: { from?: number; to?: number } = {}
 ): { kept: ChangeEvent[]; excluded: ExcludedCounts } {
   const excluded: ExcludedCounts = {};
   if (classes.length === 0) {
@@ -202,7 +204,11 @@ export function excludeRoutine(
   for (const e of events) {
     const c = isEffect(e) ? routineClassOf(e) : undefined;
     if (c && wanted.has(c)) {
-      excluded[c] = (excluded[c] ?? 0) + 1;
+      const t = e.time;
+      const inRange = t === undefined || ((range.from ?? -Infinity) <= t && t <= (range.to ?? Infinity));
+      if (inRange) {
+        excluded[c] = (excluded[c] ?? 0) + 1;
+      }
     } else {
       kept.push(e);
     }
