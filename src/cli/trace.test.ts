@@ -31,7 +31,7 @@ describe('provenance generate → trace', () => {
       stats: Record<string, number>;
     };
     expect(Object.keys(j)).toEqual(['chains', 'skipped', 'stats']);
-    expect(Object.keys(j.stats)).toEqual(['lines', 'events', 'chains', 'ms']);
+    expect(Object.keys(j.stats)).toEqual(['lines', 'events', 'chains', 'excluded', 'ms']);
     expect(j.skipped).toEqual({});
     expect(Object.keys(j.chains[0])).toEqual(['effect', 'verdict', 'who', 'gitops', 'links', 'context']);
     expect(Object.keys(j.chains[0].effect)).toEqual([

@@ -5,9 +5,20 @@ export { ParseSession, parseLines, DEFAULT_MAX_LINE_BYTES } from './parse/sessio
 export type { ParseOptions, ParseSummary, SkipStat } from './parse/session';
 export { redactRawLine } from './parse/rawLine';
 export { redactSecrets, scrubText, REDACTED, WITHHELD } from './parse/redact';
-export { kubeAuditNoiseLine } from './generate/noise';
+export { ClusterTraffic, DEFAULT_CLUSTER, type ClusterShape } from './generate/noise';
 export { seededRng, type Rng } from './generate/random';
 export { buildChains, isEffect, type TraceSelection } from './correlate/engine';
+export {
+  ALL_ROUTINE,
+  ROUTINE_CLASSES,
+  describeExcluded,
+  excludeRoutine,
+  parseRoutineClasses,
+  routineClassOf,
+  type ExcludedCounts,
+  type RoutineClass,
+} from './routine/classes';
+export { routineLineFilters } from './logql/routineFilters';
 export { chainToJson, type ChainJson } from './correlate/chainJson';
 export { DEFAULT_OPTIONS, type CorrelateOptions } from './correlate/options';
 export { LINK_RULES } from './correlate/registry';

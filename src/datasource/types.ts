@@ -1,6 +1,8 @@
 import type { DataSourceJsonData } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
 
+import type { RoutineClass } from '../core';
+
 export type ProvenanceMode = 'chains' | 'events' | 'graph' | 'logs';
 
 export interface ProvenanceQuery extends DataQuery {
@@ -19,6 +21,8 @@ export interface ProvenanceQuery extends DataQuery {
   text?: string;
   /** Streams read to explain the changes (default all). */
   sources?: Array<'rancher-audit' | 'argocd' | 'fleet'>;
+  /** Keep routine system traffic (leases, Events, status heartbeats…) that the data source leaves out by default. */
+  keepRoutine?: boolean;
 }
 
 export const DEFAULT_QUERY: Partial<ProvenanceQuery> = { mode: 'chains' };
@@ -33,6 +37,8 @@ export interface ProvenanceOptions extends DataSourceJsonData {
   /** Lines per Loki request (the Loki data source's own maximum applies). */
   pageLimit?: number;
   /** Correlation windows and look-backs, overriding core's documented defaults (values in ms). */
+  /** Routine classes left out of every answer (default: every class; an empty list keeps everything). */
+  excludeRoutine?: RoutineClass[];
   windows?: Partial<
     Record<'skewMs' | 'syncWindowMs' | 'rbacLookbackMs' | 'driftLookbackMs' | 'fleetLookbackMs', number>
   >;

@@ -1,9 +1,9 @@
 import React from 'react';
 import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { DataSourcePicker } from '@grafana/runtime';
-import { Field, FieldSet, Input, Stack } from '@grafana/ui';
+import { Field, FieldSet, Input, MultiCombobox, Stack } from '@grafana/ui';
 
-import { DEFAULT_SELECTORS } from '../../core';
+import { ALL_ROUTINE, DEFAULT_SELECTORS, ROUTINE_CLASSES, type RoutineClass } from '../../core';
 import { parseSelectorText, selectorText } from '../selectors';
 import type { ProvenanceOptions, SelectorText } from '../types';
 
@@ -63,6 +63,21 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
             width={12}
             value={json.pageLimit ?? 1000}
             onChange={(e) => set({ pageLimit: Math.max(1, Number(e.currentTarget.value) || 1000) })}
+          />
+        </Field>
+      </FieldSet>
+      <FieldSet label="Routine system traffic">
+        <Field
+          label="Left out of every answer"
+          description="Writes the cluster's own components make all the time. A person's or a GitOps controller's write, or a denied request, is never left out. Clear the list to keep everything."
+        >
+          <MultiCombobox<string>
+            aria-label="Routine classes left out"
+            width={60}
+            options={ROUTINE_CLASSES.map((c) => ({ value: c.name, label: c.name, description: c.description }))}
+            value={[...(json.excludeRoutine ?? ALL_ROUTINE)]}
+            onChange={(v) => set({ excludeRoutine: v.map((x) => x.value as RoutineClass) })}
+            placeholder="none: keep everything"
           />
         </Field>
       </FieldSet>

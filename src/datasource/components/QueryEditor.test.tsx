@@ -57,7 +57,7 @@ describe('QueryEditor', () => {
   });
 
   it('shows the LogQL it will run, escaped, and links to a prefilled alert rule on the Loki data source', () => {
-    setup({ namespace: 'shop', name: 'a"b' });
+    setup({ namespace: 'shop', name: 'a"b', keepRoutine: true });
     expect(screen.getByTestId('provenance-logql').textContent).toBe(
       String.raw`{job="kube-audit"} |~ "\"verb\":\"(create|update|patch|delete|deletecollection)\"" |= "\"namespace\":\"shop\"" |= "\"name\":\"a\\\"b\""`
     );
@@ -65,6 +65,14 @@ describe('QueryEditor', () => {
     const defaults = JSON.parse(decodeURIComponent(link.getAttribute('href')?.split('defaults=')[1] ?? ''));
     expect(defaults.queries[0]).toMatchObject({ datasourceUid: 'loki-main', model: { queryType: 'range' } });
     expect(defaults.queries[0].model.expr).toMatch(/^sum by \(objectRef_namespace\) \(count_over_time\(/);
+  });
+
+  it('by default the LogQL leaves routine system writes out; the switch keeps them', () => {
+    const { onChange, onRunQuery } = setup({ namespace: 'shop' });
+    expect(screen.getByTestId('provenance-logql').textContent).toMatch(/ !~ "\^\\\\\{\\"kind\\":\\"Event\\"/);
+    fireEvent.click(screen.getByLabelText('Keep routine traffic'));
+    expect(onChange).toHaveBeenCalledWith(expect.objectContaining({ keepRoutine: true }));
+    expect(onRunQuery).toHaveBeenCalled();
   });
 
   it('alertRuleUrl encodes everything: Grafana reads back exactly the rule defaults', () => {

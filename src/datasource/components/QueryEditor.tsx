@@ -1,6 +1,15 @@
 import React, { useMemo, useState } from 'react';
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
-import { ClipboardButton, InlineField, Input, LinkButton, MultiCombobox, RadioButtonGroup, Stack } from '@grafana/ui';
+import {
+  ClipboardButton,
+  InlineField,
+  InlineSwitch,
+  Input,
+  LinkButton,
+  MultiCombobox,
+  RadioButtonGroup,
+  Stack,
+} from '@grafana/ui';
 
 import type { DataSource } from '../datasource';
 import type { ProvenanceMode, ProvenanceOptions, ProvenanceQuery } from '../types';
@@ -140,6 +149,16 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
             value={query.verdicts ?? []}
             onChange={(v) => set({ verdicts: v.map((x) => x.value) }, true)}
             placeholder="all"
+          />
+        </InlineField>
+        <InlineField
+          label="Keep routine traffic"
+          tooltip="Leases, Events, token and access reviews, node and pod status heartbeats, Endpoints/EndpointSlices written by their own components: left out unless this is on."
+        >
+          <InlineSwitch
+            aria-label="Keep routine traffic"
+            value={query.keepRoutine ?? false}
+            onChange={(e) => set({ keepRoutine: e.currentTarget.checked }, true)}
           />
         </InlineField>
       </Stack>
