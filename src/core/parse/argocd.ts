@@ -1,6 +1,6 @@
 import type { ActorKind, ChangeEvent, GitOpsRef, ResourceRef } from '../model';
 import { ARGOCD_UNKNOWN_USER, classifyActor, describeInitiator } from './actor';
-import { classifyArgoMessage, parseDisplayRevision, type ArgoMessage } from './argocdMessages';
+import { classifyArgoMessage, MAX_MESSAGE_CHARS, parseDisplayRevision, type ArgoMessage } from './argocdMessages';
 import { isObj, type Obj } from './fields';
 import { fnv1a } from './hash';
 import { parseLogfmt } from './logfmt';
@@ -131,6 +131,9 @@ function appTarget(app: string | undefined, appNamespace: string | undefined): R
 }
 
 export function argoEventFromRecord(rec: ArgoRecord, ctx: ParseContext): ParseResult {
+  if (rec.msg.length > MAX_MESSAGE_CHARS) {
+    return skip(SOURCE, 'message-too-long', `over ${MAX_MESSAGE_CHARS} characters`);
+  }
   const api = classifyApiCall(rec);
   if (api === 'read-only') {
     return skip(SOURCE, 'read-only-call');

@@ -19,7 +19,51 @@ function identitiesOf(e: ChangeEvent): string[] {
   return [e.actor.name, ...e.actor.via.map((h) => h.name)];
 }
 
-function matchSubjects(r: ChangeEvent, identity: string, groups: string[]): string | undefined {
+/**
+ * Groups every account of a kind belongs to: a binding to one says nothing about this identity in particular,
+ * and anyone allowed to bind may create thousands — they are summarised, one per group, with a count.
+ */
+function isGroupWide(group: string): boolean {
+  return (
+    group === 'system:authenticated' ||
+    group === 'system:unauthenticated' ||
+    group === 'system:serviceaccounts' ||
+    group === 'system:cattle:authenticated' ||
+    group.startsWith('system:serviceaccounts:')
+  );
+}
+
+/** At most this many RBAC changes per chain; the rest are counted in the last one's evidence. */
+export const MAX_RBAC_CONTEXT = 10;
+
+interface Match {
+  event: ChangeEvent;
+  exact: boolean;
+  reason: string;
+  /** The group-wide group the match went through, if that was the only match. */
+  wide?: string;
+}
+
+function matchSubjects(
+  r: ChangeEvent,
+  identity: string,
+  groups: string[]
+): { reason: string; wide?: string } | undefined {
+  let wide: { reason: string; wide: string } | undefined;
+  for (const m of subjectMatches(r, identity, groups)) {
+    if (m.wide === undefined) {
+      return m;
+    }
+    wide ??= m as { reason: string; wide: string };
+  }
+  return wide;
+}
+
+function* subjectMatches(
+  r: ChangeEvent,
+  identity: string,
+  groups: string[]
+): Generator<{ reason: string; wide?: string }> {
   const sa = parseServiceAccount(identity);
   for (const s of r.rbac?.subjects ?? []) {
     if (
@@ -28,16 +72,14 @@ function matchSubjects(r: ChangeEvent, identity: string, groups: string[]): stri
       s.name === sa.name &&
       (s.namespace ?? r.target.namespace) === sa.namespace
     ) {
-      return `its subjects include ServiceAccount ${sa.namespace}/${sa.name}`;
-    }
-    if (!sa && s.kind === 'User' && s.name === identity) {
-      return `its subjects include User ${identity}`;
-    }
-    if (s.kind === 'Group' && groups.includes(s.name)) {
-      return `its subjects include Group ${s.name}, a group of ${identity}`;
+      yield { reason: `its subjects include ServiceAccount ${sa.namespace}/${sa.name}` };
+    } else if (!sa && s.kind === 'User' && s.name === identity) {
+      yield { reason: `its subjects include User ${identity}` };
+    } else if (s.kind === 'Group' && groups.includes(s.name)) {
+      const reason = `its subjects include Group ${s.name}, a group of ${identity}`;
+      yield isGroupWide(s.name) ? { reason, wide: s.name } : { reason };
     }
   }
-  return undefined;
 }
 
 /** Without a recorded body: a binding in the acting service account's namespace, or whose name mentions it. */
@@ -57,13 +99,15 @@ function matchWithoutBody(r: ChangeEvent, identity: string): string | undefined 
   return undefined;
 }
 
-/** RBAC changes before `e` that granted (or may have granted) its acting identity. */
+/** RBAC changes before `e` that granted (or may have granted) its acting identity: bounded per chain. */
 export function findRbacContext(e: ChangeEvent, { ix, opts }: RuleContext): RbacContextHit[] {
   if (e.time === undefined) {
     return [];
   }
   const t = e.time;
-  const out: RbacContextHit[] = [];
+  const matches: Match[] = [];
+  // Group-wide matches: only the latest per group is kept, the others counted.
+  const wideLatest = new Map<string, { match: Match; count: number }>();
   for (const r of ix.rbacWrites.between('*', t - opts.rbacLookbackMs, t)) {
     if (r === e) {
       continue;
@@ -71,24 +115,40 @@ export function findRbacContext(e: ChangeEvent, { ix, opts }: RuleContext): Rbac
     for (const identity of identitiesOf(e)) {
       const exact = matchSubjects(r, identity, e.actor.groups);
       const loose = exact ? undefined : matchWithoutBody(r, identity);
+      if (exact?.wide !== undefined) {
+        const seen = wideLatest.get(exact.wide);
+        const match = { event: r, exact: true, reason: exact.reason, wide: exact.wide };
+        if (!seen) {
+          wideLatest.set(exact.wide, { match, count: 1 });
+        } else {
+          seen.count++;
+          if ((r.time ?? 0) >= (seen.match.event.time ?? 0)) {
+            seen.match = match;
+          }
+        }
+        break;
+      }
       if (exact || loose) {
-        out.push({
-          event: r,
-          confidence: exact ? 1 : 0.5,
-          evidence: [
-            `${r.actor.loginName ?? r.actor.name} ${r.verb}d ${objectName(r)} at ${at(r.time)}, ${describeDelta(t - (r.time as number))} before`,
-            (exact ?? loose) as string,
-          ],
-        });
+        matches.push({ event: r, exact: exact !== undefined, reason: exact?.reason ?? (loose as string) });
         break;
       }
     }
   }
+  const wideNotes = new Map<Match, string>();
+  for (const [group, { match, count }] of wideLatest) {
+    matches.push(match);
+    if (count > 1) {
+      wideNotes.set(
+        match,
+        `the latest of ${count} changes binding Group ${group} (every such account) in the look-back`
+      );
+    }
+  }
   // A change made through Rancher's proxy is in both audit logs: keep the downstream record, drop its twin.
-  return out.filter(
+  const kept = matches.filter(
     (h) =>
       h.event.source !== 'rancher-audit' ||
-      !out.some(
+      !matches.some(
         (k) =>
           k.event.source === 'kube-audit' &&
           k.event.verb === h.event.verb &&
@@ -96,4 +156,26 @@ export function findRbacContext(e: ChangeEvent, { ix, opts }: RuleContext): Rbac
           Math.abs((k.event.time as number) - (h.event.time as number)) <= opts.skewMs + 1_000
       )
   );
+  // Specific grants first, then the most recent; the rest are counted, not listed.
+  kept.sort(
+    (a, b) =>
+      Number(a.wide !== undefined) - Number(b.wide !== undefined) ||
+      Number(b.exact) - Number(a.exact) ||
+      (b.event.time as number) - (a.event.time as number)
+  );
+  const shown = kept.slice(0, MAX_RBAC_CONTEXT);
+  return shown.map((m, i) => {
+    const evidence = [
+      `${m.event.actor.loginName ?? m.event.actor.name} ${m.event.verb}d ${objectName(m.event)} at ${at(m.event.time)}, ${describeDelta(t - (m.event.time as number))} before`,
+      m.reason,
+    ];
+    const note = wideNotes.get(m);
+    if (note) {
+      evidence.push(note);
+    }
+    if (i === shown.length - 1 && kept.length > shown.length) {
+      evidence.push(`${kept.length - shown.length} more RBAC changes granting this identity are not listed`);
+    }
+    return { event: m.event, confidence: m.exact ? 1 : 0.5, evidence };
+  });
 }
