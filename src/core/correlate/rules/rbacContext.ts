@@ -1,7 +1,8 @@
-import type { ChangeEvent } from '../../model';
+import type { ChangeEvent, RbacSubject } from '../../model';
 import { parseServiceAccount } from '../../parse/actor';
 import { describeDelta } from '../options';
 import { at, objectName, type RuleContext, type RuleInfo } from '../rule';
+import { TimelineMap } from '../timeline';
 
 export const rbacContextRule: RuleInfo = {
   kind: 'rbac-context',
@@ -14,6 +15,8 @@ export interface RbacContextHit {
   confidence: number;
   evidence: string[];
 }
+
+type ServiceAccountRef = { namespace: string; name: string };
 
 function identitiesOf(e: ChangeEvent): string[] {
   return [e.actor.name, ...e.actor.via.map((h) => h.name)];
@@ -44,47 +47,17 @@ interface Match {
   wide?: string;
 }
 
-function matchSubjects(
-  r: ChangeEvent,
-  identity: string,
-  groups: string[]
-): { reason: string; wide?: string } | undefined {
-  let wide: { reason: string; wide: string } | undefined;
-  for (const m of subjectMatches(r, identity, groups)) {
-    if (m.wide === undefined) {
-      return m;
-    }
-    wide ??= m as { reason: string; wide: string };
+function reasonOf(s: RbacSubject, identity: string, sa: ServiceAccountRef | undefined): string {
+  if (s.kind === 'ServiceAccount' && sa) {
+    return `its subjects include ServiceAccount ${sa.namespace}/${sa.name}`;
   }
-  return wide;
-}
-
-function* subjectMatches(
-  r: ChangeEvent,
-  identity: string,
-  groups: string[]
-): Generator<{ reason: string; wide?: string }> {
-  const sa = parseServiceAccount(identity);
-  for (const s of r.rbac?.subjects ?? []) {
-    if (
-      sa &&
-      s.kind === 'ServiceAccount' &&
-      s.name === sa.name &&
-      (s.namespace ?? r.target.namespace) === sa.namespace
-    ) {
-      yield { reason: `its subjects include ServiceAccount ${sa.namespace}/${sa.name}` };
-    } else if (!sa && s.kind === 'User' && s.name === identity) {
-      yield { reason: `its subjects include User ${identity}` };
-    } else if (s.kind === 'Group' && groups.includes(s.name)) {
-      const reason = `its subjects include Group ${s.name}, a group of ${identity}`;
-      yield isGroupWide(s.name) ? { reason, wide: s.name } : { reason };
-    }
-  }
+  return s.kind === 'User'
+    ? `its subjects include User ${identity}`
+    : `its subjects include Group ${s.name}, a group of ${identity}`;
 }
 
 /** Without a recorded body: a binding in the acting service account's namespace, or whose name mentions it. */
-function matchWithoutBody(r: ChangeEvent, identity: string): string | undefined {
-  const sa = parseServiceAccount(identity);
+function matchWithoutBody(r: ChangeEvent, sa: ServiceAccountRef | undefined): string | undefined {
   if (!sa || r.rbac?.subjects) {
     return undefined;
   }
@@ -99,49 +72,86 @@ function matchWithoutBody(r: ChangeEvent, identity: string): string | undefined 
   return undefined;
 }
 
+/** Where a subject is found in the index: `User:<name>`, `Group:<name>`, `ServiceAccount:<ns>/<name>`. */
+function subjectKey(s: RbacSubject, bindingNamespace: string | undefined): string {
+  return s.kind === 'ServiceAccount'
+    ? `ServiceAccount:${s.namespace ?? bindingNamespace ?? ''}/${s.name}`
+    : `${s.kind}:${s.name}`;
+}
+const NO_BODY = 'no-body';
+
+// RBAC writes by the subjects they name (and those without a recorded body), built once per event index: a change
+// looks up its own identities instead of testing every RBAC write in the look-back.
+const bySubjectOf = new WeakMap<RuleContext['ix'], TimelineMap>();
+function bySubject(ix: RuleContext['ix']): TimelineMap {
+  let m = bySubjectOf.get(ix);
+  if (!m) {
+    m = new TimelineMap();
+    for (const r of ix.rbacWrites.between('*', -Infinity, Infinity)) {
+      if (!r.rbac?.subjects) {
+        m.add(NO_BODY, r);
+        continue;
+      }
+      for (const key of new Set(r.rbac.subjects.map((s) => subjectKey(s, r.target.namespace)))) {
+        m.add(key, r);
+      }
+    }
+    bySubjectOf.set(ix, m);
+  }
+  return m;
+}
+
 /** RBAC changes before `e` that granted (or may have granted) its acting identity: bounded per chain. */
 export function findRbacContext(e: ChangeEvent, { ix, opts }: RuleContext): RbacContextHit[] {
   if (e.time === undefined) {
     return [];
   }
   const t = e.time;
+  const from = t - opts.rbacLookbackMs;
+  const index = bySubject(ix);
   const matches: Match[] = [];
-  // Group-wide matches: only the latest per group is kept, the others counted.
-  const wideLatest = new Map<string, { match: Match; count: number }>();
-  for (const r of ix.rbacWrites.between('*', t - opts.rbacLookbackMs, t)) {
-    if (r === e) {
-      continue;
+  const seen = new Set<ChangeEvent>();
+  const take = (r: ChangeEvent, exact: boolean, reason: string, wide?: string) => {
+    if (r !== e && !seen.has(r)) {
+      seen.add(r);
+      matches.push({ event: r, exact, reason, ...(wide ? { wide } : {}) });
     }
-    for (const identity of identitiesOf(e)) {
-      const exact = matchSubjects(r, identity, e.actor.groups);
-      const loose = exact ? undefined : matchWithoutBody(r, identity);
-      if (exact?.wide !== undefined) {
-        const seen = wideLatest.get(exact.wide);
-        const match = { event: r, exact: true, reason: exact.reason, wide: exact.wide };
-        if (!seen) {
-          wideLatest.set(exact.wide, { match, count: 1 });
-        } else {
-          seen.count++;
-          if ((r.time ?? 0) >= (seen.match.event.time ?? 0)) {
-            seen.match = match;
-          }
+  };
+  // Group-wide matches: only the latest per group is kept, the others counted.
+  const wideCounts = new Map<string, number>();
+  for (const identity of identitiesOf(e)) {
+    const sa = parseServiceAccount(identity);
+    const own: RbacSubject = sa
+      ? { kind: 'ServiceAccount', name: sa.name, namespace: sa.namespace }
+      : { kind: 'User', name: identity };
+    for (const r of index.between(subjectKey(own, undefined), from, t)) {
+      take(r, true, reasonOf(own, identity, sa));
+    }
+    for (const g of e.actor.groups) {
+      const group: RbacSubject = { kind: 'Group', name: g };
+      const rs = index.between(subjectKey(group, undefined), from, t).filter((r) => r !== e && !seen.has(r));
+      if (isGroupWide(g)) {
+        if (rs.length > 0 && !wideCounts.has(g)) {
+          wideCounts.set(g, rs.length);
+          take(rs[rs.length - 1], true, reasonOf(group, identity, sa), g);
         }
-        break;
+      } else {
+        rs.forEach((r) => take(r, true, reasonOf(group, identity, sa)));
       }
-      if (exact || loose) {
-        matches.push({ event: r, exact: exact !== undefined, reason: exact?.reason ?? (loose as string) });
-        break;
+    }
+    for (const r of index.between(NO_BODY, from, t)) {
+      const loose = seen.has(r) ? undefined : matchWithoutBody(r, sa);
+      if (loose) {
+        take(r, false, loose);
       }
     }
   }
+  matches.sort((a, b) => (a.event.time as number) - (b.event.time as number));
   const wideNotes = new Map<Match, string>();
-  for (const [group, { match, count }] of wideLatest) {
-    matches.push(match);
+  for (const m of matches) {
+    const count = m.wide !== undefined ? (wideCounts.get(m.wide) ?? 0) : 0;
     if (count > 1) {
-      wideNotes.set(
-        match,
-        `the latest of ${count} changes binding Group ${group} (every such account) in the look-back`
-      );
+      wideNotes.set(m, `the latest of ${count} changes binding Group ${m.wide} (every such account) in the look-back`);
     }
   }
   // A change made through Rancher's proxy is in both audit logs: keep the downstream record, drop its twin.
