@@ -72,6 +72,10 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       'only these verdicts (comma-separated: gitops-sync, gitops-rollback, manual-drift, manual, controller, unknown)'
     )
     .option('--skipped-examples', 'show a redacted piece of the first line skipped for each reason', false)
+    .option(
+      '--trusted-proxies <cidrs>',
+      'CIDR ranges of the ingress / load balancers whose X-Forwarded-For hop is trusted (comma-separated)'
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (files: string[], opts) => {
       setExit(await traceCommand(files, opts, io));

@@ -10,6 +10,7 @@ export { seededRng, type Rng } from './generate/random';
 export { buildChains, isEffect, type TraceSelection } from './correlate/engine';
 export { chainToJson, type ChainJson } from './correlate/chainJson';
 export { DEFAULT_OPTIONS, type CorrelateOptions } from './correlate/options';
+export { clientAddress, trustedRanges } from './correlate/clientAddress';
 export { LINK_RULES } from './correlate/registry';
 export { eventsBehind } from './correlate/eventsBehind';
 export { objectName, startedByText, targetName } from './correlate/rule';

@@ -9,6 +9,7 @@ import {
   traceOverLoki,
   type Chain,
   type ParseSummary,
+  trustedRanges,
   type TraceSelection,
 } from '../../core';
 import { CliError, type Io } from '../io';
@@ -30,6 +31,21 @@ export interface TraceOptions {
   format: 'table' | 'json';
   /** Show a redacted piece of the first skipped line per reason. */
   skippedExamples?: boolean;
+  /** `--trusted-proxies`: comma-separated CIDR ranges. */
+  trustedProxies?: string;
+}
+
+function trustedProxiesOf(o: TraceOptions): string[] {
+  const list = (o.trustedProxies ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  try {
+    trustedRanges(list);
+  } catch (e) {
+    throw new CliError(`--trusted-proxies: ${e instanceof Error ? e.message : String(e)}`, 2);
+  }
+  return list;
 }
 
 function isoOption(name: string, v: string | undefined): number | undefined {
@@ -60,6 +76,7 @@ export function selectionFrom(o: TraceOptions): TraceSelection {
 export async function traceCommand(files: string[], o: TraceOptions, io: Io): Promise<number> {
   const selection = selectionFrom(o);
   const verdicts = o.verdict ? new Set(o.verdict.split(',').map((v) => v.trim())) : undefined;
+  const trustedProxies = trustedProxiesOf(o);
   const started = Date.now();
   let parsed: ParseSummary;
   let chains: Chain[];
@@ -77,7 +94,9 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
       pageBytes: o.lokiPageBytes,
     });
     try {
-      const r = await traceOverLoki(client, { target: selection.target, actor: selection.actor, from, to });
+      const r = await traceOverLoki(client, { target: selection.target, actor: selection.actor, from, to }, undefined, {
+        trustedProxies,
+      });
       parsed = r.parsed;
       chains = r.chains;
       warnings.push(...r.warnings);
@@ -92,7 +111,7 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
       throw new CliError('trace needs FILE... or --loki URL', 2);
     }
     parsed = await readAll(files, io);
-    chains = buildChains(parsed.events, {}, selection);
+    chains = buildChains(parsed.events, { trustedProxies }, selection);
   }
   chains = chains.filter((c) => !verdicts || verdicts.has(c.verdict));
   for (const w of warnings) {

@@ -1,4 +1,5 @@
-import type { ActorKind, ChangeEvent } from '../model';
+import type { ActorKind, AddressTrust, ChangeEvent } from '../model';
+import { clientAddress, trustedRanges } from './clientAddress';
 import type { LinkHit, RuleContext } from './rule';
 import { linkImpersonation } from './rules/impersonation';
 import { linkRancherProxy } from './rules/rancherProxy';
@@ -8,6 +9,7 @@ export interface ResolvedIdentity {
   name: string;
   kind: ActorKind;
   ip?: string;
+  ipTrust?: AddressTrust;
   via: string[];
   hits: LinkHit[];
 }
@@ -23,15 +25,19 @@ export function resolveIdentity(e: ChangeEvent, rc: RuleContext): ResolvedIdenti
   if (rancher) {
     via.push(`Rancher (audit ${rancher.keys.rancherAuditID ?? rancher.id})`);
   }
-  const ip = rancher?.sourceIPs[0] ?? e.sourceIPs[0];
+  const address = clientAddress(
+    rancher && rancher.sourceIPs.length > 0 ? rancher.sourceIPs : e.sourceIPs,
+    trustedRanges(rc.opts.trustedProxies)
+  );
   const resolved: ResolvedIdentity = {
     name: rancher?.actor.loginName ?? e.actor.loginName ?? e.actor.name,
     kind: e.actor.kind,
     via,
     hits,
   };
-  if (ip) {
-    resolved.ip = ip;
+  if (address) {
+    resolved.ip = address.ip;
+    resolved.ipTrust = address.trust;
   }
   return resolved;
 }

@@ -21,6 +21,11 @@ export interface CorrelateOptions {
   fleetLookbackMs: number;
   /** How far before a sync or rollback a failed sync of the same app is reported as context. */
   failureLookbackMs: number;
+  /**
+   * CIDR ranges (or addresses) of the ingress / load balancers in front of Rancher and the API server: hops inside
+   * them pass the client address on (see clientAddress.ts). Empty: the first hop is only claimed by the client.
+   */
+  trustedProxies: readonly string[];
 }
 
 export const DEFAULT_OPTIONS: CorrelateOptions = {
@@ -33,6 +38,7 @@ export const DEFAULT_OPTIONS: CorrelateOptions = {
   driftLookbackMs: 7 * 24 * 3_600_000,
   fleetLookbackMs: 30 * 60_000,
   failureLookbackMs: 60 * 60_000,
+  trustedProxies: [],
 };
 
 /** `12 s`, `4 min`, `2 h` — deltas in evidence sentences. */
