@@ -2,6 +2,11 @@
  * LogQL literals. Every user value that reaches a query goes through one of these: a Go-style double-quoted
  * string (LogQL parses strings with Go's strconv.Unquote), with regex metacharacters escaped first when the
  * value is matched literally under `=~` / `|~` (RE2 syntax).
+ *
+ * Grafana re-interpolates the finished query (the Loki data source's `applyTemplateVariables` runs
+ * `templateSrv.replace` over the whole expression; template_srv.ts expands `$name`, `${name…}` and `[[name]]`), so
+ * `$` and `[` are written as the Go escapes `\x24` and `\x5b`: the query Loki reads is the same, the text Grafana
+ * scans holds no variable.
  */
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -18,7 +23,7 @@ export function quote(value: string): string {
       out += '\\t';
     } else if (ch === '\r') {
       out += '\\r';
-    } else if (c < 0x20 || c === 0x7f) {
+    } else if (ch === '$' || ch === '[' || c < 0x20 || c === 0x7f) {
       out += '\\x' + c.toString(16).padStart(2, '0');
     } else {
       out += ch;
