@@ -83,6 +83,10 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       'with --loki: lines of writes read at most; a longer range is answered newest part first, with a warning',
       positiveInt
     )
+    .option(
+      '--trusted-proxies <cidrs>',
+      'CIDR ranges of the ingress / load balancers whose X-Forwarded-For hop is trusted (comma-separated)'
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (files: string[], opts) => {
       setExit(await traceCommand(files, opts, io));

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { ChainJson, TruthChain } from '../core';
 import { compareToTruth } from '../../tests/support/truth';
+import { rancherAudit } from '../../tests/support/builders';
 import { runCli } from '../../tests/support/cli';
 
 async function generated(
@@ -119,5 +120,27 @@ describe('provenance generate → trace', () => {
       'unknown scenario nope'
     );
     expect((await runCli(['generate'])).code).toBe(2);
+  });
+});
+
+describe('provenance trace --trusted-proxies', () => {
+  it('takes the hop before the trusted ingress as the client and says so; a bad range is a usage error', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'xff-')), 'r.log');
+    writeFileSync(
+      file,
+      JSON.stringify(
+        rancherAudit({ requestHeader: { 'X-Forwarded-For': ['6.6.6.6, 198.51.100.44'], 'X-Real-Ip': undefined } })
+      ) + '\n'
+    );
+    const plain = await runCli(['trace', file]);
+    expect(plain.out).toContain('from 6.6.6.6 (claimed by the client)');
+    const trusted = await runCli(['trace', '--trusted-proxies', '10.42.0.0/16', '--format', 'json', file]);
+    expect(JSON.parse(trusted.out).chains[0].who).toMatchObject({
+      ip: '198.51.100.44',
+      ipTrust: 'seen by the ingress',
+    });
+    const bad = await runCli(['trace', '--trusted-proxies', 'ingress', file]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('"ingress" is not a CIDR range');
   });
 });

@@ -21,6 +21,7 @@ export {
 export { routineLineFilters } from './logql/routineFilters';
 export { chainToJson, type ChainJson } from './correlate/chainJson';
 export { DEFAULT_OPTIONS, type CorrelateOptions } from './correlate/options';
+export { clientAddress, trustedRanges } from './correlate/clientAddress';
 export { LINK_RULES } from './correlate/registry';
 export { eventsBehind } from './correlate/eventsBehind';
 export { objectName, startedByText, targetName } from './correlate/rule';

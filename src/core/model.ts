@@ -250,11 +250,17 @@ export interface Link {
 
 export type Verdict = 'gitops-sync' | 'gitops-rollback' | 'manual-drift' | 'manual' | 'controller' | 'unknown';
 
+/**
+ * How far a client address can be trusted: the TCP peer the server itself saw, the client a trusted proxy (the
+ * ingress) recorded, or only what the client wrote into `X-Forwarded-For` (no trusted-proxy setting).
+ */
+export type AddressTrust = 'seen by the server' | 'seen by the ingress' | 'claimed by the client';
+
 /** The explained story of one change. */
 export interface Chain {
   effect: ChangeEvent;
   verdict: Verdict;
-  who: { name: string; kind: ActorKind; ip?: string; via: string[] };
+  who: { name: string; kind: ActorKind; ip?: string; ipTrust?: AddressTrust; via: string[] };
   gitops: GitOpsRef | null;
   links: Link[];
   /** Events that explain the circumstances (e.g. RBAC changes to the acting identity) without causing it. */

@@ -30,7 +30,7 @@ import {
 import { chainsFrame, eventsFrame, logsFrame, nodeGraphFrames } from './frames';
 import { GrafanaLokiTransport, lokiDataSource } from './grafanaLokiTransport';
 import { streamSelectors } from './selectors';
-import { DEFAULT_QUERY, type ProvenanceOptions, type ProvenanceQuery } from './types';
+import { DEFAULT_QUERY, trustedProxyList, type ProvenanceOptions, type ProvenanceQuery } from './types';
 
 /**
  * Grafana glue over core: interpolates variables, asks core's two-phase trace through the user's Loki data
@@ -211,7 +211,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
         this.transportFor(this.options),
         question,
         this.selectors,
-        this.options.windows ?? {},
+        { ...this.options.windows, trustedProxies: trustedProxyList(this.options.trustedProxies) },
         abort.signal
       );
       const entry: SharedTrace = { at: now, trace, abort, askers: 0, settled: false };

@@ -76,6 +76,7 @@ export function chainsFrame(
       { name: 'verdict', type: FieldType.string, values: chains.map((c) => c.verdict) },
       { name: 'who', type: FieldType.string, values: chains.map((c) => c.who.name) },
       { name: 'ip', type: FieldType.string, values: chains.map((c) => c.who.ip ?? '') },
+      { name: 'ip trust', type: FieldType.string, values: chains.map((c) => c.who.ipTrust ?? '') },
       { name: 'verb', type: FieldType.string, values: chains.map((c) => c.effect.verb) },
       { name: 'object', type: FieldType.string, values: chains.map((c) => objectName(c.effect)) },
       { name: 'app', type: FieldType.string, values: chains.map((c) => c.gitops?.app ?? '') },

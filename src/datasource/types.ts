@@ -42,4 +42,14 @@ export interface ProvenanceOptions extends DataSourceJsonData {
   windows?: Partial<
     Record<'skewMs' | 'syncWindowMs' | 'rbacLookbackMs' | 'driftLookbackMs' | 'fleetLookbackMs', number>
   >;
+  /** CIDR ranges of the ingress / load balancers whose X-Forwarded-For hop is trusted, comma-separated. */
+  trustedProxies?: string;
+}
+
+/** The data source's trusted-proxy text as a list (blank entries dropped). */
+export function trustedProxyList(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

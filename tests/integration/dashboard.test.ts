@@ -58,7 +58,7 @@ describe('provisioning/dashboards/change-provenance.json', () => {
     const exprs = board.panels.flatMap((p) => p.targets.map((t) => t.expr)).filter((e): e is string => !!e);
     expect(exprs.length).toBeGreaterThanOrEqual(4);
     for (const e of exprs) {
-      const interpolated = e.replace(/\$__auto|\$__range/g, '5m').replace(/\$app/g, 'frontend-app');
+      const interpolated = e.replace(/\$__auto|\$__range/g, '5m').replace('${app:percentencode}', 'frontend-app');
       expect({ e, errors: parseErrors(interpolated) }).toEqual({ e, errors: 0 });
     }
   });

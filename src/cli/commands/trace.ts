@@ -13,6 +13,7 @@ import {
   traceOverLoki,
   type Chain,
   type ParseSummary,
+  trustedRanges,
   type TraceSelection,
 } from '../../core';
 import { CliError, type Io } from '../io';
@@ -40,6 +41,21 @@ export interface TraceOptions {
   format: 'table' | 'json';
   /** Show a redacted piece of the first skipped line per reason. */
   skippedExamples?: boolean;
+  /** `--trusted-proxies`: comma-separated CIDR ranges. */
+  trustedProxies?: string;
+}
+
+function trustedProxiesOf(o: TraceOptions): string[] {
+  const list = (o.trustedProxies ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  try {
+    trustedRanges(list);
+  } catch (e) {
+    throw new CliError(`--trusted-proxies: ${e instanceof Error ? e.message : String(e)}`, 2);
+  }
+  return list;
 }
 
 function routineOption(o: TraceOptions): RoutineClass[] {
@@ -82,6 +98,7 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
   const selection = selectionFrom(o);
   const leaveOut = routineOption(o);
   const verdicts = o.verdict ? new Set(o.verdict.split(',').map((v) => v.trim())) : undefined;
+  const trustedProxies = trustedProxiesOf(o);
   const started = Date.now();
   let parsed: ParseSummary;
   let chains: Chain[];
@@ -111,7 +128,7 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
         client,
         { target: selection.target, actor: selection.actor, from, to, leaveOut },
         undefined,
-        {},
+        { trustedProxies },
         undefined,
         { onProgress, ...(o.maxLines ? { maxEffectLines: o.maxLines } : {}) }
       ).finally(() => progress?.stop());
@@ -133,7 +150,7 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
     parsed = await readAll(files, io);
     const routine = excludeRoutine(parsed.events, leaveOut, selection);
     excluded = routine.excluded;
-    chains = buildChains(routine.kept, {}, selection);
+    chains = buildChains(routine.kept, { trustedProxies }, selection);
   }
   chains = chains.filter((c) => !verdicts || verdicts.has(c.verdict));
   for (const w of warnings) {

@@ -29,7 +29,7 @@ function chainBlock(c: Chain): string[] {
   ];
   const who = [
     `${c.who.name} (${c.who.kind})`,
-    c.who.ip ? `from ${c.who.ip}` : '',
+    c.who.ip ? `from ${c.who.ip}${c.who.ipTrust ? ` (${c.who.ipTrust})` : ''}` : '',
     ...c.who.via.map((v) => `via ${shortActor(v)}`),
   ].filter(Boolean);
   out.push(...row('who', who));

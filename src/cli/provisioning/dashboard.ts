@@ -60,13 +60,14 @@ export function provenanceDashboard(): dashboard.Dashboard {
   const writes = auditLines([], [{ label: 'verb', op: '=~', value: WRITES }]);
   const denied = auditLines([{ op: '|=', value: '"authorization.k8s.io/decision":"forbid"' }], []);
   const humanWrites = auditLines([], [{ label: 'verb', op: '=~', value: WRITES }, BY_A_PERSON]);
-  const syncs = renderLogQuery(
+  // `app` is a text box (and a `var-app` URL parameter): Grafana's percent-encode format leaves Argo CD app names
+  // (DNS-1123: a-z, 0-9, `-`, `.`) as they are and turns `"`, `\`, `` ` ``, `#` and `$` into `%XX`, so no value can end
+  // the string (@grafana/scenes formatRegistry, VariableFormatID.PercentEncode). Empty, it keeps every line.
+  const syncs = `${renderLogQuery(
     lineQuery(DEFAULT_SELECTORS.argocd, [
       { op: '|~', value: 'Sync operation to|Initiated (automated )?sync|Partial sync operation' },
-      // `$app` is Grafana's: empty, it keeps every line.
-      { op: '|=', value: '$app' },
     ])
-  );
+  )} |= "\${app:percentencode}"`;
   return new dashboard.DashboardBuilder('GitOps change provenance')
     .uid(DASHBOARD_UID)
     .tags(['kubernetes', 'audit', 'gitops'])

@@ -21,7 +21,8 @@ export interface ChainJson {
     userAgent: string | null;
   };
   verdict: string;
-  who: { name: string; kind: string; ip: string | null; via: string[] };
+  /** `ipTrust`: how far `ip` can be trusted (see the README's Security section). */
+  who: { name: string; kind: string; ip: string | null; ipTrust: string | null; via: string[] };
   gitops: {
     tool: string;
     app: string | null;
@@ -58,7 +59,7 @@ export function chainToJson(c: Chain): ChainJson {
       userAgent: e.userAgent ?? null,
     },
     verdict: c.verdict,
-    who: { name: c.who.name, kind: c.who.kind, ip: c.who.ip ?? null, via: c.who.via },
+    who: { name: c.who.name, kind: c.who.kind, ip: c.who.ip ?? null, ipTrust: c.who.ipTrust ?? null, via: c.who.via },
     gitops: c.gitops
       ? {
           tool: c.gitops.tool,

@@ -94,6 +94,7 @@ function buildChain(e: ChangeEvent, rc: RuleContext): Chain {
     name: identity.name,
     kind: identity.kind,
     ...(identity.ip ? { ip: identity.ip } : {}),
+    ...(identity.ipTrust ? { ipTrust: identity.ipTrust } : {}),
     via: identity.via,
   };
   let gitops: GitOpsRef | null = null;
@@ -125,6 +126,7 @@ function buildChain(e: ChangeEvent, rc: RuleContext): Chain {
         name: editor.name,
         kind: editor.kind,
         ...(editor.ip ? { ip: editor.ip } : {}),
+        ...(editor.ipTrust ? { ipTrust: editor.ipTrust } : {}),
         via: [e.actor.name, ...editor.via],
       };
     }

@@ -1,4 +1,5 @@
-import type { ActorKind, ChangeEvent } from '../model';
+import type { ActorKind, AddressTrust, ChangeEvent } from '../model';
+import { clientAddress, trustedRanges } from './clientAddress';
 import type { LinkHit, RuleContext } from './rule';
 import { classifyActor } from '../parse/actor';
 import { linkArgocdUiEdit } from './rules/argocdUiEdit';
@@ -11,6 +12,7 @@ export interface ResolvedIdentity {
   name: string;
   kind: ActorKind;
   ip?: string;
+  ipTrust?: AddressTrust;
   via: string[];
   hits: LinkHit[];
 }
@@ -27,15 +29,16 @@ export function resolveIdentity(e: ChangeEvent, rc: RuleContext): ResolvedIdenti
     via.push(`Rancher (audit ${rancher.keys.rancherAuditID ?? rancher.id})`);
   }
   // Behind Rancher the downstream sourceIPs are Rancher's own: only Rancher's record can name the client.
-  const ip = rancher ? rancher.sourceIPs[0] : e.sourceIPs[0];
+  const address = clientAddress(rancher ? rancher.sourceIPs : e.sourceIPs, trustedRanges(rc.opts.trustedProxies));
   const resolved: ResolvedIdentity = {
     name: rancher?.actor.loginName ?? e.actor.loginName ?? e.actor.name,
     kind: e.actor.kind,
     via,
     hits,
   };
-  if (ip) {
-    resolved.ip = ip;
+  if (address) {
+    resolved.ip = address.ip;
+    resolved.ipTrust = address.trust;
   }
   // Doors that need no impersonation: an edit in the Argo CD UI, kubectl through Rancher's authorized endpoint.
   const ui = linkArgocdUiEdit(e, rc);

@@ -23,6 +23,11 @@ export interface CorrelateOptions {
   failureLookbackMs: number;
   /** How far back a Rancher record of a user id names its login (authorized cluster endpoint requests). */
   identityLookbackMs: number;
+  /**
+   * CIDR ranges (or addresses) of the ingress / load balancers in front of Rancher and the API server: hops inside
+   * them pass the client address on (see clientAddress.ts). Empty: the first hop is only claimed by the client.
+   */
+  trustedProxies: readonly string[];
 }
 
 export const DEFAULT_OPTIONS: CorrelateOptions = {
@@ -36,6 +41,7 @@ export const DEFAULT_OPTIONS: CorrelateOptions = {
   fleetLookbackMs: 30 * 60_000,
   failureLookbackMs: 60 * 60_000,
   identityLookbackMs: 7 * 24 * 3_600_000,
+  trustedProxies: [],
 };
 
 /** `12 s`, `4 min`, `2 h` — deltas in evidence sentences. */

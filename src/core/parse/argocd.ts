@@ -1,6 +1,6 @@
 import type { ActorKind, ChangeEvent, GitOpsRef, ResourceRef } from '../model';
 import { ARGOCD_UNKNOWN_USER, classifyActor, describeInitiator } from './actor';
-import { classifyArgoMessage, parseDisplayRevision, type ArgoMessage } from './argocdMessages';
+import { classifyArgoMessage, MAX_MESSAGE_CHARS, parseDisplayRevision, type ArgoMessage } from './argocdMessages';
 import { parseProtoText } from './protoText';
 import { isObj, type Obj } from './fields';
 import { fnv1a } from './hash';
@@ -181,6 +181,9 @@ export function argoEventFromRecord(rec: ArgoRecord, ctx: ParseContext): ParseRe
   // "Unknown user" is what argocd-server writes when the request had no session user: nobody, not a person.
   if (rec.user === ARGOCD_UNKNOWN_USER) {
     rec.user = undefined;
+  }
+  if (rec.msg.length > MAX_MESSAGE_CHARS) {
+    return skip(SOURCE, 'message-too-long', `over ${MAX_MESSAGE_CHARS} characters`);
   }
   const api = classifyApiCall(rec);
   if (api === 'read-only') {

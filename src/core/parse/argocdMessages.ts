@@ -138,7 +138,20 @@ function appSetChange(done: string): Omit<ArgoMessage, 'user' | 'fromController'
   };
 }
 
-const SERVER_RULES: Rule[] = SERVER_ACTIONS.map(([re, build]) => [new RegExp(`^(.+?) ${re.source.slice(1)}`), build]);
+/**
+ * Messages longer than this are not classified (a counted skip, `argocd:message-too-long`): Argo CD's own
+ * messages are far shorter, and the cost of reading one must not depend on what a user put into it.
+ */
+export const MAX_MESSAGE_CHARS = 32 * 1024;
+
+// The literal words each server action starts with: found by indexOf, then the action is matched once, anchored.
+const SERVER_RULES = SERVER_ACTIONS.map(([re, build]) => ({
+  head: ` ${/^\^([a-z ]+)/.exec(re.source)?.[1] ?? ''}`,
+  re,
+  build,
+}));
+// A user name holding an action's words is possible but rare: a few candidate positions, not every one.
+const MAX_USER_CANDIDATES = 4;
 
 const CONTROLLER_MESSAGES: Rule[] = [
   [
@@ -155,14 +168,6 @@ const CONTROLLER_MESSAGES: Rule[] = [
       phase: m[3] === 'succeeded' ? 'Succeeded' : 'Failed',
       partial: m[1] === 'Partial s',
       ...(m[2] !== undefined ? parseDisplayRevision(m[2]) : {}),
-    }),
-  ],
-  [
-    /^Updated (sync|health) status: (.*?) -> (.*?)(?: \(.*\))?$/,
-    (m) => ({
-      operation: 'status',
-      verb: 'status',
-      statusChange: { what: m[1] as 'sync' | 'health', from: m[2], to: m[3] },
     }),
   ],
   [
@@ -211,6 +216,10 @@ function parseInitializedOperation(text: string): Partial<ArgoMessage> {
 
 /** Reads one Argo CD message; undefined when it is not about an operation or a change (progress lines etc.). */
 export function classifyArgoMessage(msg: string): ArgoMessage | undefined {
+  const status = statusChange(msg);
+  if (status) {
+    return status;
+  }
   for (const [re, build] of CONTROLLER_MESSAGES) {
     const m = re.exec(msg);
     if (m) {
@@ -219,13 +228,40 @@ export function classifyArgoMessage(msg: string): ArgoMessage | undefined {
     }
   }
   // Server messages: "<user> <action>"; the user may contain spaces ("Unknown user"), so the action anchors the end.
-  for (const [re, build] of SERVER_RULES) {
-    const m = re.exec(msg);
-    if (m) {
-      const user = m[1];
-      const built = build([m[0], ...m.slice(2)] as unknown as RegExpExecArray);
-      return { ...built, fromController: false, ...(user !== 'Unknown user' ? { user } : {}) };
+  for (const { head, re, build } of SERVER_RULES) {
+    let at = msg.indexOf(head, 1);
+    for (let tries = 0; at !== -1 && tries < MAX_USER_CANDIDATES; tries++) {
+      const m = re.exec(msg.slice(at + 1));
+      if (m) {
+        const user = msg.slice(0, at);
+        return { ...build(m), fromController: false, ...(user !== 'Unknown user' ? { user } : {}) };
+      }
+      at = msg.indexOf(head, at + 1);
     }
   }
   return undefined;
+}
+
+const STATUS_PREFIX = /^Updated (sync|health) status: /;
+
+/**
+ * `Updated sync status: OutOfSync -> Synced` with an optional ` (<detail>)` tail, read by position: the first
+ * ` -> ` splits from and to, a trailing `(…)` after the first ` (` is dropped — what the lazy pattern
+ * `(.*?) -> (.*?)(?: \(.*\))?$` meant, without its backtracking on ` (` repeated.
+ */
+function statusChange(msg: string): ArgoMessage | undefined {
+  const p = STATUS_PREFIX.exec(msg);
+  const arrow = p ? msg.indexOf(' -> ', p[0].length) : -1;
+  if (!p || arrow === -1 || msg.includes('\n')) {
+    return undefined;
+  }
+  const rest = msg.slice(arrow + 4);
+  const paren = rest.indexOf(' (');
+  const to = paren !== -1 && rest.endsWith(')') ? rest.slice(0, paren) : rest;
+  return {
+    operation: 'status',
+    verb: 'status',
+    fromController: true,
+    statusChange: { what: p[1] as 'sync' | 'health', from: msg.slice(p[0].length, arrow), to },
+  };
 }

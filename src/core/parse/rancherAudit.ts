@@ -3,6 +3,7 @@ import { classifyActor } from './actor';
 import { addBodyFacts } from './bodies';
 import { fnv1a } from './hash';
 import { firstOf, optNum, optObj, optStr, optStrArr, type Obj } from './fields';
+import { isIp } from './ip';
 import { parseRancherPath } from './rancherPath';
 import { fromNs, parseTimestamp } from './time';
 import { skip, type ObjectParser, type ParseContext, type ParseResult } from './types';
@@ -63,7 +64,8 @@ function clientIPs(headers: Obj | undefined, remoteAddr: string | undefined, leg
   const ips: string[] = [];
   const add = (ip: string | undefined) => {
     const v = ip?.trim();
-    if (v && !ips.includes(v)) {
+    // A header is what the client wrote: only addresses are addresses.
+    if (v && isIp(v) && !ips.includes(v)) {
       ips.push(v);
     }
   };

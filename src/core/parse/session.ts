@@ -51,6 +51,7 @@ const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, st
 // Lines handed over without labels, time or origin (benchmarks, tests) share one reference.
 const NO_RAW: RawRef = Object.freeze({ labels: NO_LABELS }) as RawRef;
 const MAX_ENVELOPE_DEPTH = 3;
+const MAX_STAGES = 8;
 // NUL, or U+FFFD from a failed UTF-8 decode: the line held binary bytes.
 const BINARY = /[\u0000\ufffd]/;
 
@@ -122,6 +123,11 @@ function authenticatedName(e: ChangeEvent): string {
   return e.actor.via.length > 0 ? e.actor.via[0].name : e.actor.name;
 }
 
+/** What makes two lines under one Audit-ID the same request (see `sameRequest`). */
+function requestSignature(e: ChangeEvent): string {
+  return `${e.verb}|${e.requestURI ?? ''}|${authenticatedName(e)}`;
+}
+
 /** Two stage lines of one request: a legacy response-only line (no verb) matches any request line. */
 function sameRequest(a: ChangeEvent, b: ChangeEvent): boolean {
   if (a.verb === '' || b.verb === '') {
@@ -165,6 +171,8 @@ export class ParseSession {
   private readonly keepBodies: boolean;
   private readonly byMergeKey = new Map<string, ChangeEvent>();
   private readonly sharedIds = new Map<string, ChangeEvent[]>();
+  // The same requests by signature (verb, URI, authenticated user): finding one is O(1) however often an ID repeats.
+  private readonly sharedBySignature = new Map<string, Map<string, ChangeEvent>>();
   private readonly pool = new InternPool();
   private readonly byId = new Map<string, ChangeEvent>();
   private readonly skipped: Record<string, SkipStat> = {};
@@ -392,14 +400,24 @@ export class ParseSession {
       this.byMergeKey.set(key, p.event);
       return;
     }
-    const others = this.sharedIds.get(key);
-    const same = sameRequest(first, p.event) ? first : others?.find((e) => sameRequest(e, p.event));
+    // Events kept apart have a verb (a verb-less line joins `first`), and merging never changes their signature.
+    const bySignature = this.sharedBySignature.get(key);
+    const same = sameRequest(first, p.event) ? first : bySignature?.get(requestSignature(p.event));
     if (!same) {
-      this.sharedIds.set(key, [...(others ?? []), p.event]);
+      const others = this.sharedIds.get(key);
+      if (others) {
+        others.push(p.event);
+      } else {
+        this.sharedIds.set(key, [p.event]);
+      }
+      const index = bySignature ?? new Map<string, ChangeEvent>();
+      index.set(requestSignature(p.event), p.event);
+      this.sharedBySignature.set(key, index);
       return;
     }
     const stage = p.stage ?? '';
-    if (same.stages?.includes(stage) ?? stage === '') {
+    // A request has four stages; more distinct ones under one ID are not news (and would make this check grow).
+    if ((same.stages?.includes(stage) ?? stage === '') || (same.stages?.length ?? 0) >= MAX_STAGES) {
       this.duplicates++;
       return;
     }
@@ -423,7 +441,7 @@ export class ParseSession {
         }
         if (group.length > 1) {
           // Same Audit-ID, different requests: ids that do not depend on arrival order.
-          event.id = `${event.id}~${fnv1a(`${event.verb}|${event.requestURI ?? ''}|${authenticatedName(event)}`)}`;
+          event.id = `${event.id}~${fnv1a(requestSignature(event))}`;
         }
         events.push(event);
       }

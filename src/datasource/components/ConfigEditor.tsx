@@ -104,6 +104,20 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           );
         })}
       </FieldSet>
+      <FieldSet label="Client addresses">
+        <Field
+          label="Trusted proxies"
+          description="CIDR ranges of the ingress and load balancers in front of Rancher and the API server, comma-separated (e.g. 10.42.0.0/16). Their X-Forwarded-For hop is taken as the client; without them the first hop is shown as claimed by the client."
+        >
+          <Input
+            aria-label="Trusted proxies"
+            width={50}
+            placeholder="10.42.0.0/16, 192.0.2.10"
+            value={json.trustedProxies ?? ''}
+            onChange={(e) => set({ trustedProxies: e.currentTarget.value })}
+          />
+        </Field>
+      </FieldSet>
       <FieldSet label="Correlation windows">
         {WINDOWS.map(({ key, label, unit, def }) => (
           <Field key={key} label={`${label} (${unit})`} description={`Default ${def} ${unit}.`}>
