@@ -42,9 +42,9 @@ function provenanceQuery(mode: 'chains' | 'graph'): cog.Builder<cog.Dataquery> {
   };
 }
 
-/** kube-apiserver audit lines, one per request, parsed — as the alert rules count them. */
+/** kube-apiserver audit lines, one per request, parsed — as the alert rules count them (inside a metric query). */
 function auditLines(lineFilters: LogQuery['lineFilters'], labelFilters: LogQuery['labelFilters']): string {
-  return renderLogQuery(kubeAuditQuery(DEFAULT_SELECTORS, lineFilters, labelFilters));
+  return renderLogQuery(kubeAuditQuery(DEFAULT_SELECTORS, lineFilters, labelFilters), { metric: true });
 }
 
 function lokiQuery(expr: string, legend?: string): loki.DataqueryBuilder {
