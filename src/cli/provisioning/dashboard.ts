@@ -86,6 +86,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       new dashboard.PanelBuilder()
+        .id(1)
         .type('provenance-gitops-panel')
         .title('Who changed what, and why')
         .datasource(PROVENANCE)
@@ -95,6 +96,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       new timeseries.PanelBuilder()
+        .id(2)
         .title('Writes by verb')
         .datasource(LOKI)
         .withTarget(lokiQuery(`sum by (verb) (count_over_time(${writes} [$__auto]))`, '{{verb}}'))
@@ -102,6 +104,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       new timeseries.PanelBuilder()
+        .id(3)
         .title('Denied requests by user')
         .datasource(LOKI)
         .withTarget(lokiQuery(`sum by (${ACTOR}) (count_over_time(${denied} [$__auto]))`, `{{${ACTOR}}}`))
@@ -109,6 +112,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       new table.PanelBuilder()
+        .id(4)
         .title('Changes')
         .datasource(PROVENANCE)
         .withTarget(provenanceQuery('chains'))
@@ -116,6 +120,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       new nodegraph.PanelBuilder()
+        .id(5)
         .title('People, operations, commits and objects')
         .datasource(PROVENANCE)
         .withTarget(provenanceQuery('graph'))
@@ -123,6 +128,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       new bargauge.PanelBuilder()
+        .id(6)
         .title('Top people by writes')
         .datasource(LOKI)
         .withTarget(
@@ -134,6 +140,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       new logs.PanelBuilder()
+        .id(7)
         .title('Recent Argo CD syncs')
         .datasource(LOKI)
         .withTarget(lokiQuery(syncs))
