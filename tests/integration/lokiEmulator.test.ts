@@ -294,6 +294,9 @@ describe('Loki API emulator', () => {
       return r.data.result.flatMap((s: { values: string[][] }) => s.values.map((v) => JSON.parse(v[1]).user.username));
     };
     expect(await people('system:.*')).toEqual(['kim']);
+    // An alternation is simplified leg by leg: "contains system:" or "equals kim".
+    expect(await people('system:.*|kim')).toEqual([]);
+    expect(await people('system:[\\\\s\\\\S]*|kim')).toEqual(['oidc:system:alice']);
     expect((await people('system:[\\\\s\\\\S]*')).sort()).toEqual(['kim', 'oidc:system:alice']);
     // Stream selectors are Prometheus matchers: always anchored.
     const sel = { query: '{job=~"user.*"}', start: ns(100), end: ns(110) };
