@@ -46,7 +46,7 @@ describe('trace --loki over pushed scenarios', () => {
     overFiles = (
       JSON.parse((await cli(['trace', '--format', 'json', ...RANGE, ...files])).out) as { chains: ChainJson[] }
     ).chains;
-  });
+  }, 60_000);
 
   it('reproduces every ground truth', () => {
     for (const t of truth) {
