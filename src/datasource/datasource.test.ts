@@ -146,11 +146,10 @@ describe('DataSource.query over a Loki data source', () => {
     expect(logs.meta?.type).toBe('log-lines');
     expect(logs.meta?.preferredVisualisationType).toBe('logs');
     const l = table(logs);
-    expect(Object.keys(l)).toEqual(['labels', 'Time', 'Line', 'tsNs']);
+    expect(Object.keys(l)).toEqual(['timestamp', 'body', 'id', 'labels']);
     expect(l.labels).toEqual([{ job: 'kube-audit', cluster: 'prod-eu', auditID: expect.any(String) }]);
-    expect(l.Time).toEqual([execAt]);
-    expect(String(l.Line[0])).toContain('"subresource":"exec"');
-    expect(l.tsNs).toEqual([`${execAt}000000`]);
+    expect(l.timestamp).toEqual([execAt]);
+    expect(String(l.body[0])).toContain('"subresource":"exec"');
   });
 
   it('verdict filter, and notices for lines it could not read', async () => {

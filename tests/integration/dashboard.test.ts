@@ -17,6 +17,7 @@ const ROOT = join(__dirname, '..', '..');
 const FILE = join(ROOT, 'provisioning', 'dashboards', 'change-provenance.json');
 
 interface Panel {
+  id?: number;
   type: string;
   title: string;
   datasource: { type: string; uid: string };
@@ -32,6 +33,12 @@ const board = JSON.parse(readFileSync(FILE, 'utf8')) as {
 };
 
 describe('provisioning/dashboards/change-provenance.json', () => {
+  it('every panel has its own id (Grafana keys panel links and state by it)', () => {
+    const ids = board.panels.map((p) => p.id);
+    expect(ids.every((id) => Number.isInteger(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('is exactly what `provenance dashboard` writes', async () => {
     const { code, out } = await runCli(['dashboard']);
     expect(code).toBe(0);

@@ -27,6 +27,7 @@ beforeAll(async () => {
   expect(pushed.out).toMatch(
     /^pushed 3044 lines to http:\/\/127\.0\.0\.1:\d+ with import="2026-03-02T09:50Z"; 0 rejected; 0 lines not recognised and not sent; 0 retries\n$/
   );
+  // Generating and pushing 3,000 lines takes a few seconds; more on a busy machine.
 }, 60_000);
 
 afterAll(() => emu.stop());

@@ -28,7 +28,9 @@ function loadAmd(relPath: string): Record<string, unknown> {
   const code = readFileSync(file, 'utf8');
   let exported: unknown;
   const define = (deps: string[], factory: Factory) => {
-    const resolved = deps.map((d) => (d === 'module' ? { uri: `/public/plugins/${relPath}` } : require(d)));
+    // Grafana serves a nested plugin from its app's folder: public/plugins/<app id>/<nested dir>/module.js.
+    const uri = `/public/plugins/provenance-gitops-app/${relPath}`;
+    const resolved = deps.map((d) => (d === 'module' ? { uri } : require(d)));
     exported = factory(...resolved);
   };
   new Function('define', code)(define);

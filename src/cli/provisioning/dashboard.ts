@@ -42,9 +42,9 @@ function provenanceQuery(mode: 'chains' | 'graph'): cog.Builder<cog.Dataquery> {
   };
 }
 
-/** kube-apiserver audit lines, one per request, parsed — as the alert rules count them. */
+/** kube-apiserver audit lines, one per request, parsed — as the alert rules count them (inside a metric query). */
 function auditLines(lineFilters: LogQuery['lineFilters'], labelFilters: LogQuery['labelFilters']): string {
-  return renderLogQuery(kubeAuditQuery(DEFAULT_SELECTORS, lineFilters, labelFilters));
+  return renderLogQuery(kubeAuditQuery(DEFAULT_SELECTORS, lineFilters, labelFilters), { metric: true });
 }
 
 function lokiQuery(expr: string, legend?: string): loki.DataqueryBuilder {
@@ -87,6 +87,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       new dashboard.PanelBuilder()
+        .id(1)
         .type('provenance-gitops-panel')
         .title('Who changed what, and why')
         .datasource(PROVENANCE)
@@ -96,6 +97,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       new timeseries.PanelBuilder()
+        .id(2)
         .title('Writes by verb')
         .datasource(LOKI)
         .withTarget(lokiQuery(`sum by (verb) (count_over_time(${writes} [$__auto]))`, '{{verb}}'))
@@ -103,6 +105,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       new timeseries.PanelBuilder()
+        .id(3)
         .title('Denied requests by user')
         .datasource(LOKI)
         .withTarget(lokiQuery(`sum by (${ACTOR}) (count_over_time(${denied} [$__auto]))`, `{{${ACTOR}}}`))
@@ -110,6 +113,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       new table.PanelBuilder()
+        .id(4)
         .title('Changes')
         .datasource(PROVENANCE)
         .withTarget(provenanceQuery('chains'))
@@ -117,6 +121,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       new nodegraph.PanelBuilder()
+        .id(5)
         .title('People, operations, commits and objects')
         .datasource(PROVENANCE)
         .withTarget(provenanceQuery('graph'))
@@ -124,6 +129,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       new bargauge.PanelBuilder()
+        .id(6)
         .title('Top people by writes')
         .datasource(LOKI)
         .withTarget(
@@ -135,6 +141,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       new logs.PanelBuilder()
+        .id(7)
         .title('Recent Argo CD syncs')
         .datasource(LOKI)
         .withTarget(lokiQuery(syncs))

@@ -184,5 +184,8 @@ export function notAPersonPattern(): string {
   const exact = [...SYSTEM_USERS, ...AUTOMATION_INITIATORS.keys(), ARGOCD_UNKNOWN_USER].filter(
     (n) => !prefixes.some((p) => n.startsWith(p))
   );
-  return [...prefixes.map((p) => `${escape(p)}.*`), ...exact.map(escape)].join('|');
+  // `[\s\S]*`, not `.*`: Loki turns a label regex leg of a literal and `.*` into "contains", anchors lost
+  // (loki v3.5.0 pkg/logql/log/filter.go simplifyConcat; loki issue #14433), so `oidc:system:alice` would be
+  // taken for the control plane. This shape it leaves as an anchored regex.
+  return [...prefixes.map((p) => `${escape(p)}[\\s\\S]*`), ...exact.map(escape)].join('|');
 }

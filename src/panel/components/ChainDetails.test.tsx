@@ -10,7 +10,7 @@ const rollback = chains.find((c) => c.verdict === 'gitops-rollback')!;
 const frames = framesOf(chains, events);
 
 function leftOf(href: string | null) {
-  return JSON.parse(decodeURIComponent((href ?? '').split('left=')[1]));
+  return JSON.parse(decodeURIComponent((href ?? '').split('panes=')[1])).provenance;
 }
 
 describe('ChainDetails', () => {

@@ -74,7 +74,7 @@ describe('ProvenancePanel', () => {
     expect(details.textContent).toContain('rollback to history id 3 of frontend-app');
     expect(within(details).getAllByTestId('chain-context')).toHaveLength(2);
     const explore = screen.getByText('Raw lines in Explore').closest('a') as HTMLAnchorElement;
-    const left = JSON.parse(decodeURIComponent((explore.getAttribute('href') ?? '').split('left=')[1]));
+    const left = JSON.parse(decodeURIComponent((explore.getAttribute('href') ?? '').split('panes=')[1])).provenance;
     expect(left).toMatchObject({
       datasource: 'loki-main',
       queries: [{ expr: expect.stringMatching(/^\{job="kube-audit"\} \|= "/) }],
