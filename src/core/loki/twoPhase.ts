@@ -1,6 +1,7 @@
-import { RANCHER_USER_ID } from '../correlate/eventIndex';
 import { buildChains, isEffect, type TraceSelection } from '../correlate/engine';
+import { RANCHER_USER_ID } from '../correlate/eventIndex';
 import { eventsBehind } from '../correlate/eventsBehind';
+import { isArgocdServerWrite } from '../correlate/rules/argocdUiEdit';
 import { DEFAULT_OPTIONS, type CorrelateOptions } from '../correlate/options';
 import type { Chain, ChangeEvent, RawRef } from '../model';
 import { renderLogQuery, type LogQuery } from '../logql/builder';
@@ -186,7 +187,9 @@ export async function traceOverLoki(
       ],
       argo:
         explainWith('argocd') &&
-        effects.some((e) => e.actor.kind === 'gitops-controller' && !/fleet/.test(e.actor.name)),
+        effects.some(
+          (e) => (e.actor.kind === 'gitops-controller' && !/fleet/.test(e.actor.name)) || isArgocdServerWrite(e)
+        ),
       fleet:
         explainWith('fleet') && effects.some((e) => e.actor.kind === 'gitops-controller' && /fleet/.test(e.actor.name)),
       driftNames: [
@@ -217,33 +220,25 @@ export async function traceOverLoki(
     const proxied = [...effects, ...controlProbe.finish().events].filter(
       (e) => e.actor.via[0]?.mechanism === 'rancher-impersonation' && e.time !== undefined
     );
-    const users = [...new Set(proxied.map((e) => e.actor.name))];
+    // Rancher user ids acting through the authorized cluster endpoint: any earlier Rancher record names the login.
+    // Over Loki the look-back for them is capped at the RBAC look-back: each hour is one more request.
+    const direct = effects.filter(
+      (e) =>
+        e.actor.via.length === 0 && !e.actor.loginName && RANCHER_USER_ID.test(e.actor.name) && e.time !== undefined
+    );
+    const users = [...new Set([...proxied, ...direct].map((e) => e.actor.name))];
     const rancher =
       users.length && explainWith('rancher-audit')
         ? causeQueries({ ...needs, rancherUsers: users }, selectors).rancher
         : undefined;
     if (rancher) {
-      const pts = proxied.map((e) => e.time as number);
-      const [lo, hi] = extent(pts);
-      await addInChunks(session, await run(2, rancher, lo - 1_000 - opts.skewMs, hi + opts.skewMs + 1), signal);
-    }
-    // A Rancher user id acting with no impersonation (authorized cluster endpoint): any Rancher record of the
-    // same id in the identity look-back may name its login (rancher-ace rule).
-    const direct = effects.filter(
-      (e) =>
-        e.source === 'kube-audit' &&
-        e.time !== undefined &&
-        e.actor.via.length === 0 &&
-        !e.actor.loginName &&
-        RANCHER_USER_ID.test(e.actor.name)
-    );
-    const directQuery =
-      direct.length && explainWith('rancher-audit')
-        ? causeQueries({ ...needs, rancherUsers: [...new Set(direct.map((e) => e.actor.name))] }, selectors).rancher
-        : undefined;
-    if (directQuery) {
-      const [lo, hi] = extent(direct.map((e) => e.time as number));
-      await addInChunks(session, await run(2, directQuery, lo - opts.identityLookbackMs, hi + opts.skewMs + 1), signal);
+      const [lo, hi] = extent([...proxied, ...direct].map((e) => e.time as number));
+      const [directLo] = extent(direct.map((e) => e.time as number));
+      const from = Math.min(
+        lo - 1_000 - opts.skewMs,
+        direct.length ? directLo - Math.min(opts.identityLookbackMs, opts.rbacLookbackMs) : Infinity
+      );
+      await addInChunks(session, await run(2, rancher, from, hi + opts.skewMs + 1), signal);
     }
   }
   const all = session.finish();
