@@ -31,6 +31,17 @@ describe('identity doors, end to end', () => {
     );
   });
 
+  it('ApplicationSet: the generated Application is explained by its generator and the person who changed it', async () => {
+    const chains = await traceScenario('applicationset-generate');
+    const app = chains.find((c) => c.effect.target.resource === 'applications');
+    expect(app).toMatchObject({ who: { name: 'lee@example.org', kind: 'human' } });
+    const links = app?.links.filter((l) => l.kind === 'app-generator') ?? [];
+    expect(links.map((l) => l.evidence[0])).toEqual([
+      'applications argocd/shop-envs-staging was written by the ApplicationSet controller (system:serviceaccount:argocd:argocd-applicationset-controller)',
+      'lee@example.org updated ApplicationSet shop-envs at 2026-03-02T10:00:00Z',
+    ]);
+  });
+
   it('Rancher authorized cluster endpoint: the user id resolved to its login from an earlier Rancher record', async () => {
     const [c, ...rest] = await traceScenario('rancher-ace-delete');
     expect(rest).toEqual([]);

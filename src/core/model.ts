@@ -142,6 +142,8 @@ export interface OwnershipMarks {
   fleetCreatedByUserId?: string;
   /** `?fieldManager=` on the request URI. */
   fieldManager?: string;
+  /** The ApplicationSet that generated an Argo CD Application (its `metadata.ownerReferences`). */
+  ownerApplicationSet?: string;
 }
 
 export interface RbacSubject {

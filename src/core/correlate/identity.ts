@@ -2,6 +2,7 @@ import type { ActorKind, AddressTrust, ChangeEvent } from '../model';
 import { clientAddress, trustedRanges } from './clientAddress';
 import type { LinkHit, RuleContext } from './rule';
 import { classifyActor } from '../parse/actor';
+import { linkAppGenerator } from './rules/appGenerator';
 import { linkArgocdUiEdit } from './rules/argocdUiEdit';
 import { linkImpersonation } from './rules/impersonation';
 import { linkRancherAce } from './rules/rancherAce';
@@ -49,6 +50,25 @@ export function resolveIdentity(e: ChangeEvent, rc: RuleContext): ResolvedIdenti
     resolved.via = [`${e.actor.name} (Argo CD UI/API)`, ...via];
     // The write's source IP is argocd-server's pod, not the person's.
     delete resolved.ip;
+    return resolved;
+  }
+  const generated = linkAppGenerator(e, rc);
+  if (generated) {
+    resolved.hits.push(...generated.hits);
+    const edit = generated.edit;
+    if (edit?.source === 'argocd' && edit.gitops?.initiator) {
+      resolved.name = edit.gitops.initiator;
+      resolved.kind = classifyActor(edit.gitops.initiator);
+    } else if (edit) {
+      const editor = resolveIdentity(edit, rc);
+      resolved.hits.push(...editor.hits);
+      resolved.name = editor.name;
+      resolved.kind = editor.kind;
+    }
+    if (edit) {
+      resolved.via = [`${e.actor.name} (ApplicationSet ${generated.appSet})`, ...via];
+      delete resolved.ip;
+    }
     return resolved;
   }
   const ace = linkRancherAce(e, rc);

@@ -1,4 +1,5 @@
 import type { RuleInfo } from './rule';
+import { appGeneratorRule } from './rules/appGenerator';
 import { argocdUiEditRule } from './rules/argocdUiEdit';
 import { driftRule } from './rules/drift';
 import { fleetCommitRule } from './rules/fleetCommit';
@@ -15,6 +16,7 @@ export const LINK_RULES: readonly RuleInfo[] = [
   rancherProxyRule,
   argocdUiEditRule,
   rancherAceRule,
+  appGeneratorRule,
   gitopsApplyRule,
   syncTriggerRule,
   fleetCommitRule,

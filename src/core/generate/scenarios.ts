@@ -949,6 +949,99 @@ const rancherAceDelete: Scenario = {
   },
 };
 
+/** A person changes an ApplicationSet; its controller then generates an Application from it. */
+const applicationSetGenerate: Scenario = {
+  name: 'applicationset-generate',
+  description: 'a person adds an environment to an ApplicationSet with kubectl; the controller creates the Application',
+  build(t, rng) {
+    const appSet = 'shop-envs';
+    const generated = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: {
+        name: 'shop-envs-staging',
+        namespace: 'argocd',
+        ownerReferences: [
+          {
+            apiVersion: 'argoproj.io/v1alpha1',
+            kind: 'ApplicationSet',
+            name: appSet,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
+      },
+      spec: {
+        project: 'default',
+        destination: { server: 'https://kubernetes.default.svc', namespace: 'shop-staging' },
+      },
+    };
+    return {
+      records: [
+        {
+          file: 'kube-audit.log',
+          ms: t,
+          line: kubeAuditLine({
+            ms: t,
+            auditID: uuid(rng),
+            verb: 'update',
+            resource: 'applicationsets',
+            apiGroup: 'argoproj.io',
+            namespace: 'argocd',
+            name: appSet,
+            user: LEE.user,
+            groups: ['sre', 'system:authenticated'],
+            sourceIPs: [LEE.ip],
+            userAgent: KUBECTL,
+            code: 200,
+          }),
+        },
+        {
+          file: 'kube-audit.log',
+          ms: t + 1_500,
+          line: kubeAuditLine({
+            ms: t + 1_500,
+            auditID: uuid(rng),
+            verb: 'create',
+            resource: 'applications',
+            apiGroup: 'argoproj.io',
+            namespace: 'argocd',
+            // The audit objectRef of a create names the new object.
+            name: 'shop-envs-staging',
+            user: 'system:serviceaccount:argocd:argocd-applicationset-controller',
+            groups: SA_GROUPS,
+            sourceIPs: ['10.10.20.44'],
+            userAgent: 'argocd-applicationset-controller/v3.1.8 (linux/amd64)',
+            code: 201,
+            level: 'Request',
+            requestObject: generated,
+          }),
+        },
+      ],
+      truth: [
+        {
+          scenario: this.name,
+          effect: { verb: 'update', resource: 'applicationsets', namespace: 'argocd', name: appSet, time: at(t) },
+          verdict: 'manual',
+          who: { name: LEE.user, ip: LEE.ip },
+        },
+        {
+          scenario: this.name,
+          effect: {
+            verb: 'create',
+            resource: 'applications',
+            namespace: 'argocd',
+            name: 'shop-envs-staging',
+            time: at(t + 1_500),
+          },
+          verdict: 'manual',
+          who: { name: LEE.user },
+        },
+      ],
+    };
+  },
+};
+
 export const SCENARIOS: readonly Scenario[] = [
   unauthorizedDeletion,
   driftSelfHeal,
@@ -960,4 +1053,5 @@ export const SCENARIOS: readonly Scenario[] = [
   kargoPromotion,
   argocdUiEdit,
   rancherAceDelete,
+  applicationSetGenerate,
 ];
