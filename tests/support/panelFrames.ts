@@ -6,8 +6,8 @@ export const SCENARIO_START = Date.UTC(2026, 2, 2, 10);
 
 /** The generated scenarios parsed and correlated: the events and chains a query of them gives the data source. */
 export function scenarioTrace(noiseEvents = 200): { events: ChangeEvent[]; chains: Chain[] } {
-  // The panel's fixture is the first five scenarios (its time windows are drawn for them); later ones are appended.
-  const g = generate({ scenarios: scenarioNames().slice(0, 5), noiseEvents, seed: 8, start: SCENARIO_START });
+  // The panel's fixture is the first eight scenarios (its time windows are drawn for them); later ones are appended.
+  const g = generate({ scenarios: scenarioNames().slice(0, 8), noiseEvents, seed: 8, start: SCENARIO_START });
   const events = parseLines([...g.records()].map((r) => ({ text: r.line, origin: r.file }))).events;
   return { events, chains: buildChains(events) };
 }

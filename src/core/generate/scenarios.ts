@@ -270,8 +270,7 @@ const unauthorizedDeletion: Scenario = {
           },
           links: [
             { kind: 'gitops-apply', cause: `argocd rollback at ${at(t + 8 * MIN)}` },
-            // The API call's log line has second precision.
-            // The API-call line alone is an attempt (logged before the RBAC check); the rollback confirms it.
+            // The API call's log line has second precision; logged before the RBAC check, alone it is an attempt.
             {
               kind: 'sync-trigger',
               cause: `argocd attempt:rollback at ${at(Math.floor((t + 8 * MIN - 400) / 1000) * 1000)}`,
@@ -940,6 +939,7 @@ const rancherAceDelete: Scenario = {
           effect: { verb: 'delete', resource: 'configmaps', namespace: 'shop', name: 'feature-flags', time: at(t) },
           verdict: 'manual',
           who: { name: 'kim', ip: KIM.ip },
+          // Rancher logs whole seconds.
           links: [
             { kind: 'rancher-ace', cause: `rancher-audit list at ${at(Math.floor((t - 40 * MIN) / 1000) * 1000)}` },
           ],
@@ -1036,6 +1036,10 @@ const applicationSetGenerate: Scenario = {
           },
           verdict: 'manual',
           who: { name: LEE.user },
+          links: [
+            { kind: 'app-generator', cause: `kube-audit create at ${at(t + 1_500)}` },
+            { kind: 'app-generator', cause: `kube-audit update at ${at(t)}` },
+          ],
         },
       ],
     };

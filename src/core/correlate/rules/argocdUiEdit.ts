@@ -21,6 +21,16 @@ export function isArgocdServerWrite(e: ChangeEvent): boolean {
   return e.source === 'kube-audit' && (ARGOCD_SERVER.test(e.actor.name) || e.marks?.fieldManager === 'argocd-server');
 }
 
+/** Who argocd-server says asked: the person, else the named caller (a project token, automation). */
+function callerOf(r: ChangeEvent): string | undefined {
+  return (
+    r.gitops?.initiator ??
+    (r.actor.kind === 'unknown' || (r.actor.kind === 'gitops-controller' && !r.gitops?.automation)
+      ? undefined
+      : r.actor.name)
+  );
+}
+
 function sameObject(e: ChangeEvent, r: ChangeEvent): boolean {
   const a = e.target;
   const b = r.target;
@@ -57,7 +67,7 @@ export function linkArgocdUiEdit(e: ChangeEvent, { ix, opts }: RuleContext): Arg
   // Claims on the API-call line are the session's; prefer them, else the audit message's user.
   const api = candidates.filter((r) => r.keys.apiCall);
   const r = closest(api.length ? api : candidates, t);
-  const user = r && callerOf(r);
+  const user = r ? callerOf(r) : undefined;
   if (!r || !user) {
     return undefined;
   }
