@@ -214,3 +214,26 @@ export function appStatusWrite(history: object[], over: Json = {}): Json {
     )
   );
 }
+
+/** argocd-server's API-call log line (`received unary call …`), JWT claims and request content as it logs them. */
+export function argoApiCall(
+  method: string,
+  content: unknown,
+  claims: object = { iss: 'https://sso.example.org', email: 'ravi@example.org' },
+  over: Json = {}
+): Json {
+  return deepMerge(
+    {
+      'grpc.method': method,
+      'grpc.request.claims': JSON.stringify(claims),
+      'grpc.request.content': typeof content === 'string' ? content : JSON.stringify(content),
+      'grpc.service': 'application.ApplicationService',
+      level: 'info',
+      msg: `received unary call /application.ApplicationService/${method}`,
+      span: { kind: 'server' },
+      system: 'grpc',
+      time: '2026-03-03T08:00:00Z',
+    },
+    over
+  );
+}

@@ -1,8 +1,6 @@
-import fc from 'fast-check';
-
 import { fleetDeployed } from '../../../tests/support/builders';
 import { eventsOf, ruleContext } from '../../../tests/support/correlate';
-import { parseAll, parseOne, skipCounts } from '../../../tests/support/parse';
+import { parseAll, parseOne, skipCounts, assertMutatedLinesAccounted } from '../../../tests/support/parse';
 import { linkFleetCommit } from '../correlate/rules/fleetCommit';
 
 /**
@@ -169,20 +167,6 @@ describe('Fleet lines in the wild', () => {
         commit: NEW,
       }),
     ];
-    fc.assert(
-      fc.property(
-        fc.constantFrom(...seeds),
-        fc.nat(),
-        fc.string({ maxLength: 6 }),
-        fc.boolean(),
-        (seed, at, junk, cut) => {
-          const i = at % (seed.length + 1);
-          const s = parseAll([cut ? seed.slice(0, i) : seed.slice(0, i) + junk + seed.slice(i)]);
-          expect(s.skipped['internal-error']).toBeUndefined();
-          expect(s.events.length + s.stats.skipped).toBe(1);
-        }
-      ),
-      { numRuns: 600 }
-    );
+    assertMutatedLinesAccounted(seeds, 600);
   });
 });

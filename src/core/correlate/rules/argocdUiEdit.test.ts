@@ -1,4 +1,4 @@
-import { argoLog, kubeAudit } from '../../../../tests/support/builders';
+import { argoApiCall, argoLog, kubeAudit } from '../../../../tests/support/builders';
 import { eventsOf, ruleContext } from '../../../../tests/support/correlate';
 import { linkArgocdUiEdit } from './argocdUiEdit';
 
@@ -11,19 +11,8 @@ const serverWrite = (over: Record<string, unknown> = {}) =>
     requestReceivedTimestamp: '2026-03-02T10:15:30.100000Z',
     ...over,
   });
-const apiCall = (
-  method: string,
-  content: object,
-  claims: object = { iss: 'https://sso.example.org', email: 'ravi@example.org' }
-) => ({
-  'grpc.method': method,
-  'grpc.request.claims': JSON.stringify(claims),
-  'grpc.request.content': JSON.stringify(content),
-  'grpc.service': 'application.ApplicationService',
-  level: 'info',
-  msg: `received unary call /application.ApplicationService/${method}`,
-  time: '2026-03-02T10:15:30Z',
-});
+const apiCall = (method: string, content: object, claims?: object) =>
+  argoApiCall(method, content, claims, { time: '2026-03-02T10:15:30Z' });
 const checkout = {
   name: 'storefront',
   namespace: 'shop',
