@@ -44,14 +44,6 @@ export interface ArgoUiEdit {
   hit: LinkHit;
 }
 
-/**
- * Who argocd-server acted for: the session user of its record — a person (the initiator), or an account that is
- * not one (a project token, automation), which the record's actor still names.
- */
-function callerOf(r: ChangeEvent): string | undefined {
-  return r.gitops?.initiator ?? (r.actor.kind === 'unknown' ? undefined : r.actor.name);
-}
-
 /** The Argo CD user behind an argocd-server write, from the server's own record of the request. */
 export function linkArgocdUiEdit(e: ChangeEvent, { ix, opts }: RuleContext): ArgoUiEdit | undefined {
   if (e.time === undefined || !isArgocdServerWrite(e) || !e.target.name) {
