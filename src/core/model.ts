@@ -135,6 +135,20 @@ export interface OwnershipMarks {
   fleetCreatedByUserId?: string;
   /** `?fieldManager=` on the request URI. */
   fieldManager?: string;
+  /** `metadata.ownerReferences` of the written object: who owns it (the cascade rule's hard key). */
+  ownerRefs?: OwnerRef[];
+  /** `metadata.uid` of the written object as the body shows it (an owner's uid, for ownerReferences to match). */
+  uid?: string;
+  /** `pod-template-hash` label: the ReplicaSet (`<deployment>-<hash>`) a Pod or ReplicaSet belongs to. */
+  podTemplateHash?: string;
+}
+
+/** One `metadata.ownerReferences` entry. */
+export interface OwnerRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid?: string;
 }
 
 export interface RbacSubject {
@@ -206,7 +220,14 @@ export interface ChangeEvent {
 }
 
 export type LinkKind =
-  'impersonation' | 'rancher-proxy' | 'gitops-apply' | 'sync-trigger' | 'fleet-commit' | 'rbac-context' | 'drift';
+  | 'impersonation'
+  | 'rancher-proxy'
+  | 'gitops-apply'
+  | 'sync-trigger'
+  | 'fleet-commit'
+  | 'rbac-context'
+  | 'drift'
+  | 'cascade';
 
 /** One explained step from an effect back towards its cause. */
 export interface Link {
@@ -225,6 +246,8 @@ export type Verdict = 'gitops-sync' | 'gitops-rollback' | 'manual-drift' | 'manu
 
 /** The explained story of one change. */
 export interface Chain {
+  /** Stable id: the effect event's id (unique per record, the same on every run over the same lines). */
+  id: string;
   effect: ChangeEvent;
   verdict: Verdict;
   who: { name: string; kind: ActorKind; ip?: string; via: string[] };
@@ -232,6 +255,10 @@ export interface Chain {
   links: Link[];
   /** Events that explain the circumstances (e.g. RBAC changes to the acting identity) without causing it. */
   context: Array<{ kind: LinkKind; event: ChangeEvent; summary: string; evidence: string[] }>;
+  /** A controller's write set off by another chain's change (cascade rule): the id of that cause chain. */
+  consequenceOf?: string;
+  /** How many chains follow from this one, directly or through other controllers (its blast radius). */
+  consequences?: number;
 }
 
 /**

@@ -9,7 +9,7 @@ const RBAC_RESOURCES = new Set(['roles', 'clusterroles', 'rolebindings', 'cluste
 const ARGO_OPERATIONS = new Set(['sync', 'partial-sync', 'sync-locally', 'rollback', 'sync-result', 'operation-state']);
 
 /** `cluster|group|resource|namespace|name` of the object an event acted on. */
-export function objectKey(e: ChangeEvent): string {
+export function objectKey(e: Pick<ChangeEvent, 'target'>): string {
   const t = e.target;
   return `${t.cluster ?? ''}|${t.apiGroup}|${t.resource}|${t.namespace ?? ''}|${t.name ?? ''}`;
 }

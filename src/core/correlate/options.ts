@@ -21,6 +21,11 @@ export interface CorrelateOptions {
   fleetLookbackMs: number;
   /** How far before a sync or rollback a failed sync of the same app is reported as context. */
   failureLookbackMs: number;
+  /**
+   * How long after an owner's change a controller's write on its dependents still follows from it (cascade rule):
+   * a rollout scales step by step, and each step is its own write of the ReplicaSet, so a few minutes suffice.
+   */
+  cascadeWindowMs: number;
 }
 
 export const DEFAULT_OPTIONS: CorrelateOptions = {
@@ -33,6 +38,7 @@ export const DEFAULT_OPTIONS: CorrelateOptions = {
   driftLookbackMs: 7 * 24 * 3_600_000,
   fleetLookbackMs: 30 * 60_000,
   failureLookbackMs: 60 * 60_000,
+  cascadeWindowMs: 5 * 60_000,
 };
 
 /** `12 s`, `4 min`, `2 h` — deltas in evidence sentences. */

@@ -1,4 +1,5 @@
 import type { RuleInfo } from './rule';
+import { cascadeRule } from './rules/cascade';
 import { driftRule } from './rules/drift';
 import { fleetCommitRule } from './rules/fleetCommit';
 import { gitopsApplyRule } from './rules/gitopsApply';
@@ -16,4 +17,6 @@ export const LINK_RULES: readonly RuleInfo[] = [
   fleetCommitRule,
   rbacContextRule,
   driftRule,
+  // Applied first: a controller's consequence takes its cause's story instead of its own.
+  cascadeRule,
 ];

@@ -7,13 +7,18 @@ import { isObj, type Obj } from './fields';
  * operations on annotations/labels are read too.
  */
 
-const ANNOTATION_MARKS: Record<string, keyof OwnershipMarks> = {
+/** The marks that are one string each (the rest are lists). */
+type TextMark = {
+  [K in keyof OwnershipMarks]-?: OwnershipMarks[K] extends string | undefined ? K : never;
+}[keyof OwnershipMarks];
+
+const ANNOTATION_MARKS: Record<string, TextMark> = {
   'argocd.argoproj.io/tracking-id': 'argocdTrackingId',
   'objectset.rio.cattle.io/id': 'objectsetId',
   'meta.helm.sh/release-name': 'helmReleaseName',
   'meta.helm.sh/release-namespace': 'helmReleaseNamespace',
 };
-const LABEL_MARKS: Record<string, keyof OwnershipMarks> = {
+const LABEL_MARKS: Record<string, TextMark> = {
   'app.kubernetes.io/instance': 'instanceLabel',
   'app.kubernetes.io/managed-by': 'managedBy',
   'objectset.rio.cattle.io/hash': 'objectsetHash',
@@ -21,9 +26,11 @@ const LABEL_MARKS: Record<string, keyof OwnershipMarks> = {
   'fleet.cattle.io/repo-name': 'fleetRepoName',
   'fleet.cattle.io/bundle-name': 'fleetBundleName',
   'fleet.cattle.io/created-by-user-id': 'fleetCreatedByUserId',
+  // Set by the deployment controller on its ReplicaSets and their Pods (`apps.DefaultDeploymentUniqueLabelKey`).
+  'pod-template-hash': 'podTemplateHash',
 };
 
-function readMap(marks: OwnershipMarks, map: unknown, table: Record<string, keyof OwnershipMarks>): void {
+function readMap(marks: OwnershipMarks, map: unknown, table: Record<string, TextMark>): void {
   if (!isObj(map)) {
     return;
   }
@@ -59,6 +66,31 @@ function readJsonPatch(marks: OwnershipMarks, ops: unknown[]): void {
   }
 }
 
+const MAX_OWNER_REFS = 8;
+
+/** `metadata.uid` and `metadata.ownerReferences` (at most a few: attacker-sized lists cost nothing later). */
+function readOwnerRefs(marks: OwnershipMarks, meta: Obj): void {
+  if (typeof meta.uid === 'string' && meta.uid !== '') {
+    marks.uid = meta.uid;
+  }
+  if (!Array.isArray(meta.ownerReferences)) {
+    return;
+  }
+  const refs = meta.ownerReferences
+    .filter(isObj)
+    .filter((r) => typeof r.kind === 'string' && typeof r.name === 'string' && r.name !== '')
+    .slice(0, MAX_OWNER_REFS)
+    .map((r) => ({
+      apiVersion: typeof r.apiVersion === 'string' ? r.apiVersion : '',
+      kind: r.kind as string,
+      name: r.name as string,
+      ...(typeof r.uid === 'string' && r.uid !== '' ? { uid: r.uid } : {}),
+    }));
+  if (refs.length > 0) {
+    marks.ownerRefs = refs;
+  }
+}
+
 /** Marks from any number of bodies; later bodies (the response, the object as stored) win. */
 export function readOwnershipMarks(...bodies: unknown[]): OwnershipMarks | undefined {
   const marks: OwnershipMarks = {};
@@ -68,6 +100,7 @@ export function readOwnershipMarks(...bodies: unknown[]): OwnershipMarks | undef
     } else if (isObj(body) && isObj(body.metadata)) {
       readMap(marks, body.metadata.annotations, ANNOTATION_MARKS);
       readMap(marks, body.metadata.labels, LABEL_MARKS);
+      readOwnerRefs(marks, body.metadata);
     }
   }
   return Object.keys(marks).length > 0 ? marks : undefined;
@@ -156,6 +189,8 @@ const WATCHED_FIELDS: Record<string, string[]> = {
     'status.operationState.phase',
     'status.operationState.syncResult.revision',
   ],
+  // What a workload change set off: a new template rolls out a new ReplicaSet, replicas only scale (cascade rule).
+  deployments: ['spec.replicas', 'spec.template'],
   appprojects: ['spec.sourceRepos', 'spec.destinations', 'spec.clusterResourceWhitelist', 'spec.roles'],
 };
 
