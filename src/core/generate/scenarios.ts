@@ -44,6 +44,8 @@ export interface TruthChain {
   links?: Array<{ kind: string; cause: string }>;
   /** Context kinds and a text each summary must contain (e.g. the login name and IP of an RBAC change). */
   context?: Array<{ kind: string; mentions: string[] }>;
+  /** A controller's consequence: the change (another truth chain's effect) whose chain it is `consequenceOf`. */
+  cause?: TruthChain['effect'];
 }
 
 export interface Scenario {
@@ -800,6 +802,337 @@ const kargoPromotion: Scenario = {
   },
 };
 
+const KS = 'system:serviceaccount:kube-system:';
+const CONTROL_PLANE_IP = '10.0.0.10';
+const ALEX: Identity = { rancherUserId: 'u-alx7q2', login: 'alex', ip: '198.51.100.61', token: 'token-m4v8d' };
+/** apimachinery's alphabet for generated names (staging/src/k8s.io/apimachinery/pkg/util/rand/rand.go). */
+const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
+const suffix = (rng: Rng, n = 5) => Array.from({ length: n }, () => ALPHANUMS[Math.floor(rng() * 27)]).join('');
+
+/** A write of a kube-controller-manager controller under its own service account (Metadata level unless a body). */
+function controllerWrite(
+  ms: number,
+  rng: Rng,
+  controller: string,
+  w: { verb: string; resource: string; apiGroup: string; namespace: string; name: string; responseObject?: unknown }
+): GeneratedRecord {
+  return {
+    file: 'kube-audit.log',
+    ms,
+    line: kubeAuditLine({
+      ms,
+      auditID: uuid(rng),
+      ...w,
+      level: w.responseObject ? 'RequestResponse' : 'Metadata',
+      user: KS + controller,
+      groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'],
+      sourceIPs: [CONTROL_PLANE_IP],
+      userAgent: `kube-controller-manager/v1.31.2 (linux/amd64) kubernetes/5864a46/system:serviceaccount:kube-system:${controller}`,
+      code: w.verb === 'create' ? 201 : 200,
+    }),
+  };
+}
+
+type Effect = TruthChain['effect'];
+const effectOf = (verb: string, resource: string, namespace: string, name: string, ms: number): Effect => ({
+  verb,
+  resource,
+  namespace,
+  name,
+  time: at(ms),
+});
+
+/** A person deletes a Deployment through Rancher; the garbage collector removes its ReplicaSet, then its Pods. */
+const rancherDeleteCascade: Scenario = {
+  name: 'rancher-delete-cascade',
+  description:
+    "a Rancher user deletes a Deployment through Rancher's proxy; the garbage collector deletes its ReplicaSet and Pods",
+  build(t, rng) {
+    const ns = 'shop';
+    const rs = `catalog-${suffix(rng, 9)}`;
+    const pods = [0, 1, 2].map(() => `${rs}-${suffix(rng)}`);
+    const gc = 'generic-garbage-collector';
+    const records: GeneratedRecord[] = [
+      ...viaRancher(t, rng, ALEX, {
+        verb: 'delete',
+        method: 'DELETE',
+        resource: 'deployments',
+        apiGroup: 'apps',
+        namespace: ns,
+        name: 'catalog',
+      }),
+      controllerWrite(t + 1_200, rng, gc, {
+        verb: 'delete',
+        resource: 'replicasets',
+        apiGroup: 'apps',
+        namespace: ns,
+        name: rs,
+      }),
+      ...pods.map((name, i) =>
+        controllerWrite(t + 2_000 + i * 150, rng, gc, {
+          verb: 'delete',
+          resource: 'pods',
+          apiGroup: '',
+          namespace: ns,
+          name,
+          // One Pod recorded at RequestResponse: its ownerReferences are the hard key.
+          ...(i === 0
+            ? {
+                responseObject: {
+                  kind: 'Pod',
+                  metadata: {
+                    name,
+                    namespace: ns,
+                    ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs, controller: true }],
+                  },
+                },
+              }
+            : {}),
+        })
+      ),
+    ];
+    const who = { name: 'alex', ip: ALEX.ip };
+    const deployment = effectOf('delete', 'deployments', ns, 'catalog', t + 180);
+    const rsEffect = effectOf('delete', 'replicasets', ns, rs, t + 1_200);
+    return {
+      records,
+      truth: [
+        { scenario: this.name, effect: deployment, verdict: 'manual', who },
+        { scenario: this.name, effect: rsEffect, verdict: 'manual', who, cause: deployment },
+        ...pods.map((name, i) => ({
+          scenario: this.name,
+          effect: effectOf('delete', 'pods', ns, name, t + 2_000 + i * 150),
+          verdict: 'manual',
+          who,
+          cause: rsEffect,
+        })),
+      ],
+    };
+  },
+};
+
+/** An automated Argo CD sync rolls out a new image: a new ReplicaSet, Pods replaced one by one. */
+const argoRollout: Scenario = {
+  name: 'argocd-rollout',
+  description:
+    'an automated Argo CD sync changes a Deployment image; the deployment controller rolls out a new ReplicaSet and the replicaset controller replaces the Pods',
+  build(t, rng) {
+    const app = 'search';
+    const ns = 'search';
+    const rev = '5e7a9c1b3d5f7e9a1c3b5d7f9e1a3c5b7d9f1e3a';
+    const dc = 'deployment-controller';
+    const rsc = 'replicaset-controller';
+    const newRs = `search-api-${suffix(rng, 10)}`;
+    const oldRs = `search-api-${suffix(rng, 9)}`;
+    const rsWrite = (ms: number, verb: string, name: string) =>
+      controllerWrite(ms, rng, dc, { verb, resource: 'replicasets', apiGroup: 'apps', namespace: ns, name });
+    const podWrite = (ms: number, verb: string, name: string) =>
+      controllerWrite(ms, rng, rsc, { verb, resource: 'pods', apiGroup: '', namespace: ns, name });
+    const steps: Array<{ ms: number; by: 'dc' | 'rsc'; verb: string; name: string; cause?: number }> = [];
+    steps.push({ ms: t + 4_000, by: 'dc', verb: 'create', name: newRs });
+    for (let i = 0; i < 2; i++) {
+      const base = t + 5_000 + i * 12_000;
+      if (i > 0) {
+        steps.push({ ms: base - 1_000, by: 'dc', verb: 'update', name: newRs });
+      }
+      steps.push({ ms: base, by: 'rsc', verb: 'create', name: `${newRs}-${suffix(rng)}` });
+      steps.push({ ms: base + 9_000, by: 'dc', verb: 'update', name: oldRs });
+      steps.push({ ms: base + 10_000, by: 'rsc', verb: 'delete', name: `${oldRs}-${suffix(rng)}` });
+    }
+    const deploymentMs = t + 3_000;
+    const records: GeneratedRecord[] = [
+      argo(t, app, ns, `Initiated automated sync to '${rev}'`, { reason: 'OperationStarted', type: 'Normal' }),
+      argoWrite(deploymentMs, rng, {
+        verb: 'patch',
+        resource: 'deployments',
+        apiGroup: 'apps',
+        namespace: ns,
+        name: 'search-api',
+      }),
+      ...steps.map((s) => (s.by === 'dc' ? rsWrite(s.ms, s.verb, s.name) : podWrite(s.ms, s.verb, s.name))),
+      argo(t + 40_000, app, ns, `Sync operation to ${rev} succeeded`, { reason: 'OperationCompleted', type: 'Normal' }),
+    ];
+    const story = {
+      verdict: 'gitops-sync',
+      who: { name: ARGO_SA },
+      gitops: { tool: 'argocd', app, commit: rev, automated: true, operation: 'sync' },
+    };
+    const deployment = effectOf('patch', 'deployments', ns, 'search-api', deploymentMs);
+    // A Pod's cause is the newest write of its ReplicaSet before it.
+    const lastRsWrite = new Map<string, Effect>();
+    const truth: TruthChain[] = [{ scenario: this.name, effect: deployment, ...story }];
+    for (const s of steps) {
+      const effect = effectOf(s.verb, s.by === 'dc' ? 'replicasets' : 'pods', ns, s.name, s.ms);
+      const rsName = s.by === 'dc' ? s.name : s.name.slice(0, s.name.lastIndexOf('-'));
+      truth.push({
+        scenario: this.name,
+        effect,
+        ...story,
+        cause: s.by === 'dc' ? deployment : lastRsWrite.get(rsName),
+      });
+      if (s.by === 'dc') {
+        lastRsWrite.set(s.name, effect);
+      }
+    }
+    return { records, truth };
+  },
+};
+
+/** A person scales a Deployment Argo CD manages: the Pods it adds carry the manual drift. */
+const manualScaleCascade: Scenario = {
+  name: 'manual-scale-cascade',
+  description:
+    'a person scales an Argo CD-managed Deployment with kubectl; the deployment controller resizes its ReplicaSet, the replicaset controller adds Pods',
+  build(t, rng) {
+    const app = 'inventory';
+    const ns = 'inventory';
+    const rev = '2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d';
+    const rs = `inventory-${suffix(rng, 9)}`;
+    const sam = { user: 'sam@example.org', ip: '203.0.113.71' };
+    const scaleMs = t + 15 * MIN;
+    const pods = [0, 1].map(() => `${rs}-${suffix(rng)}`);
+    const records: GeneratedRecord[] = [
+      argo(t, app, ns, `Initiated automated sync to '${rev}'`, { reason: 'OperationStarted', type: 'Normal' }),
+      argoWrite(t + 3_000, rng, {
+        verb: 'patch',
+        resource: 'deployments',
+        apiGroup: 'apps',
+        namespace: ns,
+        name: 'inventory',
+      }),
+      argo(t + 8_000, app, ns, `Sync operation to ${rev} succeeded`, { reason: 'OperationCompleted', type: 'Normal' }),
+      {
+        file: 'kube-audit.log',
+        ms: scaleMs,
+        line: kubeAuditLine({
+          ms: scaleMs,
+          auditID: uuid(rng),
+          verb: 'patch',
+          resource: 'deployments',
+          apiGroup: 'apps',
+          namespace: ns,
+          name: 'inventory',
+          subresource: 'scale',
+          user: sam.user,
+          groups: ['sre', 'system:authenticated'],
+          sourceIPs: [sam.ip],
+          userAgent: KUBECTL,
+          code: 200,
+        }),
+      },
+      controllerWrite(scaleMs + 600, rng, 'deployment-controller', {
+        verb: 'update',
+        resource: 'replicasets',
+        apiGroup: 'apps',
+        namespace: ns,
+        name: rs,
+      }),
+      ...pods.map((name, i) =>
+        controllerWrite(scaleMs + 1_200 + i * 200, rng, 'replicaset-controller', {
+          verb: 'create',
+          resource: 'pods',
+          apiGroup: '',
+          namespace: ns,
+          name,
+        })
+      ),
+    ];
+    const scale: Effect = { ...effectOf('patch', 'deployments', ns, 'inventory', scaleMs), subresource: 'scale' };
+    const rsEffect = effectOf('update', 'replicasets', ns, rs, scaleMs + 600);
+    const drift = { verdict: 'manual-drift', who: { name: sam.user, ip: sam.ip } };
+    return {
+      records,
+      truth: [
+        {
+          scenario: this.name,
+          effect: effectOf('patch', 'deployments', ns, 'inventory', t + 3_000),
+          verdict: 'gitops-sync',
+          who: { name: ARGO_SA },
+          gitops: { tool: 'argocd', app, commit: rev, automated: true, operation: 'sync' },
+        },
+        { scenario: this.name, effect: scale, ...drift },
+        { scenario: this.name, effect: rsEffect, ...drift, cause: scale },
+        ...pods.map((name, i) => ({
+          scenario: this.name,
+          effect: effectOf('create', 'pods', ns, name, scaleMs + 1_200 + i * 200),
+          ...drift,
+          cause: rsEffect,
+        })),
+      ],
+    };
+  },
+};
+
+/** A CronJob fires: its Job and the Job's Pod are automation; the oldest Job is cleaned up with its Pod. */
+const cronJobRun: Scenario = {
+  name: 'cronjob-run',
+  description:
+    "a CronJob's schedule fires: the cronjob controller creates a Job, the job controller its Pod; the oldest Job is deleted and the garbage collector removes its Pod",
+  build(t, rng) {
+    const ns = 'reports';
+    const scheduled = Math.floor(t / MIN) * MIN;
+    const job = `daily-report-${scheduled / MIN}`;
+    const oldJob = `daily-report-${scheduled / MIN - 3 * 24 * 60}`;
+    const pod = `${job}-${suffix(rng)}`;
+    const oldPod = `${oldJob}-${suffix(rng)}`;
+    const cron = 'cronjob-controller';
+    const records: GeneratedRecord[] = [
+      controllerWrite(scheduled + 150, rng, cron, {
+        verb: 'create',
+        resource: 'jobs',
+        apiGroup: 'batch',
+        namespace: ns,
+        name: job,
+      }),
+      controllerWrite(scheduled + 900, rng, 'job-controller', {
+        verb: 'create',
+        resource: 'pods',
+        apiGroup: '',
+        namespace: ns,
+        name: pod,
+      }),
+      controllerWrite(scheduled + 1_500, rng, cron, {
+        verb: 'delete',
+        resource: 'jobs',
+        apiGroup: 'batch',
+        namespace: ns,
+        name: oldJob,
+      }),
+      controllerWrite(scheduled + 2_100, rng, 'generic-garbage-collector', {
+        verb: 'delete',
+        resource: 'pods',
+        apiGroup: '',
+        namespace: ns,
+        name: oldPod,
+      }),
+    ];
+    const who = { name: KS + cron, kind: 'system' };
+    const jobEffect = effectOf('create', 'jobs', ns, job, scheduled + 150);
+    const oldJobEffect = effectOf('delete', 'jobs', ns, oldJob, scheduled + 1_500);
+    return {
+      records,
+      truth: [
+        { scenario: this.name, effect: jobEffect, verdict: 'controller', who },
+        {
+          scenario: this.name,
+          effect: effectOf('create', 'pods', ns, pod, scheduled + 900),
+          verdict: 'controller',
+          who,
+          cause: jobEffect,
+        },
+        { scenario: this.name, effect: oldJobEffect, verdict: 'controller', who },
+        {
+          scenario: this.name,
+          effect: effectOf('delete', 'pods', ns, oldPod, scheduled + 2_100),
+          verdict: 'controller',
+          who,
+          cause: oldJobEffect,
+        },
+      ],
+    };
+  },
+};
+
 export const SCENARIOS: readonly Scenario[] = [
   unauthorizedDeletion,
   driftSelfHeal,
@@ -809,4 +1142,8 @@ export const SCENARIOS: readonly Scenario[] = [
   autoSync,
   applicationSetRollingSync,
   kargoPromotion,
+  rancherDeleteCascade,
+  argoRollout,
+  manualScaleCascade,
+  cronJobRun,
 ];
