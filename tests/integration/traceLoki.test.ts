@@ -25,13 +25,13 @@ beforeAll(async () => {
   const pushed = await cli(['push', '--loki', url, '--cluster', 'prod-eu', ...files]);
   expect(pushed.code).toBe(0);
   expect(pushed.out).toMatch(
-    /^pushed 3039 lines to http:\/\/127\.0\.0\.1:\d+ with import="2026-03-02T09:50Z"; 0 rejected; 0 lines not recognised and not sent; 0 retries\n$/
+    /^pushed 3067 lines to http:\/\/127\.0\.0\.1:\d+ with import="2026-03-02T09:50Z"; 0 rejected; 0 lines not recognised and not sent; 0 retries\n$/
   );
 });
 
 afterAll(() => emu.stop());
 
-const RANGE = ['--from', '2026-03-02T09:00:00Z', '--to', '2026-03-02T15:30:00Z'];
+const RANGE = ['--from', '2026-03-02T09:00:00Z', '--to', '2026-03-02T18:30:00Z'];
 
 describe('trace --loki over pushed scenarios', () => {
   let overLoki: ChainJson[];
@@ -123,8 +123,8 @@ describe('push and trace --loki: problems are reported, not hidden', () => {
     const before = emu.size;
     const r = await cli(['push', '--loki', url, '--live', '--rounds', '1', '--events', '50']);
     expect(r.code).toBe(0);
-    expect(r.err).toBe('round 1: pushed 89 of 89 lines (0 rejected, 0 retries)\n');
-    expect(emu.size).toBe(before + 89);
+    expect(r.err).toBe('round 1: pushed 117 of 117 lines (0 rejected, 0 retries)\n');
+    expect(emu.size).toBe(before + 117);
     const now = Date.now();
     const recent = await cli([
       'trace',

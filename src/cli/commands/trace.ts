@@ -1,18 +1,19 @@
 import { promises as fs } from 'node:fs';
 
 import {
-  buildChains,
+  buildAllChains,
   chainToJson,
   LokiClient,
   LokiError,
   ParseSession,
+  selectChains,
   traceOverLoki,
   type Chain,
   type ParseSummary,
   type TraceSelection,
 } from '../../core';
 import { CliError, type Io } from '../io';
-import { formatChainTable } from '../output/chainTable';
+import { foldedCount, formatChainTable } from '../output/chainTable';
 import { formatParseSummary } from '../output/skipSummary';
 import { startProgress } from '../progress';
 import { readRawLines } from '../readLines';
@@ -63,6 +64,7 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
   const started = Date.now();
   let parsed: ParseSummary;
   let chains: Chain[];
+  let all: Chain[];
   const warnings: string[] = [];
   if (o.loki) {
     if (files.length > 0) {
@@ -80,6 +82,7 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
       const r = await traceOverLoki(client, { target: selection.target, actor: selection.actor, from, to });
       parsed = r.parsed;
       chains = r.chains;
+      all = r.allChains;
       warnings.push(...r.warnings);
     } catch (e) {
       throw new CliError(
@@ -92,7 +95,8 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
       throw new CliError('trace needs FILE... or --loki URL', 2);
     }
     parsed = await readAll(files, io);
-    chains = buildChains(parsed.events, {}, selection);
+    all = buildAllChains(parsed.events);
+    chains = selectChains(all, selection);
   }
   chains = chains.filter((c) => !verdicts || verdicts.has(c.verdict));
   for (const w of warnings) {
@@ -114,9 +118,12 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
       ) + '\n'
     );
   } else {
-    io.out(formatChainTable(chains));
+    io.out(formatChainTable(chains, all));
+    const folded = foldedCount(chains);
+    const shown = chains.length - folded;
+    const foldNote = folded > 0 ? ` (and ${folded} consequence${folded === 1 ? '' : 's'} folded under them)` : '';
     io.out(
-      `\n${chains.length} change${chains.length === 1 ? '' : 's'}; ` + formatParseSummary(parsed, o.skippedExamples)
+      `\n${shown} change${shown === 1 ? '' : 's'}${foldNote}; ` + formatParseSummary(parsed, o.skippedExamples)
     );
   }
   return 0;
