@@ -8,7 +8,7 @@ export { redactSecrets, scrubText, REDACTED, WITHHELD } from './parse/redact';
 export { kubeAuditNoiseLine } from './generate/noise';
 export { seededRng, type Rng } from './generate/random';
 export { buildAllChains, buildChains, isEffect, selectChains, type TraceSelection } from './correlate/engine';
-export { blastRadius, consequencesOf, countByKind } from './correlate/consequences';
+export { blastRadius, consequenceIndex, countByKind } from './correlate/consequences';
 export { chainToJson, type ChainJson } from './correlate/chainJson';
 export { DEFAULT_OPTIONS, type CorrelateOptions } from './correlate/options';
 export { LINK_RULES } from './correlate/registry';

@@ -1,4 +1,4 @@
-import { blastRadius, consequencesOf, countByKind, startedByText, targetName, type Chain } from '../../core';
+import { blastRadius, consequenceIndex, countByKind, startedByText, targetName, type Chain } from '../../core';
 import { isoTime, shortActor, wrapJoined } from './format';
 
 /** One block per chain, readable at 100 columns: the story first, then how we know it. */
@@ -64,8 +64,7 @@ function chainBlock(c: Chain): string[] {
 }
 
 /** Under a cause: how many consequences it had, by kind; and what they did, when they are not shown. */
-function consequenceRows(c: Chain, all: readonly Chain[], shown: ReadonlySet<string>): string[] {
-  const cs = consequencesOf(c, all);
+function consequenceRows(cs: Chain[], shown: ReadonlySet<string>): string[] {
   if (cs.length === 0) {
     return [];
   }
@@ -100,10 +99,11 @@ export function formatChainTable(chains: Chain[], all: readonly Chain[] = chains
   }
   const shownIds = new Set(chains.map((c) => c.id));
   const byId = new Map(all.map((c) => [c.id, c]));
+  const consequencesOf = consequenceIndex(all);
   const folded = (c: Chain) => c.consequenceOf !== undefined && shownIds.has(c.consequenceOf);
   const blocks = chains
     .filter((c) => !folded(c))
-    .map((c) => [...chainBlock(c), ...rootRow(c, byId), ...consequenceRows(c, all, shownIds)].join('\n'));
+    .map((c) => [...chainBlock(c), ...rootRow(c, byId), ...consequenceRows(consequencesOf(c), shownIds)].join('\n'));
   return blocks.join('\n\n') + '\n';
 }
 

@@ -25,8 +25,11 @@ function kindOf(c: Chain): string {
 
 const plural = (n: number, kind: string) => `${n} ${kind}${n === 1 ? '' : 's'}`;
 
-/** Every chain below `root`, directly or through further controllers, oldest first. */
-export function consequencesOf(root: Chain, all: readonly Chain[]): Chain[] {
+/**
+ * Every chain below a root, directly or through further controllers, oldest first. Build it once over all
+ * chains and ask it per root: each call walks only that root's consequences.
+ */
+export function consequenceIndex(all: readonly Chain[]): (root: Chain) => Chain[] {
   const children = new Map<string, Chain[]>();
   for (const c of all) {
     if (c.consequenceOf) {
@@ -35,19 +38,21 @@ export function consequencesOf(root: Chain, all: readonly Chain[]): Chain[] {
       children.set(c.consequenceOf, list);
     }
   }
-  const out: Chain[] = [];
-  const seen = new Set<string>([root.id]);
-  const queue = [root.id];
-  while (queue.length > 0) {
-    for (const c of children.get(queue.shift() as string) ?? []) {
-      if (!seen.has(c.id)) {
-        seen.add(c.id);
-        out.push(c);
-        queue.push(c.id);
+  return (root) => {
+    const out: Chain[] = [];
+    const seen = new Set<string>([root.id]);
+    const queue = [root.id];
+    for (let i = 0; i < queue.length; i++) {
+      for (const c of children.get(queue[i]) ?? []) {
+        if (!seen.has(c.id)) {
+          seen.add(c.id);
+          out.push(c);
+          queue.push(c.id);
+        }
       }
     }
-  }
-  return out.sort((a, b) => (a.effect.time ?? 0) - (b.effect.time ?? 0) || (a.id < b.id ? -1 : 1));
+    return out.sort((a, b) => (a.effect.time ?? 0) - (b.effect.time ?? 0) || (a.id < b.id ? -1 : 1));
+  };
 }
 
 /** The objects the consequences wrote, by kind (a ReplicaSet created then scaled is one ReplicaSet). */
