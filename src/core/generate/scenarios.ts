@@ -115,10 +115,20 @@ function viaRancher(
   ];
 }
 
+/** A Metadata-level write by Argo CD's application controller, or by another account acting as itself. */
 function argoWrite(
   ms: number,
   rng: Rng,
-  w: { verb: string; resource: string; apiGroup: string; namespace: string; name: string; code?: number }
+  w: {
+    verb: string;
+    resource: string;
+    apiGroup: string;
+    namespace: string;
+    name: string;
+    code?: number;
+    responseObject?: unknown;
+  },
+  as = { user: ARGO_SA, groups: SA_GROUPS, ip: ARGO_IP, userAgent: ARGO_UA }
 ): GeneratedRecord {
   return {
     file: 'kube-audit.log',
@@ -127,12 +137,13 @@ function argoWrite(
       ms,
       auditID: uuid(rng),
       ...w,
-      user: ARGO_SA,
-      groups: SA_GROUPS,
-      sourceIPs: [ARGO_IP],
-      userAgent: ARGO_UA,
+      user: as.user,
+      groups: as.groups,
+      sourceIPs: [as.ip],
+      userAgent: as.userAgent,
       code: w.code ?? 200,
-      query: w.verb === 'patch' ? 'fieldManager=argocd-controller' : undefined,
+      level: w.responseObject === undefined ? 'Metadata' : 'RequestResponse',
+      query: w.verb === 'patch' && as.user === ARGO_SA ? 'fieldManager=argocd-controller' : undefined,
     }),
   };
 }
@@ -816,21 +827,17 @@ function controllerWrite(
   controller: string,
   w: { verb: string; resource: string; apiGroup: string; namespace: string; name: string; responseObject?: unknown }
 ): GeneratedRecord {
-  return {
-    file: 'kube-audit.log',
+  return argoWrite(
     ms,
-    line: kubeAuditLine({
-      ms,
-      auditID: uuid(rng),
-      ...w,
-      level: w.responseObject ? 'RequestResponse' : 'Metadata',
+    rng,
+    { ...w, code: w.verb === 'create' ? 201 : 200 },
+    {
       user: KS + controller,
       groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'],
-      sourceIPs: [CONTROL_PLANE_IP],
+      ip: CONTROL_PLANE_IP,
       userAgent: `kube-controller-manager/v1.31.2 (linux/amd64) kubernetes/5864a46/system:serviceaccount:kube-system:${controller}`,
-      code: w.verb === 'create' ? 201 : 200,
-    }),
-  };
+    }
+  );
 }
 
 type Effect = TruthChain['effect'];
