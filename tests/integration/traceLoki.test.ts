@@ -133,7 +133,7 @@ describe('push and trace --loki: problems are reported, not hidden', () => {
       '--loki',
       url,
       '--from',
-      new Date(now - 6 * 3_600_000).toISOString(),
+      new Date(now - 9 * 3_600_000).toISOString(),
       '--to',
       new Date(now).toISOString(),
       '--verdict',

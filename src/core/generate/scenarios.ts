@@ -849,6 +849,45 @@ const effectOf = (verb: string, resource: string, namespace: string, name: strin
   time: at(ms),
 });
 
+/** What trace must say of a controller's write set off by `cause`: the cause's story, one cascade hop further. */
+function consequence(effect: Effect, cause: TruthChain): TruthChain {
+  return {
+    scenario: cause.scenario,
+    effect,
+    verdict: cause.verdict,
+    who: cause.who,
+    ...(cause.gitops ? { gitops: cause.gitops } : {}),
+    links: [
+      { kind: 'cascade', cause: `kube-audit ${cause.effect.verb} at ${cause.effect.time}` },
+      ...(cause.links ?? []),
+    ],
+    cause: cause.effect,
+  };
+}
+
+/** An automated Argo CD sync's truth: the application controller, the app at `rev`, started at `started`. */
+function autoSyncTruth(scenario: string, effect: Effect, app: string, rev: string, started: number): TruthChain {
+  return {
+    scenario,
+    effect,
+    verdict: 'gitops-sync',
+    who: { name: ARGO_SA, ip: ARGO_IP },
+    gitops: {
+      tool: 'argocd',
+      app,
+      revision: rev,
+      commit: rev,
+      automated: true,
+      automation: 'auto-sync',
+      operation: 'sync',
+    },
+    links: [
+      { kind: 'gitops-apply', cause: `argocd sync at ${at(started)}` },
+      { kind: 'sync-trigger', cause: `argocd sync at ${at(started)}` },
+    ],
+  };
+}
+
 /** A person deletes a Deployment through Rancher; the garbage collector removes its ReplicaSet, then its Pods. */
 const rancherDeleteCascade: Scenario = {
   name: 'rancher-delete-cascade',
@@ -898,21 +937,23 @@ const rancherDeleteCascade: Scenario = {
         })
       ),
     ];
-    const who = { name: 'alex', ip: ALEX.ip };
-    const deployment = effectOf('delete', 'deployments', ns, 'catalog', t + 180);
-    const rsEffect = effectOf('delete', 'replicasets', ns, rs, t + 1_200);
+    const root: TruthChain = {
+      scenario: this.name,
+      effect: effectOf('delete', 'deployments', ns, 'catalog', t + 180),
+      verdict: 'manual',
+      who: { name: 'alex', ip: ALEX.ip },
+      links: [
+        { kind: 'impersonation', cause: `kube-audit delete at ${at(t + 180)}` },
+        { kind: 'rancher-proxy', cause: `rancher-audit delete at ${at(Math.floor(t / 1000) * 1000)}` },
+      ],
+    };
+    const rsTruth = consequence(effectOf('delete', 'replicasets', ns, rs, t + 1_200), root);
     return {
       records,
       truth: [
-        { scenario: this.name, effect: deployment, verdict: 'manual', who },
-        { scenario: this.name, effect: rsEffect, verdict: 'manual', who, cause: deployment },
-        ...pods.map((name, i) => ({
-          scenario: this.name,
-          effect: effectOf('delete', 'pods', ns, name, t + 2_000 + i * 150),
-          verdict: 'manual',
-          who,
-          cause: rsEffect,
-        })),
+        root,
+        rsTruth,
+        ...pods.map((name, i) => consequence(effectOf('delete', 'pods', ns, name, t + 2_000 + i * 150), rsTruth)),
       ],
     };
   },
@@ -959,26 +1000,23 @@ const argoRollout: Scenario = {
       ...steps.map((s) => (s.by === 'dc' ? rsWrite(s.ms, s.verb, s.name) : podWrite(s.ms, s.verb, s.name))),
       argo(t + 40_000, app, ns, `Sync operation to ${rev} succeeded`, { reason: 'OperationCompleted', type: 'Normal' }),
     ];
-    const story = {
-      verdict: 'gitops-sync',
-      who: { name: ARGO_SA },
-      gitops: { tool: 'argocd', app, commit: rev, automated: true, operation: 'sync' },
-    };
-    const deployment = effectOf('patch', 'deployments', ns, 'search-api', deploymentMs);
-    // A Pod's cause is the newest write of its ReplicaSet before it.
-    const lastRsWrite = new Map<string, Effect>();
-    const truth: TruthChain[] = [{ scenario: this.name, effect: deployment, ...story }];
+    const root = autoSyncTruth(
+      this.name,
+      effectOf('patch', 'deployments', ns, 'search-api', deploymentMs),
+      app,
+      rev,
+      t
+    );
+    // A ReplicaSet write follows the Deployment's change; a Pod, the newest write of its ReplicaSet before it.
+    const lastRsWrite = new Map<string, TruthChain>();
+    const truth: TruthChain[] = [root];
     for (const s of steps) {
       const effect = effectOf(s.verb, s.by === 'dc' ? 'replicasets' : 'pods', ns, s.name, s.ms);
       const rsName = s.by === 'dc' ? s.name : s.name.slice(0, s.name.lastIndexOf('-'));
-      truth.push({
-        scenario: this.name,
-        effect,
-        ...story,
-        cause: s.by === 'dc' ? deployment : lastRsWrite.get(rsName),
-      });
+      const c = consequence(effect, s.by === 'dc' ? root : (lastRsWrite.get(rsName) as TruthChain));
+      truth.push(c);
       if (s.by === 'dc') {
-        lastRsWrite.set(s.name, effect);
+        lastRsWrite.set(s.name, c);
       }
     }
     return { records, truth };
@@ -1044,27 +1082,21 @@ const manualScaleCascade: Scenario = {
         })
       ),
     ];
-    const scale: Effect = { ...effectOf('patch', 'deployments', ns, 'inventory', scaleMs), subresource: 'scale' };
-    const rsEffect = effectOf('update', 'replicasets', ns, rs, scaleMs + 600);
-    const drift = { verdict: 'manual-drift', who: { name: sam.user, ip: sam.ip } };
+    const scale: TruthChain = {
+      scenario: this.name,
+      effect: { ...effectOf('patch', 'deployments', ns, 'inventory', scaleMs), subresource: 'scale' },
+      verdict: 'manual-drift',
+      who: { name: sam.user, ip: sam.ip },
+      links: [{ kind: 'drift', cause: `kube-audit patch at ${at(t + 3_000)}` }],
+    };
+    const rsTruth = consequence(effectOf('update', 'replicasets', ns, rs, scaleMs + 600), scale);
     return {
       records,
       truth: [
-        {
-          scenario: this.name,
-          effect: effectOf('patch', 'deployments', ns, 'inventory', t + 3_000),
-          verdict: 'gitops-sync',
-          who: { name: ARGO_SA },
-          gitops: { tool: 'argocd', app, commit: rev, automated: true, operation: 'sync' },
-        },
-        { scenario: this.name, effect: scale, ...drift },
-        { scenario: this.name, effect: rsEffect, ...drift, cause: scale },
-        ...pods.map((name, i) => ({
-          scenario: this.name,
-          effect: effectOf('create', 'pods', ns, name, scaleMs + 1_200 + i * 200),
-          ...drift,
-          cause: rsEffect,
-        })),
+        autoSyncTruth(this.name, effectOf('patch', 'deployments', ns, 'inventory', t + 3_000), app, rev, t),
+        scale,
+        rsTruth,
+        ...pods.map((name, i) => consequence(effectOf('create', 'pods', ns, name, scaleMs + 1_200 + i * 200), rsTruth)),
       ],
     };
   },
@@ -1113,28 +1145,23 @@ const cronJobRun: Scenario = {
         name: oldPod,
       }),
     ];
-    const who = { name: KS + cron, kind: 'system' };
-    const jobEffect = effectOf('create', 'jobs', ns, job, scheduled + 150);
-    const oldJobEffect = effectOf('delete', 'jobs', ns, oldJob, scheduled + 1_500);
+    // A CronJob's writes are their own cause: the cascade rule's automation link to the write itself.
+    const automation = (effect: Effect): TruthChain => ({
+      scenario: this.name,
+      effect,
+      verdict: 'controller',
+      who: { name: KS + cron, kind: 'system', ip: CONTROL_PLANE_IP },
+      links: [{ kind: 'cascade', cause: `kube-audit ${effect.verb} at ${effect.time}` }],
+    });
+    const jobTruth = automation(effectOf('create', 'jobs', ns, job, scheduled + 150));
+    const oldJobTruth = automation(effectOf('delete', 'jobs', ns, oldJob, scheduled + 1_500));
     return {
       records,
       truth: [
-        { scenario: this.name, effect: jobEffect, verdict: 'controller', who },
-        {
-          scenario: this.name,
-          effect: effectOf('create', 'pods', ns, pod, scheduled + 900),
-          verdict: 'controller',
-          who,
-          cause: jobEffect,
-        },
-        { scenario: this.name, effect: oldJobEffect, verdict: 'controller', who },
-        {
-          scenario: this.name,
-          effect: effectOf('delete', 'pods', ns, oldPod, scheduled + 2_100),
-          verdict: 'controller',
-          who,
-          cause: oldJobEffect,
-        },
+        jobTruth,
+        consequence(effectOf('create', 'pods', ns, pod, scheduled + 900), jobTruth),
+        oldJobTruth,
+        consequence(effectOf('delete', 'pods', ns, oldPod, scheduled + 2_100), oldJobTruth),
       ],
     };
   },
