@@ -1,12 +1,19 @@
-import { buildChains, generate, parseLines, type Chain, type ChangeEvent } from '../../src/core';
+import { buildChains, generate, parseLines, scenarioNames, type Chain, type ChangeEvent } from '../../src/core';
 import { chainsFrame } from '../../src/datasource/frames';
 
 /** When the generated scenarios start. */
 export const SCENARIO_START = Date.UTC(2026, 2, 2, 10);
 
 /** The generated scenarios parsed and correlated: the events and chains a query of them gives the data source. */
+/**
+ * The scenarios the panel's tests show. The controller-cascade ones are left out until the panel folds
+ * consequences under their cause (issue 20): their dozens of ReplicaSet and Pod chains would each be a card.
+ */
+const CASCADE_SCENARIOS = ['rancher-delete-cascade', 'argocd-rollout', 'manual-scale-cascade', 'cronjob-run'];
+export const PANEL_SCENARIOS = scenarioNames().filter((n) => !CASCADE_SCENARIOS.includes(n));
+
 export function scenarioTrace(noiseEvents = 200): { events: ChangeEvent[]; chains: Chain[] } {
-  const g = generate({ scenarios: 'all', noiseEvents, seed: 8, start: SCENARIO_START });
+  const g = generate({ scenarios: PANEL_SCENARIOS, noiseEvents, seed: 8, start: SCENARIO_START });
   const events = parseLines([...g.records()].map((r) => ({ text: r.line, origin: r.file }))).events;
   return { events, chains: buildChains(events) };
 }

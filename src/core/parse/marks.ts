@@ -194,6 +194,13 @@ const WATCHED_FIELDS: Record<string, string[]> = {
   appprojects: ['spec.sourceRepos', 'spec.destinations', 'spec.clusterResourceWhitelist', 'spec.roles'],
 };
 
+/**
+ * Fields whose content is never kept, only that the write set them: a Pod template can hold anything (env
+ * values, an embedded Secret), and the cascade rule needs only "the template changed".
+ */
+const PRESENCE_ONLY: ReadonlySet<string> = new Set(['spec.template']);
+const SET = '"(set)"';
+
 function getPath(o: unknown, path: string[]): unknown {
   let cur = o;
   for (const seg of path) {
@@ -218,7 +225,9 @@ export function readChangedFields(resource: string, ...bodies: unknown[]): Recor
         if (isObj(op) && typeof op.path === 'string') {
           const dotted = op.path.split('/').filter(Boolean).map(unescapePointer).join('.');
           const hit = watched.find((w) => dotted === w || dotted.startsWith(w + '.'));
-          if (hit && !(dotted in out)) {
+          if (hit && PRESENCE_ONLY.has(hit)) {
+            out[hit] = SET;
+          } else if (hit && !(dotted in out)) {
             out[dotted] = op.op === 'remove' ? 'null' : JSON.stringify(op.value ?? null);
           }
         }
@@ -228,7 +237,7 @@ export function readChangedFields(resource: string, ...bodies: unknown[]): Recor
         const v = getPath(body, w.split('.'));
         const covered = Object.keys(out).some((k) => w.startsWith(k + '.') || k.startsWith(w + '.'));
         if (v !== undefined && !(w in out) && !covered) {
-          out[w] = JSON.stringify(v);
+          out[w] = PRESENCE_ONLY.has(w) ? SET : JSON.stringify(v);
         }
       }
     }
