@@ -1,12 +1,4 @@
-import {
-  WRITE_VERBS,
-  type ActorKind,
-  type Chain,
-  type ChangeEvent,
-  type GitOpsRef,
-  type Link,
-  type Verdict,
-} from '../model';
+import { WRITE_VERBS, type ActorKind, type Chain, type ChangeEvent, type GitOpsRef, type Link, type Verdict } from '../model';
 import { classifyActor } from '../parse/actor';
 import { EventIndex } from './eventIndex';
 import { resolveIdentity } from './identity';
@@ -143,8 +135,7 @@ function buildChain(e: ChangeEvent, rc: RuleContext, depth = 0, causeChain?: Cau
     take(trigger.hits);
     gitops = trigger.gitops;
     startedBy =
-      trigger.automaton ??
-      (gitops.initiator ? { name: gitops.initiator, kind: classifyActor(gitops.initiator) } : undefined);
+      trigger.automaton ?? (gitops.initiator ? { name: gitops.initiator, kind: classifyActor(gitops.initiator) } : undefined);
     const failed = priorFailure(op, rc);
     if (failed) {
       context.push(failed);
