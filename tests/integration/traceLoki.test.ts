@@ -27,7 +27,8 @@ beforeAll(async () => {
   expect(pushed.out).toMatch(
     /^pushed 3067 lines to http:\/\/127\.0\.0\.1:\d+ with import="2026-03-02T09:50Z"; 0 rejected; 0 lines not recognised and not sent; 0 retries\n$/
   );
-});
+  // Generating and pushing twelve scenarios takes seconds more than jest's 5 s default on a loaded machine.
+}, 60_000);
 
 afterAll(() => emu.stop());
 
@@ -45,7 +46,7 @@ describe('trace --loki over pushed scenarios', () => {
     overFiles = (
       JSON.parse((await cli(['trace', '--format', 'json', ...RANGE, ...files])).out) as { chains: ChainJson[] }
     ).chains;
-  });
+  }, 60_000);
 
   it('reproduces every ground truth', () => {
     for (const t of truth) {
