@@ -94,13 +94,17 @@ describe('provenance generate → trace', () => {
       'update payments',
       'patch payments-api',
       'delete legacy-worker',
+      // kubectl through the authorized cluster endpoint: the id u-kim4x9 resolved to kim (rancher-ace).
+      'delete feature-flags',
     ]);
     const drift = JSON.parse(
       (await runCli(['trace', '--format', 'json', '--verdict', 'manual-drift', ...files])).out
     ) as { chains: ChainJson[] };
-    // sam's scale, and the ReplicaSet and two Pods it set off, carry the drift down.
+    // ravi@example.org: a live edit in the Argo CD UI, written by argocd-server (argocd-ui); sam's scale, and the
+    // ReplicaSet and two Pods it set off, carry the drift down.
     expect(drift.chains.map((c) => [c.who.name, c.effect.target.resource])).toEqual([
       ['lee@example.org', 'deployments'],
+      ['ravi@example.org', 'deployments'],
       ['sam@example.org', 'deployments'],
       ['sam@example.org', 'replicasets'],
       ['sam@example.org', 'pods'],

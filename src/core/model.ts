@@ -15,6 +15,11 @@ export interface ViaHop {
   kind: ActorKind;
   /** How this hop relates to the actor: it impersonated them, or proxied for them. */
   mechanism: 'impersonation' | 'rancher-impersonation' | 'rancher-proxy';
+  /**
+   * Kubernetes ≥ 1.35 constrained impersonation: the verb that authorised it
+   * (`authenticationMetadata.impersonationConstraint`, e.g. `impersonate-on:user-info:list`).
+   */
+  constraint?: string;
 }
 
 export interface Actor {
@@ -105,6 +110,8 @@ export interface GitOpsRef {
    */
   automation?: string;
   automated?: boolean;
+  /** A dry run (`DryRun: true`): Argo CD computed the sync but wrote nothing, so it explains no write. */
+  dryRun?: boolean;
   destNamespace?: string;
   destServer?: string;
   repoURL?: string;
@@ -186,6 +193,11 @@ export interface ChangeEvent {
   ns: string;
   actor: Actor;
   sourceIPs: string[];
+  /**
+   * Addresses the record names that are a proxy on the way, never the client: Rancher's `remoteAddr` when the
+   * record holds no request headers (Rancher ≥ 2.12 at its default audit level 0) is the ingress pod.
+   */
+  proxyIPs?: string[];
   userAgent?: string;
   /**
    * Kubernetes verb for API records (`create`, `update`, `patch`, `delete`, `deletecollection`, `get`, `list`,
@@ -214,6 +226,12 @@ export interface ChangeEvent {
   appHistory?: Array<{ id: number; revision: string; deployedAt?: string; initiatedBy?: string }>;
   /** Audit stages seen for this request (kube / Rancher legacy), in arrival order. */
   stages?: string[];
+  /**
+   * The line was cut short (a shipper's size limit) and this event holds what its surviving prefix stated;
+   * fields written after the cut (timestamps, annotations, response) may be missing. Cleared when a whole line
+   * of the same request was merged in.
+   */
+  truncated?: boolean;
   /** Request / response bodies, only when the parser was asked to keep them; Secret data always redacted. */
   body?: { request?: unknown; response?: unknown };
   raw: RawRef;
@@ -227,6 +245,9 @@ export type LinkKind =
   | 'fleet-commit'
   | 'rbac-context'
   | 'drift'
+  | 'argocd-ui'
+  | 'rancher-ace'
+  | 'app-generator'
   | 'cascade';
 
 /** One explained step from an effect back towards its cause. */

@@ -1,6 +1,7 @@
 import { openHarnessPage, screenshotPath, startHarness, type Harness } from './browser';
 
-jest.setTimeout(60_000);
+// Building the harness and starting chromium is slow on a loaded 2-core machine.
+jest.setTimeout(180_000);
 
 let harness: Harness;
 

@@ -5,6 +5,7 @@ import React from 'react';
 import { render, screen } from '@testing-library/react';
 import { AppPlugin, type DataSourceApi, DataSourcePlugin, dateTime, LoadingState, PanelPlugin } from '@grafana/data';
 
+import { scenarioNames } from '../../src/core';
 import { stubGrafanaRuntime } from '../support/grafanaRuntime';
 import { framesOf, scenarioChains } from '../support/panelFrames';
 
@@ -90,7 +91,7 @@ describe('dist/ as Grafana loads it', () => {
     const chains = scenarioChains(0);
     const timeRange = {
       from: dateTime(START - 600_000),
-      to: dateTime(START + 8 * 2_400_000),
+      to: dateTime(START + scenarioNames().length * 2_400_000),
       raw: { from: '', to: '' },
     };
     render(

@@ -48,8 +48,13 @@ function matchesTarget(e: ChangeEvent, sel: NonNullable<TraceSelection['target']
   return resourceOk && ok(sel.namespace, t.namespace) && ok(sel.name, t.name);
 }
 
-function verdictOf(e: ChangeEvent, applied: boolean, operation: string | undefined, drift: boolean): Verdict {
-  switch (e.actor.kind) {
+function verdictOf(
+  kind: ChangeEvent['actor']['kind'],
+  applied: boolean,
+  operation: string | undefined,
+  drift: boolean
+): Verdict {
+  switch (kind) {
     case 'gitops-controller':
       return applied ? (operation === 'rollback' ? 'gitops-rollback' : 'gitops-sync') : 'controller';
     case 'human':
@@ -162,7 +167,8 @@ function buildChain(e: ChangeEvent, rc: RuleContext, depth = 0, causeChain?: Cau
     who = { name: startedBy.name, kind: startedBy.kind, via: [e.actor.name] };
   }
 
-  const driftHits = linkDrift(e, rc);
+  // The resolved identity (a person behind argocd-server's UI edit) decides whether this is a manual change.
+  const driftHits = linkDrift(e, rc, identity.kind, identity.name);
   take(driftHits);
   drift = driftHits.length > 0;
 
@@ -179,7 +185,7 @@ function buildChain(e: ChangeEvent, rc: RuleContext, depth = 0, causeChain?: Cau
   return {
     id: e.id,
     effect: e,
-    verdict: verdictOf(e, applied.length > 0, gitops?.operation, drift),
+    verdict: verdictOf(identity.kind, applied.length > 0, gitops?.operation, drift),
     who,
     gitops,
     links,

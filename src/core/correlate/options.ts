@@ -21,6 +21,8 @@ export interface CorrelateOptions {
   fleetLookbackMs: number;
   /** How far before a sync or rollback a failed sync of the same app is reported as context. */
   failureLookbackMs: number;
+  /** How far back a Rancher record of a user id names its login (authorized cluster endpoint requests). */
+  identityLookbackMs: number;
   /**
    * How long after an owner's change a controller's write on its dependents still follows from it (cascade rule):
    * a rollout scales step by step, and each step is its own write of the ReplicaSet, so a few minutes suffice.
@@ -38,6 +40,7 @@ export const DEFAULT_OPTIONS: CorrelateOptions = {
   driftLookbackMs: 7 * 24 * 3_600_000,
   fleetLookbackMs: 30 * 60_000,
   failureLookbackMs: 60 * 60_000,
+  identityLookbackMs: 7 * 24 * 3_600_000,
   cascadeWindowMs: 5 * 60_000,
 };
 

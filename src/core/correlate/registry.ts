@@ -1,9 +1,11 @@
 import type { RuleInfo } from './rule';
+import { argocdUiEditRule } from './rules/argocdUiEdit';
 import { cascadeRule } from './rules/cascade';
 import { driftRule } from './rules/drift';
 import { fleetCommitRule } from './rules/fleetCommit';
 import { gitopsApplyRule } from './rules/gitopsApply';
 import { impersonationRule } from './rules/impersonation';
+import { rancherAceRule } from './rules/rancherAce';
 import { rancherProxyRule } from './rules/rancherProxy';
 import { rbacContextRule } from './rules/rbacContext';
 import { syncTriggerRule } from './rules/syncTrigger';
@@ -12,6 +14,8 @@ import { syncTriggerRule } from './rules/syncTrigger';
 export const LINK_RULES: readonly RuleInfo[] = [
   impersonationRule,
   rancherProxyRule,
+  argocdUiEditRule,
+  rancherAceRule,
   gitopsApplyRule,
   syncTriggerRule,
   fleetCommitRule,

@@ -284,7 +284,11 @@ const unauthorizedDeletion: Scenario = {
           links: [
             { kind: 'gitops-apply', cause: `argocd rollback at ${at(t + 8 * MIN)}` },
             // The API call's log line has second precision.
-            { kind: 'sync-trigger', cause: `argocd rollback at ${at(Math.floor((t + 8 * MIN - 400) / 1000) * 1000)}` },
+            // The API-call line alone is an attempt (logged before the RBAC check); the rollback confirms it.
+            {
+              kind: 'sync-trigger',
+              cause: `argocd attempt:rollback at ${at(Math.floor((t + 8 * MIN - 400) / 1000) * 1000)}`,
+            },
             { kind: 'sync-trigger', cause: `kube-audit update at ${at(t + 8 * MIN + 900)}` },
           ],
           context: [
@@ -813,6 +817,151 @@ const kargoPromotion: Scenario = {
   },
 };
 
+/** A person edits a managed Deployment live in the Argo CD UI: the cluster sees only argocd-server's account. */
+const argocdUiEdit: Scenario = {
+  name: 'argocd-ui-edit',
+  description: "a person scales a managed Deployment in the Argo CD UI; the write is argocd-server's",
+  build(t, rng) {
+    const app = 'storefront';
+    const RAVI = 'ravi@example.org';
+    const resource = {
+      name: app,
+      namespace: 'shop',
+      resourceName: 'storefront-web',
+      version: 'v1',
+      group: 'apps',
+      kind: 'Deployment',
+    };
+    return {
+      records: [
+        {
+          file: 'argocd.log',
+          ms: t,
+          line: argoApiCallLine({
+            ms: t,
+            method: 'PatchResource',
+            email: RAVI,
+            content: {
+              ...resource,
+              patch: '{"spec":{"replicas":6}}',
+              patchType: 'application/merge-patch+json',
+              appNamespace: 'argocd',
+            },
+          }),
+        },
+        {
+          file: 'kube-audit.log',
+          ms: t + 120,
+          line: kubeAuditLine({
+            ms: t + 120,
+            auditID: uuid(rng),
+            verb: 'patch',
+            resource: 'deployments',
+            apiGroup: 'apps',
+            namespace: 'shop',
+            name: 'storefront-web',
+            user: 'system:serviceaccount:argocd:argocd-server',
+            groups: SA_GROUPS,
+            sourceIPs: ['10.10.20.31'],
+            userAgent: 'argocd-server/v3.1.8 (linux/amd64)',
+            code: 200,
+            level: 'RequestResponse',
+            requestObject: { spec: { replicas: 6 } },
+            responseObject: {
+              kind: 'Deployment',
+              metadata: {
+                name: 'storefront-web',
+                namespace: 'shop',
+                annotations: { 'argocd.argoproj.io/tracking-id': `${app}:apps/Deployment:shop/storefront-web` },
+              },
+              spec: { replicas: 6 },
+            },
+          }),
+        },
+        argo(t + 200, app, 'shop', `${RAVI} patched resource apps/Deployment 'storefront-web'`, {
+          reason: 'ResourceUpdated',
+          type: 'Normal',
+          user: RAVI,
+        }),
+      ],
+      truth: [
+        {
+          scenario: this.name,
+          effect: {
+            verb: 'patch',
+            resource: 'deployments',
+            namespace: 'shop',
+            name: 'storefront-web',
+            time: at(t + 120),
+          },
+          verdict: 'manual-drift',
+          who: { name: RAVI },
+          links: [
+            // The API-call line has second precision.
+            { kind: 'argocd-ui', cause: `argocd attempt:patch at ${at(Math.floor(t / 1000) * 1000)}` },
+            { kind: 'drift', cause: `kube-audit patch at ${at(t + 120)}` },
+          ],
+        },
+      ],
+    };
+  },
+};
+
+/** A Rancher user runs kubectl through the authorized cluster endpoint: the cluster sees only the user id. */
+const rancherAceDelete: Scenario = {
+  name: 'rancher-ace-delete',
+  description:
+    'a Rancher user deletes a ConfigMap with kubectl through the authorized cluster endpoint (Rancher logs nothing)',
+  build(t, rng) {
+    return {
+      records: [
+        // Earlier, the same user in the Rancher UI: the record that names the id's login.
+        {
+          file: 'rancher-audit.log',
+          ms: t - 40 * MIN,
+          line: rancherAuditLine({
+            ms: t - 40 * MIN,
+            auditID: uuid(rng),
+            uri: '/v1/management.cattle.io.clusters',
+            method: 'GET',
+            who: KIM,
+            code: 200,
+          }),
+        },
+        {
+          file: 'kube-audit.log',
+          ms: t,
+          line: kubeAuditLine({
+            ms: t,
+            auditID: uuid(rng),
+            verb: 'delete',
+            resource: 'configmaps',
+            apiGroup: '',
+            namespace: 'shop',
+            name: 'feature-flags',
+            user: KIM.rancherUserId as string,
+            groups: ['system:authenticated', 'system:cattle:authenticated'],
+            sourceIPs: [KIM.ip],
+            userAgent: KUBECTL,
+            code: 200,
+          }),
+        },
+      ],
+      truth: [
+        {
+          scenario: this.name,
+          effect: { verb: 'delete', resource: 'configmaps', namespace: 'shop', name: 'feature-flags', time: at(t) },
+          verdict: 'manual',
+          who: { name: 'kim', ip: KIM.ip },
+          links: [
+            { kind: 'rancher-ace', cause: `rancher-audit list at ${at(Math.floor((t - 40 * MIN) / 1000) * 1000)}` },
+          ],
+        },
+      ],
+    };
+  },
+};
+
 const KS = 'system:serviceaccount:kube-system:';
 const CONTROL_PLANE_IP = '10.0.0.10';
 const ALEX: Identity = { rancherUserId: 'u-alx7q2', login: 'alex', ip: '198.51.100.61', token: 'token-m4v8d' };
@@ -1176,6 +1325,8 @@ export const SCENARIOS: readonly Scenario[] = [
   autoSync,
   applicationSetRollingSync,
   kargoPromotion,
+  argocdUiEdit,
+  rancherAceDelete,
   rancherDeleteCascade,
   argoRollout,
   manualScaleCascade,

@@ -1,3 +1,4 @@
+import { RANCHER_USER_ID } from '../correlate/eventIndex';
 import { buildAllChains, isEffect, selectChains, type TraceSelection } from '../correlate/engine';
 import { eventsBehind } from '../correlate/eventsBehind';
 import { DEFAULT_OPTIONS, type CorrelateOptions } from '../correlate/options';
@@ -166,6 +167,24 @@ export async function traceOverLoki(
       const pts = proxied.map((e) => e.time as number);
       const [lo, hi] = extent(pts);
       await addInChunks(session, await run(2, rancher, lo - 1_000 - opts.skewMs, hi + opts.skewMs + 1), signal);
+    }
+    // A Rancher user id acting with no impersonation (authorized cluster endpoint): any Rancher record of the
+    // same id in the identity look-back may name its login (rancher-ace rule).
+    const direct = effects.filter(
+      (e) =>
+        e.source === 'kube-audit' &&
+        e.time !== undefined &&
+        e.actor.via.length === 0 &&
+        !e.actor.loginName &&
+        RANCHER_USER_ID.test(e.actor.name)
+    );
+    const directQuery =
+      direct.length && explainWith('rancher-audit')
+        ? causeQueries({ ...needs, rancherUsers: [...new Set(direct.map((e) => e.actor.name))] }, selectors).rancher
+        : undefined;
+    if (directQuery) {
+      const [lo, hi] = extent(direct.map((e) => e.time as number));
+      await addInChunks(session, await run(2, directQuery, lo - opts.identityLookbackMs, hi + opts.skewMs + 1), signal);
     }
   }
   const parsed = session.finish();

@@ -103,7 +103,8 @@ export function isRancherImpersonator(name: string): boolean {
 
 export function classifyActor(name: string, hints: IdentityHints = {}): ActorKind {
   // `system:admin` is a shared admin certificate (OpenShift, some installers): someone used it, but it names
-  // nobody — unknown, never a person and never a controller.
+  // nobody — unknown, never a person and never a controller. "Unknown user": argocd-server's text for a request
+  // without a session user (server/application/application.go).
   if (name === '' || name === '<none>' || name === ARGOCD_UNKNOWN_USER || name === 'system:admin') {
     return 'unknown';
   }

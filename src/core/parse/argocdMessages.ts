@@ -19,6 +19,7 @@ export interface ArgoMessage {
   historyId?: number;
   phase?: string;
   partial?: boolean;
+  dryRun?: boolean;
   /** The object a resource-level message names (patched/deleted resource, action on resource). */
   resource?: ResourceRef;
   action?: string;
@@ -110,7 +111,32 @@ const SERVER_ACTIONS: Rule[] = [
     (m) => ({ operation: 'action', verb: 'action', action: m[1], resource: resourceRef(m[2], m[3], m[4]) }),
   ],
   [/^ran action (\S+)$/, (m) => ({ operation: 'action', verb: 'action', action: m[1] })],
+  // AppProject and ApplicationSet audit messages (server/project/project.go, server/applicationset/applicationset.go).
+  [/^(created|updated|deleted) project$/, (m) => projectChange(m[1])],
+  [
+    /^(created|deleted) token$/,
+    (m) => ({ ...projectChange(m[1] === 'created' ? 'created' : 'deleted'), action: `${m[1]} token` }),
+  ],
+  [/^(?:(created) ApplicationSet|(updated|deleted) ApplicationSets(?: spec)?)$/, (m) => appSetChange(m[1] ?? m[2])],
 ];
+
+const CHANGE_VERBS: Record<string, string> = { created: 'create', updated: 'update', deleted: 'delete' };
+
+function projectChange(done: string): Omit<ArgoMessage, 'user' | 'fromController'> {
+  return {
+    operation: 'app-change',
+    verb: CHANGE_VERBS[done],
+    resource: { apiGroup: 'argoproj.io', resource: 'appprojects', kind: 'AppProject' },
+  };
+}
+
+function appSetChange(done: string): Omit<ArgoMessage, 'user' | 'fromController'> {
+  return {
+    operation: 'app-change',
+    verb: CHANGE_VERBS[done],
+    resource: { apiGroup: 'argoproj.io', resource: 'applicationsets', kind: 'ApplicationSet' },
+  };
+}
 
 const SERVER_RULES: Rule[] = SERVER_ACTIONS.map(([re, build]) => [new RegExp(`^(.+?) ${re.source.slice(1)}`), build]);
 
@@ -120,13 +146,15 @@ const CONTROLLER_MESSAGES: Rule[] = [
     (m) => ({ operation: 'sync', verb: 'sync', automated: true, ...parseDisplayRevision(m[1]) }),
   ],
   [
-    /^(Partial s|S)ync operation to (.*?) (succeeded|failed)(?:: ([\s\S]*))?$/,
+    // "to <revision>" only when the operation has a sync result (controller/appcontroller.go, setOperationState):
+    // a sync that failed before syncing anything reads "Sync operation failed: <message>".
+    /^(Partial s|S)ync operation (?:to (.*?) )?(succeeded|failed)(?:: ([\s\S]*))?$/,
     (m) => ({
       operation: 'sync-result',
       verb: m[3] === 'succeeded' ? 'sync-succeeded' : 'sync-failed',
       phase: m[3] === 'succeeded' ? 'Succeeded' : 'Failed',
       partial: m[1] === 'Partial s',
-      ...parseDisplayRevision(m[2]),
+      ...(m[2] !== undefined ? parseDisplayRevision(m[2]) : {}),
     }),
   ],
   [
@@ -167,11 +195,16 @@ function parseInitializedOperation(text: string): Partial<ArgoMessage> {
   }
   if (/^\{&RollbackOperation|Rollback/.test(text) && !/SyncOperation/.test(text)) {
     out.operation = 'rollback';
-  } else if (text.startsWith('{&SyncOperation')) {
-    // The controller starting a sync whoever asked for it: the only start record of a sync that was begun by
-    // writing the Application's operation (kubectl, Kargo, the ApplicationSet controller).
-    out.operation = 'sync';
+    out.verb = 'rollback';
+  } else if (text.startsWith('{&SyncOperation{')) {
+    // The controller's own record of the sync it starts: a sync, partial when it names resources.
+    const partial = /Resources:\[&/.test(text);
+    out.operation = partial ? 'partial-sync' : 'sync';
     out.verb = 'sync';
+    out.partial = partial;
+    if (/[{,]DryRun:true[,}]/.test(text)) {
+      out.dryRun = true;
+    }
   }
   return out;
 }

@@ -1,10 +1,13 @@
 import type { ChangeEvent, RawRef } from '../model';
+import { unwrapCloudObject, unwrapTimePrefix } from './cloudEnvelopes';
 import { unwrapCri, unwrapObject, stripViewerPrefix, type Inner } from './envelope';
 import { FieldTypeError, isObj, type Obj } from './fields';
 import { fnv1a } from './hash';
 import { InternPool } from './intern';
 import { scrubEventText, scrubText } from './redact';
+import { auditFromOtlpMetadata } from './otlpAudit';
 import { OBJECT_PARSERS, TEXT_PARSERS } from './registry';
+import { salvageCutObject, statesWhoAndWhat } from './salvage';
 import { isSkip, type ParseContext, type ParseResult, type Parsed, type RawLine } from './types';
 
 /**
@@ -37,6 +40,8 @@ export interface ParseSummary {
   events: ChangeEvent[];
   /** Lines that did not become events, by reason. */
   skipped: Record<string, SkipStat>;
+  /** Lines cut short that still became (part of) an event, marked `truncated`, by reason (`truncated-salvaged`). */
+  salvaged: Record<string, SkipStat>;
   stats: { lines: number; records: number; events: number; duplicates: number; skipped: number };
 }
 
@@ -103,6 +108,10 @@ function mergeStage(into: ChangeEvent, from: ChangeEvent, fromStage: string | un
   into.changedFields ??= from.changedFields;
   into.body ??= from.body;
   into.keys = { ...from.keys, ...into.keys };
+  // A whole line of the request makes the event whole; two cut lines leave it cut.
+  if (into.truncated && !from.truncated) {
+    delete into.truncated;
+  }
   if (into.marks === undefined) {
     delete into.marks;
   }
@@ -159,6 +168,7 @@ export class ParseSession {
   private readonly pool = new InternPool();
   private readonly byId = new Map<string, ChangeEvent>();
   private readonly skipped: Record<string, SkipStat> = {};
+  private readonly salvaged: Record<string, SkipStat> = {};
   private lines = 0;
   private records = 0;
   private duplicates = 0;
@@ -180,9 +190,11 @@ export class ParseSession {
     }
   }
 
-  private countSkip(reason: string, raw: RawLine, detail?: string, sample?: string): void {
-    this.skippedTotal++;
-    const stat = (this.skipped[reason] ??= { count: 0 });
+  private countSkip(reason: string, raw: RawLine, detail?: string, sample?: string, into = this.skipped): void {
+    if (into === this.skipped) {
+      this.skippedTotal++;
+    }
+    const stat = (into[reason] ??= { count: 0 });
     stat.count++;
     if (stat.example === undefined) {
       stat.example = raw.origin ?? (raw.ns ? `ns ${raw.ns}` : undefined);
@@ -225,6 +237,11 @@ export class ParseSession {
         this.addInner({ text: cri.text, labels: inner.labels, ns: inner.ns ?? cri.ns }, raw, depth + 1);
         return;
       }
+      const timed = depth < MAX_ENVELOPE_DEPTH ? unwrapTimePrefix(text.slice(start)) : undefined;
+      if (timed) {
+        this.addInner({ text: timed.text, labels: inner.labels, ns: inner.ns ?? timed.ns }, raw, depth + 1);
+        return;
+      }
     }
     const trimmed = start === 0 ? text : text.slice(start);
     if (first === 123 /* { */) {
@@ -235,14 +252,14 @@ export class ParseSession {
         const msg = e instanceof Error ? e.message : '';
         // V8's message quotes the line: the detail keeps only the position.
         const at = /position (\d+)/.exec(msg);
-        this.countSkip(
-          isTruncation(msg, trimmed.trimEnd().length) ? 'truncated-json' : 'invalid-json',
-          raw,
-          at
-            ? `JSON stops being valid at character ${at[1]} of ${trimmed.length}`
-            : `not valid JSON (${trimmed.length} characters)`,
-          shapeOf(trimmed)
-        );
+        const detail = at
+          ? `JSON stops being valid at character ${at[1]} of ${trimmed.length}`
+          : `not valid JSON (${trimmed.length} characters)`;
+        if (!isTruncation(msg, trimmed.trimEnd().length)) {
+          this.countSkip('invalid-json', raw, detail, shapeOf(trimmed));
+          return;
+        }
+        this.addCutObject(trimmed, inner, raw, detail);
         return;
       }
       if (!isObj(o)) {
@@ -269,7 +286,7 @@ export class ParseSession {
 
   private addObject(o: Obj, inner: Inner, raw: RawLine, depth: number, text: string): void {
     if (depth < MAX_ENVELOPE_DEPTH) {
-      const env = unwrapObject(o);
+      const env = unwrapObject(o) ?? unwrapCloudObject(o);
       if (env) {
         if (env.inner.length === 0) {
           this.countSkip(`empty-envelope:${env.kind}`, raw);
@@ -298,6 +315,38 @@ export class ParseSession {
     const lineText = text || textOf(o);
     this.records++;
     this.accept(parseGuarded(parser, o, this.context(inner, raw, lineText)), raw);
+  }
+
+  /**
+   * A JSON line cut short: what its prefix states still counts when it names the request (audit id, verb, URI,
+   * user); the event is marked `truncated` and merges with the other stages of its audit id.
+   */
+  private addCutObject(text: string, inner: Inner, raw: RawLine, parseError: string): void {
+    const o = salvageCutObject(text);
+    const parser = o && statesWhoAndWhat(o) ? OBJECT_PARSERS.find((p) => p.detect(o)) : undefined;
+    if (!o || !parser) {
+      const fromMetadata = auditFromOtlpMetadata(inner.labels ?? {}, this.context(inner, raw, text));
+      if (fromMetadata) {
+        this.records++;
+        this.countSkip('truncated-salvaged', raw, 'read from the OTLP structured metadata', undefined, this.salvaged);
+        this.accept({ event: fromMetadata }, raw);
+        return;
+      }
+      this.countSkip(
+        'truncated-json',
+        raw,
+        `${parseError} (cut before the audit id, verb, URI and user)`,
+        shapeOf(text)
+      );
+      return;
+    }
+    this.records++;
+    const result = parseGuarded(parser, o, this.context(inner, raw, text));
+    if (!isSkip(result)) {
+      result.event.truncated = true;
+      this.countSkip('truncated-salvaged', raw, 'fields after the cut are missing', undefined, this.salvaged);
+    }
+    this.accept(result, raw);
   }
 
   private context(inner: Inner, raw: RawLine, text: string): ParseContext {
@@ -383,6 +432,7 @@ export class ParseSession {
     return {
       events,
       skipped: this.skipped,
+      salvaged: this.salvaged,
       stats: {
         lines: this.lines,
         records: this.records,

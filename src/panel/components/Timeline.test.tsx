@@ -1,14 +1,14 @@
 import React from 'react';
 import { fireEvent, render, screen } from '@testing-library/react';
 
-import type { Chain } from '../../core';
+import { scenarioNames, type Chain } from '../../core';
 import { scenarioChains } from '../../../tests/support/panelFrames';
 import { Timeline } from './Timeline';
 
 const START = Date.UTC(2026, 2, 2, 10);
 const chains = scenarioChains(0);
 const FROM = START - 600_000;
-const TO = START + 8 * 2_400_000;
+const TO = START + scenarioNames().length * 2_400_000;
 
 function timeline(over: Partial<React.ComponentProps<typeof Timeline>> = {}) {
   const props = {
