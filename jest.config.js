@@ -8,8 +8,6 @@ const base = require('./.config/jest.config');
 const swc = base.transform['^.+\\.(t|j)sx?$'];
 const shared = {
   ...base,
-  // A generous per-test limit: CI and developers share 2 cores, and a hang still fails.
-  testTimeout: 30_000,
   // d3-color ≥3.1.1 ships .mjs entry points; the scaffold transform only matches .(t|j)sx?.
   transform: { ...base.transform, '^.+\\.mjs$': swc },
   transformIgnorePatterns: [nodeModulesToTransform([...grafanaESModules, '@marcbachmann/cel-js', 'yaml'])],
@@ -18,6 +16,7 @@ const shared = {
 };
 
 module.exports = {
+  // A generous per-test limit: CI and developers share 2 cores, and a hang still fails.
   testTimeout: 30_000,
   projects: [
     {

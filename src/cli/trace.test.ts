@@ -34,7 +34,17 @@ describe('provenance generate → trace', () => {
     expect(Object.keys(j)).toEqual(['chains', 'skipped', 'stats']);
     expect(Object.keys(j.stats)).toEqual(['lines', 'events', 'chains', 'excluded', 'ms']);
     expect(j.skipped).toEqual({});
-    expect(Object.keys(j.chains[0])).toEqual(['effect', 'verdict', 'who', 'gitops', 'links', 'context']);
+    expect(Object.keys(j.chains[0])).toEqual([
+      'id',
+      'effect',
+      'verdict',
+      'who',
+      'gitops',
+      'links',
+      'context',
+      'consequenceOf',
+      'consequences',
+    ]);
     expect(Object.keys(j.chains[0].effect)).toEqual([
       'time',
       'source',
@@ -91,8 +101,16 @@ describe('provenance generate → trace', () => {
     const drift = JSON.parse(
       (await runCli(['trace', '--format', 'json', '--verdict', 'manual-drift', ...files])).out
     ) as { chains: ChainJson[] };
-    // ravi@example.org: a live edit in the Argo CD UI, written by argocd-server (argocd-ui).
-    expect(drift.chains.map((c) => c.who.name)).toEqual(['lee@example.org', 'ravi@example.org']);
+    // ravi@example.org: a live edit in the Argo CD UI, written by argocd-server (argocd-ui); sam's scale, and the
+    // ReplicaSet and two Pods it set off, carry the drift down.
+    expect(drift.chains.map((c) => [c.who.name, c.effect.target.resource])).toEqual([
+      ['lee@example.org', 'deployments'],
+      ['ravi@example.org', 'deployments'],
+      ['sam@example.org', 'deployments'],
+      ['sam@example.org', 'replicasets'],
+      ['sam@example.org', 'pods'],
+      ['sam@example.org', 'pods'],
+    ]);
     const window = JSON.parse(
       (
         await runCli([
@@ -110,6 +128,38 @@ describe('provenance generate → trace', () => {
       ).out
     ) as { chains: ChainJson[] };
     expect(window.chains.map((c) => c.effect.target.subresource)).toEqual(['exec']);
+  });
+
+  it('folds consequences under their cause; --target of the root lists its blast radius; json lists every chain', async () => {
+    const { files } = await generated('argocd-rollout,rancher-delete-cascade', 0);
+    const table = (await runCli(['trace', ...files])).out;
+    expect(table).toMatch(
+      /MANUAL  delete deployments shop\/catalog\n[^]*consequences\s+and 4 consequences: 1 ReplicaSet, 3 Pods\n/
+    );
+    expect(table).toMatch(/consequences\s+and 8 consequences: 2 ReplicaSets, 4 Pods\n/);
+    // Folded: no Pod or ReplicaSet of the scenarios has a block of its own.
+    expect(table).not.toMatch(/^\S.* (pods|replicasets) (shop|search)\//m);
+    expect(table).toMatch(/\n\d+ changes \(and 12 consequences folded under them\); /);
+
+    const root = (await runCli(['trace', '--target', 'deployments/search/search-api', ...files])).out;
+    expect(root).toMatch(/replaced 2 Pods in 22 s \(2 created, 2 deleted; 2026-03-02T10:00:05Z –/);
+    expect(root).toMatch(/changed 2 ReplicaSets in 22 s \(1 created, 3 updated;/);
+
+    const pod = (await runCli(['trace', '--target', 'pods/shop', ...files])).out;
+    expect(pod).toMatch(/consequence of 2026-03-02 10:40:00 delete deployments shop\/catalog/);
+    expect(pod).toMatch(/who\s+alex \(human\) · from 198\.51\.100\.61/);
+
+    const j = JSON.parse((await runCli(['trace', '--format', 'json', ...files])).out) as { chains: ChainJson[] };
+    const byId = new Map(j.chains.map((c) => [c.id, c]));
+    const pods = j.chains.filter((c) => c.effect.target.resource === 'pods' && c.effect.target.namespace === 'shop');
+    expect(pods).toHaveLength(3);
+    for (const p of pods) {
+      const rs = byId.get(p.consequenceOf ?? '');
+      expect([rs?.effect.target.resource, byId.get(rs?.consequenceOf ?? '')?.effect.target.name]).toEqual([
+        'replicasets',
+        'catalog',
+      ]);
+    }
   });
 
   it('usage errors and unreadable files', async () => {

@@ -7,7 +7,8 @@ export { redactRawLine } from './parse/rawLine';
 export { redactSecrets, scrubText, REDACTED, WITHHELD } from './parse/redact';
 export { ClusterTraffic, DEFAULT_CLUSTER, type ClusterShape } from './generate/noise';
 export { seededRng, type Rng } from './generate/random';
-export { buildChains, isEffect, type TraceSelection } from './correlate/engine';
+export { buildAllChains, buildChains, isEffect, selectChains, type TraceSelection } from './correlate/engine';
+export { blastRadius, consequenceIndex, countByKind } from './correlate/consequences';
 export {
   ALL_ROUTINE,
   ROUTINE_CLASSES,

@@ -144,6 +144,20 @@ export interface OwnershipMarks {
   fieldManager?: string;
   /** The ApplicationSet that generated an Argo CD Application (its `metadata.ownerReferences`). */
   ownerApplicationSet?: string;
+  /** `metadata.ownerReferences` of the written object: who owns it (the cascade rule's hard key). */
+  ownerRefs?: OwnerRef[];
+  /** `metadata.uid` of the written object as the body shows it (an owner's uid, for ownerReferences to match). */
+  uid?: string;
+  /** `pod-template-hash` label: the ReplicaSet (`<deployment>-<hash>`) a Pod or ReplicaSet belongs to. */
+  podTemplateHash?: string;
+}
+
+/** One `metadata.ownerReferences` entry. */
+export interface OwnerRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid?: string;
 }
 
 export interface RbacSubject {
@@ -235,7 +249,8 @@ export type LinkKind =
   | 'drift'
   | 'argocd-ui'
   | 'rancher-ace'
-  | 'app-generator';
+  | 'app-generator'
+  | 'cascade';
 
 /** One explained step from an effect back towards its cause. */
 export interface Link {
@@ -260,6 +275,8 @@ export type AddressTrust = 'seen by the server' | 'seen by the ingress' | 'claim
 
 /** The explained story of one change. */
 export interface Chain {
+  /** Stable id: the effect event's id (unique per record, the same on every run over the same lines). */
+  id: string;
   effect: ChangeEvent;
   verdict: Verdict;
   who: { name: string; kind: ActorKind; ip?: string; ipTrust?: AddressTrust; via: string[] };
@@ -267,6 +284,10 @@ export interface Chain {
   links: Link[];
   /** Events that explain the circumstances (e.g. RBAC changes to the acting identity) without causing it. */
   context: Array<{ kind: LinkKind; event: ChangeEvent; summary: string; evidence: string[] }>;
+  /** A controller's write set off by another chain's change (cascade rule): the id of that cause chain. */
+  consequenceOf?: string;
+  /** How many chains follow from this one, directly or through other controllers (its blast radius). */
+  consequences?: number;
 }
 
 /**

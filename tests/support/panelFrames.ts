@@ -5,9 +5,15 @@ import { chainsFrame } from '../../src/datasource/frames';
 export const SCENARIO_START = Date.UTC(2026, 2, 2, 10);
 
 /** The generated scenarios parsed and correlated: the events and chains a query of them gives the data source. */
+/**
+ * The scenarios the panel's tests show: the first eight (the tests' time windows are drawn for them). Later ones
+ * — the controller cascades among them, whose dozens of ReplicaSet and Pod chains would each be a card until the
+ * panel folds consequences — are left out.
+ */
+export const PANEL_SCENARIOS = scenarioNames().slice(0, 8);
+
 export function scenarioTrace(noiseEvents = 200): { events: ChangeEvent[]; chains: Chain[] } {
-  // The panel's fixture is the first eight scenarios (its time windows are drawn for them); later ones are appended.
-  const g = generate({ scenarios: scenarioNames().slice(0, 8), noiseEvents, seed: 8, start: SCENARIO_START });
+  const g = generate({ scenarios: PANEL_SCENARIOS, noiseEvents, seed: 8, start: SCENARIO_START });
   const events = parseLines([...g.records()].map((r) => ({ text: r.line, origin: r.file }))).events;
   return { events, chains: buildChains(events) };
 }

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 
 import {
-  buildChains,
+  buildAllChains,
   excludeRoutine,
   parseRoutineClasses,
   type ExcludedCounts,
@@ -10,6 +10,7 @@ import {
   LokiClient,
   LokiError,
   ParseSession,
+  selectChains,
   traceOverLoki,
   type Chain,
   type ParseSummary,
@@ -17,7 +18,7 @@ import {
   type TraceSelection,
 } from '../../core';
 import { CliError, type Io } from '../io';
-import { formatChainTable } from '../output/chainTable';
+import { foldedCount, formatChainTable } from '../output/chainTable';
 import { formatParseSummary } from '../output/skipSummary';
 import { startProgress, type Progress } from '../progress';
 import { readRawLines } from '../readLines';
@@ -104,6 +105,7 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
   let chains: Chain[];
   let excluded: ExcludedCounts;
   let excludedInLoki: string[] | undefined;
+  let all: Chain[];
   const warnings: string[] = [];
   if (o.loki) {
     if (files.length > 0) {
@@ -136,6 +138,7 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
       chains = r.chains;
       excluded = r.excluded;
       excludedInLoki = r.excludedInLoki;
+      all = r.allChains;
       warnings.push(...r.warnings);
     } catch (e) {
       throw new CliError(
@@ -150,7 +153,8 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
     parsed = await readAll(files, io);
     const routine = excludeRoutine(parsed.events, leaveOut, selection);
     excluded = routine.excluded;
-    chains = buildChains(routine.kept, { trustedProxies }, selection);
+    all = buildAllChains(routine.kept, { trustedProxies });
+    chains = selectChains(all, selection);
   }
   chains = chains.filter((c) => !verdicts || verdicts.has(c.verdict));
   for (const w of warnings) {
@@ -174,10 +178,11 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
       ) + '\n'
     );
   } else {
-    io.out(formatChainTable(chains));
-    io.out(
-      `\n${chains.length} change${chains.length === 1 ? '' : 's'}; ` + formatParseSummary(parsed, o.skippedExamples)
-    );
+    io.out(formatChainTable(chains, all));
+    const folded = foldedCount(chains);
+    const shown = chains.length - folded;
+    const foldNote = folded > 0 ? ` (and ${folded} consequence${folded === 1 ? '' : 's'} folded under them)` : '';
+    io.out(`\n${shown} change${shown === 1 ? '' : 's'}${foldNote}; ` + formatParseSummary(parsed, o.skippedExamples));
     io.out(formatExcluded(excluded, excludedInLoki));
   }
   return 0;

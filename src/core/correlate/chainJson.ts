@@ -5,6 +5,8 @@ import type { Chain } from '../model';
  * shapes here change only with a version note; everything else in the model may evolve.
  */
 export interface ChainJson {
+  /** Stable id of the chain (its effect record's id). */
+  id: string;
   effect: {
     time: string | null;
     source: string;
@@ -36,6 +38,10 @@ export interface ChainJson {
   } | null;
   links: Array<{ kind: string; confidence: number; evidence: string[] }>;
   context: Array<{ kind: string; time: string | null; summary: string; evidence: string[] }>;
+  /** Id of the chain whose change set this one off through a controller (cascade), or null. */
+  consequenceOf: string | null;
+  /** How many chains follow from this one (directly or through further controllers). */
+  consequences: number;
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
@@ -43,6 +49,7 @@ const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).
 export function chainToJson(c: Chain): ChainJson {
   const e = c.effect;
   return {
+    id: c.id,
     effect: {
       time: iso(e.time),
       source: e.source,
@@ -79,5 +86,7 @@ export function chainToJson(c: Chain): ChainJson {
       summary: x.summary,
       evidence: x.evidence,
     })),
+    consequenceOf: c.consequenceOf ?? null,
+    consequences: c.consequences ?? 0,
   };
 }

@@ -4,6 +4,7 @@ import { EventIndex } from './eventIndex';
 import { resolveIdentity } from './identity';
 import { DEFAULT_OPTIONS, describeDelta, type CorrelateOptions } from './options';
 import { at, objectName, type LinkHit, type RuleContext } from './rule';
+import { linkCascade } from './rules/cascade';
 import { linkDrift } from './rules/drift';
 import { linkFleetCommit } from './rules/fleetCommit';
 import { linkGitopsApply } from './rules/gitopsApply';
@@ -84,10 +85,41 @@ function priorFailure(start: ChangeEvent, rc: RuleContext): Chain['context'][num
   };
 }
 
-function buildChain(e: ChangeEvent, rc: RuleContext): Chain {
+/** How many controller hops a consequence is followed up (Pod ← ReplicaSet ← Deployment is two). */
+const MAX_CASCADE_DEPTH = 16;
+
+/** The chain of a cause event, built on demand; undefined when it is being built (an owner loop) or too deep. */
+type CauseChain = (cause: ChangeEvent, depth: number) => Chain | undefined;
+
+/** A controller's write set off by its owner's change: the cause's story, one controller hop further down. */
+function consequenceChain(e: ChangeEvent, hop: LinkHit, cause: Chain): Chain {
+  return {
+    id: e.id,
+    effect: e,
+    verdict: cause.verdict,
+    who: { ...cause.who, via: [...cause.who.via, `${e.actor.name} (controller)`] },
+    gitops: cause.gitops,
+    links: [hop.link, ...cause.links],
+    context: [],
+    consequenceOf: cause.id,
+  };
+}
+
+function buildChain(e: ChangeEvent, rc: RuleContext, depth = 0, causeChain?: CauseChain): Chain {
   const links: Link[] = [];
   const context: Chain['context'] = [];
   const take = (hits: LinkHit[]) => hits.forEach((h) => links.push(h.link));
+  const cascade = linkCascade(e, rc);
+  if (cascade?.hit && cascade.hit.cause !== e) {
+    const cause = depth < MAX_CASCADE_DEPTH ? causeChain?.(cascade.hit.cause, depth + 1) : undefined;
+    if (cause) {
+      return consequenceChain(e, cascade.hit, cause);
+    }
+  } else if (cascade?.hit) {
+    links.push(cascade.hit.link);
+  } else if (cascade?.missed) {
+    context.push({ kind: 'cascade', event: e, summary: cascade.missed, evidence: [] });
+  }
   const identity = resolveIdentity(e, rc);
   take(identity.hits);
   let who: Chain['who'] = {
@@ -153,6 +185,7 @@ function buildChain(e: ChangeEvent, rc: RuleContext): Chain {
     });
   }
   return {
+    id: e.id,
     effect: e,
     verdict: verdictOf(identity.kind, applied.length > 0, gitops?.operation, drift),
     who,
@@ -168,14 +201,35 @@ export function buildChains(
   options: Partial<CorrelateOptions> = {},
   selection: TraceSelection = {}
 ): Chain[] {
+  return selectChains(buildAllChains(events, options), selection);
+}
+
+/**
+ * Chains for every write, consequences included (each with `consequenceOf`, each cause with its `consequences`).
+ * A cause's chain is built before its consequences take its story; owner loops end where they close.
+ */
+export function buildAllChains(events: readonly ChangeEvent[], options: Partial<CorrelateOptions> = {}): Chain[] {
   const rc: RuleContext = { ix: new EventIndex(events), opts: { ...DEFAULT_OPTIONS, ...options } };
   const effects = events.filter(isEffect);
+  const built = new Map<string, Chain>();
+  const building = new Set<string>();
+  const chainOf: CauseChain = (e, depth) => {
+    const done = built.get(e.id);
+    if (done || building.has(e.id) || !isEffect(e)) {
+      return done;
+    }
+    building.add(e.id);
+    const c = buildChain(e, rc, depth, chainOf);
+    building.delete(e.id);
+    built.set(e.id, c);
+    return c;
+  };
   // Rancher records that explain a downstream write are causes, not separate changes.
   const proxied = new Set<string>();
   const chains: Chain[] = [];
   for (const e of effects) {
     if (e.source === 'kube-audit') {
-      const c = buildChain(e, rc);
+      const c = chainOf(e, 0) as Chain;
       c.links.filter((l) => l.kind === 'rancher-proxy').forEach((l) => proxied.add(l.to));
       chains.push(c);
     }
@@ -190,6 +244,22 @@ export function buildChains(
       (a.effect.time ?? -Infinity) - (b.effect.time ?? -Infinity) ||
       (a.effect.id < b.effect.id ? -1 : a.effect.id > b.effect.id ? 1 : 0)
   );
+  countConsequences(chains, built);
+  return chains;
+}
+
+/** Each cause's `consequences`: every chain below it, directly or through other controllers. */
+function countConsequences(chains: Chain[], byId: ReadonlyMap<string, Chain>): void {
+  for (const c of chains) {
+    let up = c.consequenceOf ? byId.get(c.consequenceOf) : undefined;
+    for (let hops = 0; up && hops <= MAX_CASCADE_DEPTH; hops++) {
+      up.consequences = (up.consequences ?? 0) + 1;
+      up = up.consequenceOf ? byId.get(up.consequenceOf) : undefined;
+    }
+  }
+}
+
+export function selectChains(chains: readonly Chain[], selection: TraceSelection): Chain[] {
   return chains.filter((c) => selected(c, selection));
 }
 

@@ -11,7 +11,7 @@ export const RANCHER_USER_ID = /^(?:u|user)-[a-z0-9]{5,}$/;
 const ARGO_OPERATIONS = new Set(['sync', 'partial-sync', 'sync-locally', 'rollback', 'sync-result', 'operation-state']);
 
 /** `cluster|group|resource|namespace|name` of the object an event acted on. */
-export function objectKey(e: ChangeEvent): string {
+export function objectKey(e: Pick<ChangeEvent, 'target'>): string {
   const t = e.target;
   return `${t.cluster ?? ''}|${t.apiGroup}|${t.resource}|${t.namespace ?? ''}|${t.name ?? ''}`;
 }

@@ -28,6 +28,11 @@ export interface CorrelateOptions {
    * them pass the client address on (see clientAddress.ts). Empty: the first hop is only claimed by the client.
    */
   trustedProxies: readonly string[];
+  /**
+   * How long after an owner's change a controller's write on its dependents still follows from it (cascade rule):
+   * a rollout scales step by step, and each step is its own write of the ReplicaSet, so a few minutes suffice.
+   */
+  cascadeWindowMs: number;
 }
 
 export const DEFAULT_OPTIONS: CorrelateOptions = {
@@ -42,6 +47,7 @@ export const DEFAULT_OPTIONS: CorrelateOptions = {
   failureLookbackMs: 60 * 60_000,
   identityLookbackMs: 7 * 24 * 3_600_000,
   trustedProxies: [],
+  cascadeWindowMs: 5 * 60_000,
 };
 
 /** `12 s`, `4 min`, `2 h` — deltas in evidence sentences. */

@@ -24,6 +24,7 @@ describe('link rule registry', () => {
     expect(LINK_RULES.map((r) => r.kind).sort()).toEqual([
       'app-generator',
       'argocd-ui',
+      'cascade',
       'drift',
       'fleet-commit',
       'gitops-apply',

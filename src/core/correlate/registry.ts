@@ -1,6 +1,7 @@
 import type { RuleInfo } from './rule';
 import { appGeneratorRule } from './rules/appGenerator';
 import { argocdUiEditRule } from './rules/argocdUiEdit';
+import { cascadeRule } from './rules/cascade';
 import { driftRule } from './rules/drift';
 import { fleetCommitRule } from './rules/fleetCommit';
 import { gitopsApplyRule } from './rules/gitopsApply';
@@ -22,4 +23,6 @@ export const LINK_RULES: readonly RuleInfo[] = [
   fleetCommitRule,
   rbacContextRule,
   driftRule,
+  // Applied first: a controller's consequence takes its cause's story instead of its own.
+  cascadeRule,
 ];

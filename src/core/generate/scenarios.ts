@@ -44,6 +44,8 @@ export interface TruthChain {
   links?: Array<{ kind: string; cause: string }>;
   /** Context kinds and a text each summary must contain (e.g. the login name and IP of an RBAC change). */
   context?: Array<{ kind: string; mentions: string[] }>;
+  /** A controller's consequence: the change (another truth chain's effect) whose chain it is `consequenceOf`. */
+  cause?: TruthChain['effect'];
 }
 
 export interface Scenario {
@@ -113,10 +115,20 @@ function viaRancher(
   ];
 }
 
+/** A Metadata-level write by Argo CD's application controller, or by another account acting as itself. */
 function argoWrite(
   ms: number,
   rng: Rng,
-  w: { verb: string; resource: string; apiGroup: string; namespace: string; name: string; code?: number }
+  w: {
+    verb: string;
+    resource: string;
+    apiGroup: string;
+    namespace: string;
+    name: string;
+    code?: number;
+    responseObject?: unknown;
+  },
+  as = { user: ARGO_SA, groups: SA_GROUPS, ip: ARGO_IP, userAgent: ARGO_UA }
 ): GeneratedRecord {
   return {
     file: 'kube-audit.log',
@@ -125,12 +137,13 @@ function argoWrite(
       ms,
       auditID: uuid(rng),
       ...w,
-      user: ARGO_SA,
-      groups: SA_GROUPS,
-      sourceIPs: [ARGO_IP],
-      userAgent: ARGO_UA,
+      user: as.user,
+      groups: as.groups,
+      sourceIPs: [as.ip],
+      userAgent: as.userAgent,
       code: w.code ?? 200,
-      query: w.verb === 'patch' ? 'fieldManager=argocd-controller' : undefined,
+      level: w.responseObject === undefined ? 'Metadata' : 'RequestResponse',
+      query: w.verb === 'patch' && as.user === ARGO_SA ? 'fieldManager=argocd-controller' : undefined,
     }),
   };
 }
@@ -1046,6 +1059,360 @@ const applicationSetGenerate: Scenario = {
   },
 };
 
+const KS = 'system:serviceaccount:kube-system:';
+const CONTROL_PLANE_IP = '10.0.0.10';
+const ALEX: Identity = { rancherUserId: 'u-alx7q2', login: 'alex', ip: '198.51.100.61', token: 'token-m4v8d' };
+/** apimachinery's alphabet for generated names (staging/src/k8s.io/apimachinery/pkg/util/rand/rand.go). */
+const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
+const suffix = (rng: Rng, n = 5) => Array.from({ length: n }, () => ALPHANUMS[Math.floor(rng() * 27)]).join('');
+
+/** A write of a kube-controller-manager controller under its own service account (Metadata level unless a body). */
+function controllerWrite(
+  ms: number,
+  rng: Rng,
+  controller: string,
+  w: { verb: string; resource: string; apiGroup: string; namespace: string; name: string; responseObject?: unknown }
+): GeneratedRecord {
+  return argoWrite(
+    ms,
+    rng,
+    { ...w, code: w.verb === 'create' ? 201 : 200 },
+    {
+      user: KS + controller,
+      groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'],
+      ip: CONTROL_PLANE_IP,
+      userAgent: `kube-controller-manager/v1.31.2 (linux/amd64) kubernetes/5864a46/system:serviceaccount:kube-system:${controller}`,
+    }
+  );
+}
+
+type Effect = TruthChain['effect'];
+const effectOf = (verb: string, resource: string, namespace: string, name: string, ms: number): Effect => ({
+  verb,
+  resource,
+  namespace,
+  name,
+  time: at(ms),
+});
+
+/** What trace must say of a controller's write set off by `cause`: the cause's story, one cascade hop further. */
+function consequence(effect: Effect, cause: TruthChain): TruthChain {
+  return {
+    scenario: cause.scenario,
+    effect,
+    verdict: cause.verdict,
+    who: cause.who,
+    ...(cause.gitops ? { gitops: cause.gitops } : {}),
+    links: [
+      { kind: 'cascade', cause: `kube-audit ${cause.effect.verb} at ${cause.effect.time}` },
+      ...(cause.links ?? []),
+    ],
+    cause: cause.effect,
+  };
+}
+
+/** An automated Argo CD sync's truth: the application controller, the app at `rev`, started at `started`. */
+function autoSyncTruth(scenario: string, effect: Effect, app: string, rev: string, started: number): TruthChain {
+  return {
+    scenario,
+    effect,
+    verdict: 'gitops-sync',
+    who: { name: ARGO_SA, ip: ARGO_IP },
+    gitops: {
+      tool: 'argocd',
+      app,
+      revision: rev,
+      commit: rev,
+      automated: true,
+      automation: 'auto-sync',
+      operation: 'sync',
+    },
+    links: [
+      { kind: 'gitops-apply', cause: `argocd sync at ${at(started)}` },
+      { kind: 'sync-trigger', cause: `argocd sync at ${at(started)}` },
+    ],
+  };
+}
+
+/** A person deletes a Deployment through Rancher; the garbage collector removes its ReplicaSet, then its Pods. */
+const rancherDeleteCascade: Scenario = {
+  name: 'rancher-delete-cascade',
+  description:
+    "a Rancher user deletes a Deployment through Rancher's proxy; the garbage collector deletes its ReplicaSet and Pods",
+  build(t, rng) {
+    const ns = 'shop';
+    const rs = `catalog-${suffix(rng, 9)}`;
+    const pods = [0, 1, 2].map(() => `${rs}-${suffix(rng)}`);
+    const gc = 'generic-garbage-collector';
+    const records: GeneratedRecord[] = [
+      ...viaRancher(t, rng, ALEX, {
+        verb: 'delete',
+        method: 'DELETE',
+        resource: 'deployments',
+        apiGroup: 'apps',
+        namespace: ns,
+        name: 'catalog',
+      }),
+      controllerWrite(t + 1_200, rng, gc, {
+        verb: 'delete',
+        resource: 'replicasets',
+        apiGroup: 'apps',
+        namespace: ns,
+        name: rs,
+      }),
+      ...pods.map((name, i) =>
+        controllerWrite(t + 2_000 + i * 150, rng, gc, {
+          verb: 'delete',
+          resource: 'pods',
+          apiGroup: '',
+          namespace: ns,
+          name,
+          // One Pod recorded at RequestResponse: its ownerReferences are the hard key.
+          ...(i === 0
+            ? {
+                responseObject: {
+                  kind: 'Pod',
+                  metadata: {
+                    name,
+                    namespace: ns,
+                    ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs, controller: true }],
+                  },
+                },
+              }
+            : {}),
+        })
+      ),
+    ];
+    const root: TruthChain = {
+      scenario: this.name,
+      effect: effectOf('delete', 'deployments', ns, 'catalog', t + 180),
+      verdict: 'manual',
+      who: { name: 'alex', ip: ALEX.ip },
+      links: [
+        { kind: 'impersonation', cause: `kube-audit delete at ${at(t + 180)}` },
+        { kind: 'rancher-proxy', cause: `rancher-audit delete at ${at(Math.floor(t / 1000) * 1000)}` },
+      ],
+    };
+    const rsTruth = consequence(effectOf('delete', 'replicasets', ns, rs, t + 1_200), root);
+    return {
+      records,
+      truth: [
+        root,
+        rsTruth,
+        ...pods.map((name, i) => consequence(effectOf('delete', 'pods', ns, name, t + 2_000 + i * 150), rsTruth)),
+      ],
+    };
+  },
+};
+
+/** An automated Argo CD sync rolls out a new image: a new ReplicaSet, Pods replaced one by one. */
+const argoRollout: Scenario = {
+  name: 'argocd-rollout',
+  description:
+    'an automated Argo CD sync changes a Deployment image; the deployment controller rolls out a new ReplicaSet and the replicaset controller replaces the Pods',
+  build(t, rng) {
+    const app = 'search';
+    const ns = 'search';
+    const rev = '5e7a9c1b3d5f7e9a1c3b5d7f9e1a3c5b7d9f1e3a';
+    const dc = 'deployment-controller';
+    const rsc = 'replicaset-controller';
+    const newRs = `search-api-${suffix(rng, 10)}`;
+    const oldRs = `search-api-${suffix(rng, 9)}`;
+    const rsWrite = (ms: number, verb: string, name: string) =>
+      controllerWrite(ms, rng, dc, { verb, resource: 'replicasets', apiGroup: 'apps', namespace: ns, name });
+    const podWrite = (ms: number, verb: string, name: string) =>
+      controllerWrite(ms, rng, rsc, { verb, resource: 'pods', apiGroup: '', namespace: ns, name });
+    const steps: Array<{ ms: number; by: 'dc' | 'rsc'; verb: string; name: string; cause?: number }> = [];
+    steps.push({ ms: t + 4_000, by: 'dc', verb: 'create', name: newRs });
+    for (let i = 0; i < 2; i++) {
+      const base = t + 5_000 + i * 12_000;
+      if (i > 0) {
+        steps.push({ ms: base - 1_000, by: 'dc', verb: 'update', name: newRs });
+      }
+      steps.push({ ms: base, by: 'rsc', verb: 'create', name: `${newRs}-${suffix(rng)}` });
+      steps.push({ ms: base + 9_000, by: 'dc', verb: 'update', name: oldRs });
+      steps.push({ ms: base + 10_000, by: 'rsc', verb: 'delete', name: `${oldRs}-${suffix(rng)}` });
+    }
+    const deploymentMs = t + 3_000;
+    const records: GeneratedRecord[] = [
+      argo(t, app, ns, `Initiated automated sync to '${rev}'`, { reason: 'OperationStarted', type: 'Normal' }),
+      argoWrite(deploymentMs, rng, {
+        verb: 'patch',
+        resource: 'deployments',
+        apiGroup: 'apps',
+        namespace: ns,
+        name: 'search-api',
+      }),
+      ...steps.map((s) => (s.by === 'dc' ? rsWrite(s.ms, s.verb, s.name) : podWrite(s.ms, s.verb, s.name))),
+      argo(t + 40_000, app, ns, `Sync operation to ${rev} succeeded`, { reason: 'OperationCompleted', type: 'Normal' }),
+    ];
+    const root = autoSyncTruth(
+      this.name,
+      effectOf('patch', 'deployments', ns, 'search-api', deploymentMs),
+      app,
+      rev,
+      t
+    );
+    // A ReplicaSet write follows the Deployment's change; a Pod, the newest write of its ReplicaSet before it.
+    const lastRsWrite = new Map<string, TruthChain>();
+    const truth: TruthChain[] = [root];
+    for (const s of steps) {
+      const effect = effectOf(s.verb, s.by === 'dc' ? 'replicasets' : 'pods', ns, s.name, s.ms);
+      const rsName = s.by === 'dc' ? s.name : s.name.slice(0, s.name.lastIndexOf('-'));
+      const c = consequence(effect, s.by === 'dc' ? root : (lastRsWrite.get(rsName) as TruthChain));
+      truth.push(c);
+      if (s.by === 'dc') {
+        lastRsWrite.set(s.name, c);
+      }
+    }
+    return { records, truth };
+  },
+};
+
+/** A person scales a Deployment Argo CD manages: the Pods it adds carry the manual drift. */
+const manualScaleCascade: Scenario = {
+  name: 'manual-scale-cascade',
+  description:
+    'a person scales an Argo CD-managed Deployment with kubectl; the deployment controller resizes its ReplicaSet, the replicaset controller adds Pods',
+  build(t, rng) {
+    const app = 'inventory';
+    const ns = 'inventory';
+    const rev = '2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d';
+    const rs = `inventory-${suffix(rng, 9)}`;
+    const sam = { user: 'sam@example.org', ip: '203.0.113.71' };
+    const scaleMs = t + 15 * MIN;
+    const pods = [0, 1].map(() => `${rs}-${suffix(rng)}`);
+    const records: GeneratedRecord[] = [
+      argo(t, app, ns, `Initiated automated sync to '${rev}'`, { reason: 'OperationStarted', type: 'Normal' }),
+      argoWrite(t + 3_000, rng, {
+        verb: 'patch',
+        resource: 'deployments',
+        apiGroup: 'apps',
+        namespace: ns,
+        name: 'inventory',
+      }),
+      argo(t + 8_000, app, ns, `Sync operation to ${rev} succeeded`, { reason: 'OperationCompleted', type: 'Normal' }),
+      {
+        file: 'kube-audit.log',
+        ms: scaleMs,
+        line: kubeAuditLine({
+          ms: scaleMs,
+          auditID: uuid(rng),
+          verb: 'patch',
+          resource: 'deployments',
+          apiGroup: 'apps',
+          namespace: ns,
+          name: 'inventory',
+          subresource: 'scale',
+          user: sam.user,
+          groups: ['sre', 'system:authenticated'],
+          sourceIPs: [sam.ip],
+          userAgent: KUBECTL,
+          code: 200,
+        }),
+      },
+      controllerWrite(scaleMs + 600, rng, 'deployment-controller', {
+        verb: 'update',
+        resource: 'replicasets',
+        apiGroup: 'apps',
+        namespace: ns,
+        name: rs,
+      }),
+      ...pods.map((name, i) =>
+        controllerWrite(scaleMs + 1_200 + i * 200, rng, 'replicaset-controller', {
+          verb: 'create',
+          resource: 'pods',
+          apiGroup: '',
+          namespace: ns,
+          name,
+        })
+      ),
+    ];
+    const scale: TruthChain = {
+      scenario: this.name,
+      effect: { ...effectOf('patch', 'deployments', ns, 'inventory', scaleMs), subresource: 'scale' },
+      verdict: 'manual-drift',
+      who: { name: sam.user, ip: sam.ip },
+      links: [{ kind: 'drift', cause: `kube-audit patch at ${at(t + 3_000)}` }],
+    };
+    const rsTruth = consequence(effectOf('update', 'replicasets', ns, rs, scaleMs + 600), scale);
+    return {
+      records,
+      truth: [
+        autoSyncTruth(this.name, effectOf('patch', 'deployments', ns, 'inventory', t + 3_000), app, rev, t),
+        scale,
+        rsTruth,
+        ...pods.map((name, i) => consequence(effectOf('create', 'pods', ns, name, scaleMs + 1_200 + i * 200), rsTruth)),
+      ],
+    };
+  },
+};
+
+/** A CronJob fires: its Job and the Job's Pod are automation; the oldest Job is cleaned up with its Pod. */
+const cronJobRun: Scenario = {
+  name: 'cronjob-run',
+  description:
+    "a CronJob's schedule fires: the cronjob controller creates a Job, the job controller its Pod; the oldest Job is deleted and the garbage collector removes its Pod",
+  build(t, rng) {
+    const ns = 'reports';
+    const scheduled = Math.floor(t / MIN) * MIN;
+    const job = `daily-report-${scheduled / MIN}`;
+    const oldJob = `daily-report-${scheduled / MIN - 3 * 24 * 60}`;
+    const pod = `${job}-${suffix(rng)}`;
+    const oldPod = `${oldJob}-${suffix(rng)}`;
+    const cron = 'cronjob-controller';
+    const records: GeneratedRecord[] = [
+      controllerWrite(scheduled + 150, rng, cron, {
+        verb: 'create',
+        resource: 'jobs',
+        apiGroup: 'batch',
+        namespace: ns,
+        name: job,
+      }),
+      controllerWrite(scheduled + 900, rng, 'job-controller', {
+        verb: 'create',
+        resource: 'pods',
+        apiGroup: '',
+        namespace: ns,
+        name: pod,
+      }),
+      controllerWrite(scheduled + 1_500, rng, cron, {
+        verb: 'delete',
+        resource: 'jobs',
+        apiGroup: 'batch',
+        namespace: ns,
+        name: oldJob,
+      }),
+      controllerWrite(scheduled + 2_100, rng, 'generic-garbage-collector', {
+        verb: 'delete',
+        resource: 'pods',
+        apiGroup: '',
+        namespace: ns,
+        name: oldPod,
+      }),
+    ];
+    // A CronJob's writes are their own cause: the cascade rule's automation link to the write itself.
+    const automation = (effect: Effect): TruthChain => ({
+      scenario: this.name,
+      effect,
+      verdict: 'controller',
+      who: { name: KS + cron, kind: 'system', ip: CONTROL_PLANE_IP },
+      links: [{ kind: 'cascade', cause: `kube-audit ${effect.verb} at ${effect.time}` }],
+    });
+    const jobTruth = automation(effectOf('create', 'jobs', ns, job, scheduled + 150));
+    const oldJobTruth = automation(effectOf('delete', 'jobs', ns, oldJob, scheduled + 1_500));
+    return {
+      records,
+      truth: [
+        jobTruth,
+        consequence(effectOf('create', 'pods', ns, pod, scheduled + 900), jobTruth),
+        oldJobTruth,
+        consequence(effectOf('delete', 'pods', ns, oldPod, scheduled + 2_100), oldJobTruth),
+      ],
+    };
+  },
+};
+
 export const SCENARIOS: readonly Scenario[] = [
   unauthorizedDeletion,
   driftSelfHeal,
@@ -1058,4 +1425,8 @@ export const SCENARIOS: readonly Scenario[] = [
   argocdUiEdit,
   rancherAceDelete,
   applicationSetGenerate,
+  rancherDeleteCascade,
+  argoRollout,
+  manualScaleCascade,
+  cronJobRun,
 ];

@@ -1,5 +1,5 @@
-import { buildChains, isEffect, type TraceSelection } from '../correlate/engine';
 import { RANCHER_USER_ID } from '../correlate/eventIndex';
+import { buildAllChains, isEffect, selectChains, type TraceSelection } from '../correlate/engine';
 import { eventsBehind } from '../correlate/eventsBehind';
 import { isArgocdServerWrite } from '../correlate/rules/argocdUiEdit';
 import { DEFAULT_OPTIONS, type CorrelateOptions } from '../correlate/options';
@@ -23,6 +23,8 @@ import type { LokiTransport } from './transport';
 
 export interface LokiTrace {
   chains: Chain[];
+  /** Every chain of what was read, the selection's consequences included (for their blast radius). */
+  allChains: Chain[];
   /** The phase-1 lines (the writes asked about), for a raw-log view. */
   effectLines: RawLine[];
   parsed: ParseSummary;
@@ -250,9 +252,11 @@ export async function traceOverLoki(
     from: question.from,
     to: question.to,
   };
-  const chains = buildChains(parsed.events, options, selection);
+  const allChains = buildAllChains(parsed.events, options);
+  const chains = selectChains(allChains, selection);
   return {
     chains,
+    allChains,
     effectLines,
     parsed,
     excluded,
