@@ -4,7 +4,9 @@ import { dateTimeFormat } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 
 import type { Chain } from '../../core';
+import type { SearchTerm } from '../search';
 import { effectText, gitopsText, pathText } from '../story';
+import { Clipped } from './Clipped';
 import { getPanelStyles } from './styles';
 import { VerdictBadge } from './VerdictBadge';
 
@@ -18,18 +20,43 @@ interface Props {
   /** Lets the list measure the card's real height. */
   measureRef?: (el: HTMLDivElement | null) => void;
   index?: number;
+  /** The id aria-activedescendant names. */
+  id?: string;
+  terms?: SearchTerm[];
+  /** A small tile: one context line, the time of day. */
+  compact?: boolean;
+  shortTime?: boolean;
 }
 
+export const FULL_TIME = 'YYYY-MM-DD HH:mm:ss';
+
 /** One change as a short story: verdict, what, who and from where, through what, and the context. */
-export function StoryCard({ chain: c, selected, showContext, timeZone, onSelect, style, measureRef, index }: Props) {
+export function StoryCard({
+  chain: c,
+  selected,
+  showContext,
+  timeZone,
+  onSelect,
+  style,
+  measureRef,
+  index,
+  id,
+  terms = [],
+  compact = false,
+  shortTime = false,
+}: Props) {
   const styles = useStyles2(getPanelStyles);
   const path = pathText(c);
   const gitops = gitopsText(c);
+  const t = c.effect.time;
+  const time = t === undefined ? 'no time' : dateTimeFormat(t, { timeZone, format: shortTime ? 'HH:mm' : FULL_TIME });
+  const context = showContext ? (compact ? c.context.slice(0, 1) : c.context) : [];
   return (
     <div
       ref={measureRef}
+      id={id}
       data-index={index}
-      className={cx(styles.card, selected && styles.selected)}
+      className={cx(styles.card, selected && styles.selected, selected && styles.active)}
       style={style}
       onClick={onSelect}
       role="option"
@@ -37,30 +64,37 @@ export function StoryCard({ chain: c, selected, showContext, timeZone, onSelect,
       data-testid="story-card"
     >
       <div className={styles.line}>
-        <span className={styles.time}>
-          {c.effect.time === undefined
-            ? 'no time'
-            : dateTimeFormat(c.effect.time, { timeZone, format: 'YYYY-MM-DD HH:mm:ss' })}
-        </span>
+        <Clipped
+          className={styles.time}
+          text={time}
+          full={shortTime && t !== undefined ? dateTimeFormat(t, { timeZone, format: FULL_TIME }) : undefined}
+        />
         <VerdictBadge verdict={c.verdict} />
-        <span dir="auto">{effectText(c)}</span>
+        <Clipped text={effectText(c)} terms={terms} field="what" />
       </div>
-      <div className={styles.secondary} dir="auto">
-        by <strong>{c.who.name}</strong>
-        {c.who.ip ? ` from ${c.who.ip}` : ''}
-        {path.length ? ` · ${path.join(' · ')}` : ''}
+      <div className={styles.line}>
+        <Clipped
+          className={styles.secondary}
+          text={`by ${c.who.name}${c.who.ip ? ` from ${c.who.ip}` : ''}${path.length ? ` · ${path.join(' · ')}` : ''}`}
+          terms={terms}
+          field="who"
+        />
       </div>
       {gitops && (
-        <div className={styles.secondary} dir="auto">
-          {gitops}
+        <div className={styles.line}>
+          <Clipped className={styles.secondary} text={gitops} terms={terms} field="app" />
         </div>
       )}
-      {showContext &&
-        c.context.map((x, i) => (
-          <div key={i} className={styles.secondary} dir="auto">
-            context: {x.summary}
-          </div>
-        ))}
+      {context.map((x, i) => (
+        <div key={i} className={styles.line}>
+          <Clipped
+            className={styles.secondary}
+            text={`context: ${x.summary}${compact && c.context.length > 1 ? ` (+${c.context.length - 1} more)` : ''}`}
+            terms={terms}
+            field="context"
+          />
+        </div>
+      ))}
     </div>
   );
 }

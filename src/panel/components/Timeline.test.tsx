@@ -58,7 +58,8 @@ describe('Timeline', () => {
     const dots = screen.getAllByTestId('timeline-dot');
     expect(dots).toHaveLength(1);
     expect(dots[0]).toHaveAttribute('data-count', '500');
-    expect(dots[0].textContent).toMatch(/^500 changes/);
+    expect(dots[0].getAttribute('aria-label')).toMatch(/^500 changes; Manual: /);
+    expect(dots[0].tagName).toBe('rect');
   });
 
   it('leaves out changes outside the time range', () => {
