@@ -74,7 +74,7 @@ export function Toolbar({ search, onSearch, verdicts, onToggle, kind, count, sho
         ))
       ) : (
         <Dropdown overlay={menu} placement="bottom-start">
-          <ToolbarButton icon="filter" aria-label="Verdicts" isHighlighted={verdicts.size > 0}>
+          <ToolbarButton icon="filter" aria-label="Verdicts" variant={verdicts.size > 0 ? 'active' : 'default'}>
             {verdicts.size > 0 ? `Verdicts (${verdicts.size})` : 'Verdicts'}
           </ToolbarButton>
         </Dropdown>
@@ -84,7 +84,7 @@ export function Toolbar({ search, onSearch, verdicts, onToggle, kind, count, sho
           icon="chart-line"
           aria-label={timelineToggle.shown ? 'Hide the timeline' : 'Show the timeline'}
           aria-pressed={timelineToggle.shown}
-          isHighlighted={timelineToggle.shown}
+          variant={timelineToggle.shown ? 'active' : 'default'}
           onClick={timelineToggle.onToggle}
           tooltip="The timeline: a one-row strip of when the changes happened"
         />
