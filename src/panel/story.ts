@@ -34,6 +34,22 @@ export function effectText(c: Chain): string {
   return `${VERB_PAST[e.verb] ?? e.verb} ${objectText(e)}${sub && sub !== 'exec' ? ` (${sub})` : ''}`;
 }
 
+/** "patched 40 pods in shop" — a run of identical changes, told as one; one object changed again and again is "… 40 times". */
+export function repeatText(c: Chain, run: Chain[]): string {
+  const count = run.length;
+  if (run.every((r) => r.effect.target.name === c.effect.target.name)) {
+    return `${effectText(c)}, ${count} times`;
+  }
+  const t = c.effect.target;
+  const sub = t.subresource ? ` (${t.subresource})` : '';
+  const where = t.namespace ? ` in ${t.namespace}` : '';
+  if (isSessionSubresource(c.effect)) {
+    const what = t.subresource === 'portforward' ? 'port-forwards' : `shells (${t.subresource})`;
+    return `opened ${count} ${what} in ${t.resource}${where}`;
+  }
+  return `${VERB_PAST[c.effect.verb] ?? c.effect.verb} ${count} ${t.resource}${sub}${where}`;
+}
+
 /** The path a change took: Rancher proxy, impersonation, the GitOps controller. */
 export function pathText(c: Chain): string[] {
   const path: string[] = [];

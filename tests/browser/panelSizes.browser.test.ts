@@ -86,7 +86,11 @@ describe('the panel at dashboard sizes, inside PanelChrome', () => {
         }
         expect(b.outside).toEqual([]);
         expect(b.pageScrolls).toBe(false);
-        await page.getByTestId('tile').screenshot({ path: screenshotPath(`panel-${w}x${h}-${theme}.png`) });
+        // The tile on its dashboard canvas, at least 816×416 so that a small tile makes a readable README image.
+        await page.screenshot({
+          path: screenshotPath(`panel-${w}x${h}-${theme}.png`),
+          clip: { x: 0, y: 0, width: Math.max(816, w + 16), height: Math.max(416, h + 16) },
+        });
         expect(errors).toEqual([]);
         await page.close();
       });
@@ -107,6 +111,41 @@ describe('the panel at dashboard sizes, inside PanelChrome', () => {
     const b = await boxesOf(page);
     expect(b.outside).toEqual([]);
     await page.getByTestId('tile').screenshot({ path: screenshotPath('panel-380x260-filtered-dark.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the panel at high density', () => {
+  it('folds identical repeated changes into one card each and draws density, not solid bars', async () => {
+    // The scenarios repeated 200 times, a minute apart: 2,000 changes, runs of the same change by the same person.
+    const { page, errors } = await openTile('dark', 1600, 900, '&chains=2000');
+    const cards = page.getByTestId('story-card');
+    const first = await cards.first().getAttribute('data-repeats');
+    expect(Number(first)).toBeGreaterThanOrEqual(3);
+    expect(await cards.first().textContent()).toMatch(
+      /^2026-03-02 \d\d:\d\d:\d\d–\d\d:\d\dManualopened a shell \(exec\) in pods shop\/checkout-7d9f8c6b5-x2k4q, \d+ timesby lee@example.org/
+    );
+    const marks = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="timeline-dot"]')].map((m) => ({
+        tag: m.tagName,
+        count: Number(m.getAttribute('data-count')),
+        height: m.getBoundingClientRect().height,
+      }))
+    );
+    // One mark per row, bucket and verdict; marks that stand for many are bars whose height grows with the count.
+    expect(marks.length).toBeLessThan(2000);
+    const bars = marks.filter((m) => m.count > 1);
+    expect(bars.length).toBeGreaterThan(0);
+    expect(bars.every((m) => m.tag === 'rect')).toBe(true);
+    const heights = new Set(bars.map((m) => Math.round(m.height)));
+    expect(heights.size).toBeGreaterThan(1);
+    await page.screenshot({ path: screenshotPath('panel-2000-chains-dark.png') });
+    // The drawer of a run lists its members.
+    await cards.first().click();
+    await cards.first().click();
+    await page.getByTestId('chain-repeats').waitFor();
+    expect(await page.getByTestId('chain-repeats').locator('li').count()).toBe(Number(first));
     expect(errors).toEqual([]);
     await page.close();
   });

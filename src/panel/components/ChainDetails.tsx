@@ -15,8 +15,13 @@ interface Props {
   evidence: ChainEvidence;
   /** The dashboard's time zone, as on the cards. */
   timeZone: string;
+  /** The run of identical changes the card stood for, this one first. */
+  repeats?: Chain[];
   onClose: () => void;
 }
+
+/** A run's members listed in the drawer; more would make the drawer the slow part. */
+const MAX_REPEATS_LISTED = 200;
 
 /** Evidence sentences, each its own list item, as text in its own direction. */
 function EvidenceList({ sentences }: { sentences: string[] }) {
@@ -36,7 +41,7 @@ function EvidenceList({ sentences }: { sentences: string[] }) {
  * The card's story told in full — who, by which door, the app, commit and who started it — then every link in
  * words with how sure it is and why, the context, and the way to the raw lines. Text only.
  */
-export function ChainDetails({ chain: c, evidence, timeZone, onClose }: Props) {
+export function ChainDetails({ chain: c, evidence, timeZone, repeats = [], onClose }: Props) {
   const styles = useStyles2(getPanelStyles);
   const e = c.effect;
   const at = (t: number | undefined) =>
@@ -58,6 +63,19 @@ export function ChainDetails({ chain: c, evidence, timeZone, onClose }: Props) {
             <p dir="auto" data-testid="chain-why">
               {why}
             </p>
+          </>
+        )}
+        {repeats.length > 1 && (
+          <>
+            <h4>{repeats.length} identical changes, this the newest</h4>
+            <ul className={styles.evidence} data-testid="chain-repeats">
+              {repeats.slice(0, MAX_REPEATS_LISTED).map((r, i) => (
+                <li key={i} dir="auto">
+                  {at(r.effect.time)} · {effectText(r)}
+                </li>
+              ))}
+              {repeats.length > MAX_REPEATS_LISTED && <li>and {repeats.length - MAX_REPEATS_LISTED} more</li>}
+            </ul>
           </>
         )}
         <h4>The change</h4>

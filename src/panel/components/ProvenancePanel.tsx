@@ -5,6 +5,7 @@ import { Button, useStyles2 } from '@grafana/ui';
 import type { Chain } from '../../core';
 import { chainsFromFrames } from '../chainsFromFrames';
 import { evidenceOf } from '../explore';
+import { groupRepeats, type StoryItem } from '../group';
 import { layoutOf } from '../layout';
 import { matchesSearch, parseSearch } from '../search';
 import { countText } from '../story';
@@ -33,13 +34,24 @@ export function ProvenancePanel({
   const [search, setSearch] = useState('');
   const [verdicts, setVerdicts] = useState<Set<string>>(new Set());
   const [selected, setSelected] = useState(-1);
-  const [open, setOpen] = useState<Chain | undefined>();
+  const [open, setOpen] = useState<StoryItem | undefined>();
   const [timelineShown, setTimelineShown] = useState(false);
   const terms = useMemo(() => parseSearch(search), [search]);
   const shown = useMemo(
     () => input.chains.filter((c) => (verdicts.size === 0 || verdicts.has(c.verdict)) && matchesSearch(c, terms)),
     [input.chains, terms, verdicts]
   );
+  const group = options.groupRepeats ?? true;
+  const items = useMemo(
+    () => (group ? groupRepeats(shown) : shown.map((c) => ({ chain: c, repeats: [c] }))),
+    [shown, group]
+  );
+  /** The card a timeline mark's change is on. */
+  const itemOf = useMemo(() => {
+    const m = new Map<Chain, number>();
+    items.forEach((item, i) => item.repeats.forEach((c) => m.set(c, i)));
+    return m;
+  }, [items]);
 
   if (data.state === LoadingState.Loading && input.chains.length === 0) {
     return <div className={styles.message}>Reading the audit streams…</div>;
@@ -126,8 +138,8 @@ export function ProvenancePanel({
               width={width}
               groupBy={options.groupBy ?? 'object'}
               timeZone={timeZone}
-              selected={shown[selected]}
-              onSelect={(c) => setSelected(shown.indexOf(c))}
+              selected={items[selected]?.chain}
+              onSelect={(c) => setSelected(itemOf.get(c) ?? -1)}
               onBrush={(from, to) => onChangeTimeRange({ from, to })}
               mode={timelineMode}
               maxRows={showStories ? layout.timelineRows : Math.max(2, Math.floor((height - 60) / 18))}
@@ -137,12 +149,12 @@ export function ProvenancePanel({
           {showStories && (
             <div className={styles.listArea}>
               <StoryList
-                chains={shown}
+                items={items}
                 selected={selected}
                 showContext={options.showContext ?? true}
                 timeZone={timeZone}
                 onSelect={setSelected}
-                onOpen={(i) => setOpen(shown[i])}
+                onOpen={(i) => setOpen(items[i])}
                 viewportHeight={height}
                 terms={terms}
                 compact={layout.compactCards}
@@ -154,8 +166,9 @@ export function ProvenancePanel({
       )}
       {open && (
         <ChainDetails
-          chain={open}
-          evidence={evidenceOf(data.series, open)}
+          chain={open.chain}
+          repeats={open.repeats}
+          evidence={evidenceOf(data.series, open.chain)}
           timeZone={timeZone}
           onClose={() => setOpen(undefined)}
         />

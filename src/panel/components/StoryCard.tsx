@@ -5,7 +5,7 @@ import { useStyles2 } from '@grafana/ui';
 
 import type { Chain } from '../../core';
 import type { SearchTerm } from '../search';
-import { effectText, gitopsText, pathText } from '../story';
+import { effectText, gitopsText, pathText, repeatText } from '../story';
 import { Clipped } from './Clipped';
 import { getPanelStyles } from './styles';
 import { VerdictBadge } from './VerdictBadge';
@@ -26,6 +26,8 @@ interface Props {
   /** A small tile: one context line, the time of day. */
   compact?: boolean;
   shortTime?: boolean;
+  /** The run of identical changes this card stands for, itself first (newest first). */
+  repeats?: Chain[];
 }
 
 export const FULL_TIME = 'YYYY-MM-DD HH:mm:ss';
@@ -44,12 +46,22 @@ export function StoryCard({
   terms = [],
   compact = false,
   shortTime = false,
+  repeats = [],
 }: Props) {
   const styles = useStyles2(getPanelStyles);
   const path = pathText(c);
   const gitops = gitopsText(c);
   const t = c.effect.time;
-  const time = t === undefined ? 'no time' : dateTimeFormat(t, { timeZone, format: shortTime ? 'HH:mm' : FULL_TIME });
+  const format = (at: number, short: boolean) => dateTimeFormat(at, { timeZone, format: short ? 'HH:mm' : FULL_TIME });
+  const oldest = repeats.length > 1 ? repeats[repeats.length - 1].effect.time : undefined;
+  // A run says its span: "11:58–12:03"; its first time is the oldest.
+  const time =
+    t === undefined
+      ? 'no time'
+      : oldest !== undefined
+        ? `${format(oldest, shortTime)}–${format(t, true)}`
+        : format(t, shortTime);
+  const what = repeats.length > 1 ? repeatText(c, repeats) : effectText(c);
   const context = showContext ? (compact ? c.context.slice(0, 1) : c.context) : [];
   return (
     <div
@@ -62,15 +74,16 @@ export function StoryCard({
       role="option"
       aria-selected={selected}
       data-testid="story-card"
+      data-repeats={repeats.length > 1 ? repeats.length : undefined}
     >
       <div className={styles.line}>
         <Clipped
           className={styles.time}
           text={time}
-          full={shortTime && t !== undefined ? dateTimeFormat(t, { timeZone, format: FULL_TIME }) : undefined}
+          full={shortTime && t !== undefined ? format(t, false) : undefined}
         />
         <VerdictBadge verdict={c.verdict} />
-        <Clipped text={effectText(c)} terms={terms} field="what" />
+        <Clipped text={what} terms={terms} field="what" />
       </div>
       <div className={styles.line}>
         <Clipped

@@ -2,13 +2,14 @@ import React, { useEffect, useId, useRef } from 'react';
 import { measureElement, useVirtualizer } from '@tanstack/react-virtual';
 import { useStyles2 } from '@grafana/ui';
 
-import type { Chain } from '../../core';
+import type { StoryItem } from '../group';
 import type { SearchTerm } from '../search';
 import { getPanelStyles } from './styles';
 import { StoryCard } from './StoryCard';
 
 interface Props {
-  chains: Chain[];
+  /** The cards: each a change, or a run of identical changes. */
+  items: StoryItem[];
   selected: number;
   showContext: boolean;
   timeZone: string;
@@ -26,7 +27,7 @@ interface Props {
  * PageUp/PageDown move; Enter opens the details.
  */
 export function StoryList({
-  chains,
+  items,
   selected,
   showContext,
   timeZone,
@@ -45,10 +46,12 @@ export function StoryList({
   // does not use the compiler, so the lint note does not apply.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
-    count: chains.length,
+    count: items.length,
     getScrollElement: () => parent.current,
     estimateSize: (i) =>
-      58 + (chains[i].gitops ? 18 : 0) + (showContext ? Math.min(compact ? 1 : 99, chains[i].context.length) * 18 : 0),
+      58 +
+      (items[i].chain.gitops ? 18 : 0) +
+      (showContext ? Math.min(compact ? 1 : 99, items[i].chain.context.length) * 18 : 0),
     overscan: 8,
     // A card that measures 0 is not laid out (a collapsed row, a hidden tab, jsdom): trusting it would make
     // every story fit the viewport and render them all, so keep the estimate until it has a real height.
@@ -77,7 +80,7 @@ export function StoryList({
     }
   }, [selected, virtualizer]);
   const onKeyDown = (e: React.KeyboardEvent) => {
-    const last = chains.length - 1;
+    const last = items.length - 1;
     // A page: about as many cards as the list shows (a card is some 80 px), at least one.
     const page = Math.max(1, Math.floor((parent.current?.clientHeight || viewportHeight) / 80));
     const moves: Record<string, number> = {
@@ -102,7 +105,7 @@ export function StoryList({
       tabIndex={0}
       role="listbox"
       aria-label="Changes"
-      aria-activedescendant={selected >= 0 && selected < chains.length ? cardId(selected) : undefined}
+      aria-activedescendant={selected >= 0 && selected < items.length ? cardId(selected) : undefined}
       onKeyDown={onKeyDown}
       data-testid="story-list"
     >
@@ -110,7 +113,8 @@ export function StoryList({
         {virtualizer.getVirtualItems().map((item) => (
           <StoryCard
             key={item.key}
-            chain={chains[item.index]}
+            chain={items[item.index].chain}
+            repeats={items[item.index].repeats}
             selected={item.index === selected}
             showContext={showContext}
             timeZone={timeZone}

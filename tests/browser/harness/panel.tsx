@@ -1,7 +1,7 @@
 /**
  * The panel harness: the provenance panel with Grafana's theme, fed the frames the data source makes of the
  * generated scenarios. `?chains=N` repeats them (shifted in time) to N chains for the render benchmark;
- * `?hostile=1` adds a chain whose fields hold markup, 100 KB names and right-to-left text. `?w=&h=` set the size of
+ * `?hostile=1` adds a chain whose fields hold markup, 100 KB names and right-to-left text. `?group=0` turns off folding repeated changes. `?w=&h=` set the size of
  * the dashboard tile: the panel is drawn inside Grafana's PanelChrome, which gives it its inner width and height.
  */
 import React, { useLayoutEffect, useState } from 'react';
@@ -67,7 +67,7 @@ function Harness() {
   const props = (width: number, height: number) =>
     ({
       data: { series: frames, state: LoadingState.Done, timeRange },
-      options: { ...DEFAULT_OPTIONS, maxChains } as ProvenancePanelOptions,
+      options: { ...DEFAULT_OPTIONS, maxChains, groupRepeats: params.get('group') !== '0' } as ProvenancePanelOptions,
       width,
       height,
       timeRange,
