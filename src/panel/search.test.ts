@@ -64,6 +64,12 @@ describe('panel search', () => {
       [19, 23],
     ]);
     expect(highlightRanges('fleet', parseSearch('lee'), 'who')).toEqual([]);
+    // The GitOps line holds the app, the commit and who started it.
+    const gitops = 'Argo CD frontend-app · rollback · commit 45d9f8a1b2c3 · started by dana@example.org';
+    expect(highlightRanges(gitops, parseSearch('commit:45d9 who:dana app:shop'), ['app', 'commit', 'who'])).toEqual([
+      [41, 45],
+      [67, 71],
+    ]);
     expect(highlightRanges('payments/payments-api', parseSearch('ns:payments'), 'what')).toEqual([
       [0, 8],
       [9, 17],

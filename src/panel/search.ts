@@ -95,14 +95,22 @@ export function matchesSearch(c: Chain, terms: SearchTerm[]): boolean {
 }
 
 /** The parts of a shown text a search hit, to highlight: [start, end) ranges, sorted and merged. */
-export function highlightRanges(text: string, terms: SearchTerm[], field: SearchField): Array<[number, number]> {
+export function highlightRanges(
+  text: string,
+  terms: SearchTerm[],
+  field: SearchField | SearchField[]
+): Array<[number, number]> {
   const lower = text.toLowerCase();
+  const fields = Array.isArray(field) ? field : [field];
+  // The object's line shows its namespace: an `ns:` term lights it there.
+  const searched = (f: SearchField) => fields.includes(f) || (f === 'ns' && fields.includes('what'));
   const ranges: Array<[number, number]> = [];
   for (const t of terms) {
-    if ((t.field && t.field !== field && !(t.field === 'ns' && field === 'what')) || t.field === 'verdict') {
-      continue;
-    }
-    if (!t.field && !BARE.includes(field)) {
+    if (
+      t.field === 'verdict' ||
+      (t.field && !searched(t.field)) ||
+      (!t.field && !fields.some((f) => BARE.includes(f)))
+    ) {
       continue;
     }
     for (let at = wordStart(lower, t.value); at >= 0; at = wordStart(lower, t.value, at + t.value.length)) {

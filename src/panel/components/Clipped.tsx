@@ -9,7 +9,7 @@ interface Props {
   text: string;
   /** Search terms to highlight, and the field this text is, so a `who:` term does not light up an object. */
   terms?: SearchTerm[];
-  field?: SearchField;
+  field?: SearchField | SearchField[];
   className?: string;
   /** Full text for the tooltip when it differs from the text shown (a full date for a short time). */
   full?: string;

@@ -95,7 +95,7 @@ export function StoryCard({
       </div>
       {gitops && (
         <div className={styles.line}>
-          <Clipped className={styles.secondary} text={gitops} terms={terms} field="app" />
+          <Clipped className={styles.secondary} text={gitops} terms={terms} field={['app', 'commit', 'who']} />
         </div>
       )}
       {context.map((x, i) => (
