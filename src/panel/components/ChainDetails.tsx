@@ -5,7 +5,7 @@ import { Drawer, LinkButton, TextLink, useStyles2 } from '@grafana/ui';
 import { objectName, type Chain } from '../../core';
 import { type ChainEvidence, rawRefText } from '../explore';
 import { effectText, gitopsText, linkText, pathText } from '../story';
-import { FULL_TIME } from './StoryCard';
+import { fullTime } from './StoryCard';
 import { getPanelStyles } from './styles';
 import { VerdictBadge } from './VerdictBadge';
 
@@ -45,7 +45,7 @@ export function ChainDetails({ chain: c, evidence, timeZone, repeats = [], onClo
   const styles = useStyles2(getPanelStyles);
   const e = c.effect;
   const at = (t: number | undefined) =>
-    t === undefined ? 'an unknown time' : dateTimeFormat(t, { timeZone, format: `${FULL_TIME} Z` });
+    t === undefined ? 'an unknown time' : dateTimeFormat(t, { timeZone, format: `${fullTime()} Z` });
   const path = pathText(c);
   const why = gitopsText(c);
   return (

@@ -139,6 +139,16 @@ describe('ProvenancePanel', () => {
     expect(notices[0]).toHaveTextContent('Loki answered 429; retried+1 more');
   });
 
+  it('on a narrow panel over more than a day, cards keep the date in the short time', () => {
+    const timeRange = {
+      from: dateTime(START - 2 * 86_400_000),
+      to: dateTime(START + 86_400_000),
+      raw: { from: '', to: '' },
+    };
+    render(<ProvenancePanel {...props({ width: 500, height: 600, timeRange })} />);
+    expect(screen.getAllByTestId('story-card')[0].textContent).toMatch(/^03\/02 12:40Manual/);
+  });
+
   it('on a small tile: a verdict menu, the timeline behind a toggle, the time of day', () => {
     render(<ProvenancePanel {...props({ width: 364, height: 212 })} />);
     expect(screen.queryByRole('button', { name: 'Manual drift' })).toBeNull();

@@ -1,5 +1,5 @@
 import React, { useMemo, useState } from 'react';
-import { LoadingState, type PanelProps } from '@grafana/data';
+import { LoadingState, systemDateFormats, type PanelProps } from '@grafana/data';
 import { Button, useStyles2 } from '@grafana/ui';
 
 import type { Chain } from '../../core';
@@ -16,6 +16,8 @@ import { StoryList } from './StoryList';
 import { getPanelStyles } from './styles';
 import { Timeline } from './Timeline';
 import { Toolbar } from './Toolbar';
+
+const DAY_MS = 86_400_000;
 
 export function ProvenancePanel({
   data,
@@ -158,7 +160,13 @@ export function ProvenancePanel({
                 viewportHeight={height}
                 terms={terms}
                 compact={layout.compactCards}
-                shortTimes={layout.shortTimes}
+                timeFormat={
+                  !layout.shortTimes
+                    ? undefined
+                    : timeRange.to.valueOf() - timeRange.from.valueOf() > DAY_MS
+                      ? systemDateFormats.interval.hour
+                      : systemDateFormats.interval.minute
+                }
               />
             </div>
           )}

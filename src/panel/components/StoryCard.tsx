@@ -1,6 +1,6 @@
 import React from 'react';
 import { cx } from '@emotion/css';
-import { dateTimeFormat } from '@grafana/data';
+import { dateTimeFormat, systemDateFormats } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 
 import type { Chain } from '../../core';
@@ -23,14 +23,16 @@ interface Props {
   /** The id aria-activedescendant names. */
   id?: string;
   terms?: SearchTerm[];
-  /** A small tile: one context line, the time of day. */
+  /** A small tile: one context line. */
   compact?: boolean;
-  shortTime?: boolean;
+  /** A shorter time format (Grafana's, from the user's locale settings); default the full date. */
+  timeFormat?: string;
   /** The run of identical changes this card stands for, itself first (newest first). */
   repeats?: Chain[];
 }
 
-export const FULL_TIME = 'YYYY-MM-DD HH:mm:ss';
+/** Grafana's full date format: the user's locale when Grafana is set to follow the browser. */
+export const fullTime = () => systemDateFormats.fullDate;
 
 /** One change as a short story: verdict, what, who and from where, through what, and the context. */
 export function StoryCard({
@@ -45,21 +47,23 @@ export function StoryCard({
   id,
   terms = [],
   compact = false,
-  shortTime = false,
+  timeFormat,
   repeats = [],
 }: Props) {
   const styles = useStyles2(getPanelStyles);
   const path = pathText(c);
   const gitops = gitopsText(c);
   const t = c.effect.time;
-  const format = (at: number, short: boolean) => dateTimeFormat(at, { timeZone, format: short ? 'HH:mm' : FULL_TIME });
+  const shortTime = timeFormat !== undefined;
+  const format = (at: number, short: boolean) =>
+    dateTimeFormat(at, { timeZone, format: short ? (timeFormat ?? systemDateFormats.interval.minute) : fullTime() });
   const oldest = repeats.length > 1 ? repeats[repeats.length - 1].effect.time : undefined;
   // A run says its span: "11:58–12:03"; its first time is the oldest.
   const time =
     t === undefined
       ? 'no time'
       : oldest !== undefined
-        ? `${format(oldest, shortTime)}–${format(t, true)}`
+        ? `${format(oldest, shortTime)}–${dateTimeFormat(t, { timeZone, format: systemDateFormats.interval.minute })}`
         : format(t, shortTime);
   const what = repeats.length > 1 ? repeatText(c, repeats) : effectText(c);
   const context = showContext ? (compact ? c.context.slice(0, 1) : c.context) : [];

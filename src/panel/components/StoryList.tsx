@@ -18,7 +18,8 @@ interface Props {
   viewportHeight: number;
   terms?: SearchTerm[];
   compact?: boolean;
-  shortTimes?: boolean;
+  /** The cards' time format on a narrow panel; the full date otherwise. */
+  timeFormat?: string;
 }
 
 /**
@@ -36,7 +37,7 @@ export function StoryList({
   viewportHeight,
   terms,
   compact = false,
-  shortTimes = false,
+  timeFormat,
 }: Props) {
   const styles = useStyles2(getPanelStyles);
   const idPrefix = useId();
@@ -125,7 +126,7 @@ export function StoryList({
             id={cardId(item.index)}
             terms={terms}
             compact={compact}
-            shortTime={shortTimes}
+            timeFormat={timeFormat}
           />
         ))}
       </div>
