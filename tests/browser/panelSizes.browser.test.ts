@@ -100,6 +100,20 @@ describe('the panel at dashboard sizes, inside PanelChrome', () => {
   it('on a small tile the verdict menu filters, and the timeline comes back behind its toggle', async () => {
     const { page, errors } = await openTile('dark', 380, 260);
     expect(await page.getByTestId('timeline').count()).toBe(0);
+    // A cut object name ends in an ellipsis and says the whole of it in a Grafana tooltip.
+    const name = page
+      .getByTestId('story-card')
+      .first()
+      .getByText('opened a shell (exec) in pods shop/checkout-7d9f8c6b5-x2k4q');
+    expect(
+      await name.evaluate((el) => ({
+        cut: el.scrollWidth > el.clientWidth,
+        ellipsis: getComputedStyle(el).textOverflow,
+      }))
+    ).toEqual({ cut: true, ellipsis: 'ellipsis' });
+    await name.hover();
+    await page.getByRole('tooltip', { name: 'opened a shell (exec) in pods shop/checkout-7d9f8c6b5-x2k4q' }).waitFor();
+    await page.mouse.move(0, 0);
     await page.getByRole('button', { name: 'Verdicts' }).click();
     await page.getByRole('menuitemcheckbox', { name: 'Manual drift' }).click();
     await page.keyboard.press('Escape');

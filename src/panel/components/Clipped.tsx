@@ -1,4 +1,4 @@
-import React, { useRef, useState } from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 import { cx } from '@emotion/css';
 import { Tooltip, useStyles2 } from '@grafana/ui';
 
@@ -20,6 +20,26 @@ export function Clipped({ text, terms = [], field, className, full }: Props) {
   const styles = useStyles2(getPanelStyles);
   const ref = useRef<HTMLSpanElement>(null);
   const [tip, setTip] = useState(false);
+  // Wrapping the text in a tooltip remounts it under the pointer, which then never gets its mouseleave:
+  // the page's own pointer moves say when the pointer has left.
+  useEffect(() => {
+    if (!tip) {
+      return undefined;
+    }
+    const away = (e: Event) => {
+      if (!(e.target instanceof Node) || !ref.current?.contains(e.target)) {
+        setTip(false);
+      }
+    };
+    document.addEventListener('pointermove', away, true);
+    document.addEventListener('pointerdown', away, true);
+    document.addEventListener('scroll', away, true);
+    return () => {
+      document.removeEventListener('pointermove', away, true);
+      document.removeEventListener('pointerdown', away, true);
+      document.removeEventListener('scroll', away, true);
+    };
+  }, [tip]);
   const ranges = field ? highlightRanges(text, terms, field) : [];
   const parts: React.ReactNode[] = [];
   let at = 0;
