@@ -118,7 +118,10 @@ function dotsOf(
     const dot = byKey.get(key);
     if (dot) {
       dot.count++;
-      dot.chain = c === selected || URGENCY[c.verdict] > URGENCY[dot.chain.verdict] ? c : dot.chain;
+      // The selected change keeps its mark; otherwise the most urgent verdict shows.
+      if (dot.chain !== selected && (c === selected || URGENCY[c.verdict] > URGENCY[dot.chain.verdict])) {
+        dot.chain = c;
+      }
     } else {
       byKey.set(key, { key, x, row, chain: c, count: 1 });
     }
