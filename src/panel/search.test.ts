@@ -21,14 +21,14 @@ describe('panel search', () => {
   });
 
   it('matches people, not the context prose that names them', () => {
-    // kim acted four times; four more only mention kim's RBAC change in their context.
+    // kim acted four times; nine more only mention kim's RBAC change in their context.
     expect(found('kim')).toEqual([
       'deleted deployments shop/legacy-worker',
       'patched deployments payments/payments-api',
       'updated gitrepos fleet-default/payments',
       'updated rolebindings argocd/argocd-admin',
     ]);
-    expect(found('context:kim')).toHaveLength(4);
+    expect(found('context:kim')).toHaveLength(9);
   });
 
   it('matches at the start of a word: "lee" is lee@example.org, not Fleet', () => {
@@ -44,13 +44,18 @@ describe('panel search', () => {
     expect(found('verdict:"manual drift"')).toEqual(['patched deployments shop/checkout (scale)']);
     // "Manual" is a verdict of its own: the exact button word does not also take Manual drift.
     expect(found('verdict:manual')).toHaveLength(4);
-    expect(found('verdict:gitops')).toHaveLength(4);
+    expect(found('verdict:gitops')).toHaveLength(7);
     expect(found('kim verdict:manual')).toHaveLength(3);
   });
 
   it('searches the app, namespace and commit fields', () => {
     expect(found('app:storefront')).toHaveLength(2);
-    expect(found('ns:payments')).toEqual(['patched deployments payments/payments-api']);
+    expect(found('ns:payments')).toEqual([
+      'patched deployments payments/billing-api',
+      'patched deployments payments/payments-api',
+    ]);
+    // Automations are searched by their name, as the cards say it.
+    expect(found('kargo')).toHaveLength(2);
     expect(found('commit:45d9f8')).toEqual(['deleted deployments production/frontend-app']);
     expect(found('45d9f8')).toEqual(['deleted deployments production/frontend-app']);
     expect(found('nobody-has-this')).toEqual([]);

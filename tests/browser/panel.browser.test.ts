@@ -92,7 +92,7 @@ describe('the provenance panel in a real browser', () => {
     expect(a.ring).toMatch(/rgb.*0px 0px 0px 4px/);
     await page.keyboard.press('End');
     a = await active();
-    expect(a.index).toBe('9');
+    expect(a.index).toBe('15');
     expect(a.text).toContain('updated rolebindings argocd/argocd-admin');
     await page.keyboard.press('Home');
     expect((await active()).index).toBe('0');
@@ -115,11 +115,12 @@ describe('the provenance panel in a real browser', () => {
     const before = await page.evaluate(() => (window as unknown as { lastTimeRange?: unknown }).lastTimeRange);
     expect(before).toBeUndefined();
     await page.keyboard.press('+');
-    const zoomed = await page.evaluate(
-      () => (window as unknown as { lastTimeRange: { from: number; to: number } }).lastTimeRange
-    );
-    // The harness range is 09:50–12:50 (10 min around the scenarios); + halves it.
-    expect(zoomed.to - zoomed.from).toBe(90 * 60_000);
+    const [initial, zoomed] = await page.evaluate(() => {
+      const w = window as unknown as Record<'initialRange' | 'lastTimeRange', { from: number; to: number }>;
+      return [w.initialRange, w.lastTimeRange];
+    });
+    // + halves the range, around the focused mark.
+    expect(zoomed.to - zoomed.from).toBe(Math.round((initial.to - initial.from) / 2));
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -146,7 +146,7 @@ describe('ProvenancePanel', () => {
       raw: { from: '', to: '' },
     };
     render(<ProvenancePanel {...props({ width: 500, height: 600, timeRange })} />);
-    expect(screen.getAllByTestId('story-card')[0].textContent).toMatch(/^03\/02 12:40Manual/);
+    expect(screen.getAllByTestId('story-card')[0].textContent).toMatch(/^03\/02 14:40GitOps sync/);
   });
 
   it('on a small tile: a verdict menu, the timeline behind a toggle, the time of day', () => {
@@ -156,7 +156,7 @@ describe('ProvenancePanel', () => {
     expect(screen.queryByTestId('timeline')).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Show the timeline' }));
     expect(screen.getByTestId('timeline')).toBeInTheDocument();
-    expect(screen.getAllByTestId('story-card')[0].textContent).toMatch(/^12:40Manual/);
+    expect(screen.getAllByTestId('story-card')[0].textContent).toMatch(/^14:40GitOps sync/);
   });
 
   it('forgets the selection when the filter changes, rather than pointing at another change', () => {

@@ -194,8 +194,9 @@ export function Timeline({
   const zoom = (factor: number) => {
     const center =
       focus !== undefined && dots[focus] ? (dots[focus].chain.effect.time ?? (from + to) / 2) : (from + to) / 2;
-    const half = ((to - from) * factor) / 2;
-    onBrush(Math.round(center - half), Math.round(center + half));
+    const span = Math.round((to - from) * factor);
+    const start = Math.round(center - span / 2);
+    onBrush(start, start + span);
   };
   const onKeyDown = (e: React.KeyboardEvent) => {
     const i = focus ?? 0;

@@ -49,10 +49,12 @@ const state = window as unknown as {
   harnessReady: boolean;
   firstRenderMs?: number;
   lastTimeRange?: { from: number; to: number };
+  initialRange: { from: number; to: number };
 };
+state.initialRange = { from: SCENARIO_START - 600_000, to: span };
 
 function Harness() {
-  const [range, setRange] = useState({ from: SCENARIO_START - 600_000, to: span });
+  const [range, setRange] = useState(state.initialRange);
   const timeRange = { from: dateTime(range.from), to: dateTime(range.to), raw: { from: '', to: '' } };
   useLayoutEffect(() => {
     if (state.firstRenderMs === undefined) {
