@@ -21,14 +21,15 @@ describe('panel search', () => {
   });
 
   it('matches people, not the context prose that names them', () => {
-    // kim acted four times; nine more only mention kim's RBAC change in their context.
+    // kim acted five times; ten more only mention kim's RBAC change in their context.
     expect(found('kim')).toEqual([
+      'deleted configmaps shop/feature-flags',
       'deleted deployments shop/legacy-worker',
       'patched deployments payments/payments-api',
       'updated gitrepos fleet-default/payments',
       'updated rolebindings argocd/argocd-admin',
     ]);
-    expect(found('context:kim')).toHaveLength(9);
+    expect(found('context:kim')).toHaveLength(10);
   });
 
   it('matches at the start of a word: "lee" is lee@example.org, not Fleet', () => {
@@ -40,12 +41,13 @@ describe('panel search', () => {
 
   it('combines terms with AND, and knows the verdict buttons’ words', () => {
     expect(found('dana rollback')).toEqual(['deleted deployments production/frontend-app']);
-    expect(found('Manual drift')).toEqual(['patched deployments shop/checkout (scale)']);
-    expect(found('verdict:"manual drift"')).toEqual(['patched deployments shop/checkout (scale)']);
+    const drifts = ['patched deployments shop/checkout (scale)', 'patched deployments shop/storefront-web'];
+    expect(found('Manual drift')).toEqual(drifts);
+    expect(found('verdict:"manual drift"')).toEqual(drifts);
     // "Manual" is a verdict of its own: the exact button word does not also take Manual drift.
-    expect(found('verdict:manual')).toHaveLength(4);
+    expect(found('verdict:manual')).toHaveLength(5);
     expect(found('verdict:gitops')).toHaveLength(7);
-    expect(found('kim verdict:manual')).toHaveLength(3);
+    expect(found('kim verdict:manual')).toHaveLength(4);
   });
 
   it('searches the app, namespace and commit fields', () => {
