@@ -92,7 +92,7 @@ describe('the provenance panel in a real browser', () => {
     expect(a.ring).toMatch(/rgb.*0px 0px 0px 4px/);
     await page.keyboard.press('End');
     a = await active();
-    expect(a.index).toBe('15');
+    expect(a.index).toBe('17');
     expect(a.text).toContain('updated rolebindings argocd/argocd-admin');
     await page.keyboard.press('Home');
     expect((await active()).index).toBe('0');
