@@ -69,6 +69,62 @@ describe('the provenance panel in a real browser', () => {
     }
   );
 
+  it('works from the keyboard: a listbox that names the selected change, a visible focus ring, timeline marks and zoom', async () => {
+    const { page, errors } = await open('theme=dark');
+    const list = page.getByRole('listbox', { name: 'Changes' });
+    await list.focus();
+    await page.keyboard.press('ArrowDown');
+    const active = async () =>
+      page.evaluate(() => {
+        const l = document.querySelector('[role="listbox"]') as HTMLElement;
+        const card = document.getElementById(l.getAttribute('aria-activedescendant') ?? '');
+        return {
+          focused: document.activeElement === l,
+          ring: getComputedStyle(l).boxShadow,
+          selected: card?.getAttribute('aria-selected'),
+          index: card?.getAttribute('data-index'),
+          text: card?.textContent ?? '',
+        };
+      });
+    let a = await active();
+    expect(a).toMatchObject({ focused: true, selected: 'true', index: '0' });
+    // The theme's focus ring (a two-ring box shadow), not the faint z2 shadow.
+    expect(a.ring).toMatch(/rgb.*0px 0px 0px 4px/);
+    await page.keyboard.press('End');
+    a = await active();
+    expect(a.index).toBe('17');
+    expect(a.text).toContain('updated rolebindings argocd/argocd-admin');
+    await page.keyboard.press('Home');
+    expect((await active()).index).toBe('0');
+    await page.keyboard.press('PageDown');
+    expect(Number((await active()).index)).toBeGreaterThan(1);
+
+    // The timeline's marks are one tab stop (a roving tabindex): the arrows move between them.
+    const mark = page.locator('[data-testid="timeline-dot"][tabindex="0"]');
+    await mark.focus();
+    await page.keyboard.press('ArrowRight');
+    const label = await page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    expect(label).toMatch(/^(GitOps sync|Rollback|Manual drift|Manual|Controller|Unknown): .* by .* at \d\d:\d\d:\d\d/);
+    // A Grafana tooltip says the same words.
+    await page
+      .getByRole('tooltip')
+      .filter({ hasText: label ?? '' })
+      .waitFor();
+    await page.keyboard.press('Enter');
+    expect(await page.locator('[role="option"][aria-selected="true"]').count()).toBe(1);
+    const before = await page.evaluate(() => (window as unknown as { lastTimeRange?: unknown }).lastTimeRange);
+    expect(before).toBeUndefined();
+    await page.keyboard.press('+');
+    const [initial, zoomed] = await page.evaluate(() => {
+      const w = window as unknown as Record<'initialRange' | 'lastTimeRange', { from: number; to: number }>;
+      return [w.initialRange, w.lastTimeRange];
+    });
+    // + halves the range, around the focused mark.
+    expect(zoomed.to - zoomed.from).toBe(Math.round((initial.to - initial.from) / 2));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('renders hostile content as inert text', async () => {
     const { page, errors } = await open('hostile=1');
     await page.getByLabel('Search changes').fill('מרחב-שמות');

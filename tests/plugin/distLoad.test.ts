@@ -108,7 +108,7 @@ describe('dist/ as Grafana loads it', () => {
       })
     );
     expect(screen.getAllByTestId('story-card')).toHaveLength(chains.length);
-    expect(screen.getByTestId('panel-count')).toHaveTextContent(`${chains.length} of ${chains.length} changes`);
+    expect(screen.getByTestId('panel-count')).toHaveTextContent(`${chains.length} changes`);
   });
 
   it('ships no test fixtures or core JSON inside the plugin', () => {
