@@ -22,12 +22,15 @@ describe('the provenance panel in a real browser', () => {
     'tells the stories, opens a chain, filters, zooms by brushing (%s theme)',
     async (theme) => {
       const { page, errors } = await open(`theme=${theme}`);
+      await page.getByTestId('story-card').first().waitFor();
+      await page.screenshot({ path: screenshotPath(`panel-${theme}.png`) });
+      // The rollback is the oldest story, below the fold of a long list: find it as a person would.
+      await page.getByLabel('Search changes').fill('frontend-app');
       const rollback = page
         .getByTestId('story-card')
         .filter({ hasText: 'deleted deployments production/frontend-app' });
       await rollback.waitFor();
       expect(await rollback.textContent()).toContain('started by dana@example.org');
-      await page.screenshot({ path: screenshotPath(`panel-${theme}.png`) });
 
       // Click once to select, again to open the details.
       await rollback.click();
@@ -47,6 +50,7 @@ describe('the provenance panel in a real browser', () => {
       await page.screenshot({ path: screenshotPath(`panel-details-${theme}.png`) });
       await page.keyboard.press('Escape');
       await details.waitFor({ state: 'detached' });
+      await page.getByLabel('Search changes').fill('');
 
       await page.getByLabel('Search changes').fill('lee@example.org');
       expect(await page.getByTestId('story-card').count()).toBe(2);
