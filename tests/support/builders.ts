@@ -191,6 +191,31 @@ export function roleBindingUpdate(over: Json = {}, subjects?: object[]): Json {
   );
 }
 
+/**
+ * Someone writing Application argocd/storefront's `operation` (audit level Request, so the body is there): how a
+ * sync is started with kubectl, by Kargo, by the ApplicationSet controller or by the application controller.
+ */
+export function appOperationWrite(username: string, operation: Json, over: Json = {}): Json {
+  const serviceAccount = username.startsWith('system:serviceaccount:');
+  return kubeAudit(
+    deepMerge(
+      {
+        level: 'Request',
+        verb: 'update',
+        user: {
+          username,
+          groups: serviceAccount ? ['system:serviceaccounts', 'system:authenticated'] : ['sre', 'system:authenticated'],
+        },
+        requestURI: '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/storefront',
+        objectRef: { resource: 'applications', namespace: 'argocd', name: 'storefront', apiGroup: 'argoproj.io' },
+        requestObject: { operation },
+        requestReceivedTimestamp: '2026-03-02T10:15:00.000000Z',
+      },
+      over
+    )
+  );
+}
+
 /** The Argo CD controller writing Application argocd/storefront's status, with its history. */
 export function appStatusWrite(history: object[], over: Json = {}): Json {
   return kubeAudit(

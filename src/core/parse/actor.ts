@@ -154,11 +154,8 @@ export function isPerson(name: string, hints: IdentityHints = {}): boolean {
  * What an operation's initiator name says: a person, or the automation that started it, in words ("auto-sync",
  * "Kargo promotion", "ApplicationSet RollingSync", "Argo CD project token proj:shop:ci", "an unnamed caller").
  */
-export function describeInitiator(
-  name: string,
-  hints: IdentityHints = {}
-): { person: true } | { person: false; automation: string } {
-  if (isPerson(name, hints)) {
+export function describeInitiator(name: string): { person: true } | { person: false; automation: string } {
+  if (isPerson(name)) {
     return { person: true };
   }
   const automation = AUTOMATION_INITIATORS.get(parseServiceAccount(name)?.name ?? name);
