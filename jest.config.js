@@ -16,6 +16,8 @@ const shared = {
 };
 
 module.exports = {
+  // A generous per-test limit: CI and developers share 2 cores, and a hang still fails.
+  testTimeout: 30_000,
   projects: [
     {
       // Engine, CLI and integration tests: plain Node, no DOM.

@@ -5,7 +5,13 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const README_SCREENSHOTS = ['panel-light.png', 'panel-details-dark.png', 'datasource-editors-light.png'];
+const README_SCREENSHOTS = [
+  'panel-light.png',
+  'panel-details-dark.png',
+  'panel-520x400-dark.png',
+  'panel-380x260-light.png',
+  'datasource-editors-light.png',
+];
 
 const root = join(import.meta.dirname, '..');
 const run = spawnSync('npx', ['jest', '--selectProjects', 'browser'], { cwd: root, stdio: 'inherit' });

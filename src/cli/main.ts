@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
-import { DEFAULT_MAX_LINE_BYTES } from '../core';
+import { ALL_ROUTINE, DEFAULT_MAX_LINE_BYTES } from '../core';
 import { benchCommand } from './commands/bench';
 import { dashboardCommand } from './commands/dashboard';
 import { generateCommand } from './commands/generate';
@@ -72,6 +72,21 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       'only these verdicts (comma-separated: gitops-sync, gitops-rollback, manual-drift, manual, controller, unknown)'
     )
     .option('--skipped-examples', 'show a redacted piece of the first line skipped for each reason', false)
+    .option(
+      '--exclude <classes>',
+      `routine system traffic to leave out, comma-separated (${ALL_ROUTINE.join(', ')}), all or none`,
+      'all'
+    )
+    .option('--all', 'keep routine system traffic too (same as --exclude none)', false)
+    .option(
+      '--max-lines <n>',
+      'with --loki: lines of writes read at most; a longer range is answered newest part first, with a warning',
+      positiveInt
+    )
+    .option(
+      '--trusted-proxies <cidrs>',
+      'CIDR ranges of the ingress / load balancers whose X-Forwarded-For hop is trusted (comma-separated)'
+    )
     .option('--diff', 'print what each change changed (field: before → after) under it')
     .option('--argocd-url <url>', 'Argo CD web UI (https), for application page links')
     .option('--rancher-url <url>', 'Rancher web UI (https), for user page links')
@@ -113,6 +128,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .requiredOption('--out <dir>', 'directory for the log files and ground-truth.json')
     .option('--scenario <name>', `scenario name(s), comma-separated, or all`, 'all')
     .option('--events <n>', 'background kube-apiserver audit events', nonNegativeInt, 2_000)
+    .option('--events-per-hour <n>', 'instead of --events: background events per hour of the span', nonNegativeInt)
+    .option('--nodes <n>', 'worker nodes of the generated cluster', positiveInt, 50)
+    .option('--controllers <n>', 'operators besides kube-controller-manager (0–14)', nonNegativeInt, 12)
     .option('--seed <n>', 'random seed (same seed, same files)', nonNegativeInt, 1)
     .option('--start <iso>', 'time of the first scenario', '2026-03-02T10:00:00Z')
     .action(async (opts) => {

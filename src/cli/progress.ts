@@ -4,7 +4,8 @@ import type { Io } from './io';
 
 /** A progress bar on stderr, drawn only when stderr is a terminal (never in pipes, CI logs or tests). */
 export interface Progress {
-  update(done: number): void;
+  /** `detail` is shown after the count (e.g. "1234 lines read"). */
+  update(done: number, detail?: string): void;
   stop(): void;
 }
 
@@ -15,18 +16,18 @@ export function startProgress(io: Io, label: string, total: number, unit: string
     return NONE;
   }
   const bar = new SingleBar({
-    format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {eta_formatted} left`,
+    format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit}{detail} | {eta_formatted} left`,
     stream: process.stderr,
     hideCursor: true,
     clearOnComplete: true,
   });
-  bar.start(total, 0);
+  bar.start(total, 0, { detail: '' });
   let last = 0;
   return {
-    update(done) {
+    update(done, detail) {
       // Redraw at most every 1% so progress never costs measurable time.
       if (done - last >= total / 100 || done === total) {
-        bar.update(Math.min(done, total));
+        bar.update(Math.min(done, total), { detail: detail ? ` · ${detail}` : '' });
         last = done;
       }
     },

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { ChainJson, TruthChain } from '../core';
 import { compareToTruth } from '../../tests/support/truth';
+import { rancherAudit } from '../../tests/support/builders';
 import { runCli } from '../../tests/support/cli';
 
 async function generated(
@@ -31,9 +32,20 @@ describe('provenance generate → trace', () => {
       stats: Record<string, number>;
     };
     expect(Object.keys(j)).toEqual(['chains', 'skipped', 'stats']);
-    expect(Object.keys(j.stats)).toEqual(['lines', 'events', 'chains', 'ms']);
+    expect(Object.keys(j.stats)).toEqual(['lines', 'events', 'chains', 'excluded', 'ms']);
     expect(j.skipped).toEqual({});
-    expect(Object.keys(j.chains[0])).toEqual(['effect', 'verdict', 'who', 'gitops', 'links', 'context', 'change']);
+    expect(Object.keys(j.chains[0])).toEqual([
+      'id',
+      'effect',
+      'verdict',
+      'who',
+      'gitops',
+      'links',
+      'context',
+      'consequenceOf',
+      'consequences',
+      'change',
+    ]);
     expect(Object.keys(j.chains[0].effect)).toEqual([
       'time',
       'source',
@@ -84,11 +96,22 @@ describe('provenance generate → trace', () => {
       'update payments',
       'patch payments-api',
       'delete legacy-worker',
+      // kubectl through the authorized cluster endpoint: the id u-kim4x9 resolved to kim (rancher-ace).
+      'delete feature-flags',
     ]);
     const drift = JSON.parse(
       (await runCli(['trace', '--format', 'json', '--verdict', 'manual-drift', ...files])).out
     ) as { chains: ChainJson[] };
-    expect(drift.chains.map((c) => c.who.name)).toEqual(['lee@example.org']);
+    // ravi@example.org: a live edit in the Argo CD UI, written by argocd-server (argocd-ui); sam's scale, and the
+    // ReplicaSet and two Pods it set off, carry the drift down.
+    expect(drift.chains.map((c) => [c.who.name, c.effect.target.resource])).toEqual([
+      ['lee@example.org', 'deployments'],
+      ['ravi@example.org', 'deployments'],
+      ['sam@example.org', 'deployments'],
+      ['sam@example.org', 'replicasets'],
+      ['sam@example.org', 'pods'],
+      ['sam@example.org', 'pods'],
+    ]);
     const window = JSON.parse(
       (
         await runCli([
@@ -108,6 +131,38 @@ describe('provenance generate → trace', () => {
     expect(window.chains.map((c) => c.effect.target.subresource)).toEqual(['exec']);
   });
 
+  it('folds consequences under their cause; --target of the root lists its blast radius; json lists every chain', async () => {
+    const { files } = await generated('argocd-rollout,rancher-delete-cascade', 0);
+    const table = (await runCli(['trace', ...files])).out;
+    expect(table).toMatch(
+      /MANUAL  delete deployments shop\/catalog\n[^]*consequences\s+and 4 consequences: 1 ReplicaSet, 3 Pods\n/
+    );
+    expect(table).toMatch(/consequences\s+and 8 consequences: 2 ReplicaSets, 4 Pods\n/);
+    // Folded: no Pod or ReplicaSet of the scenarios has a block of its own.
+    expect(table).not.toMatch(/^\S.* (pods|replicasets) (shop|search)\//m);
+    expect(table).toMatch(/\n\d+ changes \(and 12 consequences folded under them\); /);
+
+    const root = (await runCli(['trace', '--target', 'deployments/search/search-api', ...files])).out;
+    expect(root).toMatch(/replaced 2 Pods in 22 s \(2 created, 2 deleted; 2026-03-02T10:00:05Z –/);
+    expect(root).toMatch(/changed 2 ReplicaSets in 22 s \(1 created, 3 updated;/);
+
+    const pod = (await runCli(['trace', '--target', 'pods/shop', ...files])).out;
+    expect(pod).toMatch(/consequence of 2026-03-02 10:40:00 delete deployments shop\/catalog/);
+    expect(pod).toMatch(/who\s+alex \(human\) · from 198\.51\.100\.61/);
+
+    const j = JSON.parse((await runCli(['trace', '--format', 'json', ...files])).out) as { chains: ChainJson[] };
+    const byId = new Map(j.chains.map((c) => [c.id, c]));
+    const pods = j.chains.filter((c) => c.effect.target.resource === 'pods' && c.effect.target.namespace === 'shop');
+    expect(pods).toHaveLength(3);
+    for (const p of pods) {
+      const rs = byId.get(p.consequenceOf ?? '');
+      expect([rs?.effect.target.resource, byId.get(rs?.consequenceOf ?? '')?.effect.target.name]).toEqual([
+        'replicasets',
+        'catalog',
+      ]);
+    }
+  });
+
   it('usage errors and unreadable files', async () => {
     expect((await runCli(['trace', '--from', 'yesterday', 'x.log'])).code).toBe(2);
     expect((await runCli(['trace', '--target', 'a/b/c/d', 'x.log'])).code).toBe(2);
@@ -119,27 +174,49 @@ describe('provenance generate → trace', () => {
   });
 });
 
+describe('provenance trace --trusted-proxies', () => {
+  it('takes the hop before the trusted ingress as the client and says so; a bad range is a usage error', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'xff-')), 'r.log');
+    writeFileSync(
+      file,
+      JSON.stringify(
+        rancherAudit({ requestHeader: { 'X-Forwarded-For': ['6.6.6.6, 198.51.100.44'], 'X-Real-Ip': undefined } })
+      ) + '\n'
+    );
+    const plain = await runCli(['trace', file]);
+    expect(plain.out).toContain('from 6.6.6.6 (claimed by the client)');
+    const trusted = await runCli(['trace', '--trusted-proxies', '10.42.0.0/16', '--format', 'json', file]);
+    expect(JSON.parse(trusted.out).chains[0].who).toMatchObject({
+      ip: '198.51.100.44',
+      ipTrust: 'seen by the ingress',
+    });
+    const bad = await runCli(['trace', '--trusted-proxies', 'ingress', file]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('"ingress" is not a CIDR range');
+  });
+});
+
 describe('provenance trace --diff: what changed, and the commit', () => {
   it('shows the image a sync changed with its commit URL, and who turned auto-sync off on the Application', async () => {
     const { files } = await generated('image-change-and-auto-sync-off');
-    const deploy = await runCli(['trace', '--diff', '--target', 'deployments/invoices/payments-api', ...files]);
+    const deploy = await runCli(['trace', '--diff', '--target', 'deployments/invoices/invoices-api', ...files]);
     expect(deploy.code).toBe(0);
     expect(deploy.out).toContain(
       [
         '    spec.template.spec.containers[0].image',
-        '      - "registry.example.org/payments/api:2.3.1"',
-        '      + "registry.example.org/payments/api:2.4.0"',
+        '      - "registry.example.org/invoices/api:2.3.1"',
+        '      + "registry.example.org/invoices/api:2.4.0"',
       ].join('\n')
     );
     expect(deploy.out).toContain(
-      '  commit         https://github.com/acme/payments-deploy/commit/b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4'
+      '  commit         https://github.com/acme/invoices-deploy/commit/b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4'
     );
-    const app = await runCli(['trace', '--diff', '--target', 'applications/argocd/payments', ...files]);
+    const app = await runCli(['trace', '--diff', '--target', 'applications/argocd/invoices', ...files]);
     expect(app.out).toMatch(
-      /10:08:00 {2}MANUAL {2}patch applications\.argoproj\.io argocd\/payments\n {2}who {12}ravi@example\.org \(human\) · from 198\.51\.100\.77\n/
+      /10:08:00 {2}MANUAL {2}patch applications\.argoproj\.io argocd\/invoices\n {2}who {12}ravi@example\.org \(human\) · from 198\.51\.100\.77 \(seen by the server\)\n/
     );
     expect(app.out).toContain('    spec.syncPolicy.automated: removed (was {"prune":true,"selfHeal":true})');
-    const plain = await runCli(['trace', '--target', 'applications/argocd/payments', ...files]);
+    const plain = await runCli(['trace', '--target', 'applications/argocd/invoices', ...files]);
     expect(plain.out).not.toContain('spec.syncPolicy.automated');
   }, 30_000);
 

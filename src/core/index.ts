@@ -5,14 +5,27 @@ export { ParseSession, parseLines, DEFAULT_MAX_LINE_BYTES } from './parse/sessio
 export type { ParseOptions, ParseSummary, SkipStat } from './parse/session';
 export { redactRawLine } from './parse/rawLine';
 export { redactSecrets, scrubText, REDACTED, WITHHELD } from './parse/redact';
-export { kubeAuditNoiseLine } from './generate/noise';
+export { ClusterTraffic, DEFAULT_CLUSTER, type ClusterShape } from './generate/noise';
 export { seededRng, type Rng } from './generate/random';
-export { buildChains, isEffect, type TraceSelection } from './correlate/engine';
+export { buildAllChains, buildChains, isEffect, selectChains, type TraceSelection } from './correlate/engine';
+export { blastRadius, consequenceIndex, countByKind } from './correlate/consequences';
+export {
+  ALL_ROUTINE,
+  ROUTINE_CLASSES,
+  describeExcluded,
+  excludeRoutine,
+  parseRoutineClasses,
+  routineClassOf,
+  type ExcludedCounts,
+  type RoutineClass,
+} from './routine/classes';
+export { routineLineFilters } from './logql/routineFilters';
 export { chainToJson, type ChainJson } from './correlate/chainJson';
 export { changeSummary, diffLine } from './diff/describe';
 export { GIT_HOST_KINDS, type GitHostKind } from './links/gitHost';
 export type { LinkSettings } from './correlate/change';
 export { DEFAULT_OPTIONS, type CorrelateOptions } from './correlate/options';
+export { clientAddress, trustedRanges } from './correlate/clientAddress';
 export { LINK_RULES } from './correlate/registry';
 export { eventsBehind } from './correlate/eventsBehind';
 export { objectName, startedByText, targetName } from './correlate/rule';

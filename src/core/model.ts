@@ -15,6 +15,11 @@ export interface ViaHop {
   kind: ActorKind;
   /** How this hop relates to the actor: it impersonated them, or proxied for them. */
   mechanism: 'impersonation' | 'rancher-impersonation' | 'rancher-proxy';
+  /**
+   * Kubernetes ≥ 1.35 constrained impersonation: the verb that authorised it
+   * (`authenticationMetadata.impersonationConstraint`, e.g. `impersonate-on:user-info:list`).
+   */
+  constraint?: string;
 }
 
 export interface Actor {
@@ -105,6 +110,8 @@ export interface GitOpsRef {
    */
   automation?: string;
   automated?: boolean;
+  /** A dry run (`DryRun: true`): Argo CD computed the sync but wrote nothing, so it explains no write. */
+  dryRun?: boolean;
   destNamespace?: string;
   destServer?: string;
   repoURL?: string;
@@ -142,6 +149,22 @@ export interface OwnershipMarks {
   fleetCreatedByUserId?: string;
   /** `?fieldManager=` on the request URI. */
   fieldManager?: string;
+  /** The ApplicationSet that generated an Argo CD Application (its `metadata.ownerReferences`). */
+  ownerApplicationSet?: string;
+  /** `metadata.ownerReferences` of the written object: who owns it (the cascade rule's hard key). */
+  ownerRefs?: OwnerRef[];
+  /** `metadata.uid` of the written object as the body shows it (an owner's uid, for ownerReferences to match). */
+  uid?: string;
+  /** `pod-template-hash` label: the ReplicaSet (`<deployment>-<hash>`) a Pod or ReplicaSet belongs to. */
+  podTemplateHash?: string;
+}
+
+/** One `metadata.ownerReferences` entry. */
+export interface OwnerRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid?: string;
 }
 
 export interface RbacSubject {
@@ -179,6 +202,11 @@ export interface ChangeEvent {
   ns: string;
   actor: Actor;
   sourceIPs: string[];
+  /**
+   * Addresses the record names that are a proxy on the way, never the client: Rancher's `remoteAddr` when the
+   * record holds no request headers (Rancher ≥ 2.12 at its default audit level 0) is the ingress pod.
+   */
+  proxyIPs?: string[];
   userAgent?: string;
   /**
    * Kubernetes verb for API records (`create`, `update`, `patch`, `delete`, `deletecollection`, `get`, `list`,
@@ -207,6 +235,12 @@ export interface ChangeEvent {
   appHistory?: Array<{ id: number; revision: string; deployedAt?: string; initiatedBy?: string }>;
   /** Audit stages seen for this request (kube / Rancher legacy), in arrival order. */
   stages?: string[];
+  /**
+   * The line was cut short (a shipper's size limit) and this event holds what its surviving prefix stated;
+   * fields written after the cut (timestamps, annotations, response) may be missing. Cleared when a whole line
+   * of the same request was merged in.
+   */
+  truncated?: boolean;
   /** Request / response bodies, only when the parser was asked to keep them; Secret data always redacted. */
   body?: { request?: unknown; response?: unknown };
   /**
@@ -219,7 +253,17 @@ export interface ChangeEvent {
 }
 
 export type LinkKind =
-  'impersonation' | 'rancher-proxy' | 'gitops-apply' | 'sync-trigger' | 'fleet-commit' | 'rbac-context' | 'drift';
+  | 'impersonation'
+  | 'rancher-proxy'
+  | 'gitops-apply'
+  | 'sync-trigger'
+  | 'fleet-commit'
+  | 'rbac-context'
+  | 'drift'
+  | 'argocd-ui'
+  | 'rancher-ace'
+  | 'app-generator'
+  | 'cascade';
 
 /** One explained step from an effect back towards its cause. */
 export interface Link {
@@ -236,15 +280,27 @@ export interface Link {
 
 export type Verdict = 'gitops-sync' | 'gitops-rollback' | 'manual-drift' | 'manual' | 'controller' | 'unknown';
 
+/**
+ * How far a client address can be trusted: the TCP peer the server itself saw, the client a trusted proxy (the
+ * ingress) recorded, or only what the client wrote into `X-Forwarded-For` (no trusted-proxy setting).
+ */
+export type AddressTrust = 'seen by the server' | 'seen by the ingress' | 'claimed by the client';
+
 /** The explained story of one change. */
 export interface Chain {
+  /** Stable id: the effect event's id (unique per record, the same on every run over the same lines). */
+  id: string;
   effect: ChangeEvent;
   verdict: Verdict;
-  who: { name: string; kind: ActorKind; ip?: string; via: string[]; url?: string };
+  who: { name: string; kind: ActorKind; ip?: string; ipTrust?: AddressTrust; via: string[]; url?: string };
   gitops: GitOpsRef | null;
   links: Link[];
   /** Events that explain the circumstances (e.g. RBAC changes to the acting identity) without causing it. */
   context: Array<{ kind: LinkKind; event: ChangeEvent; summary: string; evidence: string[] }>;
+  /** A controller's write set off by another chain's change (cascade rule): the id of that cause chain. */
+  consequenceOf?: string;
+  /** How many chains follow from this one, directly or through other controllers (its blast radius). */
+  consequences?: number;
   /** What exactly changed, when a body or Argo CD said (correlate/change.ts); null when nothing was recorded. */
   change?: Change | null;
 }

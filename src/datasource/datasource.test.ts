@@ -146,11 +146,10 @@ describe('DataSource.query over a Loki data source', () => {
     expect(logs.meta?.type).toBe('log-lines');
     expect(logs.meta?.preferredVisualisationType).toBe('logs');
     const l = table(logs);
-    expect(Object.keys(l)).toEqual(['labels', 'Time', 'Line', 'tsNs']);
+    expect(Object.keys(l)).toEqual(['timestamp', 'body', 'id', 'labels']);
     expect(l.labels).toEqual([{ job: 'kube-audit', cluster: 'prod-eu', auditID: expect.any(String) }]);
-    expect(l.Time).toEqual([execAt]);
-    expect(String(l.Line[0])).toContain('"subresource":"exec"');
-    expect(l.tsNs).toEqual([`${execAt}000000`]);
+    expect(l.timestamp).toEqual([execAt]);
+    expect(String(l.body[0])).toContain('"subresource":"exec"');
   });
 
   it('verdict filter, and notices for lines it could not read', async () => {
@@ -167,7 +166,9 @@ describe('DataSource.query over a Loki data source', () => {
     );
     const f = res.data[0] as DataFrame;
     expect(f.length).toBe(0);
-    expect(f.meta?.notices).toEqual([{ severity: 'info', text: 'Lines not read: truncated-json ×1' }]);
+    expect(f.meta?.notices?.filter((n) => !n.text.startsWith('Routine system writes'))).toEqual([
+      { severity: 'info', text: 'Lines not read: truncated-json ×1' },
+    ]);
   });
 
   it('stops asking Loki when the request is cancelled', async () => {
@@ -340,6 +341,52 @@ describe('DataSource.query over a Loki data source', () => {
     expect(loki.requests.length - before).toBeGreaterThan(twoTraces);
   });
 
+  it('one dashboard refresh asks Loki once per distinct question: panel, table, graph, logs, annotations, variables', async () => {
+    const range = { from: dateTime(START - 600_000), to: dateTime(START + 4 * 2_400_000) };
+    const alone = new DataSource(settings());
+    let before = loki.requests.length;
+    await lastValueFrom(alone.query(request([{ mode: 'chains' }])));
+    const oneTrace = loki.requests.slice(before);
+    expect(oneTrace.length).toBeGreaterThan(0);
+
+    const ds = new DataSource(settings());
+    before = loki.requests.length;
+    await Promise.all([
+      lastValueFrom(ds.query(request([{ mode: 'chains' }]))), // the provenance panel
+      lastValueFrom(ds.query(request([{ mode: 'chains', verdicts: ['manual', 'manual-drift'] }]))), // the table
+      lastValueFrom(ds.query(request([{ mode: 'graph' }, { mode: 'logs' }]))), // node graph and logs
+      lastValueFrom(ds.query(request([{ mode: 'chains', refId: 'Anno' }]))), // annotations
+      ds.metricFindQuery('actors', { range }),
+      ds.metricFindQuery('apps', { range }),
+    ]);
+    const refresh = loki.requests.slice(before);
+    expect(refresh.map((r) => r.expr)).toEqual(oneTrace.map((r) => r.expr));
+    // Another question is another read.
+    before = loki.requests.length;
+    await lastValueFrom(ds.query(request([{ mode: 'chains', namespace: 'shop' }])));
+    expect(loki.requests.length - before).toBeGreaterThan(0);
+  });
+
+  it('routine system writes: left out by default with a notice of the counts, kept on request', async () => {
+    const ds = new DataSource(settings());
+    const left = (await lastValueFrom(ds.query(request([{ mode: 'chains' }])))).data[0] as DataFrame;
+    const notice = left.meta?.notices?.find((n) => n.text.startsWith('Routine system writes left out'));
+    expect(notice?.text).toMatch(
+      /Loki left out \(not counted\): leases, events, reviews, node-status, pod-status, endpoints\. Turn on "Keep routine traffic"/
+    );
+    const kept = (await lastValueFrom(ds.query(request([{ mode: 'chains', keepRoutine: true }])))).data[0] as DataFrame;
+    expect(kept.meta?.notices?.some((n) => n.text.startsWith('Routine system writes'))).toBe(false);
+    expect(field(kept, 'verdict').filter((v) => v === 'controller').length).toBeGreaterThan(
+      field(left, 'verdict').filter((v) => v === 'controller').length
+    );
+    expect(ds.effectsLogQL({})).toContain('!~ "^\\\\{\\"kind\\":\\"Event\\"');
+    expect(ds.effectsLogQL({ keepRoutine: true })).not.toContain('!~');
+    // The setting: only the listed classes are left out.
+    const some = new DataSource(settings({ lokiUid: 'loki-test', excludeRoutine: ['leases'] }));
+    expect(some.effectsLogQL({})).toContain('coordination');
+    expect(some.effectsLogQL({})).not.toContain('endpointslices');
+  });
+
   it('variables: a failed trace is reported and not kept, so the next refresh asks Loki again', async () => {
     let down = true;
     const real = new GrafanaLokiTransport('loki-test', 1000);
@@ -364,7 +411,7 @@ describe('DataSource.query over a Loki data source', () => {
 
   it('shows the LogQL it runs and the metric form for an alert rule', () => {
     const ds = new DataSource(settings());
-    expect(ds.effectsLogQL({ namespace: 'shop', name: 'checkout' })).toBe(
+    expect(ds.effectsLogQL({ namespace: 'shop', name: 'checkout', keepRoutine: true })).toBe(
       String.raw`{job="kube-audit"} |~ "\"verb\":\"(create|update|patch|delete|deletecollection)\"" |= "\"namespace\":\"shop\"" |= "\"name\":\"checkout\""`
     );
     expect(ds.alertLogQL({ namespace: 'shop' })).toMatch(

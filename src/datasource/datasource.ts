@@ -12,6 +12,8 @@ import { getTemplateSrv } from '@grafana/runtime';
 import { Observable } from 'rxjs';
 
 import {
+  ALL_ROUTINE,
+  describeExcluded,
   effectsQuery,
   lineQuery,
   parseLines,
@@ -28,7 +30,7 @@ import {
 import { chainsFrame, eventsFrame, logsFrame, nodeGraphFrames } from './frames';
 import { GrafanaLokiTransport, lokiDataSource } from './grafanaLokiTransport';
 import { streamSelectors } from './selectors';
-import { DEFAULT_QUERY, type ProvenanceOptions, type ProvenanceQuery } from './types';
+import { DEFAULT_QUERY, trustedProxyList, type ProvenanceOptions, type ProvenanceQuery } from './types';
 
 /**
  * Grafana glue over core: interpolates variables, asks core's two-phase trace through the user's Loki data
@@ -38,11 +40,12 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
   private readonly options: ProvenanceOptions;
   private readonly selectors: StreamSelectors;
   /**
-   * The trace behind variable queries, per time range: a dashboard refreshing its actors, apps and namespaces
-   * variables reads Loki and correlates once, not once per variable. Kept a minute (an absolute range can still
-   * be receiving lines); a failed trace is not kept.
+   * Traces by question and time range, shared by everything that asks the same in one refresh: the panel, the
+   * chains table, the node graph, the logs, annotations and the variables each ask Loki once per distinct
+   * question, not once each (verdicts and modes are applied to the shared answer). Kept a minute (an absolute
+   * range can still be receiving lines); a failed trace is not kept; a trace every asker cancelled is stopped.
    */
-  private variableTrace?: { range: string; at: number; trace: Promise<LokiTrace> };
+  private readonly traces = new Map<string, SharedTrace>();
 
   constructor(
     instanceSettings: DataSourceInstanceSettings<ProvenanceOptions>,
@@ -80,7 +83,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
 
   /** The LogQL phase 1 runs for a query (shown read-only in the editor). */
   effectsLogQL(q: Partial<ProvenanceQuery>): string {
-    return renderLogQuery(effectsQuery(questionOf(q), this.selectors, false));
+    return renderLogQuery(effectsQuery(this.questionOf(q), this.selectors, false));
   }
 
   /**
@@ -136,13 +139,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
         'Change Provenance: choose the Loki data source that holds your audit streams (data source settings).'
       );
     }
-    const trace = await traceOverLoki(
-      this.transportFor(this.options),
-      { ...questionOf(t), from, to },
-      this.selectors,
-      { ...this.options.windows, links: this.options.links },
-      signal
-    );
+    const trace = await this.sharedTrace({ ...this.questionOf(t), from, to }, signal);
     const chains = t.verdicts?.length ? trace.chains.filter((c) => t.verdicts?.includes(c.verdict)) : trace.chains;
     const frames = this.framesFor(t, { ...trace, chains });
     const notices = noticesOf(trace);
@@ -190,18 +187,71 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
   }
 
   private traceForVariables(from: number, to: number): Promise<LokiTrace> {
-    const range = `${from}-${to}`;
+    return this.sharedTrace({ ...this.questionOf({}), from, to });
+  }
+
+  /** The question with this data source's routine setting: every class unless configured, none if the query keeps them. */
+  private questionOf(q: Partial<ProvenanceQuery>): Question {
+    return { ...questionOf(q), leaveOut: q.keepRoutine ? [] : (this.options.excludeRoutine ?? ALL_ROUTINE) };
+  }
+
+  /** One trace per question and range; `signal` cancels this asker only (the trace stops when all have). */
+  private sharedTrace(question: Question & { from: number; to: number }, signal?: AbortSignal): Promise<LokiTrace> {
+    const key = JSON.stringify(question);
     const now = Date.now();
-    if (this.variableTrace?.range !== range || now - this.variableTrace.at > 60_000) {
-      const trace = traceOverLoki(this.transportFor(this.options), { from, to }, this.selectors);
-      this.variableTrace = { range, at: now, trace };
-      trace.catch(() => {
-        if (this.variableTrace?.trace === trace) {
-          this.variableTrace = undefined;
-        }
-      });
+    for (const [k, t] of this.traces) {
+      if (now - t.at > SHARED_TRACE_MS) {
+        this.traces.delete(k);
+      }
     }
-    return this.variableTrace.trace;
+    let shared = this.traces.get(key);
+    if (!shared) {
+      const abort = new AbortController();
+      const trace = traceOverLoki(
+        this.transportFor(this.options),
+        question,
+        this.selectors,
+        {
+          ...this.options.windows,
+          trustedProxies: trustedProxyList(this.options.trustedProxies),
+          links: this.options.links,
+        },
+        abort.signal
+      );
+      const entry: SharedTrace = { at: now, trace, abort, askers: 0, settled: false };
+      shared = entry;
+      this.traces.set(key, entry);
+      trace.then(
+        () => (entry.settled = true),
+        () => {
+          entry.settled = true;
+          if (this.traces.get(key) === entry) {
+            this.traces.delete(key);
+          }
+        }
+      );
+    }
+    const entry = shared;
+    entry.askers++;
+    const release = () => {
+      entry.askers--;
+      if (entry.askers === 0 && !entry.settled) {
+        entry.abort.abort();
+        if (this.traces.get(key) === entry) {
+          this.traces.delete(key);
+        }
+      }
+    };
+    if (!signal) {
+      return entry.trace.finally(() => entry.askers--);
+    }
+    signal.addEventListener('abort', release, { once: true });
+    return entry.trace.finally(() => {
+      if (!signal.aborted) {
+        signal.removeEventListener('abort', release);
+        entry.askers--;
+      }
+    });
   }
 
   async testDatasource(): Promise<TestDataSourceResponse> {
@@ -249,12 +299,32 @@ function questionOf(q: Partial<ProvenanceQuery>): Question {
   };
 }
 
+interface SharedTrace {
+  at: number;
+  trace: Promise<LokiTrace>;
+  abort: AbortController;
+  askers: number;
+  settled: boolean;
+}
+
+const SHARED_TRACE_MS = 60_000;
+
 function noticesOf(trace: LokiTrace): QueryResultMetaNotice[] {
   // Warnings may quote Loki's answer: the core redactor reads them as any other text.
   const notices: QueryResultMetaNotice[] = trace.warnings.map((text) => ({
     severity: 'warning',
     text: scrubText(text),
   }));
+  const counted = describeExcluded(trace.excluded);
+  if (counted || trace.excludedInLoki.length > 0) {
+    const inLoki = trace.excludedInLoki.length
+      ? `Loki left out (not counted): ${trace.excludedInLoki.join(', ')}. `
+      : '';
+    notices.push({
+      severity: 'info',
+      text: `Routine system writes left out: ${counted ? `${counted}. ` : ''}${inLoki}Turn on "Keep routine traffic" in the query to see them.`,
+    });
+  }
   const skipped = Object.entries(trace.parsed.skipped);
   if (skipped.length > 0) {
     notices.push({

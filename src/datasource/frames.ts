@@ -96,6 +96,7 @@ export function chainsFrame(
       { name: 'verdict', type: FieldType.string, values: chains.map((c) => c.verdict) },
       { name: 'who', type: FieldType.string, values: chains.map((c) => c.who.name) },
       { name: 'ip', type: FieldType.string, values: chains.map((c) => c.who.ip ?? '') },
+      { name: 'ip trust', type: FieldType.string, values: chains.map((c) => c.who.ipTrust ?? '') },
       { name: 'verb', type: FieldType.string, values: chains.map((c) => c.effect.verb) },
       { name: 'object', type: FieldType.string, values: chains.map((c) => objectName(c.effect)) },
       { name: 'app', type: FieldType.string, values: chains.map((c) => c.gitops?.app ?? '') },
@@ -246,18 +247,26 @@ export function nodeGraphFrames(chains: Chain[], refId: string): DataFrame[] {
   return [nodesFrame, edgesFrame];
 }
 
-/** The raw lines behind the answer, as a logs frame (content is text only; Secret bodies redacted). */
+/**
+ * The raw lines behind the answer, as a dataplane logs frame (content is text only; Secret bodies redacted).
+ * Typed `log-lines`, Grafana reads it with its dataplane parser (public/app/features/logs/logsFrame.ts), which
+ * needs a time field `timestamp` and a string field `body`, and takes `id` and `labels` when present; the
+ * nanoseconds past each millisecond ride on the time field (`nanos`). No `severity`: audit lines have none.
+ */
 export function logsFrame(lines: RawLine[], refId: string): DataFrame {
+  const ms = (l: RawLine) => (l.ns ? Number(l.ns.slice(0, -6)) : null);
   const frame = createDataFrame({
     refId,
     name: 'logs',
     fields: [
+      { name: 'timestamp', type: FieldType.time, values: lines.map(ms) },
+      { name: 'body', type: FieldType.string, values: lines.map((l) => redactRawLine(l.text)) },
+      // Unique per row: two lines may share a time and a stream.
+      { name: 'id', type: FieldType.string, values: lines.map((l, i) => `${l.ns ?? ''}_${i}`) },
       { name: 'labels', type: FieldType.other, values: lines.map((l) => l.labels ?? {}) },
-      { name: 'Time', type: FieldType.time, values: lines.map((l) => (l.ns ? Number(l.ns.slice(0, -6)) : null)) },
-      { name: 'Line', type: FieldType.string, values: lines.map((l) => redactRawLine(l.text)) },
-      { name: 'tsNs', type: FieldType.string, values: lines.map((l) => l.ns ?? '') },
     ],
   });
+  frame.fields[0].nanos = lines.map((l) => (l.ns && l.ns.length > 6 ? Number(l.ns.slice(-6)) : 0));
   frame.meta = { type: DataFrameType.LogLines, preferredVisualisationType: 'logs' };
   return frame;
 }

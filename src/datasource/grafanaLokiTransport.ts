@@ -1,4 +1,4 @@
-import { dateTime, type DataQueryResponse, type DataSourceApi } from '@grafana/data';
+import { dateTime, LoadingState, type DataQueryResponse, type DataSourceApi } from '@grafana/data';
 import { getDataSourceSrv } from '@grafana/runtime';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 
@@ -13,6 +13,8 @@ export function lokiDataSource(uid: string): Promise<DataSourceApi> {
   // eslint-disable-next-line @typescript-eslint/no-deprecated
   return getDataSourceSrv().get({ uid, type: 'loki' });
 }
+
+let nextRequest = 0;
 
 /**
  * Reads Loki through the Loki data source the user already has (its auth, tenant and TLS stay Grafana's):
@@ -47,7 +49,9 @@ export class GrafanaLokiTransport implements LokiTransport {
           raw: { from: dateTime(fromMs), to: dateTime(toMs) },
         };
         const request = {
-          requestId: `provenance-${fromMs}`,
+          // Grafana's backend service cancels an in-flight request when another comes with the same requestId
+          // (public/app/core/services/backend_srv.ts): each page has its own.
+          requestId: `provenance-${nextRequest++}-${fromMs}`,
           app: 'provenance',
           interval: '1s',
           intervalMs: 1000,
@@ -59,11 +63,22 @@ export class GrafanaLokiTransport implements LokiTransport {
         };
         const answer = loki.query(request as never) as Observable<DataQueryResponse> | Promise<DataQueryResponse>;
         const res = await lastValueFrom(from(answer));
-        const error = res.errors?.[0];
+        // A cancelled or failed request carries `error` (and maybe `errors`), state Error, and no frames
+        // (@grafana/runtime 13.1.1 utils/queryResponse.ts); a log query that worked always has a frame
+        // (pkg/util/converter/prom.go readStream). Anything else is a failure, never an empty page.
+        // `error` is marked deprecated in @grafana/data, yet it is the only field a cancelled reply carries.
+        // eslint-disable-next-line @typescript-eslint/no-deprecated
+        const error = res.error ?? res.errors?.[0];
         if (error) {
           throw new LokiError(`Loki data source: ${error.message ?? 'query failed'}`);
         }
-        return decodeLokiFrames((res.data ?? []) as FrameLike[]).filter((l) => {
+        if (res.state === LoadingState.Error) {
+          throw new LokiError('Loki data source: the query failed without a message');
+        }
+        if (!res.data || res.data.length === 0) {
+          throw new LokiError('Loki data source: the answer carried no data frame');
+        }
+        return decodeLokiFrames(res.data as FrameLike[]).filter((l) => {
           const ns = BigInt(l.ns ?? '0');
           return ns >= start && ns < end;
         });

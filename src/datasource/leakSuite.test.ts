@@ -26,13 +26,13 @@ it('no marker in the chains (with records and raw lines), events, node graph or 
   expect(leakedMarkers(valuesOf(frames))).toEqual([]);
 });
 
-it('annotation text escapes markup a client put in X-Forwarded-For, names and objects', () => {
+it('annotation text escapes markup from logs (object names); X-Forwarded-For markup is no address at all', () => {
   const hostile = '<img src=x onerror=alert(1)><a href="https://evil.example">x</a>';
   const parsed = parseLines([
     {
       text: JSON.stringify(
         rancherAudit({
-          requestURI: `/v3/projects/c-1:p-1?name=${encodeURIComponent(hostile)}`,
+          requestURI: `/v3/projects/${encodeURIComponent(hostile)}`,
           method: 'PUT',
           requestHeader: { 'X-Forwarded-For': [hostile] },
         })

@@ -1,7 +1,7 @@
 import type { DataSourceJsonData } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
 
-import type { LinkSettings } from '../core';
+import type { LinkSettings, RoutineClass } from '../core';
 
 export type ProvenanceMode = 'chains' | 'events' | 'graph' | 'logs';
 
@@ -21,6 +21,8 @@ export interface ProvenanceQuery extends DataQuery {
   text?: string;
   /** Streams read to explain the changes (default all). */
   sources?: Array<'rancher-audit' | 'argocd' | 'fleet'>;
+  /** Keep routine system traffic (leases, Events, status heartbeats…) that the data source leaves out by default. */
+  keepRoutine?: boolean;
 }
 
 export const DEFAULT_QUERY: Partial<ProvenanceQuery> = { mode: 'chains' };
@@ -35,9 +37,21 @@ export interface ProvenanceOptions extends DataSourceJsonData {
   /** Lines per Loki request (the Loki data source's own maximum applies). */
   pageLimit?: number;
   /** Correlation windows and look-backs, overriding core's documented defaults (values in ms). */
+  /** Routine classes left out of every answer (default: every class; an empty list keeps everything). */
+  excludeRoutine?: RoutineClass[];
   windows?: Partial<
     Record<'skewMs' | 'syncWindowMs' | 'rbacLookbackMs' | 'driftLookbackMs' | 'fleetLookbackMs', number>
   >;
+  /** CIDR ranges of the ingress / load balancers whose X-Forwarded-For hop is trusted, comma-separated. */
+  trustedProxies?: string;
   /** Link settings: Argo CD and Rancher web UIs (https), self-hosted Git hosts (host → kind) for commit links. */
   links?: LinkSettings;
+}
+
+/** The data source's trusted-proxy text as a list (blank entries dropped). */
+export function trustedProxyList(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

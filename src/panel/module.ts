@@ -36,6 +36,13 @@ export const plugin = new PanelPlugin<ProvenancePanelOptions>(ProvenancePanel).s
       description: 'RBAC changes and failed syncs before each change',
       defaultValue: DEFAULT_OPTIONS.showContext,
     })
+    .addBooleanSwitch({
+      path: 'groupRepeats',
+      name: 'Group repeated changes',
+      description: 'One card for a run of identical changes: "kim patched 40 pods in shop, 12:00–12:03"',
+      defaultValue: DEFAULT_OPTIONS.groupRepeats,
+      showIf: (o) => o.view !== 'timeline',
+    })
     .addNumberInput({
       path: 'maxChains',
       name: 'Max chains',

@@ -34,6 +34,22 @@ export function effectText(c: Chain): string {
   return `${VERB_PAST[e.verb] ?? e.verb} ${objectText(e)}${sub && sub !== 'exec' ? ` (${sub})` : ''}`;
 }
 
+/** "patched 40 pods in shop" — a run of identical changes, told as one; one object changed again and again is "… 40 times". */
+export function repeatText(c: Chain, run: Chain[]): string {
+  const count = run.length;
+  if (run.every((r) => r.effect.target.name === c.effect.target.name)) {
+    return `${effectText(c)}, ${count} times`;
+  }
+  const t = c.effect.target;
+  const sub = t.subresource ? ` (${t.subresource})` : '';
+  const where = t.namespace ? ` in ${t.namespace}` : '';
+  if (isSessionSubresource(c.effect)) {
+    const what = t.subresource === 'portforward' ? 'port-forwards' : `shells (${t.subresource})`;
+    return `opened ${count} ${what} in ${t.resource}${where}`;
+  }
+  return `${VERB_PAST[c.effect.verb] ?? c.effect.verb} ${count} ${t.resource}${sub}${where}`;
+}
+
 /** The path a change took: Rancher proxy, impersonation, the GitOps controller. */
 export function pathText(c: Chain): string[] {
   const path: string[] = [];
@@ -63,33 +79,43 @@ export function gitopsText(c: Chain): string | undefined {
   return parts.join(' · ');
 }
 
-/** Everything a search box should find a chain by. */
-const searchCache = new WeakMap<Chain, string>();
-
-/** The text the panel's search matches, made once per chain: typing re-filters thousands of chains. */
-export function searchText(c: Chain): string {
-  let text = searchCache.get(c);
-  if (text === undefined) {
-    text = searchTextOf(c);
-    searchCache.set(c, text);
+/**
+ * The honest count: how many are shown of how many the query found, and why the others are not shown.
+ * `loaded` chains reached the panel, `hidden` more were cut by the Max chains option.
+ */
+export function countText(shown: number, loaded: number, hidden: number): string {
+  const total = loaded + hidden;
+  if (shown === total) {
+    return `${total} ${total === 1 ? 'change' : 'changes'}`;
   }
-  return text;
+  const why: string[] = [];
+  if (hidden > 0) {
+    why.push(`${hidden} hidden by Max chains`);
+  }
+  if (shown < loaded) {
+    why.push(`${loaded - shown} by the search or verdict filter`);
+  }
+  return `showing ${shown} of ${total} (${why.join(', ')})`;
 }
 
-function searchTextOf(c: Chain): string {
-  return [
-    c.who.name,
-    c.who.ip,
-    effectText(c),
-    c.effect.actor.name,
-    c.gitops?.app,
-    c.gitops?.commit,
-    c.gitops?.initiator,
-    c.gitops?.automation,
-    c.verdict,
-    ...c.context.map((x) => x.summary),
-  ]
-    .filter(Boolean)
-    .join(' ')
-    .toLowerCase();
+/** Each kind of link in words: what it says, and what it rests on (each rule in core/correlate/rules). */
+export const LINK_WORDS: Record<string, { label: string; basis: string }> = {
+  impersonation: { label: 'Acting for a person', basis: 'same audit event (impersonated user)' },
+  'rancher-proxy': { label: 'Through Rancher', basis: 'same Rancher token, verb and path' },
+  'gitops-apply': { label: 'Applied by GitOps', basis: 'the controller wrote it during a sync of the same app' },
+  'sync-trigger': { label: 'Who started the sync', basis: 'the GitOps server logged the call for the same app' },
+  'fleet-commit': { label: 'From a Git commit', basis: "the bundle's commit label" },
+  'rbac-context': { label: 'RBAC change before it', basis: 'a change to the rights of the acting identity' },
+  drift: { label: 'Drift from Git', basis: 'a person wrote an object a GitOps controller owns' },
+};
+
+/** How sure a link is, in a word: "certain" for hard keys, lower for time-window rules. */
+export function confidenceText(confidence: number): string {
+  return confidence >= 0.95 ? 'certain' : confidence >= 0.7 ? 'likely' : confidence >= 0.4 ? 'possible' : 'weak';
+}
+
+/** "certain: same Rancher token, verb and path" — a link's kind and confidence in words. */
+export function linkText(kind: string, confidence: number): { label: string; sureness: string } {
+  const w = LINK_WORDS[kind] ?? { label: kind, basis: 'a correlation rule' };
+  return { label: w.label, sureness: `${confidenceText(confidence)}: ${w.basis}` };
 }

@@ -6,6 +6,8 @@ export interface ProvenancePanelOptions {
   groupBy: GroupBy;
   showContext: boolean;
   maxChains: number;
+  /** Fold runs of identical changes (same person, verb, kind of object, namespace) into one card. */
+  groupRepeats: boolean;
 }
 
 export const DEFAULT_OPTIONS: ProvenancePanelOptions = {
@@ -13,4 +15,5 @@ export const DEFAULT_OPTIONS: ProvenancePanelOptions = {
   groupBy: 'object',
   showContext: true,
   maxChains: 10_000,
+  groupRepeats: true,
 };

@@ -1,42 +1,217 @@
 /**
+ * `npm run bench:loki -- --broad [--json] [--events=N]`: N (default 1,000,000) realistic events — one hour of a
+ * 50-node cluster's audit stream with every scenario inside — and the broad question "every change in the
+ * hour", routine system writes left out; the emulator and the trace each run in a process of their own
+ * (broadTrace.ts), so the trace's peak RSS is its own. Prints the end-to-end time against a raw download of
+ * the same requests, bytes read from Loki against the audit stream's bytes, chains by verdict, and each
+ * embedded scenario's chain as found by the broad and by a targeted question.
+ *
  * `npm run bench:loki`: loads N generated events (default 1,000,000) into the Loki emulator, then answers a
  * typical incident question ("who deleted deployments/production/frontend-app, and why?") end to end with
  * trace --loki, and compares it with a raw download of exactly the same Loki requests (plain HTTP, same
  * concurrency, no processing) from the same server in the same run. `--json` prints
  * {"events","pushEventsPerSec","endToEndMs","rawDownloadMs","ratio"}.
  */
-import { generate, LokiClient, pushBodies, pushBody, pushEntryOf, traceOverLoki, type PushEntry } from '../../src/core';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+import {
+  generate,
+  LokiClient,
+  pushBodies,
+  pushBody,
+  pushEntryOf,
+  scenarioNames,
+  traceOverLoki,
+  type PushEntry,
+} from '../../src/core';
 import { LokiEmulator } from '../support/lokiEmulator';
+
+const NODE = ['--max-semi-space-size=32', '--import', 'tsx'];
+
+/** A `node` child running a bench script; its stdout as text. */
+function child(script: string, args: string[], heapMB?: number) {
+  const flags = heapMB ? [`--max-old-space-size=${heapMB}`, ...NODE] : NODE;
+  return spawn(process.execPath, [...flags, script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+}
+
+/** Every line in one pass (an idle keep-alive connection is closed by the server: no second pass). */
+async function push(
+  url: string,
+  lines: Iterable<{ file: string; line: string }>
+): Promise<{ pushed: number; auditBytes: number }> {
+  let pushed = 0;
+  let auditBytes = 0;
+  let batch: PushEntry[] = [];
+  const flush = async () => {
+    for (const body of pushBodies(batch, 2000)) {
+      // A keep-alive connection the server closed while we generated lines fails the write (EPIPE) before the
+      // server read anything: sending again on a new connection is safe.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await pushBody((u, init) => fetch(u, init), url, body);
+          break;
+        } catch (e) {
+          if (attempt >= 3 || !(e instanceof TypeError)) {
+            throw e;
+          }
+        }
+      }
+    }
+    pushed += batch.length;
+    batch = [];
+  };
+  for (const r of lines) {
+    const e = pushEntryOf(r.line, 'prod-eu');
+    if (e) {
+      batch.push(e);
+      if (r.file === 'kube-audit.log') {
+        auditBytes += Buffer.byteLength(r.line) + 1;
+      }
+    }
+    if (batch.length >= 20_000) {
+      await flush();
+    }
+  }
+  await flush();
+  return { pushed, auditBytes };
+}
+
+/** The same requests, downloaded and thrown away, four at a time as the client runs them. */
+async function rawDownload(urls: string[]): Promise<{ ms: number; bytes: number }> {
+  const t0 = Date.now();
+  let next = 0;
+  let bytes = 0;
+  const worker = async () => {
+    while (next < urls.length) {
+      const res = await fetch(urls[next++], { headers: { 'X-Loki-Response-Encoding-Flags': 'categorize-labels' } });
+      bytes += Buffer.byteLength(await res.text());
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  return { ms: Date.now() - t0, bytes };
+}
+
+async function broad(events: number, json: boolean): Promise<void> {
+  const server = child('tests/bench/lokiServer.ts', [], 12_000);
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: server.stdout }).once('line', resolve);
+    server.once('exit', (code) => reject(new Error(`the emulator exited (${code})`)));
+  });
+  server.once('exit', (code, signal) => process.stderr.write(`the emulator exited (${code ?? signal})\n`));
+  try {
+    // One hour: 5 minutes of traffic, then the scenarios one after another until the hour is up.
+    const start = Date.UTC(2026, 2, 2, 10);
+    const g = generate({
+      scenarios: 'all',
+      noiseEvents: 0,
+      eventsPerHour: events,
+      seed: 42,
+      start,
+      leadInMs: 5 * 60_000,
+      spacingMs: Math.floor((55 * 60_000) / scenarioNames().length),
+    });
+    const t0 = Date.now();
+    const pushedAll = await push(url, g.records());
+    const pushMs = Date.now() - t0;
+
+    const tracer = child('tests/bench/broadTrace.ts', [
+      JSON.stringify({ url, from: g.span.from, to: g.span.to, truth: g.truth }),
+    ]);
+    let out = '';
+    tracer.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => tracer.once('exit', resolve));
+    if (code !== 0) {
+      throw new Error(`the trace exited with ${code}`);
+    }
+    const r = JSON.parse(out) as {
+      urls: string[];
+      endToEndMs: number;
+      peakRssMB: number;
+      chains: number;
+      byVerdict: Record<string, number>;
+      excluded: Record<string, number>;
+      excludedInLoki: string[];
+      queries: Array<{ phase: number; lines: number; requests: number }>;
+      scenarios: Array<{
+        scenario: string;
+        change: string;
+        found: boolean;
+        sameAsTargeted: boolean;
+        problems: string[];
+      }>;
+    };
+    const raw = await rawDownload(r.urls);
+    const result = {
+      events: pushedAll.pushed,
+      spanMinutes: Math.round((g.span.to - g.span.from) / 60_000),
+      pushEventsPerSec: Math.round((pushedAll.pushed / pushMs) * 1000),
+      auditStreamBytes: pushedAll.auditBytes,
+      bytesRead: raw.bytes,
+      bytesReadToStreamRatio: Number((raw.bytes / pushedAll.auditBytes).toFixed(3)),
+      requests: r.urls.length,
+      endToEndMs: r.endToEndMs,
+      rawDownloadMs: raw.ms,
+      ratio: Number((r.endToEndMs / raw.ms).toFixed(2)),
+      peakRssMB: r.peakRssMB,
+      chains: r.chains,
+      byVerdict: r.byVerdict,
+      excluded: r.excluded,
+      excludedInLoki: r.excludedInLoki,
+      phase1Lines: r.queries.filter((q) => q.phase === 1).reduce((n, q) => n + q.lines, 0),
+      scenarios: r.scenarios,
+    };
+    if (json) {
+      process.stdout.write(JSON.stringify(result) + '\n');
+    } else {
+      process.stdout.write(
+        [
+          `events pushed          ${result.events} in ${result.spanMinutes} min (${result.pushEventsPerSec}/s into the emulator)`,
+          `question               every change in the hour (routine system writes left out)`,
+          `audit stream           ${(pushedAll.auditBytes / 1e6).toFixed(1)} MB`,
+          `read from Loki         ${(raw.bytes / 1e6).toFixed(1)} MB in ${result.requests} requests = ${(result.bytesReadToStreamRatio * 100).toFixed(1)}% of the stream (target ≤ 15%)`,
+          `trace --loki           ${result.endToEndMs} ms end to end`,
+          `raw download           ${result.rawDownloadMs} ms (same requests, no processing)`,
+          `ratio                  ${result.ratio}×   (target ≤ 1.5×)`,
+          `peak RSS (trace)       ${result.peakRssMB} MB   (target ≤ 600 MB)`,
+          `chains by verdict      ${Object.entries(result.byVerdict)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`,
+          `left out as routine    ${
+            Object.entries(result.excluded)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ') || '—'
+          } (+ in Loki: ${result.excludedInLoki.join(', ')})`,
+          ...result.scenarios.map(
+            (s) =>
+              `scenario               ${s.scenario}: ${s.change} ${s.found ? 'found' : 'NOT FOUND'}${s.sameAsTargeted ? ', same as targeted' : ', DIFFERS from targeted'}${s.problems.length ? ` (${s.problems.join('; ')})` : ''}`
+          ),
+          '',
+        ].join('\n')
+      );
+    }
+    if (result.scenarios.some((s) => !s.found || !s.sameAsTargeted)) {
+      process.exitCode = 1;
+    }
+  } finally {
+    server.stdin.end();
+  }
+}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const json = args.includes('--json');
   const eventsArg = args.find((a) => a.startsWith('--events='));
   const events = eventsArg ? Number(eventsArg.split('=')[1]) : 1_000_000;
+  if (args.includes('--broad')) {
+    return broad(events, json);
+  }
   const emu = new LokiEmulator();
   const url = await emu.start();
   try {
     const g = generate({ scenarios: 'all', noiseEvents: events, seed: 42, start: Date.UTC(2026, 2, 2, 10) });
     const t0 = Date.now();
-    let pushed = 0;
-    let batch: PushEntry[] = [];
-    const flush = async () => {
-      for (const body of pushBodies(batch, 2000)) {
-        await pushBody((u, init) => fetch(u, init), url, body);
-      }
-      pushed += batch.length;
-      batch = [];
-    };
-    for (const r of g.records()) {
-      const e = pushEntryOf(r.line, 'prod-eu');
-      if (e) {
-        batch.push(e);
-      }
-      if (batch.length >= 20_000) {
-        await flush();
-      }
-    }
-    await flush();
+    const { pushed } = await push(url, g.records());
     const pushMs = Date.now() - t0;
 
     const urls: string[] = [];
@@ -56,18 +231,7 @@ async function main(): Promise<void> {
       throw new Error(`unexpected answer: ${result.chains.map((c) => c.verdict).join(', ')}`);
     }
 
-    // The same requests, downloaded and thrown away, four at a time as the client runs them.
-    const t2 = Date.now();
-    let next = 0;
-    let bytes = 0;
-    const worker = async () => {
-      while (next < urls.length) {
-        const res = await fetch(urls[next++], { headers: { 'X-Loki-Response-Encoding-Flags': 'categorize-labels' } });
-        bytes += (await res.text()).length;
-      }
-    };
-    await Promise.all([worker(), worker(), worker(), worker()]);
-    const rawDownloadMs = Date.now() - t2;
+    const { ms: rawDownloadMs, bytes } = await rawDownload(urls);
 
     const out = {
       events: pushed,
@@ -97,6 +261,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`bench:loki failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  const cause = e instanceof Error && e.cause ? ` (${String((e.cause as Error).message ?? e.cause)})` : '';
+  process.stderr.write(`bench:loki failed: ${e instanceof Error ? e.message : String(e)}${cause}\n`);
   process.exitCode = 1;
 });

@@ -21,7 +21,7 @@ interface Sample {
 async function measure(browser: Browser, url: string, chains: number): Promise<Sample> {
   const page = await browser.newPage({ viewport: { width: 1240, height: 840 } });
   try {
-    await page.goto(`${url}/panel.html?chains=${chains}`);
+    await page.goto(`${url}/panel.html?chains=${chains}&group=0`);
     await page.waitForFunction(() => (window as { firstRenderMs?: number }).firstRenderMs !== undefined);
     const firstRenderMs = await page.evaluate(() => (window as unknown as { firstRenderMs: number }).firstRenderMs);
     // A source string, not a function: tsx would wrap named functions in a helper the page does not have.

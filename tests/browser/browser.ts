@@ -33,18 +33,23 @@ async function launch(): Promise<Browser> {
   });
 }
 
-/** Serves a folder on loopback. */
+/** Where Grafana's Icon fetches its SVGs when no public path is set (@grafana/ui Icon/utils getIconRoot). */
+const ICON_ROOT = 'public/build/img/icons/';
+const ICONS = join(__dirname, '..', '..', 'node_modules', '@grafana', 'ui', 'dist', 'public', 'img', 'icons');
+
+/** Serves a folder on loopback, and Grafana's icons as Grafana serves them. */
 async function serve(dir: string): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     const name = (req.url ?? '/').split('?')[0] === '/' ? 'index.html' : (req.url ?? '').split('?')[0].slice(1);
-    const file = join(dir, name);
-    if (!file.startsWith(dir) || !existsSync(file)) {
+    const [root, file] = name.startsWith(ICON_ROOT)
+      ? [ICONS, join(ICONS, name.slice(ICON_ROOT.length))]
+      : [dir, join(dir, name)];
+    if (!file.startsWith(root) || !existsSync(file)) {
       res.writeHead(404).end();
       return;
     }
-    res
-      .writeHead(200, { 'Content-Type': name.endsWith('.html') ? 'text/html' : 'text/javascript' })
-      .end(readFileSync(file));
+    const type = name.endsWith('.html') ? 'text/html' : name.endsWith('.svg') ? 'image/svg+xml' : 'text/javascript';
+    res.writeHead(200, { 'Content-Type': type }).end(readFileSync(file));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };

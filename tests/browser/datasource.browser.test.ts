@@ -1,6 +1,7 @@
 import { openHarnessPage, screenshotPath, startHarness, type Harness } from './browser';
 
-jest.setTimeout(60_000);
+// Building the harness and starting chromium is slow on a loaded 2-core machine.
+jest.setTimeout(180_000);
 
 let harness: Harness;
 
@@ -17,7 +18,7 @@ describe('data source editors in a real browser', () => {
     const { page, errors } = await open(theme);
     await page.getByText('Loki data source', { exact: true }).first().waitFor();
     await page.getByLabel('kube-audit selector').waitFor();
-    expect(await page.getByLabel('kube-audit selector').getAttribute('placeholder')).toBe('job=kube-audit');
+    expect(await page.getByLabel('kube-audit selector').getAttribute('placeholder')).toBe('{job="kube-audit"}');
     const logql = await page.getByTestId('provenance-logql').textContent();
     expect(logql).toMatch(/^\{job="kube-audit"\} \|~ /);
     const bg = await page.evaluate(
@@ -28,6 +29,31 @@ describe('data source editors in a real browser', () => {
     const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
     expect(theme === 'dark' ? luminance < 60 : luminance > 200).toBe(true);
     await page.screenshot({ path: screenshotPath(`datasource-editors-${theme}.png`), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('number fields clear and take typing; bad values and selectors get inline errors', async () => {
+    const { page, errors } = await open('light');
+    const lines = page.getByLabel('Lines per request');
+    await lines.fill('1000');
+    await lines.press('End');
+    for (let i = 0; i < 4; i++) {
+      await lines.press('Backspace');
+    }
+    expect(await lines.inputValue()).toBe('');
+    await lines.pressSequentially('500');
+    expect(await lines.inputValue()).toBe('500');
+    const sync = page.getByLabel('Sync window');
+    await sync.pressSequentially('-3');
+    await page.getByText('Between 1 and 1,440 min; the default 10 min is used until then.').waitFor();
+    await page.getByLabel('kube-audit selector').fill('{job=~"kube.*"}');
+    await page
+      .getByText('job=~…: only label="value" matchers can be used; the default {job="kube-audit"} is used until then.')
+      .waitFor();
+    await page.getByLabel('kube-audit selector').fill('{job="kube-audit", cluster="prod"}');
+    expect(await page.getByText(/is used until then/).count()).toBe(1);
+    await page.screenshot({ path: screenshotPath('datasource-editor-errors-light.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });

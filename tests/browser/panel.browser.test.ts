@@ -1,6 +1,7 @@
 import { openHarnessPage, screenshotPath, startHarness, type Harness } from './browser';
 
-jest.setTimeout(60_000);
+// Building the harness and starting chromium is slow on a loaded 2-core machine.
+jest.setTimeout(180_000);
 
 let harness: Harness;
 
@@ -21,12 +22,15 @@ describe('the provenance panel in a real browser', () => {
     'tells the stories, opens a chain, filters, zooms by brushing (%s theme)',
     async (theme) => {
       const { page, errors } = await open(`theme=${theme}`);
+      await page.getByTestId('story-card').first().waitFor();
+      await page.screenshot({ path: screenshotPath(`panel-${theme}.png`) });
+      // The rollback is the oldest story, below the fold of a long list: find it as a person would.
+      await page.getByLabel('Search changes').fill('frontend-app');
       const rollback = page
         .getByTestId('story-card')
         .filter({ hasText: 'deleted deployments production/frontend-app' });
       await rollback.waitFor();
       expect(await rollback.textContent()).toContain('started by dana@example.org');
-      await page.screenshot({ path: screenshotPath(`panel-${theme}.png`) });
 
       // Click once to select, again to open the details.
       await rollback.click();
@@ -46,6 +50,7 @@ describe('the provenance panel in a real browser', () => {
       await page.screenshot({ path: screenshotPath(`panel-details-${theme}.png`) });
       await page.keyboard.press('Escape');
       await details.waitFor({ state: 'detached' });
+      await page.getByLabel('Search changes').fill('');
 
       await page.getByLabel('Search changes').fill('lee@example.org');
       expect(await page.getByTestId('story-card').count()).toBe(2);
@@ -67,6 +72,62 @@ describe('the provenance panel in a real browser', () => {
       await page.close();
     }
   );
+
+  it('works from the keyboard: a listbox that names the selected change, a visible focus ring, timeline marks and zoom', async () => {
+    const { page, errors } = await open('theme=dark');
+    const list = page.getByRole('listbox', { name: 'Changes' });
+    await list.focus();
+    await page.keyboard.press('ArrowDown');
+    const active = async () =>
+      page.evaluate(() => {
+        const l = document.querySelector('[role="listbox"]') as HTMLElement;
+        const card = document.getElementById(l.getAttribute('aria-activedescendant') ?? '');
+        return {
+          focused: document.activeElement === l,
+          ring: getComputedStyle(l).boxShadow,
+          selected: card?.getAttribute('aria-selected'),
+          index: card?.getAttribute('data-index'),
+          text: card?.textContent ?? '',
+        };
+      });
+    let a = await active();
+    expect(a).toMatchObject({ focused: true, selected: 'true', index: '0' });
+    // The theme's focus ring (a two-ring box shadow), not the faint z2 shadow.
+    expect(a.ring).toMatch(/rgb.*0px 0px 0px 4px/);
+    await page.keyboard.press('End');
+    a = await active();
+    expect(a.index).toBe('17');
+    expect(a.text).toContain('updated rolebindings argocd/argocd-admin');
+    await page.keyboard.press('Home');
+    expect((await active()).index).toBe('0');
+    await page.keyboard.press('PageDown');
+    expect(Number((await active()).index)).toBeGreaterThan(1);
+
+    // The timeline's marks are one tab stop (a roving tabindex): the arrows move between them.
+    const mark = page.locator('[data-testid="timeline-dot"][tabindex="0"]');
+    await mark.focus();
+    await page.keyboard.press('ArrowRight');
+    const label = await page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    expect(label).toMatch(/^(GitOps sync|Rollback|Manual drift|Manual|Controller|Unknown): .* by .* at \d\d:\d\d:\d\d/);
+    // A Grafana tooltip says the same words.
+    await page
+      .getByRole('tooltip')
+      .filter({ hasText: label ?? '' })
+      .waitFor();
+    await page.keyboard.press('Enter');
+    expect(await page.locator('[role="option"][aria-selected="true"]').count()).toBe(1);
+    const before = await page.evaluate(() => (window as unknown as { lastTimeRange?: unknown }).lastTimeRange);
+    expect(before).toBeUndefined();
+    await page.keyboard.press('+');
+    const [initial, zoomed] = await page.evaluate(() => {
+      const w = window as unknown as Record<'initialRange' | 'lastTimeRange', { from: number; to: number }>;
+      return [w.initialRange, w.lastTimeRange];
+    });
+    // + halves the range, around the focused mark.
+    expect(zoomed.to - zoomed.from).toBe(Math.round((initial.to - initial.from) / 2));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 
   it('renders hostile content as inert text', async () => {
     const { page, errors } = await open('hostile=1');

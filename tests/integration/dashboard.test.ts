@@ -17,6 +17,7 @@ const ROOT = join(__dirname, '..', '..');
 const FILE = join(ROOT, 'provisioning', 'dashboards', 'change-provenance.json');
 
 interface Panel {
+  id?: number;
   type: string;
   title: string;
   datasource: { type: string; uid: string };
@@ -32,6 +33,12 @@ const board = JSON.parse(readFileSync(FILE, 'utf8')) as {
 };
 
 describe('provisioning/dashboards/change-provenance.json', () => {
+  it('every panel has its own id (Grafana keys panel links and state by it)', () => {
+    const ids = board.panels.map((p) => p.id);
+    expect(ids.every((id) => Number.isInteger(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('is exactly what `provenance dashboard` writes', async () => {
     const { code, out } = await runCli(['dashboard']);
     expect(code).toBe(0);
@@ -58,7 +65,7 @@ describe('provisioning/dashboards/change-provenance.json', () => {
     const exprs = board.panels.flatMap((p) => p.targets.map((t) => t.expr)).filter((e): e is string => !!e);
     expect(exprs.length).toBeGreaterThanOrEqual(4);
     for (const e of exprs) {
-      const interpolated = e.replace(/\$__auto|\$__range/g, '5m').replace(/\$app/g, 'frontend-app');
+      const interpolated = e.replace(/\$__auto|\$__range/g, '5m').replace('${app:percentencode}', 'frontend-app');
       expect({ e, errors: parseErrors(interpolated) }).toEqual({ e, errors: 0 });
     }
   });

@@ -275,4 +275,47 @@ describe('Loki API emulator', () => {
     });
     expect(some.status).toBe(200);
   });
+
+  it('a label regex of a literal and .* is "contains" in a pipeline, as Loki simplifies it; [\\s\\S]* stays anchored', async () => {
+    const users = ['kim', 'system:kube-scheduler', 'oidc:system:alice'];
+    expect(
+      (
+        await push([
+          {
+            stream: { job: 'users' },
+            values: users.map((u, i) => [ns(100 + i), JSON.stringify({ user: { username: u } })]),
+          },
+        ])
+      ).status
+    ).toBe(204);
+    const people = async (re: string) => {
+      const q = { query: `{job="users"} | json | user_username!~"${re}"`, start: ns(100), end: ns(110) };
+      const r = JSON.parse((await get('/loki/api/v1/query_range', q)).text);
+      return r.data.result.flatMap((s: { values: string[][] }) => s.values.map((v) => JSON.parse(v[1]).user.username));
+    };
+    expect(await people('system:.*')).toEqual(['kim']);
+    // An alternation is simplified leg by leg: "contains system:" or "equals kim".
+    expect(await people('system:.*|kim')).toEqual([]);
+    expect(await people('system:[\\\\s\\\\S]*|kim')).toEqual(['oidc:system:alice']);
+    expect((await people('system:[\\\\s\\\\S]*')).sort()).toEqual(['kim', 'oidc:system:alice']);
+    // Stream selectors are Prometheus matchers: always anchored.
+    const sel = { query: '{job=~"user.*"}', start: ns(100), end: ns(110) };
+    expect(JSON.parse((await get('/loki/api/v1/query_range', sel)).text).data.result).toHaveLength(1);
+  });
+
+  it('a metric query over lines | json cannot parse is a 400 "pipeline error", unless __error__="" drops them', async () => {
+    const time = ns(3);
+    const bad = await get('/loki/api/v1/query', {
+      query: 'sum(count_over_time({job="kube-audit"} | json [5s]))',
+      time,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toMatch(/^pipeline error: 'JSONParserErr' for series: '\{__error__="JSONParserErr", /);
+    const good = await get('/loki/api/v1/query', {
+      query: 'sum(count_over_time({job="kube-audit"} | json | __error__="" [5s]))',
+      time,
+    });
+    expect(good.status).toBe(200);
+    expect(JSON.parse(good.text).data.result[0].value[1]).toBe('2');
+  });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ALERT_RULES, DEFAULT_OPTIONS, LINK_RULES, scenarioNames } from '../../src/core';
+import { ALERT_RULES, ALL_ROUTINE, DEFAULT_OPTIONS, LINK_RULES, scenarioNames } from '../../src/core';
 
 /** The README documents every link rule, every correlation window and every scenario the code has. */
 const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
@@ -22,6 +22,12 @@ describe('README', () => {
   it('documents every correlation window', () => {
     for (const k of Object.keys(DEFAULT_OPTIONS)) {
       expect(readme).toContain(`| \`${k}\` |`);
+    }
+  });
+
+  it('has a row for every routine class', () => {
+    for (const c of ALL_ROUTINE) {
+      expect(readme).toContain(`| \`${c}\` |`);
     }
   });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { ChainJson, TruthChain } from '../../src/core';
+import { scenarioNames, type ChainJson, type TruthChain } from '../../src/core';
 import { runCli as cli } from '../support/cli';
 import { LokiEmulator } from '../support/lokiEmulator';
 import { compareToTruth } from '../support/truth';
@@ -25,13 +25,21 @@ beforeAll(async () => {
   const pushed = await cli(['push', '--loki', url, '--cluster', 'prod-eu', ...files]);
   expect(pushed.code).toBe(0);
   expect(pushed.out).toMatch(
-    /^pushed 3045 lines to http:\/\/127\.0\.0\.1:\d+ with import="2026-03-02T09:50Z"; 0 rejected; 0 lines not recognised and not sent; 0 retries\n$/
+    /^pushed 3080 lines to http:\/\/127\.0\.0\.1:\d+ with import="2026-03-02T09:50Z"; 0 rejected; 0 lines not recognised and not sent; 0 retries\n$/
   );
-});
+  // Generating and pushing every scenario takes seconds more than jest's 5 s default on a loaded machine.
+}, 60_000);
 
 afterAll(() => emu.stop());
 
-const RANGE = ['--from', '2026-03-02T09:00:00Z', '--to', '2026-03-02T15:30:00Z'];
+// Scenarios are generated 40 min apart from 10:00: the range covers them all, however many there are.
+const SCENARIOS_SPAN_MS = (scenarioNames().length + 1) * 40 * 60_000;
+const RANGE = [
+  '--from',
+  '2026-03-02T09:00:00Z',
+  '--to',
+  new Date(Date.UTC(2026, 2, 2, 10) + SCENARIOS_SPAN_MS).toISOString(),
+];
 
 describe('trace --loki over pushed scenarios', () => {
   let overLoki: ChainJson[];
@@ -45,7 +53,7 @@ describe('trace --loki over pushed scenarios', () => {
     overFiles = (
       JSON.parse((await cli(['trace', '--format', 'json', ...RANGE, ...files])).out) as { chains: ChainJson[] }
     ).chains;
-  });
+  }, 60_000);
 
   it('reproduces every ground truth', () => {
     for (const t of truth) {
@@ -123,8 +131,8 @@ describe('push and trace --loki: problems are reported, not hidden', () => {
     const before = emu.size;
     const r = await cli(['push', '--loki', url, '--live', '--rounds', '1', '--events', '50']);
     expect(r.code).toBe(0);
-    expect(r.err).toBe('round 1: pushed 95 of 95 lines (0 rejected, 0 retries)\n');
-    expect(emu.size).toBe(before + 95);
+    expect(r.err).toBe('round 1: pushed 130 of 130 lines (0 rejected, 0 retries)\n');
+    expect(emu.size).toBe(before + 130);
     const now = Date.now();
     const recent = await cli([
       'trace',
@@ -133,7 +141,7 @@ describe('push and trace --loki: problems are reported, not hidden', () => {
       '--loki',
       url,
       '--from',
-      new Date(now - 6 * 3_600_000).toISOString(),
+      new Date(now - SCENARIOS_SPAN_MS - 3_600_000).toISOString(),
       '--to',
       new Date(now).toISOString(),
       '--verdict',

@@ -191,6 +191,31 @@ export function roleBindingUpdate(over: Json = {}, subjects?: object[]): Json {
   );
 }
 
+/**
+ * Someone writing Application argocd/storefront's `operation` (audit level Request, so the body is there): how a
+ * sync is started with kubectl, by Kargo, by the ApplicationSet controller or by the application controller.
+ */
+export function appOperationWrite(username: string, operation: Json, over: Json = {}): Json {
+  const serviceAccount = username.startsWith('system:serviceaccount:');
+  return kubeAudit(
+    deepMerge(
+      {
+        level: 'Request',
+        verb: 'update',
+        user: {
+          username,
+          groups: serviceAccount ? ['system:serviceaccounts', 'system:authenticated'] : ['sre', 'system:authenticated'],
+        },
+        requestURI: '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/storefront',
+        objectRef: { resource: 'applications', namespace: 'argocd', name: 'storefront', apiGroup: 'argoproj.io' },
+        requestObject: { operation },
+        requestReceivedTimestamp: '2026-03-02T10:15:00.000000Z',
+      },
+      over
+    )
+  );
+}
+
 /** The Argo CD controller writing Application argocd/storefront's status, with its history. */
 export function appStatusWrite(history: object[], over: Json = {}): Json {
   return kubeAudit(
@@ -212,5 +237,28 @@ export function appStatusWrite(history: object[], over: Json = {}): Json {
       },
       over
     )
+  );
+}
+
+/** argocd-server's API-call log line (`received unary call …`), JWT claims and request content as it logs them. */
+export function argoApiCall(
+  method: string,
+  content: unknown,
+  claims: object = { iss: 'https://sso.example.org', email: 'ravi@example.org' },
+  over: Json = {}
+): Json {
+  return deepMerge(
+    {
+      'grpc.method': method,
+      'grpc.request.claims': JSON.stringify(claims),
+      'grpc.request.content': typeof content === 'string' ? content : JSON.stringify(content),
+      'grpc.service': 'application.ApplicationService',
+      level: 'info',
+      msg: `received unary call /application.ApplicationService/${method}`,
+      span: { kind: 'server' },
+      system: 'grpc',
+      time: '2026-03-03T08:00:00Z',
+    },
+    over
   );
 }

@@ -1,7 +1,39 @@
-import { PluginType } from '@grafana/data';
+import { LoadingState, PluginType, type DataQueryResponse } from '@grafana/data';
 import { setDataSourceSrv, setTemplateSrv } from '@grafana/runtime';
 
 import type { FakeLokiDataSource } from './fakeLokiDataSource';
+
+/**
+ * A data source's `query` behind Grafana's backend service: a request with the `requestId` of one still in
+ * flight cancels that one (public/app/core/services/backend_srv.ts, Grafana 13.1), whose reply then carries
+ * `error` and state Error with no frames, the way @grafana/runtime 13.1.1 utils/queryResponse.ts builds it from
+ * the aborted fetch (status -1).
+ */
+export function withRequestIdCancellation<T extends { query: (request: never) => unknown }>(ds: T): T {
+  const inFlight = new Map<string, (reply: DataQueryResponse) => void>();
+  const query = (request: { requestId?: string }) =>
+    new Promise<unknown>((resolve, reject) => {
+      const id = request.requestId;
+      if (id) {
+        inFlight.get(id)?.({
+          data: [],
+          state: LoadingState.Error,
+          error: { message: 'Query error: -1 Request was aborted', status: -1, statusText: 'Request was aborted' },
+        });
+        inFlight.set(id, resolve);
+      }
+      Promise.resolve(ds.query(request as never)).then(
+        (reply) => {
+          if (id && inFlight.get(id) === resolve) {
+            inFlight.delete(id);
+          }
+          resolve(reply);
+        },
+        (e: unknown) => reject(e)
+      );
+    });
+  return new Proxy(ds, { get: (target, p) => (p === 'query' ? query : Reflect.get(target, p)) });
+}
 
 /**
  * Grafana's runtime services as the plugin uses them, for unit tests, the browser harness and the built plugin:
@@ -15,10 +47,11 @@ export function stubGrafanaRuntime(loki?: FakeLokiDataSource, replace: (text: st
     type: loki.type,
     meta: { id: 'loki', name: 'Loki', type: PluginType.datasource, info: { logos: { small: '' } } },
   };
+  const lokiBehindBackend = loki && withRequestIdCancellation(loki);
   const isLoki = (ref: unknown) =>
     !!loki && (ref === loki.uid || (ref as { uid?: string } | undefined)?.uid === loki.uid);
   setDataSourceSrv({
-    get: async () => loki,
+    get: async () => lokiBehindBackend,
     getList: () => (lokiSettings ? [lokiSettings] : []),
     getInstanceSettings: (ref: unknown) => (isLoki(ref) ? lokiSettings : undefined),
     reload: () => undefined,

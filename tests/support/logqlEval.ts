@@ -78,6 +78,30 @@ function find(n: SyntaxNode, name: string): SyntaxNode | null {
 
 const OPS: Record<string, string> = { Eq: '=', Neq: '!=', Re: '=~', Nre: '!~' };
 
+/** A literal leg (escapes allowed), with `.*` before and/or after it or none. */
+const LEG = /^(\.\*)?((?:[^\\.+*?()|[\]{}^$]|\\[\\.+*?()|[\]{}^$])+)(\.\*)?$/;
+
+/**
+ * The regex Loki actually applies for the shapes we emit (see the matcher), or undefined when it keeps the
+ * anchored regex. Legs with no parentheses only; a common prefix Go's parser would factor out is not modelled.
+ */
+function simplifiedLabelRegex(value: string): RegExp | undefined {
+  if (value.includes('(')) {
+    return undefined;
+  }
+  const legs = value.split(/(?<!\\)\|/);
+  const parts: string[] = [];
+  for (const leg of legs) {
+    const m = LEG.exec(leg);
+    if (!m) {
+      return undefined;
+    }
+    const literal = m[2].replace(/\\(.)/g, '$1').replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
+    parts.push(m[1] || m[3] ? literal : `^${literal}$`);
+  }
+  return new RegExp(parts.join('|'));
+}
+
 /** Error nodes in a lezer tree (lezer never throws; it marks what it cannot parse). */
 function errorNodes(tree: Tree): number {
   let errors = 0;
@@ -97,14 +121,21 @@ export function compile(query: string): Plan {
   }
   const text = (n: SyntaxNode) => query.slice(n.from, n.to);
 
-  const matcher = (m: SyntaxNode): Matcher => {
+  const matcher = (m: SyntaxNode, inPipeline = false): Matcher => {
     const [id, op, str] = children(m);
     if (!id || id.type.name !== 'Identifier' || !op || !(op.type.name in OPS) || !str || str.type.name !== 'String') {
       throw new UnsupportedQuery(`matcher ${text(m)}`);
     }
     const value = unquote(text(str));
     const o = OPS[op.type.name];
-    return { label: text(id), op: o, value, re: o === '=~' || o === '!~' ? new RegExp(`^(?:${value})$`) : undefined };
+    if (o !== '=~' && o !== '!~') {
+      return { label: text(id), op: o, value };
+    }
+    // loki v3.5.0 pkg/logql/log/filter.go parseRegexpFilter: in a pipeline label filter, an alternation whose legs
+    // are all literals (equality) or a literal with `.*` before and/or after it ("contains", anchors lost; loki
+    // issue #14433) is simplified leg by leg; anything else stays an anchored regex. Stream selectors: anchored.
+    const re = (inPipeline && simplifiedLabelRegex(value)) || new RegExp(`^(?:${value})$`);
+    return { label: text(id), op: o, value, re };
   };
 
   const logPlan = (expr: SyntaxNode): LogPlan => {
@@ -152,7 +183,7 @@ export function compile(query: string): Plan {
             if (!m || m.type.name !== 'Matcher') {
               throw new UnsupportedQuery(`label filter ${text(c)}`);
             }
-            stages.push({ kind: 'label', m: matcher(m) });
+            stages.push({ kind: 'label', m: matcher(m, true) });
             break;
           }
           case 'LabelFormatExpr': {

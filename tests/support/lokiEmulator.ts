@@ -375,6 +375,14 @@ export class LokiEmulator {
     const from = time - BigInt(plan.plan.rangeMs) * BigInt(1_000_000);
     const series = new Map<string, { metric: Record<string, string>; count: number }>();
     for (const h of this.select(plan.plan.log, from + BigInt(1), time + BigInt(1))) {
+      // loki v3.5.0 pkg/logql/evaluator.go RangeVectorEvaluator: a sample with __error__ fails the query (400).
+      if (h.parsed.__error__ !== undefined) {
+        const metric = labelsString({ ...h.stream.labels, __error__: h.parsed.__error__ });
+        return send(
+          400,
+          `pipeline error: '${h.parsed.__error__}' for series: '${metric}'.\nUse a label filter to intentionally skip this error. (e.g | __error__!="${h.parsed.__error__}").\nTo skip all potential errors you can match empty errors.(e.g __error__="")\nThe label filter can also be specified after unwrap. (e.g | unwrap latency | __error__="" )\n`
+        );
+      }
       const all = { ...h.stream.labels, ...h.entry.meta, ...h.parsed };
       const metric =
         plan.plan.by === undefined

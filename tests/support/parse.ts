@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+
 import { parseLines, type ChangeEvent, type ParseOptions, type ParseSummary, type RawLine } from '../../src/core';
 
 /** Parse lines given as strings or objects (objects are written as one JSON line each). */
@@ -29,4 +31,30 @@ export function parseOne(
 /** Skip counts by reason. */
 export function skipCounts(summary: ParseSummary): Record<string, number> {
   return Object.fromEntries(Object.entries(summary.skipped).map(([k, v]) => [k, v.count]));
+}
+
+/**
+ * Lines of `seeds`, each cut anywhere or with up to 8 characters of junk inserted anywhere: every one must give
+ * at least one record or a counted skip (a batch may hold several records), never an internal error, and no
+ * event without a verb. One property for every new shape's "an event or a counted skip, never a throw".
+ */
+export function assertMutatedLinesAccounted(seeds: string[], numRuns = 600): void {
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...seeds),
+      fc.nat(),
+      fc.string({ maxLength: 8 }),
+      fc.boolean(),
+      (seed, at, junk, cut) => {
+        const i = at % (seed.length + 1);
+        const s = parseAll([cut ? seed.slice(0, i) : seed.slice(0, i) + junk + seed.slice(i)]);
+        expect(s.skipped['internal-error']).toBeUndefined();
+        expect(s.stats.records + s.stats.skipped).toBeGreaterThanOrEqual(1);
+        for (const e of s.events) {
+          expect(e.verb).not.toBe('');
+        }
+      }
+    ),
+    { numRuns }
+  );
 }

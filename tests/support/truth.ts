@@ -142,7 +142,18 @@ export function compareToTruth(
       .flatMap((t) => [t.effect.time, ...(t.links ?? []).map((l) => l.cause.split(' at ')[1])])
       .map((time) => `rbac-context@${time}`)
   );
-  return { chain: found[0], problems: chainProblems(found[0], truth, undefined, others) };
+  return {
+    chain: found[0],
+    problems: [...chainProblems(found[0], truth, undefined, others), ...consequenceProblems(found[0], truth, chains)],
+  };
+}
+
+/** A consequence names its cause's chain (`truth.cause`); a change nothing set off names none. */
+function consequenceProblems(chain: ChainJson, truth: TruthChain, chains: ChainJson[]): string[] {
+  const want = truth.cause
+    ? (chains.find((c) => sameEffect(c, truth.cause as Effect))?.id ?? '(no cause chain)')
+    : null;
+  return chain.consequenceOf === want ? [] : [`consequenceOf: got ${show(chain.consequenceOf)}, want ${show(want)}`];
 }
 
 export interface WholeAnswer {
@@ -177,7 +188,16 @@ export function compareWhole(
       const e = byId.get(l.to);
       return e ? causeName(e) : `unknown event ${l.to}`;
     });
-    problems.push(...chainProblems(j, t, causes).map((p) => `${t.scenario}: ${effectName(t.effect)}: ${p}`));
+    problems.push(
+      ...[
+        ...chainProblems(j, t, causes),
+        ...consequenceProblems(
+          j,
+          t,
+          json.map((x) => x.j)
+        ),
+      ].map((p) => `${t.scenario}: ${effectName(t.effect)}: ${p}`)
+    );
   }
   for (const r of routine) {
     const found = json.filter((x) => sameEffect(x.j, r.effect));
@@ -201,7 +221,10 @@ export function compareWhole(
   return problems;
 }
 
-/** Routine: the controller acting as itself, no links, no GitOps; context may only point at a truth change. */
+/**
+ * Routine: the controller acting as itself, no links, no GitOps; context may only point at a truth change, or be
+ * the cascade rule's note that it looked for an owner change and found none.
+ */
 function routineProblems(j: ChainJson, actor: string, truthNames: Set<string>): string[] {
   const problems: string[] = [];
   if (j.verdict !== 'controller') {
@@ -210,14 +233,18 @@ function routineProblems(j: ChainJson, actor: string, truthNames: Set<string>): 
   if (j.who.name !== actor) {
     problems.push(`who.name: got ${show(j.who.name)}, want ${show(actor)}`);
   }
-  if (j.links.length) {
+  // A controller following another controller's change (cascade) is still routine while the story stays the
+  // controller's own: same who, verdict controller, no GitOps (checked above and below).
+  const links = j.links.filter((l) => l.kind !== 'cascade');
+  if (links.length) {
     problems.push(`links: got ${show(j.links.map((l) => l.kind))}, want []`);
   }
   if (j.gitops) {
     problems.push(`gitops: got ${show(j.gitops)}, want null`);
   }
   for (const c of j.context) {
-    if (c.kind !== 'rbac-context' || ![...truthNames].some((n) => n.endsWith(`at ${c.time}`))) {
+    const pointsAtTruth = c.kind === 'rbac-context' && [...truthNames].some((n) => n.endsWith(`at ${c.time}`));
+    if (!pointsAtTruth && c.kind !== 'cascade') {
       problems.push(`context: unexpected ${c.kind}: ${c.summary}`);
     }
   }

@@ -12,6 +12,10 @@ export interface GenerateCommandOptions {
   events: number;
   seed: number;
   start: string;
+  /** Nodes and operators of the generated cluster; background events per hour instead of --events. */
+  nodes?: number;
+  controllers?: number;
+  eventsPerHour?: number;
 }
 
 /** `provenance generate`: scenario logs in the real formats, plus ground-truth.json, streamed to disk. */
@@ -30,7 +34,17 @@ export async function generateCommand(o: GenerateCommandOptions, io: Io): Promis
   await fs.mkdir(o.out, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
     throw new CliError(`cannot create ${o.out}: ${e.code ?? e.message}`, 1);
   });
-  const g = generate({ scenarios: names, noiseEvents: o.events, seed: o.seed, start });
+  const g = generate({
+    scenarios: names,
+    noiseEvents: o.events,
+    eventsPerHour: o.eventsPerHour,
+    cluster: {
+      ...(o.nodes ? { nodes: o.nodes } : {}),
+      ...(o.controllers !== undefined ? { controllers: o.controllers } : {}),
+    },
+    seed: o.seed,
+    start,
+  });
   const streams = new Map<LogFile, WriteStream>();
   const progress = startProgress(io, 'generating', o.events, 'events');
   let n = 0;

@@ -40,7 +40,11 @@ export async function parseCommand(files: string[], options: ParseCommandOptions
         },
       ])
     );
-    io.out(JSON.stringify({ events: summary.events, skipped, skippedExamples, stats: summary.stats }, null, 2) + '\n');
+    const salvaged = Object.fromEntries(Object.entries(summary.salvaged).map(([k, v]) => [k, v.count]));
+    io.out(
+      JSON.stringify({ events: summary.events, skipped, skippedExamples, salvaged, stats: summary.stats }, null, 2) +
+        '\n'
+    );
   } else {
     io.out(formatEventTable(summary.events));
     io.out('\n' + formatParseSummary(summary, options.skippedExamples));

@@ -24,7 +24,7 @@ describe('provenance rules', () => {
     expect(doc.groups[0].rules.map((r) => r.alert)).toEqual(ALERT_RULES.map((r) => r.id));
     // The first rule (a ClusterRole granting "*"), written out: the count on the cluster's audit stream, above 0.
     expect(doc.groups[0].rules[0].expr).toBe(
-      String.raw`sum by (objectRef_name, actor) (count_over_time({job="kube-audit", cluster="prod"} |= "clusterroles" |~ "\"(resources|verbs)\":\\[[^\\]]*\"\\*\"" | json | stage="ResponseComplete" | objectRef_resource="clusterroles" | verb=~"create|update|patch" | label_format actor="{{ default .user_username .impersonatedUser_username }}" [5m])) > 0`
+      String.raw`sum by (objectRef_name, actor) (count_over_time({job="kube-audit", cluster="prod"} |= "clusterroles" |~ "\"(resources|verbs)\":\\[[^\\]]*\"\\*\"" | json | __error__="" | stage="ResponseComplete" | objectRef_resource="clusterroles" | verb=~"create|update|patch" | label_format actor="{{ default .user_username .impersonatedUser_username }}" [5m])) > 0`
     );
   });
 

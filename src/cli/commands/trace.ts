@@ -1,22 +1,28 @@
 import { promises as fs } from 'node:fs';
 
 import {
-  buildChains,
+  buildAllChains,
+  excludeRoutine,
+  parseRoutineClasses,
+  type ExcludedCounts,
+  type RoutineClass,
   chainToJson,
   GIT_HOST_KINDS,
   LokiClient,
   LokiError,
   ParseSession,
+  selectChains,
   traceOverLoki,
   type Chain,
   type LinkSettings,
   type ParseSummary,
+  trustedRanges,
   type TraceSelection,
 } from '../../core';
 import { CliError, type Io } from '../io';
-import { formatChainTable } from '../output/chainTable';
+import { foldedCount, formatChainTable } from '../output/chainTable';
 import { formatParseSummary } from '../output/skipSummary';
-import { startProgress } from '../progress';
+import { startProgress, type Progress } from '../progress';
 import { readRawLines } from '../readLines';
 
 export interface TraceOptions {
@@ -29,6 +35,12 @@ export interface TraceOptions {
   from?: string;
   to?: string;
   verdict?: string;
+  /** Routine classes to leave out (comma-separated, `all` or `none`); default all. */
+  exclude?: string;
+  /** Keep routine system traffic too (same as `--exclude none`). */
+  all?: boolean;
+  /** With --loki: lines of writes read at most before a long range is answered with its newest part. */
+  maxLines?: number;
   format: 'table' | 'json';
   /** Show a redacted piece of the first skipped line per reason. */
   skippedExamples?: boolean;
@@ -36,6 +48,8 @@ export interface TraceOptions {
   argocdUrl?: string;
   rancherUrl?: string;
   gitHost?: string[];
+  /** `--trusted-proxies`: comma-separated CIDR ranges. */
+  trustedProxies?: string;
 }
 
 /** `--argocd-url`, `--rancher-url`, `--git-host host=kind` as the engine's link settings. */
@@ -57,6 +71,30 @@ export function linkSettingsFrom(o: TraceOptions): LinkSettings {
     }
   }
   return { argocdUrl: o.argocdUrl, rancherUrl: o.rancherUrl, gitHosts };
+}
+
+function trustedProxiesOf(o: TraceOptions): string[] {
+  const list = (o.trustedProxies ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  try {
+    trustedRanges(list);
+  } catch (e) {
+    throw new CliError(`--trusted-proxies: ${e instanceof Error ? e.message : String(e)}`, 2);
+  }
+  return list;
+}
+
+function routineOption(o: TraceOptions): RoutineClass[] {
+  if (o.all) {
+    return [];
+  }
+  try {
+    return parseRoutineClasses(o.exclude);
+  } catch (e) {
+    throw new CliError(`--exclude ${o.exclude}: ${e instanceof Error ? e.message : String(e)}`, 2);
+  }
 }
 
 function isoOption(name: string, v: string | undefined): number | undefined {
@@ -87,10 +125,15 @@ export function selectionFrom(o: TraceOptions): TraceSelection {
 export async function traceCommand(files: string[], o: TraceOptions, io: Io): Promise<number> {
   const selection = selectionFrom(o);
   const links = linkSettingsFrom(o);
+  const leaveOut = routineOption(o);
   const verdicts = o.verdict ? new Set(o.verdict.split(',').map((v) => v.trim())) : undefined;
+  const trustedProxies = trustedProxiesOf(o);
   const started = Date.now();
   let parsed: ParseSummary;
   let chains: Chain[];
+  let excluded: ExcludedCounts;
+  let excludedInLoki: string[] | undefined;
+  let all: Chain[];
   const warnings: string[] = [];
   if (o.loki) {
     if (files.length > 0) {
@@ -105,11 +148,25 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
       pageBytes: o.lokiPageBytes,
     });
     try {
-      const r = await traceOverLoki(client, { target: selection.target, actor: selection.actor, from, to }, undefined, {
-        links,
-      });
+      // On a terminal: pieces of the range read (newest first on a long range) and lines of writes read.
+      let progress: Progress | undefined;
+      const onProgress = (p: { pieces: number; piecesDone: number; lines: number }) => {
+        progress ??= startProgress(io, 'reading Loki', p.pieces, 'pieces');
+        progress.update(p.piecesDone, `${p.lines} lines of writes`);
+      };
+      const r = await traceOverLoki(
+        client,
+        { target: selection.target, actor: selection.actor, from, to, leaveOut },
+        undefined,
+        { trustedProxies, links },
+        undefined,
+        { onProgress, ...(o.maxLines ? { maxEffectLines: o.maxLines } : {}) }
+      ).finally(() => progress?.stop());
       parsed = r.parsed;
       chains = r.chains;
+      excluded = r.excluded;
+      excludedInLoki = r.excludedInLoki;
+      all = r.allChains;
       warnings.push(...r.warnings);
     } catch (e) {
       throw new CliError(
@@ -122,7 +179,10 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
       throw new CliError('trace needs FILE... or --loki URL', 2);
     }
     parsed = await readAll(files, io);
-    chains = buildChains(parsed.events, { links }, selection);
+    const routine = excludeRoutine(parsed.events, leaveOut, selection);
+    excluded = routine.excluded;
+    all = buildAllChains(routine.kept, { trustedProxies, links });
+    chains = selectChains(all, selection);
   }
   chains = chains.filter((c) => !verdicts || verdicts.has(c.verdict));
   for (const w of warnings) {
@@ -134,6 +194,8 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
       lines: parsed.stats.lines,
       events: parsed.stats.events,
       chains: chains.length,
+      excluded,
+      ...(excludedInLoki?.length ? { excludedInLoki } : {}),
       ms: Date.now() - started,
     };
     io.out(
@@ -144,13 +206,29 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
       ) + '\n'
     );
   } else {
-    io.out(formatChainTable(chains, { diff: o.diff }));
-    io.out(
-      `\n${chains.length} change${chains.length === 1 ? '' : 's'}; ` + formatParseSummary(parsed, o.skippedExamples)
-    );
+    io.out(formatChainTable(chains, all, { diff: o.diff }));
+    const folded = foldedCount(chains);
+    const shown = chains.length - folded;
+    const foldNote = folded > 0 ? ` (and ${folded} consequence${folded === 1 ? '' : 's'} folded under them)` : '';
+    io.out(`\n${shown} change${shown === 1 ? '' : 's'}${foldNote}; ` + formatParseSummary(parsed, o.skippedExamples));
+    io.out(formatExcluded(excluded, excludedInLoki));
   }
   return 0;
 }
+
+/** What was left out as routine, counted by class, and what Loki left out without counting (--all keeps it). */
+function formatExcluded(excluded: ExcludedCounts, inLoki: string[] | undefined): string {
+  const rows = Object.entries(excluded).map(([c, n]) => `  ${c.padEnd(40)}${String(n).padStart(9)}`);
+  const out = rows.length
+    ? [`routine system writes left out (--all keeps them): ${describeCount(excluded)}`, ...rows]
+    : [];
+  if (inLoki?.length) {
+    out.push(`left out in Loki (not counted): ${inLoki.join(', ')}`);
+  }
+  return out.length ? out.join('\n') + '\n' : '';
+}
+
+const describeCount = (excluded: ExcludedCounts) => Object.values(excluded).reduce((a, b) => a + (b ?? 0), 0);
 
 async function readAll(files: string[], io: Io): Promise<ParseSummary> {
   const sizes = await Promise.all(

@@ -1,4 +1,14 @@
-import { changeSummary, diffLine, startedByText, targetName, type Chain, type ChangeDiffEntry } from '../../core';
+import {
+  blastRadius,
+  changeSummary,
+  consequenceIndex,
+  countByKind,
+  diffLine,
+  startedByText,
+  targetName,
+  type Chain,
+  type ChangeDiffEntry,
+} from '../../core';
 import { isoTime, shortActor, wrapJoined } from './format';
 
 /** One block per chain, readable at 100 columns: the story first, then how we know it. */
@@ -58,7 +68,7 @@ function chainBlock(c: Chain, options: ChainTableOptions): string[] {
   ];
   const who = [
     `${c.who.name} (${c.who.kind})`,
-    c.who.ip ? `from ${c.who.ip}` : '',
+    c.who.ip ? `from ${c.who.ip}${c.who.ipTrust ? ` (${c.who.ipTrust})` : ''}` : '',
     ...c.who.via.map((v) => `via ${shortActor(v)}`),
   ].filter(Boolean);
   out.push(...row('who', who));
@@ -98,9 +108,58 @@ function chainBlock(c: Chain, options: ChainTableOptions): string[] {
   return out;
 }
 
-export function formatChainTable(chains: Chain[], options: ChainTableOptions = {}): string {
+/** Under a cause: how many consequences it had, by kind; and what they did, when they are not shown. */
+function consequenceRows(cs: Chain[], shown: ReadonlySet<string>): string[] {
+  if (cs.length === 0) {
+    return [];
+  }
+  const out = row('consequences', [`and ${cs.length} consequence${cs.length === 1 ? '' : 's'}: ${countByKind(cs)}`]);
+  if (cs.some((x) => !shown.has(x.id))) {
+    blastRadius(cs).forEach((line) => out.push(...row('', [line])));
+  }
+  return out;
+}
+
+/** For a consequence shown without its cause: the root change it came from. */
+function rootRow(c: Chain, byId: ReadonlyMap<string, Chain>): string[] {
+  let root: Chain | undefined;
+  for (let up = c.consequenceOf ? byId.get(c.consequenceOf) : undefined, n = 0; up && n < 32; n++) {
+    root = up;
+    up = up.consequenceOf ? byId.get(up.consequenceOf) : undefined;
+  }
+  return root
+    ? row('consequence of', [
+        `${isoTime(root.effect.time)} ${root.effect.verb} ${targetName(root.effect.target, true)}`,
+      ])
+    : [];
+}
+
+/**
+ * The chains, each consequence folded under its cause when the cause is shown too ("and 14 consequences:
+ * 2 ReplicaSets, 12 Pods"); `all` holds every chain traced (for consequences the selection left out).
+ */
+export function formatChainTable(
+  chains: Chain[],
+  all: readonly Chain[] = chains,
+  options: ChainTableOptions = {}
+): string {
   if (chains.length === 0) {
     return 'No changes matched.\n';
   }
-  return chains.map((c) => chainBlock(c, options).join('\n')).join('\n\n') + '\n';
+  const shownIds = new Set(chains.map((c) => c.id));
+  const byId = new Map(all.map((c) => [c.id, c]));
+  const consequencesOf = consequenceIndex(all);
+  const folded = (c: Chain) => c.consequenceOf !== undefined && shownIds.has(c.consequenceOf);
+  const blocks = chains
+    .filter((c) => !folded(c))
+    .map((c) =>
+      [...chainBlock(c, options), ...rootRow(c, byId), ...consequenceRows(consequencesOf(c), shownIds)].join('\n')
+    );
+  return blocks.join('\n\n') + '\n';
+}
+
+/** How many chains the table folded under their causes. */
+export function foldedCount(chains: Chain[]): number {
+  const ids = new Set(chains.map((c) => c.id));
+  return chains.filter((c) => c.consequenceOf !== undefined && ids.has(c.consequenceOf)).length;
 }

@@ -7,7 +7,7 @@ import { fit } from './format';
  */
 export function formatParseSummary(s: ParseSummary, examples = false): string {
   const { stats } = s;
-  const head = `${stats.events} events from ${stats.lines} lines (${stats.records} records, ${stats.duplicates} duplicates); ${stats.skipped} skipped`;
+  const head = `${stats.events} events from ${stats.lines} lines (${stats.records} records, ${stats.duplicates} duplicates); ${stats.skipped} skipped${salvagedNote(s)}`;
   const reasons = Object.entries(s.skipped).sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1));
   if (reasons.length === 0) {
     return head + '\n';
@@ -18,4 +18,10 @@ export function formatParseSummary(s: ParseSummary, examples = false): string {
     return `  ${fit(reason, 40)}${String(st.count).padStart(9)}${where ? `\n      ${fit(where, 92).trimEnd()}` : ''}${sample}`;
   });
   return `${head}:\n${rows.join('\n')}\n`;
+}
+
+/** Cut lines that still became events are not skips, but a person should know the events are partial. */
+function salvagedNote(s: ParseSummary): string {
+  const n = Object.values(s.salvaged ?? {}).reduce((sum, st) => sum + st.count, 0);
+  return n ? ` (${n} cut line${n === 1 ? '' : 's'} read as far as they go, marked truncated)` : '';
 }

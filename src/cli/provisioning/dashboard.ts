@@ -42,9 +42,9 @@ function provenanceQuery(mode: 'chains' | 'graph'): cog.Builder<cog.Dataquery> {
   };
 }
 
-/** kube-apiserver audit lines, one per request, parsed — as the alert rules count them. */
+/** kube-apiserver audit lines, one per request, parsed — as the alert rules count them (inside a metric query). */
 function auditLines(lineFilters: LogQuery['lineFilters'], labelFilters: LogQuery['labelFilters']): string {
-  return renderLogQuery(kubeAuditQuery(DEFAULT_SELECTORS, lineFilters, labelFilters));
+  return renderLogQuery(kubeAuditQuery(DEFAULT_SELECTORS, lineFilters, labelFilters), { metric: true });
 }
 
 function lokiQuery(expr: string, legend?: string): loki.DataqueryBuilder {
@@ -60,13 +60,14 @@ export function provenanceDashboard(): dashboard.Dashboard {
   const writes = auditLines([], [{ label: 'verb', op: '=~', value: WRITES }]);
   const denied = auditLines([{ op: '|=', value: '"authorization.k8s.io/decision":"forbid"' }], []);
   const humanWrites = auditLines([], [{ label: 'verb', op: '=~', value: WRITES }, BY_A_PERSON]);
-  const syncs = renderLogQuery(
+  // `app` is a text box (and a `var-app` URL parameter): Grafana's percent-encode format leaves Argo CD app names
+  // (DNS-1123: a-z, 0-9, `-`, `.`) as they are and turns `"`, `\`, `` ` ``, `#` and `$` into `%XX`, so no value can end
+  // the string (@grafana/scenes formatRegistry, VariableFormatID.PercentEncode). Empty, it keeps every line.
+  const syncs = `${renderLogQuery(
     lineQuery(DEFAULT_SELECTORS.argocd, [
       { op: '|~', value: 'Sync operation to|Initiated (automated )?sync|Partial sync operation' },
-      // `$app` is Grafana's: empty, it keeps every line.
-      { op: '|=', value: '$app' },
     ])
-  );
+  )} |= "\${app:percentencode}"`;
   return new dashboard.DashboardBuilder('GitOps change provenance')
     .uid(DASHBOARD_UID)
     .tags(['kubernetes', 'audit', 'gitops'])
@@ -86,6 +87,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       new dashboard.PanelBuilder()
+        .id(1)
         .type('provenance-gitops-panel')
         .title('Who changed what, and why')
         .datasource(PROVENANCE)
@@ -95,6 +97,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       new timeseries.PanelBuilder()
+        .id(2)
         .title('Writes by verb')
         .datasource(LOKI)
         .withTarget(lokiQuery(`sum by (verb) (count_over_time(${writes} [$__auto]))`, '{{verb}}'))
@@ -102,6 +105,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       new timeseries.PanelBuilder()
+        .id(3)
         .title('Denied requests by user')
         .datasource(LOKI)
         .withTarget(lokiQuery(`sum by (${ACTOR}) (count_over_time(${denied} [$__auto]))`, `{{${ACTOR}}}`))
@@ -109,6 +113,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       new table.PanelBuilder()
+        .id(4)
         .title('Changes')
         .datasource(PROVENANCE)
         .withTarget(provenanceQuery('chains'))
@@ -116,6 +121,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       new nodegraph.PanelBuilder()
+        .id(5)
         .title('People, operations, commits and objects')
         .datasource(PROVENANCE)
         .withTarget(provenanceQuery('graph'))
@@ -123,6 +129,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       new bargauge.PanelBuilder()
+        .id(6)
         .title('Top people by writes')
         .datasource(LOKI)
         .withTarget(
@@ -134,6 +141,7 @@ export function provenanceDashboard(): dashboard.Dashboard {
     )
     .withPanel(
       new logs.PanelBuilder()
+        .id(7)
         .title('Recent Argo CD syncs')
         .datasource(LOKI)
         .withTarget(lokiQuery(syncs))

@@ -119,7 +119,12 @@ export const KUBE_RULES: AlertRule[] = [
           { op: '|=', value: 'system:anonymous' },
           { op: '|=', value: '"authorization.k8s.io/decision":"allow"' },
         ],
-        [{ label: 'user_username', op: '=', value: 'system:anonymous' }]
+        // Resource requests only: Kubernetes' default system:public-info-viewer role lets anyone read /healthz,
+        // /livez, /readyz and /version, and load-balancer probes do so all the time (routine, not a finding).
+        [
+          { label: 'user_username', op: '=', value: 'system:anonymous' },
+          { label: 'objectRef_resource', op: '!=', value: '' },
+        ]
       ),
     by: ['verb', 'objectRef_resource', 'objectRef_namespace', 'objectRef_name'],
     summary:

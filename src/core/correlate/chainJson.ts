@@ -5,6 +5,8 @@ import type { Chain, Change } from '../model';
  * shapes here change only with a version note; everything else in the model may evolve.
  */
 export interface ChainJson {
+  /** Stable id of the chain (its effect record's id). */
+  id: string;
   effect: {
     time: string | null;
     source: string;
@@ -21,8 +23,11 @@ export interface ChainJson {
     userAgent: string | null;
   };
   verdict: string;
-  /** `url`: the person's Rancher user page, when the Rancher URL is set. */
-  who: { name: string; kind: string; ip: string | null; via: string[]; url: string | null };
+  /**
+   * `ipTrust`: how far `ip` can be trusted (see the README's Security section); `url`: the person's Rancher user
+   * page, when the Rancher URL is set.
+   */
+  who: { name: string; kind: string; ip: string | null; ipTrust: string | null; via: string[]; url: string | null };
   gitops: {
     tool: string;
     app: string | null;
@@ -41,6 +46,10 @@ export interface ChainJson {
   } | null;
   links: Array<{ kind: string; confidence: number; evidence: string[] }>;
   context: Array<{ kind: string; time: string | null; summary: string; evidence: string[] }>;
+  /** Id of the chain whose change set this one off through a controller (cascade), or null. */
+  consequenceOf: string | null;
+  /** How many chains follow from this one (directly or through further controllers). */
+  consequences: number;
   /** What exactly changed (README "What changed"); null when nothing recorded says. */
   change: Change | null;
 }
@@ -50,6 +59,7 @@ const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).
 export function chainToJson(c: Chain): ChainJson {
   const e = c.effect;
   return {
+    id: c.id,
     effect: {
       time: iso(e.time),
       source: e.source,
@@ -66,7 +76,14 @@ export function chainToJson(c: Chain): ChainJson {
       userAgent: e.userAgent ?? null,
     },
     verdict: c.verdict,
-    who: { name: c.who.name, kind: c.who.kind, ip: c.who.ip ?? null, via: c.who.via, url: c.who.url ?? null },
+    who: {
+      name: c.who.name,
+      kind: c.who.kind,
+      ip: c.who.ip ?? null,
+      ipTrust: c.who.ipTrust ?? null,
+      via: c.who.via,
+      url: c.who.url ?? null,
+    },
     gitops: c.gitops
       ? {
           tool: c.gitops.tool,
@@ -90,6 +107,8 @@ export function chainToJson(c: Chain): ChainJson {
       summary: x.summary,
       evidence: x.evidence,
     })),
+    consequenceOf: c.consequenceOf ?? null,
+    consequences: c.consequences ?? 0,
     change: c.change ?? null,
   };
 }

@@ -145,6 +145,14 @@ export function changeOf(e: ChangeEvent, chain: Pick<Chain, 'gitops'>, rc: RuleC
   }
 }
 
+/**
+ * A consequence (a controller's write set off by its owner's change) carries what its own bodies say; its links
+ * and Argo CD's history are the cause's, shared with it.
+ */
+export function attachConsequenceChange(chain: Chain, rc: RuleContext): void {
+  chain.change = changeOf(chain.effect, { gitops: null }, rc);
+}
+
 function bodiesChange(e: ChangeEvent, rc: RuleContext): Change | null {
   const snap = e.snapshot;
   if (!snap || e.verb === 'delete' || e.verb === 'deletecollection') {

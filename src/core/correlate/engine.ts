@@ -1,10 +1,11 @@
 import { WRITE_VERBS, type ActorKind, type Chain, type ChangeEvent, type GitOpsRef, type Link, type Verdict } from '../model';
 import { classifyActor } from '../parse/actor';
-import { attachChange } from './change';
+import { attachChange, attachConsequenceChange } from './change';
 import { EventIndex } from './eventIndex';
 import { resolveIdentity } from './identity';
 import { DEFAULT_OPTIONS, describeDelta, type CorrelateOptions } from './options';
 import { at, objectName, type LinkHit, type RuleContext } from './rule';
+import { linkCascade } from './rules/cascade';
 import { linkDrift } from './rules/drift';
 import { linkFleetCommit } from './rules/fleetCommit';
 import { linkGitopsApply } from './rules/gitopsApply';
@@ -48,8 +49,13 @@ function matchesTarget(e: ChangeEvent, sel: NonNullable<TraceSelection['target']
   return resourceOk && ok(sel.namespace, t.namespace) && ok(sel.name, t.name);
 }
 
-function verdictOf(e: ChangeEvent, applied: boolean, operation: string | undefined, drift: boolean): Verdict {
-  switch (e.actor.kind) {
+function verdictOf(
+  kind: ChangeEvent['actor']['kind'],
+  applied: boolean,
+  operation: string | undefined,
+  drift: boolean
+): Verdict {
+  switch (kind) {
     case 'gitops-controller':
       return applied ? (operation === 'rollback' ? 'gitops-rollback' : 'gitops-sync') : 'controller';
     case 'human':
@@ -80,16 +86,50 @@ function priorFailure(start: ChangeEvent, rc: RuleContext): Chain['context'][num
   };
 }
 
-function buildChain(e: ChangeEvent, rc: RuleContext): Chain {
+/** How many controller hops a consequence is followed up (Pod ← ReplicaSet ← Deployment is two). */
+const MAX_CASCADE_DEPTH = 16;
+
+/** The chain of a cause event, built on demand; undefined when it is being built (an owner loop) or too deep. */
+type CauseChain = (cause: ChangeEvent, depth: number) => Chain | undefined;
+
+/** A controller's write set off by its owner's change: the cause's story, one controller hop further down. */
+function consequenceChain(e: ChangeEvent, hop: LinkHit, cause: Chain): Chain {
+  return {
+    id: e.id,
+    effect: e,
+    verdict: cause.verdict,
+    who: { ...cause.who, via: [...cause.who.via, `${e.actor.name} (controller)`] },
+    gitops: cause.gitops,
+    links: [hop.link, ...cause.links],
+    context: [],
+    consequenceOf: cause.id,
+  };
+}
+
+function buildChain(e: ChangeEvent, rc: RuleContext, depth = 0, causeChain?: CauseChain): Chain {
   const links: Link[] = [];
   const context: Chain['context'] = [];
   const take = (hits: LinkHit[]) => hits.forEach((h) => links.push(h.link));
+  const cascade = linkCascade(e, rc);
+  if (cascade?.hit && cascade.hit.cause !== e) {
+    const cause = depth < MAX_CASCADE_DEPTH ? causeChain?.(cascade.hit.cause, depth + 1) : undefined;
+    if (cause) {
+      const chain = consequenceChain(e, cascade.hit, cause);
+      attachConsequenceChange(chain, rc);
+      return chain;
+    }
+  } else if (cascade?.hit) {
+    links.push(cascade.hit.link);
+  } else if (cascade?.missed) {
+    context.push({ kind: 'cascade', event: e, summary: cascade.missed, evidence: [] });
+  }
   const identity = resolveIdentity(e, rc);
   take(identity.hits);
   let who: Chain['who'] = {
     name: identity.name,
     kind: identity.kind,
     ...(identity.ip ? { ip: identity.ip } : {}),
+    ...(identity.ipTrust ? { ipTrust: identity.ipTrust } : {}),
     via: identity.via,
   };
   let gitops: GitOpsRef | null = null;
@@ -121,6 +161,7 @@ function buildChain(e: ChangeEvent, rc: RuleContext): Chain {
         name: editor.name,
         kind: editor.kind,
         ...(editor.ip ? { ip: editor.ip } : {}),
+        ...(editor.ipTrust ? { ipTrust: editor.ipTrust } : {}),
         via: [e.actor.name, ...editor.via],
       };
     }
@@ -131,7 +172,8 @@ function buildChain(e: ChangeEvent, rc: RuleContext): Chain {
     who = { name: startedBy.name, kind: startedBy.kind, via: [e.actor.name] };
   }
 
-  const driftHits = linkDrift(e, rc);
+  // The resolved identity (a person behind argocd-server's UI edit) decides whether this is a manual change.
+  const driftHits = linkDrift(e, rc, identity.kind, identity.name);
   take(driftHits);
   drift = driftHits.length > 0;
 
@@ -146,8 +188,9 @@ function buildChain(e: ChangeEvent, rc: RuleContext): Chain {
     });
   }
   const chain: Chain = {
+    id: e.id,
     effect: e,
-    verdict: verdictOf(e, applied.length > 0, gitops?.operation, drift),
+    verdict: verdictOf(identity.kind, applied.length > 0, gitops?.operation, drift),
     who,
     gitops,
     links,
@@ -163,14 +206,35 @@ export function buildChains(
   options: Partial<CorrelateOptions> = {},
   selection: TraceSelection = {}
 ): Chain[] {
+  return selectChains(buildAllChains(events, options), selection);
+}
+
+/**
+ * Chains for every write, consequences included (each with `consequenceOf`, each cause with its `consequences`).
+ * A cause's chain is built before its consequences take its story; owner loops end where they close.
+ */
+export function buildAllChains(events: readonly ChangeEvent[], options: Partial<CorrelateOptions> = {}): Chain[] {
   const rc: RuleContext = { ix: new EventIndex(events), opts: { ...DEFAULT_OPTIONS, ...options } };
   const effects = events.filter(isEffect);
+  const built = new Map<string, Chain>();
+  const building = new Set<string>();
+  const chainOf: CauseChain = (e, depth) => {
+    const done = built.get(e.id);
+    if (done || building.has(e.id) || !isEffect(e)) {
+      return done;
+    }
+    building.add(e.id);
+    const c = buildChain(e, rc, depth, chainOf);
+    building.delete(e.id);
+    built.set(e.id, c);
+    return c;
+  };
   // Rancher records that explain a downstream write are causes, not separate changes.
   const proxied = new Set<string>();
   const chains: Chain[] = [];
   for (const e of effects) {
     if (e.source === 'kube-audit') {
-      const c = buildChain(e, rc);
+      const c = chainOf(e, 0) as Chain;
       c.links.filter((l) => l.kind === 'rancher-proxy').forEach((l) => proxied.add(l.to));
       chains.push(c);
     }
@@ -185,6 +249,22 @@ export function buildChains(
       (a.effect.time ?? -Infinity) - (b.effect.time ?? -Infinity) ||
       (a.effect.id < b.effect.id ? -1 : a.effect.id > b.effect.id ? 1 : 0)
   );
+  countConsequences(chains, built);
+  return chains;
+}
+
+/** Each cause's `consequences`: every chain below it, directly or through other controllers. */
+function countConsequences(chains: Chain[], byId: ReadonlyMap<string, Chain>): void {
+  for (const c of chains) {
+    let up = c.consequenceOf ? byId.get(c.consequenceOf) : undefined;
+    for (let hops = 0; up && hops <= MAX_CASCADE_DEPTH; hops++) {
+      up.consequences = (up.consequences ?? 0) + 1;
+      up = up.consequenceOf ? byId.get(up.consequenceOf) : undefined;
+    }
+  }
+}
+
+export function selectChains(chains: readonly Chain[], selection: TraceSelection): Chain[] {
   return chains.filter((c) => selected(c, selection));
 }
 

@@ -6,10 +6,12 @@ import { TimelineMap } from './timeline';
  */
 
 const RBAC_RESOURCES = new Set(['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings']);
+/** Rancher user ids: `u-xxxxx` (v2.1+) and `user-xxxxx` (v2.0). */
+export const RANCHER_USER_ID = /^(?:u|user)-[a-z0-9]{5,}$/;
 const ARGO_OPERATIONS = new Set(['sync', 'partial-sync', 'sync-locally', 'rollback', 'sync-result', 'operation-state']);
 
 /** `cluster|group|resource|namespace|name` of the object an event acted on. */
-export function objectKey(e: ChangeEvent): string {
+export function objectKey(e: Pick<ChangeEvent, 'target'>): string {
   const t = e.target;
   return `${t.cluster ?? ''}|${t.apiGroup}|${t.resource}|${t.namespace ?? ''}|${t.name ?? ''}`;
 }
@@ -22,6 +24,10 @@ export class EventIndex {
   readonly byId = new Map<string, ChangeEvent>();
   /** Rancher API audit records by Rancher user id, and by token id (Rancher ≥ 2.11). */
   readonly rancherByUser = new TimelineMap();
+  /** Records that name a Rancher user id's login (Rancher audit, Rancher-impersonated downstream writes), by id. */
+  readonly rancherLogins = new TimelineMap();
+  /** Argo CD resource-level records (UI/API patch, delete, action; API-call lines included) by object name. */
+  readonly argoByResource = new TimelineMap();
   readonly rancherByToken = new TimelineMap();
   /** Argo CD operation records by application name, and by destination namespace. */
   readonly argoByApp = new TimelineMap();
@@ -34,6 +40,8 @@ export class EventIndex {
   readonly fleetDeployByReleaseNs = new TimelineMap();
   /** Fleet bundle reconciler changes by BundleDeployment name; commits and GitRepo writes by repo name. */
   readonly fleetBundleByBd = new TimelineMap();
+  /** The agent's "Installing/Upgrading helm release" lines (they name the commit), by BundleDeployment name. */
+  readonly fleetHelmByBd = new TimelineMap();
   readonly fleetCommitByRepo = new TimelineMap();
   readonly gitRepoWrites = new TimelineMap();
   /** Writes of an Application's `operation` (syncs started with kubectl), by application name. */
@@ -53,6 +61,9 @@ export class EventIndex {
 
   private add(e: ChangeEvent): void {
     this.byId.set(e.id, e);
+    if (e.actor.loginName && RANCHER_USER_ID.test(e.actor.name)) {
+      this.rancherLogins.add(e.actor.name, e);
+    }
     switch (e.source) {
       case 'rancher-audit':
         this.rancherByUser.add(e.actor.via[0]?.name ?? e.actor.name, e);
@@ -110,6 +121,9 @@ export class EventIndex {
     if (!g) {
       return;
     }
+    if (e.target.kind && e.target.kind !== 'Application' && e.target.name) {
+      this.argoByResource.add(e.target.name, e);
+    }
     if (e.keys.apiCall) {
       this.argoApiByApp.add(g.app, e);
       return;
@@ -125,7 +139,9 @@ export class EventIndex {
     if (!g) {
       return;
     }
-    if (g.operation === 'deploy') {
+    if (e.keys.helmStart) {
+      this.fleetHelmByBd.add(e.keys.helmStart, e);
+    } else if (g.operation === 'deploy') {
       this.fleetDeployByObjectset.add(e.keys.objectsetId, e);
       const release = e.keys.helmRelease;
       if (release) {

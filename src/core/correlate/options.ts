@@ -23,6 +23,18 @@ export interface CorrelateOptions {
   fleetLookbackMs: number;
   /** How far before a sync or rollback a failed sync of the same app is reported as context. */
   failureLookbackMs: number;
+  /** How far back a Rancher record of a user id names its login (authorized cluster endpoint requests). */
+  identityLookbackMs: number;
+  /**
+   * CIDR ranges (or addresses) of the ingress / load balancers in front of Rancher and the API server: hops inside
+   * them pass the client address on (see clientAddress.ts). Empty: the first hop is only claimed by the client.
+   */
+  trustedProxies: readonly string[];
+  /**
+   * How long after an owner's change a controller's write on its dependents still follows from it (cascade rule):
+   * a rollout scales step by step, and each step is its own write of the ReplicaSet, so a few minutes suffice.
+   */
+  cascadeWindowMs: number;
   /** Web UIs and self-hosted Git hosts for the links of a chain (correlate/change.ts); none by default. */
   links?: LinkSettings;
 }
@@ -37,6 +49,9 @@ export const DEFAULT_OPTIONS: CorrelateOptions = {
   driftLookbackMs: 7 * 24 * 3_600_000,
   fleetLookbackMs: 30 * 60_000,
   failureLookbackMs: 60 * 60_000,
+  identityLookbackMs: 7 * 24 * 3_600_000,
+  trustedProxies: [],
+  cascadeWindowMs: 5 * 60_000,
 };
 
 /** `12 s`, `4 min`, `2 h` — deltas in evidence sentences. */

@@ -22,10 +22,14 @@ describe('link rule registry', () => {
     expect(perModule).toEqual(modules.map((f) => [f, 1]));
     expect(exported.every((r) => LINK_RULES.includes(r as never))).toBe(true);
     expect(LINK_RULES.map((r) => r.kind).sort()).toEqual([
+      'app-generator',
+      'argocd-ui',
+      'cascade',
       'drift',
       'fleet-commit',
       'gitops-apply',
       'impersonation',
+      'rancher-ace',
       'rancher-proxy',
       'rbac-context',
       'sync-trigger',

@@ -1,8 +1,12 @@
 import type { RuleInfo } from './rule';
+import { appGeneratorRule } from './rules/appGenerator';
+import { argocdUiEditRule } from './rules/argocdUiEdit';
+import { cascadeRule } from './rules/cascade';
 import { driftRule } from './rules/drift';
 import { fleetCommitRule } from './rules/fleetCommit';
 import { gitopsApplyRule } from './rules/gitopsApply';
 import { impersonationRule } from './rules/impersonation';
+import { rancherAceRule } from './rules/rancherAce';
 import { rancherProxyRule } from './rules/rancherProxy';
 import { rbacContextRule } from './rules/rbacContext';
 import { syncTriggerRule } from './rules/syncTrigger';
@@ -11,9 +15,14 @@ import { syncTriggerRule } from './rules/syncTrigger';
 export const LINK_RULES: readonly RuleInfo[] = [
   impersonationRule,
   rancherProxyRule,
+  argocdUiEditRule,
+  rancherAceRule,
+  appGeneratorRule,
   gitopsApplyRule,
   syncTriggerRule,
   fleetCommitRule,
   rbacContextRule,
   driftRule,
+  // Applied first: a controller's consequence takes its cause's story instead of its own.
+  cascadeRule,
 ];

@@ -41,7 +41,9 @@ function routineWrites(noise: string[]) {
           verb: a.verb as string,
           resource: o.resource,
           namespace: o.namespace,
-          name: o.name,
+          // A create of a generated name (an Event, a review) has none; status writes name their subresource.
+          name: o.name ?? '',
+          ...(o.subresource ? { subresource: o.subresource } : {}),
           time: new Date(Date.parse(a.requestReceivedTimestamp)).toISOString(),
         },
       };

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 
 import { buildChains, chainToJson, generate, parseLines, type ChainJson } from '..';
-import { argoLog, kubeAudit } from '../../../tests/support/builders';
+import { appOperationWrite, argoLog, kubeAudit } from '../../../tests/support/builders';
 import { parseAll } from '../../../tests/support/parse';
 
 /**
@@ -29,6 +29,36 @@ function peopleNamed(c: ChainJson): string[] {
 }
 
 const START = Date.UTC(2026, 2, 2, 10);
+
+/**
+ * A sync begun by `writer` writing Application storefront's `operation`, the controller's record of it (its
+ * `initiatedBy` printed as `by`), and the Deployment the controller then patches.
+ */
+function syncStartedBy(writer: string, operation: Record<string, unknown>, by: string): object[] {
+  return [
+    appOperationWrite(writer, operation, {
+      userAgent: 'client/v1',
+      stageTimestamp: '2026-03-02T10:15:00.010000Z',
+    }),
+    argoLog({
+      msg: `Initialized new operation: {&SyncOperation{Revision:main,} {${by}} [] {0 nil}}`,
+      user: undefined,
+      reason: undefined,
+      time: '2026-03-02T10:15:01Z',
+    }),
+    kubeAudit({
+      auditID: '9a1e0c7b-3d2f-4e5a-8b6c-7d8e9f0a1b2c',
+      user: {
+        username: 'system:serviceaccount:argocd:argocd-application-controller',
+        groups: ['system:serviceaccounts'],
+      },
+      userAgent: 'argocd-application-controller/v3.1.8 (linux/amd64)',
+      requestURI: '/apis/apps/v1/namespaces/shop/deployments/checkout?fieldManager=argocd-controller',
+      requestReceivedTimestamp: '2026-03-02T10:15:04.000000Z',
+      stageTimestamp: '2026-03-02T10:15:04.010000Z',
+    }),
+  ];
+}
 
 describe('no automaton is credited to a person', () => {
   it('over every generator scenario inside routine traffic, for any seed', () => {
@@ -69,36 +99,7 @@ describe('no automaton is credited to a person', () => {
     fc.assert(
       fc.property(automaton, claimed, fc.boolean(), (writer, claim, automated) => {
         const initiatedBy = { ...(claim ? { username: claim } : {}), automated };
-        const lines = [
-          kubeAudit({
-            level: 'Request',
-            verb: 'update',
-            user: { username: writer, groups: ['system:authenticated'] },
-            userAgent: 'client/v1',
-            requestURI: '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/storefront',
-            objectRef: { resource: 'applications', namespace: 'argocd', name: 'storefront', apiGroup: 'argoproj.io' },
-            requestObject: { operation: { initiatedBy, sync: { revision: 'main' } } },
-            requestReceivedTimestamp: '2026-03-02T10:15:00.000000Z',
-            stageTimestamp: '2026-03-02T10:15:00.010000Z',
-          }),
-          argoLog({
-            msg: `Initialized new operation: {&SyncOperation{Revision:main,} {${claim} ${automated}} [] {0 nil}}`,
-            user: undefined,
-            reason: undefined,
-            time: '2026-03-02T10:15:01Z',
-          }),
-          kubeAudit({
-            auditID: '9a1e0c7b-3d2f-4e5a-8b6c-7d8e9f0a1b2c',
-            user: {
-              username: 'system:serviceaccount:argocd:argocd-application-controller',
-              groups: ['system:serviceaccounts'],
-            },
-            userAgent: 'argocd-application-controller/v3.1.8 (linux/amd64)',
-            requestURI: '/apis/apps/v1/namespaces/shop/deployments/checkout?fieldManager=argocd-controller',
-            requestReceivedTimestamp: '2026-03-02T10:15:04.000000Z',
-            stageTimestamp: '2026-03-02T10:15:04.010000Z',
-          }),
-        ];
+        const lines = syncStartedBy(writer, { initiatedBy, sync: { revision: 'main' } }, `${claim} ${automated}`);
         const chains = buildChains(parseAll(lines).events).map(chainToJson);
         const deployment = chains.find((c) => c.effect.target.resource === 'deployments');
         expect(deployment?.verdict).toBe('gitops-sync');
@@ -111,30 +112,11 @@ describe('no automaton is credited to a person', () => {
   });
 
   it('while a person who writes the operation is still named (the kubectl door)', () => {
-    const lines = [
-      kubeAudit({
-        level: 'Request',
-        verb: 'update',
-        user: { username: 'eve@example.org', groups: ['sre', 'system:authenticated'] },
-        requestURI: '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/storefront',
-        objectRef: { resource: 'applications', namespace: 'argocd', name: 'storefront', apiGroup: 'argoproj.io' },
-        requestObject: { operation: { initiatedBy: { username: 'kargo-controller' }, sync: { revision: 'main' } } },
-        requestReceivedTimestamp: '2026-03-02T10:15:00.000000Z',
-      }),
-      argoLog({
-        msg: 'Initialized new operation: {&SyncOperation{Revision:main,} {kargo-controller false} [] {0 nil}}',
-        user: undefined,
-        reason: undefined,
-        time: '2026-03-02T10:15:01Z',
-      }),
-      kubeAudit({
-        auditID: '9a1e0c7b-3d2f-4e5a-8b6c-7d8e9f0a1b2c',
-        user: { username: 'system:serviceaccount:argocd:argocd-application-controller', groups: [] },
-        userAgent: 'argocd-application-controller/v3.1.8 (linux/amd64)',
-        requestURI: '/apis/apps/v1/namespaces/shop/deployments/checkout?fieldManager=argocd-controller',
-        requestReceivedTimestamp: '2026-03-02T10:15:04.000000Z',
-      }),
-    ];
+    const lines = syncStartedBy(
+      'eve@example.org',
+      { initiatedBy: { username: 'kargo-controller' }, sync: { revision: 'main' } },
+      'kargo-controller false'
+    );
     const deployment = buildChains(parseAll(lines).events)
       .map(chainToJson)
       .find((c) => c.effect.target.resource === 'deployments');

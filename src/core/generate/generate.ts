@@ -1,4 +1,4 @@
-import { kubeAuditNoiseLine } from './noise';
+import { ClusterTraffic, DEFAULT_CLUSTER, type ClusterShape } from './noise';
 import { seededRng } from './random';
 import { SCENARIOS, type GeneratedRecord, type TruthChain } from './scenarios';
 
@@ -11,12 +11,18 @@ import { SCENARIOS, type GeneratedRecord, type TruthChain } from './scenarios';
 export interface GenerateOptions {
   /** Scenario names, or all of them. */
   scenarios: string[] | 'all';
-  /** Background kube-apiserver audit events (controllers, nodes) spread over the same time span. */
+  /** Background kube-apiserver audit events (a real cluster's traffic, see noise.ts) spread over the same span. */
   noiseEvents: number;
+  /** Instead of `noiseEvents`: this many background events per hour of the span. */
+  eventsPerHour?: number;
+  /** Nodes and operators of the cluster the background traffic comes from. */
+  cluster?: Partial<ClusterShape>;
   seed: number;
   /** Start of the first scenario, ms epoch. */
   start: number;
   spacingMs?: number;
+  /** Background traffic before the first scenario. Default 10 minutes. */
+  leadInMs?: number;
 }
 
 export interface Generated {
@@ -52,15 +58,18 @@ export function generate(options: GenerateOptions): Generated {
     truth.push(...built.truth);
   });
   scenarioRecords.sort((a, b) => a.ms - b.ms);
-  const from = options.start - 10 * 60_000;
+  const from = options.start - (options.leadInMs ?? 10 * 60_000);
   const to = options.start + Math.max(1, chosen.length) * spacing;
   const noiseSeed = options.seed ^ 0x5bd1e995;
   return {
     truth,
     span: { from, to },
     *records() {
-      const noiseRng = seededRng(noiseSeed);
-      const n = options.noiseEvents;
+      const traffic = new ClusterTraffic(seededRng(noiseSeed), { ...DEFAULT_CLUSTER, ...options.cluster });
+      const n =
+        options.eventsPerHour !== undefined
+          ? Math.round((options.eventsPerHour * (to - from)) / 3_600_000)
+          : options.noiseEvents;
       const step = n > 0 ? (to - from) / n : 0;
       let k = 0;
       for (let i = 0; i < n; i++) {
@@ -68,7 +77,7 @@ export function generate(options: GenerateOptions): Generated {
         while (k < scenarioRecords.length && scenarioRecords[k].ms <= ms) {
           yield scenarioRecords[k++];
         }
-        yield { file: 'kube-audit.log', ms, line: kubeAuditNoiseLine(noiseRng, ms) };
+        yield { file: 'kube-audit.log', ms, line: traffic.next(ms) };
       }
       while (k < scenarioRecords.length) {
         yield scenarioRecords[k++];

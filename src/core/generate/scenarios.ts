@@ -49,6 +49,8 @@ export interface TruthChain {
   change?: { source: string; complete: boolean; diff: Array<{ path: string; before?: unknown; after?: unknown }> };
   /** Context kinds and a text each summary must contain (e.g. the login name and IP of an RBAC change). */
   context?: Array<{ kind: string; mentions: string[] }>;
+  /** A controller's consequence: the change (another truth chain's effect) whose chain it is `consequenceOf`. */
+  cause?: TruthChain['effect'];
 }
 
 export interface Scenario {
@@ -118,10 +120,20 @@ function viaRancher(
   ];
 }
 
+/** A Metadata-level write by Argo CD's application controller, or by another account acting as itself. */
 function argoWrite(
   ms: number,
   rng: Rng,
-  w: { verb: string; resource: string; apiGroup: string; namespace: string; name: string; code?: number }
+  w: {
+    verb: string;
+    resource: string;
+    apiGroup: string;
+    namespace: string;
+    name: string;
+    code?: number;
+    responseObject?: unknown;
+  },
+  as = { user: ARGO_SA, groups: SA_GROUPS, ip: ARGO_IP, userAgent: ARGO_UA }
 ): GeneratedRecord {
   return {
     file: 'kube-audit.log',
@@ -130,12 +142,13 @@ function argoWrite(
       ms,
       auditID: uuid(rng),
       ...w,
-      user: ARGO_SA,
-      groups: SA_GROUPS,
-      sourceIPs: [ARGO_IP],
-      userAgent: ARGO_UA,
+      user: as.user,
+      groups: as.groups,
+      sourceIPs: [as.ip],
+      userAgent: as.userAgent,
       code: w.code ?? 200,
-      query: w.verb === 'patch' ? 'fieldManager=argocd-controller' : undefined,
+      level: w.responseObject === undefined ? 'Metadata' : 'RequestResponse',
+      query: w.verb === 'patch' && as.user === ARGO_SA ? 'fieldManager=argocd-controller' : undefined,
     }),
   };
 }
@@ -277,8 +290,11 @@ const unauthorizedDeletion: Scenario = {
           },
           links: [
             { kind: 'gitops-apply', cause: `argocd rollback at ${at(t + 8 * MIN)}` },
-            // The API call's log line has second precision.
-            { kind: 'sync-trigger', cause: `argocd rollback at ${at(Math.floor((t + 8 * MIN - 400) / 1000) * 1000)}` },
+            // The API call's log line has second precision; logged before the RBAC check, alone it is an attempt.
+            {
+              kind: 'sync-trigger',
+              cause: `argocd attempt:rollback at ${at(Math.floor((t + 8 * MIN - 400) / 1000) * 1000)}`,
+            },
             { kind: 'sync-trigger', cause: `kube-audit update at ${at(t + 8 * MIN + 900)}` },
           ],
           context: [
@@ -807,6 +823,603 @@ const kargoPromotion: Scenario = {
   },
 };
 
+/** A person edits a managed Deployment live in the Argo CD UI: the cluster sees only argocd-server's account. */
+const argocdUiEdit: Scenario = {
+  name: 'argocd-ui-edit',
+  description: "a person scales a managed Deployment in the Argo CD UI; the write is argocd-server's",
+  build(t, rng) {
+    const app = 'storefront';
+    const RAVI = 'ravi@example.org';
+    const resource = {
+      name: app,
+      namespace: 'shop',
+      resourceName: 'storefront-web',
+      version: 'v1',
+      group: 'apps',
+      kind: 'Deployment',
+    };
+    return {
+      records: [
+        {
+          file: 'argocd.log',
+          ms: t,
+          line: argoApiCallLine({
+            ms: t,
+            method: 'PatchResource',
+            email: RAVI,
+            content: {
+              ...resource,
+              patch: '{"spec":{"replicas":6}}',
+              patchType: 'application/merge-patch+json',
+              appNamespace: 'argocd',
+            },
+          }),
+        },
+        {
+          file: 'kube-audit.log',
+          ms: t + 120,
+          line: kubeAuditLine({
+            ms: t + 120,
+            auditID: uuid(rng),
+            verb: 'patch',
+            resource: 'deployments',
+            apiGroup: 'apps',
+            namespace: 'shop',
+            name: 'storefront-web',
+            user: 'system:serviceaccount:argocd:argocd-server',
+            groups: SA_GROUPS,
+            sourceIPs: ['10.10.20.31'],
+            userAgent: 'argocd-server/v3.1.8 (linux/amd64)',
+            code: 200,
+            level: 'RequestResponse',
+            requestObject: { spec: { replicas: 6 } },
+            responseObject: {
+              kind: 'Deployment',
+              metadata: {
+                name: 'storefront-web',
+                namespace: 'shop',
+                annotations: { 'argocd.argoproj.io/tracking-id': `${app}:apps/Deployment:shop/storefront-web` },
+              },
+              spec: { replicas: 6 },
+            },
+          }),
+        },
+        argo(t + 200, app, 'shop', `${RAVI} patched resource apps/Deployment 'storefront-web'`, {
+          reason: 'ResourceUpdated',
+          type: 'Normal',
+          user: RAVI,
+        }),
+      ],
+      truth: [
+        {
+          scenario: this.name,
+          effect: {
+            verb: 'patch',
+            resource: 'deployments',
+            namespace: 'shop',
+            name: 'storefront-web',
+            time: at(t + 120),
+          },
+          verdict: 'manual-drift',
+          who: { name: RAVI },
+          links: [
+            // The API-call line has second precision.
+            { kind: 'argocd-ui', cause: `argocd attempt:patch at ${at(Math.floor(t / 1000) * 1000)}` },
+            { kind: 'drift', cause: `kube-audit patch at ${at(t + 120)}` },
+          ],
+        },
+      ],
+    };
+  },
+};
+
+/** A Rancher user runs kubectl through the authorized cluster endpoint: the cluster sees only the user id. */
+const rancherAceDelete: Scenario = {
+  name: 'rancher-ace-delete',
+  description:
+    'a Rancher user deletes a ConfigMap with kubectl through the authorized cluster endpoint (Rancher logs nothing)',
+  build(t, rng) {
+    return {
+      records: [
+        // Earlier, the same user in the Rancher UI: the record that names the id's login.
+        {
+          file: 'rancher-audit.log',
+          ms: t - 40 * MIN,
+          line: rancherAuditLine({
+            ms: t - 40 * MIN,
+            auditID: uuid(rng),
+            uri: '/v1/management.cattle.io.clusters',
+            method: 'GET',
+            who: KIM,
+            code: 200,
+          }),
+        },
+        {
+          file: 'kube-audit.log',
+          ms: t,
+          line: kubeAuditLine({
+            ms: t,
+            auditID: uuid(rng),
+            verb: 'delete',
+            resource: 'configmaps',
+            apiGroup: '',
+            namespace: 'shop',
+            name: 'feature-flags',
+            user: KIM.rancherUserId as string,
+            groups: ['system:authenticated', 'system:cattle:authenticated'],
+            sourceIPs: [KIM.ip],
+            userAgent: KUBECTL,
+            code: 200,
+          }),
+        },
+      ],
+      truth: [
+        {
+          scenario: this.name,
+          effect: { verb: 'delete', resource: 'configmaps', namespace: 'shop', name: 'feature-flags', time: at(t) },
+          verdict: 'manual',
+          who: { name: 'kim', ip: KIM.ip },
+          // Rancher logs whole seconds.
+          links: [
+            { kind: 'rancher-ace', cause: `rancher-audit list at ${at(Math.floor((t - 40 * MIN) / 1000) * 1000)}` },
+          ],
+        },
+      ],
+    };
+  },
+};
+
+/** A person changes an ApplicationSet; its controller then generates an Application from it. */
+const applicationSetGenerate: Scenario = {
+  name: 'applicationset-generate',
+  description: 'a person adds an environment to an ApplicationSet with kubectl; the controller creates the Application',
+  build(t, rng) {
+    const appSet = 'shop-envs';
+    const generated = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: {
+        name: 'shop-envs-staging',
+        namespace: 'argocd',
+        ownerReferences: [
+          {
+            apiVersion: 'argoproj.io/v1alpha1',
+            kind: 'ApplicationSet',
+            name: appSet,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
+      },
+      spec: {
+        project: 'default',
+        destination: { server: 'https://kubernetes.default.svc', namespace: 'shop-staging' },
+      },
+    };
+    return {
+      records: [
+        {
+          file: 'kube-audit.log',
+          ms: t,
+          line: kubeAuditLine({
+            ms: t,
+            auditID: uuid(rng),
+            verb: 'update',
+            resource: 'applicationsets',
+            apiGroup: 'argoproj.io',
+            namespace: 'argocd',
+            name: appSet,
+            user: LEE.user,
+            groups: ['sre', 'system:authenticated'],
+            sourceIPs: [LEE.ip],
+            userAgent: KUBECTL,
+            code: 200,
+          }),
+        },
+        {
+          file: 'kube-audit.log',
+          ms: t + 1_500,
+          line: kubeAuditLine({
+            ms: t + 1_500,
+            auditID: uuid(rng),
+            verb: 'create',
+            resource: 'applications',
+            apiGroup: 'argoproj.io',
+            namespace: 'argocd',
+            // The audit objectRef of a create names the new object.
+            name: 'shop-envs-staging',
+            user: 'system:serviceaccount:argocd:argocd-applicationset-controller',
+            groups: SA_GROUPS,
+            sourceIPs: ['10.10.20.44'],
+            userAgent: 'argocd-applicationset-controller/v3.1.8 (linux/amd64)',
+            code: 201,
+            level: 'Request',
+            requestObject: generated,
+          }),
+        },
+      ],
+      truth: [
+        {
+          scenario: this.name,
+          effect: { verb: 'update', resource: 'applicationsets', namespace: 'argocd', name: appSet, time: at(t) },
+          verdict: 'manual',
+          who: { name: LEE.user, ip: LEE.ip },
+        },
+        {
+          scenario: this.name,
+          effect: {
+            verb: 'create',
+            resource: 'applications',
+            namespace: 'argocd',
+            name: 'shop-envs-staging',
+            time: at(t + 1_500),
+          },
+          verdict: 'manual',
+          who: { name: LEE.user },
+          links: [
+            { kind: 'app-generator', cause: `kube-audit create at ${at(t + 1_500)}` },
+            { kind: 'app-generator', cause: `kube-audit update at ${at(t)}` },
+          ],
+        },
+      ],
+    };
+  },
+};
+
+const KS = 'system:serviceaccount:kube-system:';
+const CONTROL_PLANE_IP = '10.0.0.10';
+const ALEX: Identity = { rancherUserId: 'u-alx7q2', login: 'alex', ip: '198.51.100.61', token: 'token-m4v8d' };
+/** apimachinery's alphabet for generated names (staging/src/k8s.io/apimachinery/pkg/util/rand/rand.go). */
+const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
+const suffix = (rng: Rng, n = 5) => Array.from({ length: n }, () => ALPHANUMS[Math.floor(rng() * 27)]).join('');
+
+/** A write of a kube-controller-manager controller under its own service account (Metadata level unless a body). */
+function controllerWrite(
+  ms: number,
+  rng: Rng,
+  controller: string,
+  w: { verb: string; resource: string; apiGroup: string; namespace: string; name: string; responseObject?: unknown }
+): GeneratedRecord {
+  return argoWrite(
+    ms,
+    rng,
+    { ...w, code: w.verb === 'create' ? 201 : 200 },
+    {
+      user: KS + controller,
+      groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'],
+      ip: CONTROL_PLANE_IP,
+      userAgent: `kube-controller-manager/v1.31.2 (linux/amd64) kubernetes/5864a46/system:serviceaccount:kube-system:${controller}`,
+    }
+  );
+}
+
+type Effect = TruthChain['effect'];
+const effectOf = (verb: string, resource: string, namespace: string, name: string, ms: number): Effect => ({
+  verb,
+  resource,
+  namespace,
+  name,
+  time: at(ms),
+});
+
+/** What trace must say of a controller's write set off by `cause`: the cause's story, one cascade hop further. */
+function consequence(effect: Effect, cause: TruthChain): TruthChain {
+  return {
+    scenario: cause.scenario,
+    effect,
+    verdict: cause.verdict,
+    who: cause.who,
+    ...(cause.gitops ? { gitops: cause.gitops } : {}),
+    links: [
+      { kind: 'cascade', cause: `kube-audit ${cause.effect.verb} at ${cause.effect.time}` },
+      ...(cause.links ?? []),
+    ],
+    cause: cause.effect,
+  };
+}
+
+/** An automated Argo CD sync's truth: the application controller, the app at `rev`, started at `started`. */
+function autoSyncTruth(scenario: string, effect: Effect, app: string, rev: string, started: number): TruthChain {
+  return {
+    scenario,
+    effect,
+    verdict: 'gitops-sync',
+    who: { name: ARGO_SA, ip: ARGO_IP },
+    gitops: {
+      tool: 'argocd',
+      app,
+      revision: rev,
+      commit: rev,
+      automated: true,
+      automation: 'auto-sync',
+      operation: 'sync',
+    },
+    links: [
+      { kind: 'gitops-apply', cause: `argocd sync at ${at(started)}` },
+      { kind: 'sync-trigger', cause: `argocd sync at ${at(started)}` },
+    ],
+  };
+}
+
+/** A person deletes a Deployment through Rancher; the garbage collector removes its ReplicaSet, then its Pods. */
+const rancherDeleteCascade: Scenario = {
+  name: 'rancher-delete-cascade',
+  description:
+    "a Rancher user deletes a Deployment through Rancher's proxy; the garbage collector deletes its ReplicaSet and Pods",
+  build(t, rng) {
+    const ns = 'shop';
+    const rs = `catalog-${suffix(rng, 9)}`;
+    const pods = [0, 1, 2].map(() => `${rs}-${suffix(rng)}`);
+    const gc = 'generic-garbage-collector';
+    const records: GeneratedRecord[] = [
+      ...viaRancher(t, rng, ALEX, {
+        verb: 'delete',
+        method: 'DELETE',
+        resource: 'deployments',
+        apiGroup: 'apps',
+        namespace: ns,
+        name: 'catalog',
+      }),
+      controllerWrite(t + 1_200, rng, gc, {
+        verb: 'delete',
+        resource: 'replicasets',
+        apiGroup: 'apps',
+        namespace: ns,
+        name: rs,
+      }),
+      ...pods.map((name, i) =>
+        controllerWrite(t + 2_000 + i * 150, rng, gc, {
+          verb: 'delete',
+          resource: 'pods',
+          apiGroup: '',
+          namespace: ns,
+          name,
+          // One Pod recorded at RequestResponse: its ownerReferences are the hard key.
+          ...(i === 0
+            ? {
+                responseObject: {
+                  kind: 'Pod',
+                  metadata: {
+                    name,
+                    namespace: ns,
+                    ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs, controller: true }],
+                  },
+                },
+              }
+            : {}),
+        })
+      ),
+    ];
+    const root: TruthChain = {
+      scenario: this.name,
+      effect: effectOf('delete', 'deployments', ns, 'catalog', t + 180),
+      verdict: 'manual',
+      who: { name: 'alex', ip: ALEX.ip },
+      links: [
+        { kind: 'impersonation', cause: `kube-audit delete at ${at(t + 180)}` },
+        { kind: 'rancher-proxy', cause: `rancher-audit delete at ${at(Math.floor(t / 1000) * 1000)}` },
+      ],
+    };
+    const rsTruth = consequence(effectOf('delete', 'replicasets', ns, rs, t + 1_200), root);
+    return {
+      records,
+      truth: [
+        root,
+        rsTruth,
+        ...pods.map((name, i) => consequence(effectOf('delete', 'pods', ns, name, t + 2_000 + i * 150), rsTruth)),
+      ],
+    };
+  },
+};
+
+/** An automated Argo CD sync rolls out a new image: a new ReplicaSet, Pods replaced one by one. */
+const argoRollout: Scenario = {
+  name: 'argocd-rollout',
+  description:
+    'an automated Argo CD sync changes a Deployment image; the deployment controller rolls out a new ReplicaSet and the replicaset controller replaces the Pods',
+  build(t, rng) {
+    const app = 'search';
+    const ns = 'search';
+    const rev = '5e7a9c1b3d5f7e9a1c3b5d7f9e1a3c5b7d9f1e3a';
+    const dc = 'deployment-controller';
+    const rsc = 'replicaset-controller';
+    const newRs = `search-api-${suffix(rng, 10)}`;
+    const oldRs = `search-api-${suffix(rng, 9)}`;
+    const rsWrite = (ms: number, verb: string, name: string) =>
+      controllerWrite(ms, rng, dc, { verb, resource: 'replicasets', apiGroup: 'apps', namespace: ns, name });
+    const podWrite = (ms: number, verb: string, name: string) =>
+      controllerWrite(ms, rng, rsc, { verb, resource: 'pods', apiGroup: '', namespace: ns, name });
+    const steps: Array<{ ms: number; by: 'dc' | 'rsc'; verb: string; name: string; cause?: number }> = [];
+    steps.push({ ms: t + 4_000, by: 'dc', verb: 'create', name: newRs });
+    for (let i = 0; i < 2; i++) {
+      const base = t + 5_000 + i * 12_000;
+      if (i > 0) {
+        steps.push({ ms: base - 1_000, by: 'dc', verb: 'update', name: newRs });
+      }
+      steps.push({ ms: base, by: 'rsc', verb: 'create', name: `${newRs}-${suffix(rng)}` });
+      steps.push({ ms: base + 9_000, by: 'dc', verb: 'update', name: oldRs });
+      steps.push({ ms: base + 10_000, by: 'rsc', verb: 'delete', name: `${oldRs}-${suffix(rng)}` });
+    }
+    const deploymentMs = t + 3_000;
+    const records: GeneratedRecord[] = [
+      argo(t, app, ns, `Initiated automated sync to '${rev}'`, { reason: 'OperationStarted', type: 'Normal' }),
+      argoWrite(deploymentMs, rng, {
+        verb: 'patch',
+        resource: 'deployments',
+        apiGroup: 'apps',
+        namespace: ns,
+        name: 'search-api',
+      }),
+      ...steps.map((s) => (s.by === 'dc' ? rsWrite(s.ms, s.verb, s.name) : podWrite(s.ms, s.verb, s.name))),
+      argo(t + 40_000, app, ns, `Sync operation to ${rev} succeeded`, { reason: 'OperationCompleted', type: 'Normal' }),
+    ];
+    const root = autoSyncTruth(
+      this.name,
+      effectOf('patch', 'deployments', ns, 'search-api', deploymentMs),
+      app,
+      rev,
+      t
+    );
+    // A ReplicaSet write follows the Deployment's change; a Pod, the newest write of its ReplicaSet before it.
+    const lastRsWrite = new Map<string, TruthChain>();
+    const truth: TruthChain[] = [root];
+    for (const s of steps) {
+      const effect = effectOf(s.verb, s.by === 'dc' ? 'replicasets' : 'pods', ns, s.name, s.ms);
+      const rsName = s.by === 'dc' ? s.name : s.name.slice(0, s.name.lastIndexOf('-'));
+      const c = consequence(effect, s.by === 'dc' ? root : (lastRsWrite.get(rsName) as TruthChain));
+      truth.push(c);
+      if (s.by === 'dc') {
+        lastRsWrite.set(s.name, c);
+      }
+    }
+    return { records, truth };
+  },
+};
+
+/** A person scales a Deployment Argo CD manages: the Pods it adds carry the manual drift. */
+const manualScaleCascade: Scenario = {
+  name: 'manual-scale-cascade',
+  description:
+    'a person scales an Argo CD-managed Deployment with kubectl; the deployment controller resizes its ReplicaSet, the replicaset controller adds Pods',
+  build(t, rng) {
+    const app = 'inventory';
+    const ns = 'inventory';
+    const rev = '2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d';
+    const rs = `inventory-${suffix(rng, 9)}`;
+    const sam = { user: 'sam@example.org', ip: '203.0.113.71' };
+    const scaleMs = t + 15 * MIN;
+    const pods = [0, 1].map(() => `${rs}-${suffix(rng)}`);
+    const records: GeneratedRecord[] = [
+      argo(t, app, ns, `Initiated automated sync to '${rev}'`, { reason: 'OperationStarted', type: 'Normal' }),
+      argoWrite(t + 3_000, rng, {
+        verb: 'patch',
+        resource: 'deployments',
+        apiGroup: 'apps',
+        namespace: ns,
+        name: 'inventory',
+      }),
+      argo(t + 8_000, app, ns, `Sync operation to ${rev} succeeded`, { reason: 'OperationCompleted', type: 'Normal' }),
+      {
+        file: 'kube-audit.log',
+        ms: scaleMs,
+        line: kubeAuditLine({
+          ms: scaleMs,
+          auditID: uuid(rng),
+          verb: 'patch',
+          resource: 'deployments',
+          apiGroup: 'apps',
+          namespace: ns,
+          name: 'inventory',
+          subresource: 'scale',
+          user: sam.user,
+          groups: ['sre', 'system:authenticated'],
+          sourceIPs: [sam.ip],
+          userAgent: KUBECTL,
+          code: 200,
+        }),
+      },
+      controllerWrite(scaleMs + 600, rng, 'deployment-controller', {
+        verb: 'update',
+        resource: 'replicasets',
+        apiGroup: 'apps',
+        namespace: ns,
+        name: rs,
+      }),
+      ...pods.map((name, i) =>
+        controllerWrite(scaleMs + 1_200 + i * 200, rng, 'replicaset-controller', {
+          verb: 'create',
+          resource: 'pods',
+          apiGroup: '',
+          namespace: ns,
+          name,
+        })
+      ),
+    ];
+    const scale: TruthChain = {
+      scenario: this.name,
+      effect: { ...effectOf('patch', 'deployments', ns, 'inventory', scaleMs), subresource: 'scale' },
+      verdict: 'manual-drift',
+      who: { name: sam.user, ip: sam.ip },
+      links: [{ kind: 'drift', cause: `kube-audit patch at ${at(t + 3_000)}` }],
+    };
+    const rsTruth = consequence(effectOf('update', 'replicasets', ns, rs, scaleMs + 600), scale);
+    return {
+      records,
+      truth: [
+        autoSyncTruth(this.name, effectOf('patch', 'deployments', ns, 'inventory', t + 3_000), app, rev, t),
+        scale,
+        rsTruth,
+        ...pods.map((name, i) => consequence(effectOf('create', 'pods', ns, name, scaleMs + 1_200 + i * 200), rsTruth)),
+      ],
+    };
+  },
+};
+
+/** A CronJob fires: its Job and the Job's Pod are automation; the oldest Job is cleaned up with its Pod. */
+const cronJobRun: Scenario = {
+  name: 'cronjob-run',
+  description:
+    "a CronJob's schedule fires: the cronjob controller creates a Job, the job controller its Pod; the oldest Job is deleted and the garbage collector removes its Pod",
+  build(t, rng) {
+    const ns = 'reports';
+    const scheduled = Math.floor(t / MIN) * MIN;
+    const job = `daily-report-${scheduled / MIN}`;
+    const oldJob = `daily-report-${scheduled / MIN - 3 * 24 * 60}`;
+    const pod = `${job}-${suffix(rng)}`;
+    const oldPod = `${oldJob}-${suffix(rng)}`;
+    const cron = 'cronjob-controller';
+    const records: GeneratedRecord[] = [
+      controllerWrite(scheduled + 150, rng, cron, {
+        verb: 'create',
+        resource: 'jobs',
+        apiGroup: 'batch',
+        namespace: ns,
+        name: job,
+      }),
+      controllerWrite(scheduled + 900, rng, 'job-controller', {
+        verb: 'create',
+        resource: 'pods',
+        apiGroup: '',
+        namespace: ns,
+        name: pod,
+      }),
+      controllerWrite(scheduled + 1_500, rng, cron, {
+        verb: 'delete',
+        resource: 'jobs',
+        apiGroup: 'batch',
+        namespace: ns,
+        name: oldJob,
+      }),
+      controllerWrite(scheduled + 2_100, rng, 'generic-garbage-collector', {
+        verb: 'delete',
+        resource: 'pods',
+        apiGroup: '',
+        namespace: ns,
+        name: oldPod,
+      }),
+    ];
+    // A CronJob's writes are their own cause: the cascade rule's automation link to the write itself.
+    const automation = (effect: Effect): TruthChain => ({
+      scenario: this.name,
+      effect,
+      verdict: 'controller',
+      who: { name: KS + cron, kind: 'system', ip: CONTROL_PLANE_IP },
+      links: [{ kind: 'cascade', cause: `kube-audit ${effect.verb} at ${effect.time}` }],
+    });
+    const jobTruth = automation(effectOf('create', 'jobs', ns, job, scheduled + 150));
+    const oldJobTruth = automation(effectOf('delete', 'jobs', ns, oldJob, scheduled + 1_500));
+    return {
+      records,
+      truth: [
+        jobTruth,
+        consequence(effectOf('create', 'pods', ns, pod, scheduled + 900), jobTruth),
+        oldJobTruth,
+        consequence(effectOf('delete', 'pods', ns, oldPod, scheduled + 2_100), oldJobTruth),
+      ],
+    };
+  },
+};
+
 const RAVI = { user: 'ravi@example.org', ip: '198.51.100.77' };
 
 /**
@@ -818,7 +1431,7 @@ const imageChangeAndAutoSyncOff: Scenario = {
   description:
     "an automated sync moves a Deployment's image (bodies recorded), then a person disables auto-sync on the Application",
   build(t, rng) {
-    const app = 'payments';
+    const app = 'invoices';
     const ns = 'invoices';
     const previous = '9a8b7c6d5e4f30211203f4e5d6c7b8a9f0e1d2c3';
     const rev = 'b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4';
@@ -826,17 +1439,17 @@ const imageChangeAndAutoSyncOff: Scenario = {
       kind: 'Deployment',
       apiVersion: 'apps/v1',
       metadata: {
-        name: 'payments-api',
+        name: 'invoices-api',
         namespace: ns,
         uid: uuid(rng),
         resourceVersion: rv,
         labels: { 'app.kubernetes.io/instance': app },
-        annotations: { 'argocd.argoproj.io/tracking-id': `${app}:apps/Deployment:${ns}/payments-api` },
+        annotations: { 'argocd.argoproj.io/tracking-id': `${app}:apps/Deployment:${ns}/invoices-api` },
       },
       spec: {
         replicas: 3,
         template: {
-          metadata: { labels: { app: 'payments-api' } },
+          metadata: { labels: { app: 'invoices-api' } },
           spec: {
             containers: [
               { name: 'api', image, ports: [{ containerPort: 8080, protocol: 'TCP' }] },
@@ -847,8 +1460,8 @@ const imageChangeAndAutoSyncOff: Scenario = {
       },
       status: { replicas: 3, readyReplicas: 3, observedGeneration: Number(rv) % 100 },
     });
-    const before = deployment('registry.example.org/payments/api:2.3.1', '48211');
-    const after = deployment('registry.example.org/payments/api:2.4.0', '48377');
+    const before = deployment('registry.example.org/invoices/api:2.3.1', '48211');
+    const after = deployment('registry.example.org/invoices/api:2.4.0', '48377');
     after.metadata.uid = before.metadata.uid;
     const application = (automated: boolean) => ({
       apiVersion: 'argoproj.io/v1alpha1',
@@ -856,7 +1469,7 @@ const imageChangeAndAutoSyncOff: Scenario = {
       metadata: { name: app, namespace: 'argocd', resourceVersion: automated ? '90112' : '90250' },
       spec: {
         project: 'default',
-        source: { repoURL: 'git@github.com:acme/payments-deploy.git', targetRevision: 'main', path: 'prod' },
+        source: { repoURL: 'git@github.com:acme/invoices-deploy.git', targetRevision: 'main', path: 'prod' },
         destination: { server: 'https://kubernetes.default.svc', namespace: ns },
         syncPolicy: automated ? { automated: { prune: true, selfHeal: true } } : {},
       },
@@ -872,7 +1485,7 @@ const imageChangeAndAutoSyncOff: Scenario = {
         resource: 'deployments',
         apiGroup: 'apps',
         namespace: ns,
-        name: 'payments-api',
+        name: 'invoices-api',
         subresource: 'status',
         level: 'RequestResponse',
         user: 'system:serviceaccount:kube-system:deployment-controller',
@@ -910,7 +1523,7 @@ const imageChangeAndAutoSyncOff: Scenario = {
           resource: 'deployments',
           apiGroup: 'apps',
           namespace: ns,
-          name: 'payments-api',
+          name: 'invoices-api',
           level: 'RequestResponse',
           user: ARGO_SA,
           groups: SA_GROUPS,
@@ -964,7 +1577,7 @@ const imageChangeAndAutoSyncOff: Scenario = {
             verb: 'patch',
             resource: 'deployments',
             namespace: ns,
-            name: 'payments-api',
+            name: 'invoices-api',
             time: at(t + 2 * MIN + 3_000),
           },
           verdict: 'gitops-sync',
@@ -978,9 +1591,9 @@ const imageChangeAndAutoSyncOff: Scenario = {
             revision: rev,
             automation: 'auto-sync',
             operation: 'sync',
-            commitUrl: `https://github.com/acme/payments-deploy/commit/${rev}`,
+            commitUrl: `https://github.com/acme/invoices-deploy/commit/${rev}`,
             previousCommit: previous,
-            compareUrl: `https://github.com/acme/payments-deploy/compare/${previous}...${rev}`,
+            compareUrl: `https://github.com/acme/invoices-deploy/compare/${previous}...${rev}`,
           },
           links: [
             { kind: 'gitops-apply', cause: `argocd sync at ${at(t + 2 * MIN)}` },
@@ -992,8 +1605,8 @@ const imageChangeAndAutoSyncOff: Scenario = {
             diff: [
               {
                 path: 'spec.template.spec.containers[0].image',
-                before: 'registry.example.org/payments/api:2.3.1',
-                after: 'registry.example.org/payments/api:2.4.0',
+                before: 'registry.example.org/invoices/api:2.3.1',
+                after: 'registry.example.org/invoices/api:2.4.0',
               },
             ],
           },
@@ -1023,5 +1636,12 @@ export const SCENARIOS: readonly Scenario[] = [
   autoSync,
   applicationSetRollingSync,
   kargoPromotion,
+  argocdUiEdit,
+  rancherAceDelete,
+  applicationSetGenerate,
+  rancherDeleteCascade,
+  argoRollout,
+  manualScaleCascade,
+  cronJobRun,
   imageChangeAndAutoSyncOff,
 ];

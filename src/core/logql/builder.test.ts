@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 
 import { parseErrors } from '../../../tests/support/logqlEval';
-import { renderCountQuery, renderLogQuery, renderSelector, type LogQuery } from './builder';
+import { lineQuery, renderCountQuery, renderLogQuery, renderSelector, type LogQuery } from './builder';
 import { causeQueries, effectsQuery } from './questions';
 import { quote, regexAnyOf } from './strings';
 
@@ -180,5 +180,10 @@ describe('literals and checks, written out', () => {
       ],
     };
     expect(renderLogQuery(q)).toBe('{job="a"} != "x" | json | verb!="get" | label_format who="t" | who="p"');
+  });
+
+  // Catches lineQuery parsing lines it only filters (a `| json` on every line of phase 2 and Explore links).
+  it('a line query filters lines and parses none', () => {
+    expect(renderLogQuery(lineQuery({ job: 'a' }, [{ op: '|=', value: 'x' }]))).toBe('{job="a"} |= "x"');
   });
 });

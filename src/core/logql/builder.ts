@@ -34,13 +34,20 @@ export function renderSelector(selector: Record<string, string>): string {
   return `{${entries.map(([k, v]) => `${assertLabelName(k)}=${quote(v)}`).join(', ')}}`;
 }
 
-export function renderLogQuery(q: LogQuery): string {
+/**
+ * With `metric`, lines `| json` cannot parse are dropped (`| __error__=""`): in a metric query Loki fails the
+ * whole query on a sample that carries `__error__` (loki v3.5.0 pkg/logql/evaluator.go, "pipeline error").
+ */
+export function renderLogQuery(q: LogQuery, options: { metric?: boolean } = {}): string {
   const parts = [renderSelector(q.selector)];
   for (const f of q.lineFilters) {
     parts.push(`${f.op} ${quote(f.value)}`);
   }
   if (q.json) {
     parts.push('| json');
+    if (options.metric) {
+      parts.push('| __error__=""');
+    }
   }
   // Filters on parsed labels run first, so Loki renders templates only for the lines that are left.
   const formatted = new Set((q.labelFormats ?? []).map((f) => f.label));
@@ -58,7 +65,7 @@ export function renderCountQuery(q: LogQuery, range: string, by: string[] = []):
   if (!/^\d+(ms|s|m|h|d)$/.test(range)) {
     throw new Error(`not a LogQL duration: ${range}`);
   }
-  const inner = `count_over_time(${renderLogQuery(q)} [${range}])`;
+  const inner = `count_over_time(${renderLogQuery(q, { metric: true })} [${range}])`;
   return by.length ? `sum by (${by.map(assertLabelName).join(', ')}) (${inner})` : `sum(${inner})`;
 }
 

@@ -1,5 +1,7 @@
 import { WRITE_VERBS, type SourceKind } from '../model';
+import type { RoutineClass } from '../routine/classes';
 import { lineQuery, type LogQuery } from './builder';
+import { routineLineFilters } from './routineFilters';
 import { regexAnyOf } from './strings';
 
 /**
@@ -35,6 +37,8 @@ export interface Question {
   text?: string;
   /** Streams that may explain the writes (default all); the kube-apiserver audit log is always read. */
   sources?: Array<'rancher-audit' | 'argocd' | 'fleet'>;
+  /** Routine classes left out (a trace leaves out every class unless told; here, in the query, none unless told). */
+  leaveOut?: readonly RoutineClass[];
 }
 
 const WRITE_VERB_LIST = [...WRITE_VERBS];
@@ -86,6 +90,7 @@ export function effectsQuery(q: Question, selectors: StreamSelectors = DEFAULT_S
     // The actor may be the user, the impersonated user or a login name in extras: a substring pre-filter only.
     query.lineFilters.push({ op: '|=', value: q.actor });
   }
+  query.lineFilters.push(...routineLineFilters(q.leaveOut ?? []));
   return exact ? query : { ...query, json: false, labelFilters: [] };
 }
 
@@ -98,6 +103,8 @@ export interface CauseQueries {
   controlWrites: LogQuery;
   /** Earlier writes of the objects people changed (drift). */
   priorWrites?: LogQuery;
+  /** GitRepo edits made in Rancher (steve or cluster proxy): a Fleet deployment's cause may exist only there. */
+  rancherGitRepos?: LogQuery;
 }
 
 export interface CauseNeeds {
@@ -128,6 +135,9 @@ export function causeQueries(needs: CauseNeeds, selectors: StreamSelectors = DEF
   }
   if (needs.fleet) {
     out.fleet = lineQuery(selectors.fleet ?? DEFAULT_SELECTORS.fleet);
+    out.rancherGitRepos = lineQuery(selectors['rancher-audit'] ?? DEFAULT_SELECTORS['rancher-audit'], [
+      { op: '|=', value: 'gitrepos' },
+    ]);
   }
   if (needs.driftNames.length) {
     const few = needs.driftNames.length <= MAX_ALTERNATION;

@@ -47,4 +47,23 @@ describe('decodeLokiFrames', () => {
     ]);
     expect(lines).toEqual([{ text: 'x', labels: { job: 'argocd' }, ns: '1772446805431000000' }]);
   });
+
+  it('reads the dataplane shape (lokiLogsDataplane): attributes, timestamp with nanos, body', () => {
+    const dataplane = JSON.parse(
+      readFileSync(
+        join(__dirname, '..', '..', '..', 'tests', 'fixtures', 'grafana', 'loki-streams-dataplane.golden.json'),
+        'utf8'
+      )
+    );
+    const lines = decodeLokiFrames(framesFromJson(dataplane.results.A.frames));
+    expect(lines).toEqual([
+      {
+        text: expect.stringContaining('"auditID":"7c2e4d1a"'),
+        labels: { job: 'kube-audit', cluster: 'prod-eu', auditID: '7c2e4d1a' },
+        ns: '1772447401250000456',
+      },
+      { text: 'not a record we read', labels: { job: 'kube-audit', cluster: 'prod-eu' }, ns: '1772447402000000000' },
+    ]);
+    expect(parseLines(lines).events[0]).toMatchObject({ verb: 'patch', target: { name: 'cart' } });
+  });
 });

@@ -1,10 +1,14 @@
-import { buildChains, isEffect, type TraceSelection } from '../correlate/engine';
+import { RANCHER_USER_ID } from '../correlate/eventIndex';
+import { buildAllChains, isEffect, selectChains, type TraceSelection } from '../correlate/engine';
 import { eventsBehind } from '../correlate/eventsBehind';
+import { isArgocdServerWrite } from '../correlate/rules/argocdUiEdit';
 import { DEFAULT_OPTIONS, type CorrelateOptions } from '../correlate/options';
 import type { Chain, ChangeEvent, RawRef } from '../model';
 import { renderLogQuery, type LogQuery } from '../logql/builder';
 import { causeQueries, effectsQuery, type Question, type StreamSelectors, DEFAULT_SELECTORS } from '../logql/questions';
+import { classesFilteredInLoki } from '../logql/routineFilters';
 import { ParseSession, type ParseSummary } from '../parse/session';
+import { ALL_ROUTINE, excludeRoutine, routineClassOf, type ExcludedCounts } from '../routine/classes';
 import type { RawLine } from '../parse/types';
 import type { LokiTransport } from './transport';
 
@@ -13,15 +17,23 @@ import type { LokiTransport } from './transport';
  * phase 2 fetches only what can explain them, each stream over its own window around the writes' times:
  * Rancher records of the proxied users (± skew), Argo CD / Fleet lines (sync window), RBAC / Application /
  * GitRepo writes (RBAC look-back) and earlier writes of objects people changed (drift look-back).
- * Query budget: 1 query for phase 1 and at most 5 for phase 2 (Argo CD, Fleet, prior writes, control writes,
- * Rancher), each split into `splitMs` pieces and paged.
+ * Query budget: 1 query for phase 1 and at most 6 for phase 2 (Argo CD, Fleet, prior writes, control writes,
+ * Rancher, GitRepo edits in Rancher), each split into `splitMs` pieces and paged.
  */
 
 export interface LokiTrace {
   chains: Chain[];
+  /** Every chain of what was read, the selection's consequences included (for their blast radius). */
+  allChains: Chain[];
   /** The phase-1 lines (the writes asked about), for a raw-log view. */
   effectLines: RawLine[];
   parsed: ParseSummary;
+  /**
+   * Routine writes left out, by class, among the lines Loki returned. Lines Loki dropped by the phase-1 line
+   * filters are not counted (Loki does not say how many); `excludedInLoki` names the classes it filtered.
+   */
+  excluded: ExcludedCounts;
+  excludedInLoki: string[];
   warnings: string[];
   queries: Array<{ phase: 1 | 2; logql: string; from: number; to: number; lines: number; requests: number }>;
   /** The raw line of a record behind a chain (effect, link cause or context), as Loki returned it. */
@@ -29,6 +41,24 @@ export interface LokiTrace {
 }
 
 const CHUNK = 2_000;
+
+/** How far a broad question reads before it answers with the newest part. */
+export interface ReadLimits {
+  /**
+   * Phase-1 lines read at most, past which older pieces are left unread (with a warning saying what and how to
+   * get it). Checked between pieces: the newest piece is always read whole. Default 500,000.
+   */
+  maxEffectLines?: number;
+  /** Ranges longer than this are read newest piece first, a piece at a time. Default 6 h, pieces of 1 h. */
+  newestFirstOverMs?: number;
+  pieceMs?: number;
+  /** Called after each phase-1 piece (and once for a short range): for a progress bar. */
+  onProgress?: (p: { pieces: number; piecesDone: number; lines: number }) => void;
+}
+
+export const DEFAULT_MAX_EFFECT_LINES = 500_000;
+
+const at = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 
 /** Smallest and largest value, without spreading a possibly huge array into arguments. */
 function extent(xs: number[]): [number, number] {
@@ -90,9 +120,12 @@ export async function traceOverLoki(
   question: Question & { from: number; to: number },
   selectors: StreamSelectors = DEFAULT_SELECTORS,
   options: Partial<CorrelateOptions> = {},
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  limits: ReadLimits = {}
 ): Promise<LokiTrace> {
   const opts = { ...DEFAULT_OPTIONS, ...options };
+  const leaveOut = question.leaveOut ?? ALL_ROUTINE;
+  const leftOut = new Set<string>(leaveOut);
   const explainWith = (source: 'rancher-audit' | 'argocd' | 'fleet') =>
     !question.sources || question.sources.includes(source);
   const warnings: string[] = [];
@@ -108,10 +141,40 @@ export async function traceOverLoki(
   };
 
   // Phase 1: the effects. Loki's end is exclusive: ask up to one ms past the last wanted instant.
-  const effectLines = await run(1, effectsQuery(question, selectors, false), question.from, question.to + 1);
+  const phase1 = effectsQuery({ ...question, leaveOut }, selectors, false);
+  const end = question.to + 1;
+  const budget = limits.maxEffectLines ?? DEFAULT_MAX_EFFECT_LINES;
+  const pieceMs = limits.pieceMs ?? 3_600_000;
+  let effectLines: RawLine[];
+  if (end - question.from <= (limits.newestFirstOverMs ?? 6 * 3_600_000)) {
+    effectLines = await run(1, phase1, question.from, end);
+    limits.onProgress?.({ pieces: 1, piecesDone: 1, lines: effectLines.length });
+  } else {
+    // A long range: the newest piece first, older ones while the budget lasts; what is left is said, not hidden.
+    const pieces = Math.ceil((end - question.from) / pieceMs);
+    const newestFirst: RawLine[][] = [];
+    let lines = 0;
+    let readFrom = end;
+    for (let i = 0; i < pieces && (i === 0 || lines < budget); i++) {
+      const from = Math.max(question.from, end - (i + 1) * pieceMs);
+      const got = await run(1, phase1, from, end - i * pieceMs);
+      newestFirst.push(got);
+      lines += got.length;
+      readFrom = from;
+      limits.onProgress?.({ pieces, piecesDone: i + 1, lines });
+    }
+    effectLines = newestFirst.reverse().flat();
+    if (readFrom > question.from) {
+      warnings.push(
+        `Answered the newest part only: changes from ${at(readFrom)} to ${at(question.to)} (${lines} lines of writes read, the limit is ${budget}). ` +
+          `${at(question.from)} to ${at(readFrom)} was not read: narrow the question (an object, a namespace, a person) or ask for a range that ends at ${at(readFrom)} to read the older part.`
+      );
+    }
+  }
   const probe = new ParseSession();
   await addInChunks(probe, effectLines, signal);
-  const effects = probe.finish().events.filter(isEffect);
+  // Routine writes explain nothing and need no explaining: they do not widen the phase-2 windows.
+  const effects = probe.finish().events.filter((e) => isEffect(e) && !leftOut.has(routineClassOf(e) ?? ''));
   const times = effects.map((e) => e.time).filter((t): t is number => t !== undefined);
 
   const session = new ParseSession();
@@ -126,7 +189,9 @@ export async function traceOverLoki(
       ],
       argo:
         explainWith('argocd') &&
-        effects.some((e) => e.actor.kind === 'gitops-controller' && !/fleet/.test(e.actor.name)),
+        effects.some(
+          (e) => (e.actor.kind === 'gitops-controller' && !/fleet/.test(e.actor.name)) || isArgocdServerWrite(e)
+        ),
       fleet:
         explainWith('fleet') && effects.some((e) => e.actor.kind === 'gitops-controller' && /fleet/.test(e.actor.name)),
       driftNames: [
@@ -143,6 +208,8 @@ export async function traceOverLoki(
       [c.priorWrites, first - opts.driftLookbackMs, last + 1],
       // RBAC, Application and GitRepo writes: people who made them through Rancher need Rancher's records too.
       [c.controlWrites, first - Math.max(opts.rbacLookbackMs, opts.fleetLookbackMs), last + opts.syncWindowMs],
+      // A GitRepo edited in Rancher's UI has no kube-apiserver record of its own the effects would point to.
+      [explainWith('rancher-audit') ? c.rancherGitRepos : undefined, first - opts.fleetLookbackMs, last + 1],
     ];
     // Phase 2 queries do not depend on each other: ask them together.
     const answers = await Promise.all(windows.map(([q, from, to]) => (q ? run(2, q, from, to) : Promise.resolve([]))));
@@ -155,29 +222,45 @@ export async function traceOverLoki(
     const proxied = [...effects, ...controlProbe.finish().events].filter(
       (e) => e.actor.via[0]?.mechanism === 'rancher-impersonation' && e.time !== undefined
     );
-    const users = [...new Set(proxied.map((e) => e.actor.name))];
+    // Rancher user ids acting through the authorized cluster endpoint: any earlier Rancher record names the login.
+    // Over Loki the look-back for them is capped at the RBAC look-back: each hour is one more request.
+    const direct = effects.filter(
+      (e) =>
+        e.actor.via.length === 0 && !e.actor.loginName && RANCHER_USER_ID.test(e.actor.name) && e.time !== undefined
+    );
+    const users = [...new Set([...proxied, ...direct].map((e) => e.actor.name))];
     const rancher =
       users.length && explainWith('rancher-audit')
         ? causeQueries({ ...needs, rancherUsers: users }, selectors).rancher
         : undefined;
     if (rancher) {
-      const pts = proxied.map((e) => e.time as number);
-      const [lo, hi] = extent(pts);
-      await addInChunks(session, await run(2, rancher, lo - 1_000 - opts.skewMs, hi + opts.skewMs + 1), signal);
+      const [lo, hi] = extent([...proxied, ...direct].map((e) => e.time as number));
+      const [directLo] = extent(direct.map((e) => e.time as number));
+      const from = Math.min(
+        lo - 1_000 - opts.skewMs,
+        direct.length ? directLo - Math.min(opts.identityLookbackMs, opts.rbacLookbackMs) : Infinity
+      );
+      await addInChunks(session, await run(2, rancher, from, hi + opts.skewMs + 1), signal);
     }
   }
-  const parsed = session.finish();
+  const all = session.finish();
+  const { kept, excluded } = excludeRoutine(all.events, leaveOut, question);
+  const parsed = { ...all, events: kept };
   const selection: TraceSelection = {
     target: question.target,
     actor: question.actor,
     from: question.from,
     to: question.to,
   };
-  const chains = buildChains(parsed.events, options, selection);
+  const allChains = buildAllChains(parsed.events, options);
+  const chains = selectChains(allChains, selection);
   return {
     chains,
+    allChains,
     effectLines,
     parsed,
+    excluded,
+    excludedInLoki: classesFilteredInLoki(leaveOut),
     warnings: [...new Set(warnings)],
     queries,
     lineOf: recordLines(chains, parsed.events, read),

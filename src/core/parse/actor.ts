@@ -103,7 +103,8 @@ export function isRancherImpersonator(name: string): boolean {
 
 export function classifyActor(name: string, hints: IdentityHints = {}): ActorKind {
   // `system:admin` is a shared admin certificate (OpenShift, some installers): someone used it, but it names
-  // nobody — unknown, never a person and never a controller.
+  // nobody — unknown, never a person and never a controller. "Unknown user": argocd-server's text for a request
+  // without a session user (server/application/application.go).
   if (name === '' || name === '<none>' || name === ARGOCD_UNKNOWN_USER || name === 'system:admin') {
     return 'unknown';
   }
@@ -153,11 +154,8 @@ export function isPerson(name: string, hints: IdentityHints = {}): boolean {
  * What an operation's initiator name says: a person, or the automation that started it, in words ("auto-sync",
  * "Kargo promotion", "ApplicationSet RollingSync", "Argo CD project token proj:shop:ci", "an unnamed caller").
  */
-export function describeInitiator(
-  name: string,
-  hints: IdentityHints = {}
-): { person: true } | { person: false; automation: string } {
-  if (isPerson(name, hints)) {
+export function describeInitiator(name: string): { person: true } | { person: false; automation: string } {
+  if (isPerson(name)) {
     return { person: true };
   }
   const automation = AUTOMATION_INITIATORS.get(parseServiceAccount(name)?.name ?? name);
@@ -183,5 +181,8 @@ export function notAPersonPattern(): string {
   const exact = [...SYSTEM_USERS, ...AUTOMATION_INITIATORS.keys(), ARGOCD_UNKNOWN_USER].filter(
     (n) => !prefixes.some((p) => n.startsWith(p))
   );
-  return [...prefixes.map((p) => `${escape(p)}.*`), ...exact.map(escape)].join('|');
+  // `[\s\S]*`, not `.*`: Loki turns a label regex leg of a literal and `.*` into "contains", anchors lost
+  // (loki v3.5.0 pkg/logql/log/filter.go simplifyConcat; loki issue #14433), so `oidc:system:alice` would be
+  // taken for the control plane. This shape it leaves as an anchored regex.
+  return [...prefixes.map((p) => `${escape(p)}[\\s\\S]*`), ...exact.map(escape)].join('|');
 }

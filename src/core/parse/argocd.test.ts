@@ -88,8 +88,9 @@ describe('Argo CD log lines — our fixtures', () => {
       time: '2026-03-02T10:14:57Z',
     };
     const e = parseOne(line);
+    // Logged before the RBAC check: alone, an attempt (the operation that follows confirms it).
     expect(e).toMatchObject({
-      verb: 'sync',
+      verb: 'attempt:sync',
       actor: { name: 'dana@example.org', kind: 'human' },
       gitops: {
         app: 'storefront',
@@ -107,7 +108,7 @@ describe('Argo CD log lines — our fixtures', () => {
       msg: 'received unary call /application.ApplicationService/Rollback',
       'grpc.request.content': JSON.stringify({ name: 'storefront', id: 7 }),
     });
-    expect(rollback).toMatchObject({ verb: 'rollback', gitops: { historyId: 7 } });
+    expect(rollback).toMatchObject({ verb: 'attempt:rollback', gitops: { historyId: 7 } });
   });
 
   it('read-only API calls and progress lines are counted skips', () => {

@@ -1,6 +1,7 @@
 import type { ActorKind, ChangeEvent, GitOpsRef, ResourceRef } from '../model';
 import { ARGOCD_UNKNOWN_USER, classifyActor, describeInitiator } from './actor';
-import { classifyArgoMessage, parseDisplayRevision, type ArgoMessage } from './argocdMessages';
+import { classifyArgoMessage, MAX_MESSAGE_CHARS, parseDisplayRevision, type ArgoMessage } from './argocdMessages';
+import { parseProtoText } from './protoText';
 import { isObj, type Obj } from './fields';
 import { fnv1a } from './hash';
 import { parseLogfmt } from './logfmt';
@@ -37,6 +38,8 @@ export interface ArgoRecord {
   phase?: string;
   grpcClaims?: unknown;
   grpcContent?: unknown;
+  /** `name` field: the object an audit message is about when it is neither an app nor a project (ApplicationSet). */
+  name?: string;
 }
 
 const CONTROLLER = 'argocd-application-controller';
@@ -50,8 +53,11 @@ const API_VERBS: Record<string, { verb: string; operation: GitOpsRef['operation'
   UpdateSpec: { verb: 'update', operation: 'app-change' },
   Patch: { verb: 'patch', operation: 'app-change' },
   Delete: { verb: 'delete', operation: 'app-change' },
+  PatchResource: { verb: 'patch', operation: 'resource-change' },
   DeleteResource: { verb: 'delete', operation: 'resource-change' },
   RunResourceAction: { verb: 'action', operation: 'action' },
+  // v2.14+: the V1 call is deprecated and forwards to V2 (server/application/application.go).
+  RunResourceActionV2: { verb: 'action', operation: 'action' },
   TerminateOperation: { verb: 'terminate', operation: 'terminate' },
 };
 
@@ -74,13 +80,31 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
 }
 
-/** argocd-server's `session.Username`: Argo CD-issued tokens name the account (`sub`); SSO tokens the email. */
+/**
+ * argocd-server's `session.Username` (util/session/sessionmanager.go): Argo CD-issued tokens name the account
+ * (`sub`, `<account>:<capability>` before Parse strips it) — project tokens keep `proj:<project>:<role>` whole;
+ * SSO tokens the email, else the federated user id (v3), else `sub`.
+ */
 function usernameFromClaims(claims: Obj): string | undefined {
   const sub = str(claims.sub);
+  const federated = isObj(claims.federated_claims) ? str(claims.federated_claims.user_id) : undefined;
   if (claims.iss === 'argocd') {
-    return sub?.split(':')[0];
+    return sub?.startsWith('proj:') ? sub : (federated ?? sub?.split(':')[0]);
   }
-  return str(claims.email) ?? sub;
+  return str(claims.email) ?? federated ?? sub;
+}
+
+/**
+ * `grpc.request.content`: jsonpb JSON (JSON logs; int64 fields such as Rollback's `id` are strings) or, in text
+ * logs, the proto's compact text form `name:"x" revision:"y"` (util/grpc/logging.go: logrus prints the value
+ * with its String method).
+ */
+function requestContent(v: unknown): Obj {
+  return jsonish(v) ?? (typeof v === 'string' ? parseProtoText(v) : {});
+}
+
+function bool(v: unknown): boolean | undefined {
+  return v === true || v === 'true' ? true : v === false || v === 'false' ? false : undefined;
 }
 
 /** The article's simplified lines: "Syncing Application" with a user, "Rollback triggered due to failed sync". */
@@ -104,15 +128,38 @@ function classifyApiCall(rec: ArgoRecord): ArgoMessage | 'read-only' | undefined
     return 'read-only';
   }
   const claims = jsonish(rec.grpcClaims);
-  const content = jsonish(rec.grpcContent) ?? {};
+  const content = requestContent(rec.grpcContent);
   const user = claims ? usernameFromClaims(claims) : undefined;
   const out: ArgoMessage = { ...mapped, fromController: false, automated: false, ...(user ? { user } : {}) };
   const rev = str(content.revision);
   if (rev) {
     Object.assign(out, parseDisplayRevision(rev));
   }
-  if (m[1] === 'Rollback' && typeof content.id === 'number') {
-    out.historyId = content.id;
+  const id = typeof content.id === 'string' && /^\d{1,15}$/.test(content.id) ? Number(content.id) : content.id;
+  if (m[1] === 'Rollback' && typeof id === 'number' && Number.isSafeInteger(id)) {
+    out.historyId = id;
+  }
+  if (bool(content.dryRun)) {
+    out.dryRun = true;
+  }
+  const kind = str(content.kind);
+  const resourceName = str(content.resourceName);
+  if (kind && resourceName && mapped.operation !== 'app-change') {
+    out.resource = {
+      apiGroup: str(content.group) ?? '',
+      apiVersion: str(content.version),
+      resource: `${kind.toLowerCase()}s`,
+      kind,
+      name: resourceName,
+      ...(str(content.namespace) ? { namespace: str(content.namespace) } : {}),
+    };
+    if (!out.resource.apiVersion) {
+      delete out.resource.apiVersion;
+    }
+  }
+  const action = str(content.action);
+  if (action) {
+    out.action = action;
   }
   rec.application ??= str(content.name);
   rec.appNamespace ??= str(content.appNamespace);
@@ -131,6 +178,13 @@ function appTarget(app: string | undefined, appNamespace: string | undefined): R
 }
 
 export function argoEventFromRecord(rec: ArgoRecord, ctx: ParseContext): ParseResult {
+  // "Unknown user" is what argocd-server writes when the request had no session user: nobody, not a person.
+  if (rec.user === ARGOCD_UNKNOWN_USER) {
+    rec.user = undefined;
+  }
+  if (rec.msg.length > MAX_MESSAGE_CHARS) {
+    return skip(SOURCE, 'message-too-long', `over ${MAX_MESSAGE_CHARS} characters`);
+  }
   const api = classifyApiCall(rec);
   if (api === 'read-only') {
     return skip(SOURCE, 'read-only-call');
@@ -154,13 +208,16 @@ export function argoEventFromRecord(rec: ArgoRecord, ctx: ParseContext): ParseRe
   }
   const fromController = rec.component ? rec.component === CONTROLLER : msg.fromController;
   const named = msg.user ?? (fromController ? undefined : rec.user);
-  // Only a person is an initiator; a name an automaton writes there (Kargo, ApplicationSet) says what started it.
+  // Only a person is an initiator; a name an automaton writes there (Kargo, ApplicationSet, project tokens) says
+  // what started it.
   const said = named === undefined ? undefined : describeInitiator(named);
   const initiator = said?.person ? named : undefined;
   const automation = said && !said.person ? said.automation : undefined;
   const actorName = fromController ? CONTROLLER : (named ?? ARGOCD_UNKNOWN_USER);
   const actorKind: ActorKind = fromController ? 'gitops-controller' : named ? classifyActor(named) : 'unknown';
-  const gitops: GitOpsRef = { tool: 'argocd', operation: msg.operation, message: rec.msg };
+  // The API-call line is written before the RBAC check: alone it is an attempt; the operation that follows
+  // confirms it (sync-trigger rule).
+  const gitops: GitOpsRef = { tool: 'argocd', operation: api ? 'api-call' : msg.operation, message: rec.msg };
   const copy: Array<[keyof GitOpsRef, unknown]> = [
     ['app', app],
     ['appNamespace', appNamespace],
@@ -171,7 +228,11 @@ export function argoEventFromRecord(rec: ArgoRecord, ctx: ParseContext): ParseRe
     ['phase', msg.phase ?? rec.phase],
     ['initiator', initiator],
     ['automation', automation],
-    ['automated', automation ? true : (msg.automated ?? (fromController && msg.operation === 'sync' ? true : undefined))],
+    [
+      'automated',
+      automation ? true : (msg.automated ?? (fromController && msg.operation === 'sync' ? true : undefined)),
+    ],
+    ['dryRun', msg.dryRun],
     ['destNamespace', rec.destNamespace],
     ['destServer', rec.destServer],
     ['repoURL', rec.repoURL],
@@ -196,10 +257,8 @@ export function argoEventFromRecord(rec: ArgoRecord, ctx: ParseContext): ParseRe
       ...(initiator?.includes('@') ? { loginName: initiator } : {}),
     },
     sourceIPs: [],
-    verb: msg.verb,
-    target: msg.resource
-      ? { ...msg.resource, namespace: msg.resource.namespace ?? rec.destNamespace }
-      : appTarget(app, appNamespace),
+    verb: api ? `attempt:${msg.verb}` : msg.verb,
+    target: msg.resource ? resourceTarget(msg.resource, rec) : appTarget(app, appNamespace),
     outcome: { status: msg.phase === 'Failed' ? 'failure' : msg.phase === 'Succeeded' ? 'success' : 'unknown' },
     gitops,
     keys: {},
@@ -222,8 +281,25 @@ export function argoEventFromRecord(rec: ArgoRecord, ctx: ParseContext): ParseRe
   }
   if (api) {
     event.keys.apiCall = rec.msg.slice(rec.msg.lastIndexOf('/') + 1);
+    event.keys.apiVerb = msg.verb;
   }
   return { event };
+}
+
+/** The object of a resource, project or ApplicationSet message; its name from the line when the text has none. */
+function resourceTarget(resource: ResourceRef, rec: ArgoRecord): ResourceRef {
+  const target: ResourceRef = { ...resource, namespace: resource.namespace ?? rec.destNamespace };
+  if (!target.name) {
+    const name =
+      resource.kind === 'AppProject' ? rec.project : resource.kind === 'ApplicationSet' ? rec.name : undefined;
+    if (name) {
+      target.name = name;
+    }
+  }
+  if (!target.namespace || resource.kind === 'AppProject' || resource.kind === 'ApplicationSet') {
+    delete target.namespace;
+  }
+  return target;
 }
 
 /** Article shape: `"dest": "namespace: production"`. */
@@ -243,7 +319,8 @@ function recordFromFields(o: Obj, format: string): ArgoRecord {
     format,
     time: o.time,
     application: str(o.application) ?? str(o.app),
-    appNamespace: str(o['app-namespace']),
+    // v2.10's controller writes the camelCase key (controller/appcontroller.go).
+    appNamespace: str(o['app-namespace']) ?? str(o.appNamespace),
     project: str(o.project),
     destNamespace: destNamespaceOf(o),
     destServer: str(o['dest-server']),
@@ -256,16 +333,30 @@ function recordFromFields(o: Obj, format: string): ArgoRecord {
     phase: str(o.phase),
     grpcClaims: o['grpc.request.claims'],
     grpcContent: o['grpc.request.content'],
+    name: str(o.name),
   };
 }
 
-const ARGO_KEYS = ['application', 'app', 'app-namespace', 'app-qualified-name', 'dest-server', 'dest-namespace'];
+const ARGO_KEYS = [
+  'application',
+  'app',
+  'app-namespace',
+  'appNamespace',
+  'app-qualified-name',
+  'dest-server',
+  'dest-namespace',
+];
+// AppProject and ApplicationSet audit lines carry only type, reason, project / name and the message.
+const AUDIT_MESSAGE = / (created|updated|deleted) (project|token|ApplicationSets?(?: spec)?)$/;
 
 function looksLikeArgo(o: Obj): boolean {
   if (typeof o.msg !== 'string' || 'logger' in o) {
     return false;
   }
   if (ARGO_KEYS.some((k) => k in o)) {
+    return true;
+  }
+  if (typeof o.reason === 'string' && ('project' in o || 'name' in o) && AUDIT_MESSAGE.test(o.msg)) {
     return true;
   }
   return typeof o['grpc.service'] === 'string' || API_CALL.test(o.msg);

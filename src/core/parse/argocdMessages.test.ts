@@ -104,6 +104,7 @@ describe('classifyArgoMessage — every form of log-formats.md §3.3', () => {
     const m = classifyArgoMessage(
       'Initialized new operation: {&SyncOperation{Revision:c0ffee1234567890abcdef1234567890abcdef12,Prune:false,DryRun:false,Resources:[]SyncOperationResource{},} {dana@example.org false} [] {0 nil}}'
     );
+    // The controller's record of the sync it starts reads as a sync (a RollbackOperation as a rollback).
     expect(m).toMatchObject({
       operation: 'sync',
       verb: 'sync',

@@ -19,6 +19,7 @@ export interface ArgoMessage {
   historyId?: number;
   phase?: string;
   partial?: boolean;
+  dryRun?: boolean;
   /** The object a resource-level message names (patched/deleted resource, action on resource). */
   resource?: ResourceRef;
   action?: string;
@@ -110,9 +111,47 @@ const SERVER_ACTIONS: Rule[] = [
     (m) => ({ operation: 'action', verb: 'action', action: m[1], resource: resourceRef(m[2], m[3], m[4]) }),
   ],
   [/^ran action (\S+)$/, (m) => ({ operation: 'action', verb: 'action', action: m[1] })],
+  // AppProject and ApplicationSet audit messages (server/project/project.go, server/applicationset/applicationset.go).
+  [/^(created|updated|deleted) project$/, (m) => projectChange(m[1])],
+  [
+    /^(created|deleted) token$/,
+    (m) => ({ ...projectChange(m[1] === 'created' ? 'created' : 'deleted'), action: `${m[1]} token` }),
+  ],
+  [/^(?:(created) ApplicationSet|(updated|deleted) ApplicationSets(?: spec)?)$/, (m) => appSetChange(m[1] ?? m[2])],
 ];
 
-const SERVER_RULES: Rule[] = SERVER_ACTIONS.map(([re, build]) => [new RegExp(`^(.+?) ${re.source.slice(1)}`), build]);
+const CHANGE_VERBS: Record<string, string> = { created: 'create', updated: 'update', deleted: 'delete' };
+
+function projectChange(done: string): Omit<ArgoMessage, 'user' | 'fromController'> {
+  return {
+    operation: 'app-change',
+    verb: CHANGE_VERBS[done],
+    resource: { apiGroup: 'argoproj.io', resource: 'appprojects', kind: 'AppProject' },
+  };
+}
+
+function appSetChange(done: string): Omit<ArgoMessage, 'user' | 'fromController'> {
+  return {
+    operation: 'app-change',
+    verb: CHANGE_VERBS[done],
+    resource: { apiGroup: 'argoproj.io', resource: 'applicationsets', kind: 'ApplicationSet' },
+  };
+}
+
+/**
+ * Messages longer than this are not classified (a counted skip, `argocd:message-too-long`): Argo CD's own
+ * messages are far shorter, and the cost of reading one must not depend on what a user put into it.
+ */
+export const MAX_MESSAGE_CHARS = 32 * 1024;
+
+// The literal words each server action starts with: found by indexOf, then the action is matched once, anchored.
+const SERVER_RULES = SERVER_ACTIONS.map(([re, build]) => ({
+  head: ` ${/^\^([a-z ]+)/.exec(re.source)?.[1] ?? ''}`,
+  re,
+  build,
+}));
+// A user name holding an action's words is possible but rare: a few candidate positions, not every one.
+const MAX_USER_CANDIDATES = 4;
 
 const CONTROLLER_MESSAGES: Rule[] = [
   [
@@ -120,21 +159,15 @@ const CONTROLLER_MESSAGES: Rule[] = [
     (m) => ({ operation: 'sync', verb: 'sync', automated: true, ...parseDisplayRevision(m[1]) }),
   ],
   [
-    /^(Partial s|S)ync operation to (.*?) (succeeded|failed)(?:: ([\s\S]*))?$/,
+    // "to <revision>" only when the operation has a sync result (controller/appcontroller.go, setOperationState):
+    // a sync that failed before syncing anything reads "Sync operation failed: <message>".
+    /^(Partial s|S)ync operation (?:to (.*?) )?(succeeded|failed)(?:: ([\s\S]*))?$/,
     (m) => ({
       operation: 'sync-result',
       verb: m[3] === 'succeeded' ? 'sync-succeeded' : 'sync-failed',
       phase: m[3] === 'succeeded' ? 'Succeeded' : 'Failed',
       partial: m[1] === 'Partial s',
-      ...parseDisplayRevision(m[2]),
-    }),
-  ],
-  [
-    /^Updated (sync|health) status: (.*?) -> (.*?)(?: \(.*\))?$/,
-    (m) => ({
-      operation: 'status',
-      verb: 'status',
-      statusChange: { what: m[1] as 'sync' | 'health', from: m[2], to: m[3] },
+      ...(m[2] !== undefined ? parseDisplayRevision(m[2]) : {}),
     }),
   ],
   [
@@ -167,17 +200,26 @@ function parseInitializedOperation(text: string): Partial<ArgoMessage> {
   }
   if (/^\{&RollbackOperation|Rollback/.test(text) && !/SyncOperation/.test(text)) {
     out.operation = 'rollback';
-  } else if (text.startsWith('{&SyncOperation')) {
-    // The controller starting a sync whoever asked for it: the only start record of a sync that was begun by
-    // writing the Application's operation (kubectl, Kargo, the ApplicationSet controller).
-    out.operation = 'sync';
+    out.verb = 'rollback';
+  } else if (text.startsWith('{&SyncOperation{')) {
+    // The controller's own record of the sync it starts: a sync, partial when it names resources.
+    const partial = /Resources:\[&/.test(text);
+    out.operation = partial ? 'partial-sync' : 'sync';
     out.verb = 'sync';
+    out.partial = partial;
+    if (/[{,]DryRun:true[,}]/.test(text)) {
+      out.dryRun = true;
+    }
   }
   return out;
 }
 
 /** Reads one Argo CD message; undefined when it is not about an operation or a change (progress lines etc.). */
 export function classifyArgoMessage(msg: string): ArgoMessage | undefined {
+  const status = statusChange(msg);
+  if (status) {
+    return status;
+  }
   for (const [re, build] of CONTROLLER_MESSAGES) {
     const m = re.exec(msg);
     if (m) {
@@ -186,13 +228,40 @@ export function classifyArgoMessage(msg: string): ArgoMessage | undefined {
     }
   }
   // Server messages: "<user> <action>"; the user may contain spaces ("Unknown user"), so the action anchors the end.
-  for (const [re, build] of SERVER_RULES) {
-    const m = re.exec(msg);
-    if (m) {
-      const user = m[1];
-      const built = build([m[0], ...m.slice(2)] as unknown as RegExpExecArray);
-      return { ...built, fromController: false, ...(user !== 'Unknown user' ? { user } : {}) };
+  for (const { head, re, build } of SERVER_RULES) {
+    let at = msg.indexOf(head, 1);
+    for (let tries = 0; at !== -1 && tries < MAX_USER_CANDIDATES; tries++) {
+      const m = re.exec(msg.slice(at + 1));
+      if (m) {
+        const user = msg.slice(0, at);
+        return { ...build(m), fromController: false, ...(user !== 'Unknown user' ? { user } : {}) };
+      }
+      at = msg.indexOf(head, at + 1);
     }
   }
   return undefined;
+}
+
+const STATUS_PREFIX = /^Updated (sync|health) status: /;
+
+/**
+ * `Updated sync status: OutOfSync -> Synced` with an optional ` (<detail>)` tail, read by position: the first
+ * ` -> ` splits from and to, a trailing `(…)` after the first ` (` is dropped — what the lazy pattern
+ * `(.*?) -> (.*?)(?: \(.*\))?$` meant, without its backtracking on ` (` repeated.
+ */
+function statusChange(msg: string): ArgoMessage | undefined {
+  const p = STATUS_PREFIX.exec(msg);
+  const arrow = p ? msg.indexOf(' -> ', p[0].length) : -1;
+  if (!p || arrow === -1 || msg.includes('\n')) {
+    return undefined;
+  }
+  const rest = msg.slice(arrow + 4);
+  const paren = rest.indexOf(' (');
+  const to = paren !== -1 && rest.endsWith(')') ? rest.slice(0, paren) : rest;
+  return {
+    operation: 'status',
+    verb: 'status',
+    fromController: true,
+    statusChange: { what: p[1] as 'sync' | 'health', from: msg.slice(p[0].length, arrow), to },
+  };
 }

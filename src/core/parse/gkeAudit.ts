@@ -30,9 +30,10 @@ const RPC_TO_HTTP: Record<number, number> = {
   16: 401,
 };
 
-function toRequestPath(resourceName: string): string {
+function toRequestPath(resourceName: string, method: string): string {
   const [group, version, ...rest] = resourceName.split('/');
-  if (version === undefined || !/^v\d/.test(version)) {
+  // Discovery (`api/v1`, `apis/apps/v1`) and other non-resource URLs come as `io.k8s.get` with the URL path.
+  if (method === 'io.k8s.get' || version === undefined || !/^v\d/.test(version) || /^apis?\//.test(resourceName)) {
     return `/${resourceName}`;
   }
   return group === 'core' ? `/api/${version}/${rest.join('/')}` : `/apis/${group}/${version}/${rest.join('/')}`;
@@ -58,7 +59,7 @@ export function parseGkeAuditEntry(o: Obj, ctx: ParseContext): ParseResult {
   const userAgent = optStr(meta, 'callerSuppliedUserAgent', 'requestMetadata');
   const callerIp = optStr(meta, 'callerIp', 'requestMetadata');
   const resourceName = optStr(p, 'resourceName', 'protoPayload') ?? '';
-  const path = toRequestPath(resourceName);
+  const path = toRequestPath(resourceName, method);
   const target = parseK8sRequestPath(path).target;
   const status = optObj(p, 'status', 'protoPayload');
   const rpc = status && typeof status.code === 'number' ? status.code : undefined;

@@ -340,7 +340,11 @@ describe('parseKubeAuditEvent — real samples (../shared/reference/samples)', (
     expect(first).toMatchObject({
       format: 'kube-audit/v1beta1',
       verb: 'list',
-      actor: { name: 'bob', kind: 'human', via: [{ name: 'system:admin', kind: 'unknown', mechanism: 'impersonation' }] },
+      actor: {
+        name: 'bob',
+        kind: 'human',
+        via: [{ name: 'system:admin', kind: 'unknown', mechanism: 'impersonation' }],
+      },
       target: { resource: 'pods', namespace: 'default' },
       sourceIPs: ['::1'],
       outcome: { code: 403, status: 'failure' },
@@ -431,11 +435,33 @@ describe('parseKubeAuditEvent — real samples (../shared/reference/samples)', (
     });
   });
 
-  it('excerpts cut mid-line in their issues are counted as truncated, not guessed at', () => {
-    for (const name of ['issue_38536_downstream.txt', 'issue_33126_downstream.txt']) {
-      const s = parseAll(sampleLines(name));
-      expect(s.events).toHaveLength(0);
-      expect(s.skipped['truncated-json'].count).toBe(1);
-    }
+  it('excerpts cut mid-line in their issues: what the prefix states is salvaged and marked truncated', () => {
+    const cut = parseAll(sampleLines('issue_38536_downstream.txt'));
+    expect(cut.events).toHaveLength(1);
+    expect(cut.salvaged['truncated-salvaged'].count).toBe(1);
+    // Values as the sample states them before its cut (responseStatus came before the cut, the timestamps after).
+    expect(cut.events[0]).toMatchObject({
+      truncated: true,
+      verb: 'delete',
+      actor: {
+        name: 'u-xunnontx2o',
+        via: [{ name: 'system:serviceaccount:cattle-system:kontainer-engine', mechanism: 'rancher-impersonation' }],
+      },
+      sourceIPs: ['10.62.116.77', '10.49.12.180', '10.47.25.193'],
+      target: { apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings', name: 'get-node-role-binding' },
+      outcome: { code: 200, status: 'success' },
+    });
+    expect(cut.events[0].time).toBeUndefined();
+    // Pasted with a line break inside "responseStatus": the first half is salvaged, the second half is not a record.
+    const wrapped = parseAll(sampleLines('issue_33126_downstream.txt'));
+    expect(wrapped.events).toHaveLength(1);
+    expect(wrapped.events[0]).toMatchObject({
+      truncated: true,
+      verb: 'list',
+      actor: { name: 'user-gpr69' },
+      target: { resource: 'nodes' },
+      outcome: { status: 'unknown' },
+    });
+    expect(wrapped.stats.skipped).toBe(1);
   });
 });

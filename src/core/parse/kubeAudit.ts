@@ -150,6 +150,12 @@ function sameActor(a: Actor, b: Actor): boolean {
   );
 }
 
+/** audit.k8s.io/v1 `authenticationMetadata.impersonationConstraint` (Kubernetes 1.35, constrained impersonation). */
+function impersonationConstraint(o: Obj): string | undefined {
+  const meta = optObj(o, 'authenticationMetadata');
+  return meta ? optStr(meta, 'impersonationConstraint', 'authenticationMetadata') || undefined : undefined;
+}
+
 function readActor(
   o: Obj,
   userAgent: string | undefined,
@@ -174,6 +180,10 @@ function readActor(
         },
       ]
     : NO_HOPS;
+  const constraint = imp ? impersonationConstraint(o) : undefined;
+  if (constraint) {
+    via[0].constraint = constraint;
+  }
   const actor: Actor = {
     name: effective.name,
     kind: classifyActor(effective.name, hints),

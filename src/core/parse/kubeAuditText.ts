@@ -1,5 +1,5 @@
 import type { ChangeEvent } from '../model';
-import { classifyActor } from './actor';
+import { classifyActor, isRancherImpersonator } from './actor';
 import { parseK8sRequestPath, verbForMethod } from './k8sPath';
 import { parseLogfmt } from './logfmt';
 import { parseTimestamp } from './time';
@@ -20,6 +20,31 @@ function val(v: string | undefined): string | undefined {
   return v === undefined || NONE.has(v) ? undefined : v;
 }
 
+/**
+ * `groups` / `asgroups`: each group `%q`-quoted, then comma-joined, then the whole `%q`-quoted again
+ * (staging/src/k8s.io/apiserver/pkg/audit/format.go, `auditStringSlice`). After the outer unquote:
+ * `"system:masters","system:authenticated"`. Lines written without the inner quotes are split on commas.
+ */
+export function unquoteGroups(v: string | undefined): string[] {
+  const text = val(v);
+  if (text === undefined) {
+    return [];
+  }
+  if (!text.startsWith('"')) {
+    return text.split(',');
+  }
+  const out: string[] = [];
+  const item = /"((?:[^"\\]|\\.)*)"(?:,|$)/y;
+  let m: RegExpExecArray | null;
+  while ((m = item.exec(text)) !== null) {
+    out.push(m[1].replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c)));
+    if (item.lastIndex >= text.length) {
+      break;
+    }
+  }
+  return out;
+}
+
 export function parseKubeAuditTextLine(line: string, ctx: ParseContext): ParseResult {
   const at = line.indexOf(MARKER);
   const time = parseTimestamp(line.slice(0, at));
@@ -36,7 +61,7 @@ export function parseKubeAuditTextLine(line: string, ctx: ParseContext): ParseRe
   const verb =
     method === undefined ? '' : /^[A-Z]+$/.test(method) && req ? verbForMethod(method, req) : method.toLowerCase();
   const userName = kv.user ?? '';
-  const groups = val(kv.groups)?.split(',') ?? [];
+  const groups = unquoteGroups(kv.groups);
   const as = val(kv.as);
   const ua = val(kv['user-agent']);
   const actorName = as ?? userName;
@@ -55,8 +80,16 @@ export function parseKubeAuditTextLine(line: string, ctx: ParseContext): ParseRe
     actor: {
       name: actorName,
       kind: classifyActor(actorName, { groups, userAgent: ua }),
-      groups: as ? (val(kv.asgroups)?.split(',') ?? []) : groups,
-      via: as ? [{ name: userName, kind: classifyActor(userName, { groups }), mechanism: 'impersonation' }] : [],
+      groups: as ? unquoteGroups(kv.asgroups) : groups,
+      via: as
+        ? [
+            {
+              name: userName,
+              kind: classifyActor(userName, { groups }),
+              mechanism: isRancherImpersonator(userName) ? 'rancher-impersonation' : 'impersonation',
+            },
+          ]
+        : [],
     },
     sourceIPs: val(kv.ip)?.split(',') ?? [],
     verb,

@@ -4,6 +4,26 @@ import { readAppHistory, readChangedFields, readOwnershipMarks, readRbac } from 
 import { readSample } from '../../../tests/support/shared';
 
 describe('readOwnershipMarks', () => {
+  it('ownerReferences (at most eight), the object uid and the pod-template-hash label', () => {
+    const refs = Array.from({ length: 10 }, (_, i) => ({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      name: `rs-${i}`,
+      uid: `u${i}`,
+    }));
+    const marks = readOwnershipMarks({
+      metadata: {
+        uid: 'pod-uid',
+        labels: { 'pod-template-hash': '6b7c8d9f5' },
+        ownerReferences: [{ kind: 'Job' }, ...refs],
+      },
+    });
+    expect(marks?.uid).toBe('pod-uid');
+    expect(marks?.podTemplateHash).toBe('6b7c8d9f5');
+    expect(marks?.ownerRefs?.map((r) => r.name)).toEqual(refs.slice(0, 8).map((r) => r.name));
+    expect(marks?.ownerRefs?.[0]).toEqual({ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs-0', uid: 'u0' });
+  });
+
   it('reads the Argo CD tracking annotation of the real resource_tracking.md example', () => {
     const manifest = /```yaml\n([\s\S]*?)```/.exec(readSample('argocd_tracking_example.txt'))?.[1];
     expect(manifest).toBeDefined();
@@ -53,6 +73,19 @@ describe('readRbac', () => {
 });
 
 describe('readChangedFields', () => {
+  it('a Deployment: replicas by value, the Pod template only as "set" (its content may hold secrets)', () => {
+    const template = { spec: { containers: [{ env: [{ name: 'TOKEN', value: 's3cr3t' }] }] } };
+    expect(readChangedFields('deployments', { spec: { replicas: 5, template } })).toEqual({
+      'spec.replicas': '5',
+      'spec.template': '"(set)"',
+    });
+    expect(
+      readChangedFields('deployments', [
+        { op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'x:2' },
+      ])
+    ).toEqual({ 'spec.template': '"(set)"' });
+  });
+
   it('reads who and what of an Application operation state from the real diff-cache testdata', () => {
     // The sample starts mid-object; its `operationState:` block is complete.
     const text = readSample('argocd_diffcache_operationState.yaml');

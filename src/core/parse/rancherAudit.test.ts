@@ -45,8 +45,10 @@ describe('parseRancherAuditEvent — our fixtures', () => {
       })
     );
     expect(realIp.sourceIPs[0]).toBe('192.0.2.10');
+    // No headers recorded (Rancher ≥ 2.12 at audit level 0): the TCP peer is the ingress, never the client.
     const peer = parseOne(rancherAudit({ requestHeader: undefined, remoteAddr: '[2001:db8::7]:443' }));
-    expect(peer.sourceIPs).toEqual(['2001:db8::7']);
+    expect(peer.sourceIPs).toEqual([]);
+    expect(peer.proxyIPs).toEqual(['2001:db8::7']);
   });
 
   it('reads the pre-release camelCase extras (rancher/rancher#31166) case-insensitively', () => {
@@ -171,11 +173,27 @@ describe('parseRancherAuditEvent — real samples', () => {
     expect(secret.body?.request).toMatchObject({ data: '[redacted]', type: 'secret' });
   });
 
-  it('issue excerpts cut mid-line are counted as truncated JSON', () => {
-    for (const name of ['issue_31166_rancher_api.txt', 'issue_33126_rancher_api.txt']) {
-      const s = parseAll(sampleLines(name));
-      expect(s.events).toHaveLength(0);
-      expect(s.skipped['truncated-json'].count).toBe(1);
-    }
+  it('issue excerpts cut mid-line: the prefix is salvaged and marked truncated', () => {
+    const cut = parseAll(sampleLines('issue_31166_rancher_api.txt'));
+    expect(cut.events).toHaveLength(1);
+    expect(cut.events[0]).toMatchObject({
+      truncated: true,
+      verb: 'create',
+      actor: { name: 'user-h9vkf', loginName: 'testuser1' },
+      // Cut before any request header: remoteAddr is only the TCP peer.
+      sourceIPs: [],
+      proxyIPs: ['172.31.36.137'],
+      time: Date.UTC(2021, 4, 3, 19, 15, 38),
+      outcome: { status: 'unknown' },
+    });
+    const wrapped = parseAll(sampleLines('issue_33126_rancher_api.txt'));
+    expect(wrapped.events).toHaveLength(1);
+    expect(wrapped.events[0]).toMatchObject({
+      truncated: true,
+      verb: 'list',
+      actor: { name: 'user-gpr69' },
+      target: { cluster: 'c-mfswt', resource: 'nodes' },
+      outcome: { code: 200, status: 'success' },
+    });
   });
 });

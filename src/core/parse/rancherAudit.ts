@@ -3,6 +3,7 @@ import { classifyActor } from './actor';
 import { addBodyFacts } from './bodies';
 import { fnv1a } from './hash';
 import { firstOf, optNum, optObj, optStr, optStrArr, type Obj } from './fields';
+import { isIp } from './ip';
 import { parseRancherPath } from './rancherPath';
 import { fromNs, parseTimestamp } from './time';
 import { skip, type ObjectParser, type ParseContext, type ParseResult } from './types';
@@ -22,13 +23,31 @@ const SOURCE = 'rancher-audit';
 function isRancherShape(o: Obj): boolean {
   const user = o.user;
   return (
-    typeof o.requestURI === 'string' &&
-    'auditID' in o &&
-    typeof user === 'object' &&
-    user !== null &&
-    'name' in user &&
-    ('method' in o || 'verb' in o)
+    (typeof o.requestURI === 'string' &&
+      'auditID' in o &&
+      typeof user === 'object' &&
+      user !== null &&
+      'name' in user &&
+      ('method' in o || 'verb' in o)) ||
+    isLegacyStageLine(o)
   );
+}
+
+/**
+ * v2.0–2.1 lines `LogRequest` / `LogResponse` write (rancher/rancher v2.1.x `pkg/audit/writer.go`): the request
+ * line omits `user` when the request was not authenticated; the response line carries only `auditID`, `stage`,
+ * `stageTimestamp`, `responseStatus` (a string) and the body. Neither has an `apiVersion` (that is kube audit).
+ */
+function isLegacyStageLine(o: Obj): boolean {
+  if (typeof o.auditID !== 'string' || typeof o.stage !== 'string' || typeof o.stageTimestamp !== 'string') {
+    return false;
+  }
+  if ('apiVersion' in o || 'kind' in o || 'method' in o) {
+    return false;
+  }
+  const request = typeof o.requestURI === 'string' && 'verb' in o;
+  const response = 'responseStatus' in o && !('requestURI' in o) && !('verb' in o) && !('user' in o);
+  return request || response;
 }
 
 function hostOf(remoteAddr: string): string {
@@ -45,7 +64,8 @@ function clientIPs(headers: Obj | undefined, remoteAddr: string | undefined, leg
   const ips: string[] = [];
   const add = (ip: string | undefined) => {
     const v = ip?.trim();
-    if (v && !ips.includes(v)) {
+    // A header is what the client wrote: only addresses are addresses.
+    if (v && isIp(v) && !ips.includes(v)) {
       ips.push(v);
     }
   };
@@ -89,13 +109,15 @@ function readActor(user: Obj, userLoginName: string | undefined): Actor {
 
 export function parseRancherAuditEvent(o: Obj, ctx: ParseContext): ParseResult {
   const requestURI = optStr(o, 'requestURI') ?? '';
-  const user = optObj(o, 'user');
+  const legacy = isLegacyStageLine(o) || ('verb' in o && !('method' in o));
+  // v2.0–2.1 omit `user` on requests that were not authenticated.
+  const user = optObj(o, 'user') ?? (legacy ? {} : undefined);
   if (!user) {
     return skip(SOURCE, 'missing-field', 'user');
   }
-  const legacy = 'verb' in o && !('method' in o);
+  const responseOnly = legacy && !('verb' in o) && !('requestURI' in o);
   const method = legacy ? optStr(o, 'verb') : optStr(o, 'method');
-  if (!method) {
+  if (!method && !responseOnly) {
     return skip(SOURCE, 'missing-field', legacy ? 'verb' : 'method');
   }
   const timeText = legacy
@@ -107,7 +129,10 @@ export function parseRancherAuditEvent(o: Obj, ctx: ParseContext): ParseResult {
   }
   const headers = optObj(o, 'requestHeader');
   const code = legacy ? optNum(o, 'responseStatus') : optNum(o, 'responseCode');
-  const { target, verb, downstreamURI } = parseRancherPath(requestURI, method);
+  // A response line names no request: verb '' until the session merges it into its request by auditID.
+  const { target, verb, downstreamURI } = responseOnly
+    ? { target: { apiGroup: '', resource: '' }, verb: '', downstreamURI: undefined }
+    : parseRancherPath(requestURI, method ?? '');
   const auditID = optStr(o, 'auditID') ?? '';
   const stage = legacy ? optStr(o, 'stage') : undefined;
   const actor = readActor(user, optStr(o, 'userLoginName'));
@@ -126,6 +151,9 @@ export function parseRancherAuditEvent(o: Obj, ctx: ParseContext): ParseResult {
     keys: { rancherAuditID: auditID },
     raw: ctx.raw,
   };
+  if (responseOnly) {
+    delete event.requestURI;
+  }
   const userAgent = firstOf(headers, 'User-Agent') ?? optStr(o, 'userAgent');
   if (userAgent) {
     event.userAgent = userAgent;
@@ -138,6 +166,13 @@ export function parseRancherAuditEvent(o: Obj, ctx: ParseContext): ParseResult {
   }
   if (stage) {
     event.stages = [stage];
+  }
+  const remote = optStr(o, 'remoteAddr');
+  if (!legacy && !headers && remote) {
+    // No request headers recorded (audit level 0, the default from v2.12: pkg/auth/audit/utils.go
+    // verbosityForLevel): remoteAddr is the TCP peer — the ingress — and the client's address was not recorded.
+    event.sourceIPs = [];
+    event.proxyIPs = [hostOf(remote)];
   }
   addBodyFacts(event, o.requestBody, o.responseBody, ctx);
   return { event, mergeKey: stage && auditID ? `rancher|${auditID}` : undefined, stage };

@@ -69,6 +69,8 @@ const HEADER_KEY =
 // Compared with separators (`-`, `_`, `.`, space) removed and lower-cased.
 const SECRET_KEY =
   /(?:password|passwd|passphrase|secret|token|privatekey|apikey|accesskey|secretkey|sshkey|credential|credentials|kubeconfig)$/;
+// The last three letters of every SECRET_KEY and HEADER_KEY word (X-… headers are checked whole).
+const SECRET_KEY_TAILS = new Set(['ord', 'swd', 'ase', 'ret', 'ken', 'key', 'ial', 'als', 'fig', 'ion', 'kie']);
 // Kept at the top of a credential object: what it is and which one, never what it holds.
 const IDENTITY_KEYS = new Set([
   'kind',
@@ -95,7 +97,15 @@ function normalisedKey(key: string): string {
 
 /** A key whose string value is a secret wherever it appears (`password`, `bearerToken`, `secretAccessKey`, …). */
 export function isSecretKey(key: string): boolean {
-  return key.length <= 80 && (HEADER_KEY.test(key) || SECRET_KEY.test(normalisedKey(key)));
+  if (key.length < 3 || key.length > 80) {
+    return false;
+  }
+  // Most keys end in none of the endings below: one short look before the patterns.
+  return (
+    SECRET_KEY_TAILS.has(key.slice(-3).toLowerCase()) || /^x-/i.test(key)
+      ? HEADER_KEY.test(key) || SECRET_KEY.test(normalisedKey(key))
+      : false
+  );
 }
 
 function lastPart(type: string): string {
@@ -241,12 +251,17 @@ function redactAssignments(s: string): string {
 
 const PEM_PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
 const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/-]+=*/gi;
+// What each text rule needs to find anything: userinfo has `@`, assignments `=`; one test for most strings.
+const MAY_HOLD_CREDENTIAL = /[@=]|PRIVATE KEY|bearer|basic/i;
 
 /**
  * Free text made safe: URL userinfo stripped, secret-looking assignments, bearer/basic credentials and PEM
  * private keys redacted. Used for text log lines, event strings, notices and every string value of a record.
  */
 export function scrubText(s: string): string {
+  if (!MAY_HOLD_CREDENTIAL.test(s)) {
+    return s;
+  }
   let out = stripUrlUserinfo(s);
   if (out.includes('=')) {
     out = redactAssignments(out);
@@ -518,28 +533,53 @@ export function redactRecord(o: Record<string, unknown>, override?: Override): {
   return transform(o, PLAIN, 0, (v) => (redactedBodies.has(v) ? { value: redactedBodies.get(v) } : override?.(v)));
 }
 
-/**
- * Every string of an event (messages, repo URLs, request URIs, changed fields, labels) scrubbed in place, so
- * tables, JSON and frames built from events never show URL credentials or secret assignments. The body was
- * redacted when it was kept; frozen shared objects hold no log content.
- */
-export function scrubEventText(event: object): void {
-  const stack: object[] = [event];
-  while (stack.length > 0) {
-    const o = stack.pop() as Record<string, unknown>;
-    for (const k of Object.keys(o)) {
-      if (o === event && k === 'body') {
-        continue;
-      }
-      const v = o[k];
-      if (typeof v === 'string') {
-        const s = scrubText(v);
-        if (s !== v) {
-          o[k] = s;
-        }
-      } else if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
-        stack.push(v);
+/** What `scrubEventText` reads: the event's parts that hold free text from the log. */
+interface EventText {
+  requestURI?: string;
+  userAgent?: string;
+  target: { path?: string };
+  outcome: { message?: string; authzReason?: string };
+  gitops?: object;
+  keys: Record<string, string>;
+  changedFields?: Record<string, string>;
+  appHistory?: Array<{ revision: string }>;
+}
+
+function scrubFields(o: Record<string, unknown> | undefined): void {
+  if (o === undefined) {
+    return;
+  }
+  for (const k in o) {
+    const v = o[k];
+    if (typeof v === 'string') {
+      const s = scrubText(v);
+      if (s !== v) {
+        o[k] = s;
       }
     }
+  }
+}
+
+/**
+ * Every free-text string of an event — request URI, user agent, messages, repo URLs, changed fields, join keys —
+ * scrubbed in place, so tables, JSON and frames built from events never show URL credentials or secret
+ * assignments. Identities, addresses and names are not free text; the body was redacted when it was kept.
+ */
+export function scrubEventText(event: EventText): void {
+  if (event.requestURI !== undefined) {
+    event.requestURI = scrubText(event.requestURI);
+  }
+  if (event.userAgent !== undefined) {
+    event.userAgent = scrubText(event.userAgent);
+  }
+  if (event.target.path !== undefined) {
+    event.target.path = scrubText(event.target.path);
+  }
+  scrubFields(event.outcome);
+  scrubFields(event.gitops as Record<string, unknown> | undefined);
+  scrubFields(event.keys);
+  scrubFields(event.changedFields);
+  for (const h of event.appHistory ?? []) {
+    h.revision = scrubText(h.revision);
   }
 }

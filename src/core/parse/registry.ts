@@ -1,5 +1,5 @@
 import { argocdJsonParser, argocdTextParser } from './argocd';
-import { fleetZapParser } from './fleet';
+import { fleetLogrusTextParser, fleetZapConsoleParser, fleetZapParser } from './fleet';
 import { gkeAuditParser } from './gkeAudit';
 import { alloyEventJsonParser, alloyEventLogfmtParser, k8sEventJsonParser } from './k8sEvent';
 import { kubeAuditParser } from './kubeAudit';
@@ -23,4 +23,10 @@ export const OBJECT_PARSERS: readonly ObjectParser[] = [
   argocdJsonParser,
 ];
 
-export const TEXT_PARSERS: readonly TextParser[] = [kubeAuditTextParser, argocdTextParser, alloyEventLogfmtParser];
+export const TEXT_PARSERS: readonly TextParser[] = [
+  kubeAuditTextParser,
+  fleetLogrusTextParser,
+  fleetZapConsoleParser,
+  argocdTextParser,
+  alloyEventLogfmtParser,
+];

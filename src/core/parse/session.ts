@@ -1,10 +1,13 @@
 import type { ChangeEvent, RawRef } from '../model';
+import { unwrapCloudObject, unwrapTimePrefix } from './cloudEnvelopes';
 import { unwrapCri, unwrapObject, stripViewerPrefix, type Inner } from './envelope';
 import { FieldTypeError, isObj, type Obj } from './fields';
 import { fnv1a } from './hash';
 import { InternPool } from './intern';
 import { scrubEventText, scrubText } from './redact';
+import { auditFromOtlpMetadata } from './otlpAudit';
 import { OBJECT_PARSERS, TEXT_PARSERS } from './registry';
+import { salvageCutObject, statesWhoAndWhat } from './salvage';
 import { isSkip, type ParseContext, type ParseResult, type Parsed, type RawLine } from './types';
 
 /**
@@ -37,6 +40,8 @@ export interface ParseSummary {
   events: ChangeEvent[];
   /** Lines that did not become events, by reason. */
   skipped: Record<string, SkipStat>;
+  /** Lines cut short that still became (part of) an event, marked `truncated`, by reason (`truncated-salvaged`). */
+  salvaged: Record<string, SkipStat>;
   stats: { lines: number; records: number; events: number; duplicates: number; skipped: number };
 }
 
@@ -46,6 +51,7 @@ const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, st
 // Lines handed over without labels, time or origin (benchmarks, tests) share one reference.
 const NO_RAW: RawRef = Object.freeze({ labels: NO_LABELS }) as RawRef;
 const MAX_ENVELOPE_DEPTH = 3;
+const MAX_STAGES = 8;
 // NUL, or U+FFFD from a failed UTF-8 decode: the line held binary bytes.
 const BINARY = /[\u0000\ufffd]/;
 
@@ -106,6 +112,10 @@ function mergeStage(into: ChangeEvent, from: ChangeEvent, fromStage: string | un
     into.snapshot = { ...from.snapshot, ...into.snapshot };
   }
   into.keys = { ...from.keys, ...into.keys };
+  // A whole line of the request makes the event whole; two cut lines leave it cut.
+  if (into.truncated && !from.truncated) {
+    delete into.truncated;
+  }
   if (into.marks === undefined) {
     delete into.marks;
   }
@@ -114,6 +124,11 @@ function mergeStage(into: ChangeEvent, from: ChangeEvent, fromStage: string | un
 /** The account that authenticated (the impersonator when there was one): the same on every stage line. */
 function authenticatedName(e: ChangeEvent): string {
   return e.actor.via.length > 0 ? e.actor.via[0].name : e.actor.name;
+}
+
+/** What makes two lines under one Audit-ID the same request (see `sameRequest`). */
+function requestSignature(e: ChangeEvent): string {
+  return `${e.verb}|${e.requestURI ?? ''}|${authenticatedName(e)}`;
 }
 
 /** Two stage lines of one request: a legacy response-only line (no verb) matches any request line. */
@@ -159,9 +174,12 @@ export class ParseSession {
   private readonly keepBodies: boolean;
   private readonly byMergeKey = new Map<string, ChangeEvent>();
   private readonly sharedIds = new Map<string, ChangeEvent[]>();
+  // The same requests by signature (verb, URI, authenticated user): finding one is O(1) however often an ID repeats.
+  private readonly sharedBySignature = new Map<string, Map<string, ChangeEvent>>();
   private readonly pool = new InternPool();
   private readonly byId = new Map<string, ChangeEvent>();
   private readonly skipped: Record<string, SkipStat> = {};
+  private readonly salvaged: Record<string, SkipStat> = {};
   private lines = 0;
   private records = 0;
   private duplicates = 0;
@@ -183,9 +201,11 @@ export class ParseSession {
     }
   }
 
-  private countSkip(reason: string, raw: RawLine, detail?: string, sample?: string): void {
-    this.skippedTotal++;
-    const stat = (this.skipped[reason] ??= { count: 0 });
+  private countSkip(reason: string, raw: RawLine, detail?: string, sample?: string, into = this.skipped): void {
+    if (into === this.skipped) {
+      this.skippedTotal++;
+    }
+    const stat = (into[reason] ??= { count: 0 });
     stat.count++;
     if (stat.example === undefined) {
       stat.example = raw.origin ?? (raw.ns ? `ns ${raw.ns}` : undefined);
@@ -228,6 +248,11 @@ export class ParseSession {
         this.addInner({ text: cri.text, labels: inner.labels, ns: inner.ns ?? cri.ns }, raw, depth + 1);
         return;
       }
+      const timed = depth < MAX_ENVELOPE_DEPTH ? unwrapTimePrefix(text.slice(start)) : undefined;
+      if (timed) {
+        this.addInner({ text: timed.text, labels: inner.labels, ns: inner.ns ?? timed.ns }, raw, depth + 1);
+        return;
+      }
     }
     const trimmed = start === 0 ? text : text.slice(start);
     if (first === 123 /* { */) {
@@ -238,14 +263,14 @@ export class ParseSession {
         const msg = e instanceof Error ? e.message : '';
         // V8's message quotes the line: the detail keeps only the position.
         const at = /position (\d+)/.exec(msg);
-        this.countSkip(
-          isTruncation(msg, trimmed.trimEnd().length) ? 'truncated-json' : 'invalid-json',
-          raw,
-          at
-            ? `JSON stops being valid at character ${at[1]} of ${trimmed.length}`
-            : `not valid JSON (${trimmed.length} characters)`,
-          shapeOf(trimmed)
-        );
+        const detail = at
+          ? `JSON stops being valid at character ${at[1]} of ${trimmed.length}`
+          : `not valid JSON (${trimmed.length} characters)`;
+        if (!isTruncation(msg, trimmed.trimEnd().length)) {
+          this.countSkip('invalid-json', raw, detail, shapeOf(trimmed));
+          return;
+        }
+        this.addCutObject(trimmed, inner, raw, detail);
         return;
       }
       if (!isObj(o)) {
@@ -272,7 +297,7 @@ export class ParseSession {
 
   private addObject(o: Obj, inner: Inner, raw: RawLine, depth: number, text: string): void {
     if (depth < MAX_ENVELOPE_DEPTH) {
-      const env = unwrapObject(o);
+      const env = unwrapObject(o) ?? unwrapCloudObject(o);
       if (env) {
         if (env.inner.length === 0) {
           this.countSkip(`empty-envelope:${env.kind}`, raw);
@@ -301,6 +326,38 @@ export class ParseSession {
     const lineText = text || textOf(o);
     this.records++;
     this.accept(parseGuarded(parser, o, this.context(inner, raw, lineText)), raw);
+  }
+
+  /**
+   * A JSON line cut short: what its prefix states still counts when it names the request (audit id, verb, URI,
+   * user); the event is marked `truncated` and merges with the other stages of its audit id.
+   */
+  private addCutObject(text: string, inner: Inner, raw: RawLine, parseError: string): void {
+    const o = salvageCutObject(text);
+    const parser = o && statesWhoAndWhat(o) ? OBJECT_PARSERS.find((p) => p.detect(o)) : undefined;
+    if (!o || !parser) {
+      const fromMetadata = auditFromOtlpMetadata(inner.labels ?? {}, this.context(inner, raw, text));
+      if (fromMetadata) {
+        this.records++;
+        this.countSkip('truncated-salvaged', raw, 'read from the OTLP structured metadata', undefined, this.salvaged);
+        this.accept({ event: fromMetadata }, raw);
+        return;
+      }
+      this.countSkip(
+        'truncated-json',
+        raw,
+        `${parseError} (cut before the audit id, verb, URI and user)`,
+        shapeOf(text)
+      );
+      return;
+    }
+    this.records++;
+    const result = parseGuarded(parser, o, this.context(inner, raw, text));
+    if (!isSkip(result)) {
+      result.event.truncated = true;
+      this.countSkip('truncated-salvaged', raw, 'fields after the cut are missing', undefined, this.salvaged);
+    }
+    this.accept(result, raw);
   }
 
   private context(inner: Inner, raw: RawLine, text: string): ParseContext {
@@ -346,14 +403,24 @@ export class ParseSession {
       this.byMergeKey.set(key, p.event);
       return;
     }
-    const others = this.sharedIds.get(key);
-    const same = sameRequest(first, p.event) ? first : others?.find((e) => sameRequest(e, p.event));
+    // Events kept apart have a verb (a verb-less line joins `first`), and merging never changes their signature.
+    const bySignature = this.sharedBySignature.get(key);
+    const same = sameRequest(first, p.event) ? first : bySignature?.get(requestSignature(p.event));
     if (!same) {
-      this.sharedIds.set(key, [...(others ?? []), p.event]);
+      const others = this.sharedIds.get(key);
+      if (others) {
+        others.push(p.event);
+      } else {
+        this.sharedIds.set(key, [p.event]);
+      }
+      const index = bySignature ?? new Map<string, ChangeEvent>();
+      index.set(requestSignature(p.event), p.event);
+      this.sharedBySignature.set(key, index);
       return;
     }
     const stage = p.stage ?? '';
-    if (same.stages?.includes(stage) ?? stage === '') {
+    // A request has four stages; more distinct ones under one ID are not news (and would make this check grow).
+    if ((same.stages?.includes(stage) ?? stage === '') || (same.stages?.length ?? 0) >= MAX_STAGES) {
       this.duplicates++;
       return;
     }
@@ -377,7 +444,7 @@ export class ParseSession {
         }
         if (group.length > 1) {
           // Same Audit-ID, different requests: ids that do not depend on arrival order.
-          event.id = `${event.id}~${fnv1a(`${event.verb}|${event.requestURI ?? ''}|${authenticatedName(event)}`)}`;
+          event.id = `${event.id}~${fnv1a(requestSignature(event))}`;
         }
         events.push(event);
       }
@@ -386,6 +453,7 @@ export class ParseSession {
     return {
       events,
       skipped: this.skipped,
+      salvaged: this.salvaged,
       stats: {
         lines: this.lines,
         records: this.records,

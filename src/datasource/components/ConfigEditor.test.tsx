@@ -39,16 +39,66 @@ describe('ConfigEditor', () => {
     expect(onOptionsChange).toHaveBeenLastCalledWith(expect.objectContaining({ jsonData: { windows: {} } }));
   });
 
-  it('edits a stream selector, showing the default as placeholder, and flags invalid text', () => {
-    const onOptionsChange = setup({ selectors: { fleet: 'job fleet' } });
+  it('lets a number be cleared and typed digit by digit, storing only what is in range', () => {
+    const onOptionsChange = setup({ pageLimit: 1000 });
+    const lines = screen.getByLabelText('Lines per request') as HTMLInputElement;
+    expect(lines.value).toBe('1000');
+    fireEvent.change(lines, { target: { value: '' } });
+    // Cleared: the field stays empty (it used to snap back to 1000) and the default is used.
+    expect(lines.value).toBe('');
+    expect(onOptionsChange).toHaveBeenLastCalledWith(expect.objectContaining({ jsonData: { pageLimit: undefined } }));
+    for (const typed of ['5', '50', '500']) {
+      fireEvent.change(lines, { target: { value: typed } });
+    }
+    expect(lines.value).toBe('500');
+    expect(onOptionsChange).toHaveBeenLastCalledWith(expect.objectContaining({ jsonData: { pageLimit: 500 } }));
+    expect(screen.queryByText(/is used until then/)).toBeNull();
+  });
+
+  it.each([
+    ['Lines per request', '-5', 'Between 1 and 50,000 lines; the default 1,000 lines is used until then.'],
+    ['Lines per request', '2.5', 'Type a whole number lines; the default 1,000 lines is used until then.'],
+    ['Sync window', '1e9', 'Between 1 and 1,440 min; the default 10 min is used until then.'],
+    ['Clock skew between sources', '-1', 'Between 0 and 300 s; the default 2 s is used until then.'],
+    ['Drift look-back', '0', 'Between 1 and 90 d; the default 7 d is used until then.'],
+  ])('refuses %s = %s with an inline error that says what is used', (label, typed, message) => {
+    const onOptionsChange = setup();
+    fireEvent.change(screen.getByLabelText(label), { target: { value: typed } });
+    expect(screen.getByText(message)).toBeInTheDocument();
+    const json = onOptionsChange.mock.calls.at(-1)[0].jsonData;
+    expect(json.pageLimit).toBeUndefined();
+    expect(json.windows ?? {}).toEqual({});
+  });
+
+  it('says what each window decides', () => {
+    setup();
+    expect(
+      screen.getByText(/How long after an Argo CD sync or rollback starts .* Default 10 min\./)
+    ).toBeInTheDocument();
+    expect(screen.getByText(/a person's write to it is drift\. Default 7 d\./)).toBeInTheDocument();
+  });
+
+  it("takes a stream selector in Loki's own syntax, and says what is used instead of one it refuses", () => {
+    const onOptionsChange = setup({ selectors: { fleet: 'job fleet', argocd: '{job=~"argo.*"}' } });
     const kube = screen.getByLabelText('kube-audit selector') as HTMLInputElement;
-    expect(kube.placeholder).toBe('job=kube-audit');
-    fireEvent.change(kube, { target: { value: 'job=audit, cluster=prod' } });
+    expect(kube.placeholder).toBe('{job="kube-audit"}');
+    expect(
+      screen.getByText(
+        'Not a stream selector: write {job="kube-audit"} or job=kube-audit, cluster=prod; the default {job="fleet"} is used until then.'
+      )
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'job=~…: only label="value" matchers can be used; the default {job="argocd"} is used until then.'
+      )
+    ).toBeInTheDocument();
+    fireEvent.change(kube, { target: { value: '{job="audit", cluster="prod"}' } });
     expect(onOptionsChange).toHaveBeenCalledWith(
       expect.objectContaining({
-        jsonData: { selectors: { fleet: 'job fleet', 'kube-audit': 'job=audit, cluster=prod' } },
+        jsonData: expect.objectContaining({
+          selectors: expect.objectContaining({ 'kube-audit': '{job="audit", cluster="prod"}' }),
+        }),
       })
     );
-    expect(screen.getByText('Write label=value pairs separated by commas.')).toBeInTheDocument();
   });
 });

@@ -57,7 +57,7 @@ describe('QueryEditor', () => {
   });
 
   it('shows the LogQL it will run, escaped, and links to a prefilled alert rule on the Loki data source', () => {
-    setup({ namespace: 'shop', name: 'a"b' });
+    setup({ namespace: 'shop', name: 'a"b', keepRoutine: true });
     expect(screen.getByTestId('provenance-logql').textContent).toBe(
       String.raw`{job="kube-audit"} |~ "\"verb\":\"(create|update|patch|delete|deletecollection)\"" |= "\"namespace\":\"shop\"" |= "\"name\":\"a\\\"b\""`
     );
@@ -67,24 +67,35 @@ describe('QueryEditor', () => {
     expect(defaults.queries[0].model.expr).toMatch(/^sum by \(objectRef_namespace\) \(count_over_time\(/);
   });
 
-  it('alertRuleUrl encodes everything: Grafana reads back exactly the rule defaults', () => {
+  it('by default the LogQL leaves routine system writes out; the switch keeps them', () => {
+    const { onChange, onRunQuery } = setup({ namespace: 'shop' });
+    expect(screen.getByTestId('provenance-logql').textContent).toMatch(/ !~ "\^\\\\\{\\"kind\\":\\"Event\\"/);
+    fireEvent.click(screen.getByLabelText('Keep routine traffic'));
+    expect(onChange).toHaveBeenCalledWith(expect.objectContaining({ keepRoutine: true }));
+    expect(onRunQuery).toHaveBeenCalled();
+  });
+
+  it('alertRuleUrl prefills a rule Grafana can evaluate (A query, B reduce, C threshold, condition C), read back exactly', () => {
     const href = alertRuleUrl('u', '{a="b"} |= "50% & more"', 't & x=#1');
     const url = new URL(href, 'http://grafana.invalid');
     expect(url.pathname).toBe('/alerting/new/alerting');
     expect([...url.searchParams.keys()]).toEqual(['defaults']);
     expect(url.hash).toBe('');
-    expect(JSON.parse(url.searchParams.get('defaults') ?? '')).toEqual({
-      type: 'grafana',
-      name: 't & x=#1',
-      queries: [
-        {
-          refId: 'A',
-          datasourceUid: 'u',
-          queryType: '',
-          relativeTimeRange: { from: 600, to: 0 },
-          model: { refId: 'A', expr: '{a="b"} |= "50% & more"', queryType: 'range' },
-        },
-      ],
+    const defaults = JSON.parse(url.searchParams.get('defaults') ?? '');
+    // RuleFormType.grafana is 'grafana-alerting' in Grafana 13.1 (public/app/features/alerting/unified/types/rule-form.ts).
+    expect(defaults).toMatchObject({ type: 'grafana-alerting', name: 't & x=#1', condition: 'C' });
+    expect(defaults.queries.map((q: { refId: string; datasourceUid: string }) => [q.refId, q.datasourceUid])).toEqual([
+      ['A', 'u'],
+      ['B', '__expr__'],
+      ['C', '__expr__'],
+    ]);
+    expect(defaults.queries[0]).toMatchObject({ queryType: '', relativeTimeRange: { from: 600, to: 0 } });
+    expect(defaults.queries[0].model).toMatchObject({
+      refId: 'A',
+      expr: '{a="b"} |= "50% & more"',
+      queryType: 'range',
     });
+    expect(defaults.queries[1].model).toMatchObject({ type: 'reduce', expression: 'A' });
+    expect(defaults.queries[2].model).toMatchObject({ type: 'threshold', expression: 'B' });
   });
 });

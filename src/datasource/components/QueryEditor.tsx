@@ -1,6 +1,16 @@
 import React, { useMemo, useState } from 'react';
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
-import { ClipboardButton, InlineField, Input, LinkButton, MultiCombobox, RadioButtonGroup, Stack } from '@grafana/ui';
+import {
+  ClipboardButton,
+  InlineField,
+  InlineSwitch,
+  Input,
+  LinkButton,
+  MultiCombobox,
+  RadioButtonGroup,
+  Stack,
+} from '@grafana/ui';
+import { config } from '@grafana/runtime';
 
 import type { DataSource } from '../datasource';
 import type { ProvenanceMode, ProvenanceOptions, ProvenanceQuery } from '../types';
@@ -28,10 +38,16 @@ const VERDICTS = ['gitops-sync', 'gitops-rollback', 'manual-drift', 'manual', 'c
   value: v,
 }));
 
-/** Grafana's new-alert-rule page, prefilled with the metric form of this query on the Loki data source. */
+/**
+ * Grafana's new-alert-rule page, prefilled with a rule that can evaluate: A the metric form of this query on the
+ * Loki data source, B its last value (reduce), C B > 0 (threshold), condition C — as Grafana 13.1's rule form
+ * reads `defaults` (public/app/features/alerting/unified/rule-editor/formDefaults.ts formValuesFromQueryParams;
+ * type `grafana-alerting`, RuleFormType.grafana). Under Grafana's sub-path when it has one.
+ */
 export function alertRuleUrl(lokiUid: string, expr: string, title: string): string {
+  const expression = { type: '__expr__', uid: '__expr__' };
   const defaults = {
-    type: 'grafana',
+    type: 'grafana-alerting',
     name: title,
     queries: [
       {
@@ -39,11 +55,30 @@ export function alertRuleUrl(lokiUid: string, expr: string, title: string): stri
         datasourceUid: lokiUid,
         queryType: '',
         relativeTimeRange: { from: 600, to: 0 },
-        model: { refId: 'A', expr, queryType: 'range' },
+        model: { refId: 'A', expr, queryType: 'range', datasource: { type: 'loki', uid: lokiUid } },
+      },
+      {
+        refId: 'B',
+        datasourceUid: '__expr__',
+        queryType: '',
+        model: { refId: 'B', type: 'reduce', expression: 'A', reducer: 'last', datasource: expression },
+      },
+      {
+        refId: 'C',
+        datasourceUid: '__expr__',
+        queryType: '',
+        model: {
+          refId: 'C',
+          type: 'threshold',
+          expression: 'B',
+          conditions: [{ evaluator: { type: 'gt', params: [0] } }],
+          datasource: expression,
+        },
       },
     ],
+    condition: 'C',
   };
-  return `/alerting/new/alerting?defaults=${encodeURIComponent(JSON.stringify(defaults))}`;
+  return `${config.appSubUrl ?? ''}/alerting/new/alerting?defaults=${encodeURIComponent(JSON.stringify(defaults))}`;
 }
 
 export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) {
@@ -140,6 +175,16 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
             value={query.verdicts ?? []}
             onChange={(v) => set({ verdicts: v.map((x) => x.value) }, true)}
             placeholder="all"
+          />
+        </InlineField>
+        <InlineField
+          label="Keep routine traffic"
+          tooltip="Leases, Events, token and access reviews, node and pod status heartbeats, Endpoints/EndpointSlices written by their own components: left out unless this is on."
+        >
+          <InlineSwitch
+            aria-label="Keep routine traffic"
+            value={query.keepRoutine ?? false}
+            onChange={(e) => set({ keepRoutine: e.currentTarget.checked }, true)}
           />
         </InlineField>
       </Stack>

@@ -5,7 +5,12 @@ import { buildChains, generate, parseLines, type Chain } from '../../core';
 import { ChangeDiff } from './ChangeDiff';
 
 function diffScenario(): Chain[] {
-  const g = generate({ scenarios: ['image-change-and-auto-sync-off'], noiseEvents: 0, seed: 2, start: Date.UTC(2026, 2, 2, 10) });
+  const g = generate({
+    scenarios: ['image-change-and-auto-sync-off'],
+    noiseEvents: 0,
+    seed: 2,
+    start: Date.UTC(2026, 2, 2, 10),
+  });
   return buildChains(parseLines([...g.records()].map((r) => ({ text: r.line }))).events);
 }
 
@@ -17,13 +22,13 @@ describe('ChangeDiff', () => {
   it('shows each changed field before → after, the request as sent, and the commit links', () => {
     render(<ChangeDiff chain={sync} />);
     expect(screen.getByTestId('change-entry').textContent).toBe(
-      'spec.template.spec.containers[0].image: "registry.example.org/payments/api:2.3.1" → "registry.example.org/payments/api:2.4.0"'
+      'spec.template.spec.containers[0].image: "registry.example.org/invoices/api:2.3.1" → "registry.example.org/invoices/api:2.4.0"'
     );
     expect(screen.getByTestId('change-patch').textContent).toContain('The request as sent (strategic-merge-patch)');
     const links = screen.getByTestId('change-links').querySelectorAll('a');
     expect([...links].map((a) => a.getAttribute('href'))).toEqual([
-      'https://github.com/acme/payments-deploy/commit/b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4',
-      'https://github.com/acme/payments-deploy/compare/9a8b7c6d5e4f30211203f4e5d6c7b8a9f0e1d2c3...b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4',
+      'https://github.com/acme/invoices-deploy/commit/b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4',
+      'https://github.com/acme/invoices-deploy/compare/9a8b7c6d5e4f30211203f4e5d6c7b8a9f0e1d2c3...b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4',
     ]);
   });
 

@@ -69,7 +69,10 @@ const HTTPS = /^https:\/\//;
 function Links({ chain: c }: { chain: Chain }) {
   const links = [
     ['Commit', c.gitops?.commitUrl],
-    [c.gitops?.previousCommit ? `Changes since ${c.gitops.previousCommit.slice(0, 12)}` : 'Changes', c.gitops?.compareUrl],
+    [
+      c.gitops?.previousCommit ? `Changes since ${c.gitops.previousCommit.slice(0, 12)}` : 'Changes',
+      c.gitops?.compareUrl,
+    ],
     ['Application in Argo CD', c.gitops?.appUrl],
     ['User in Rancher', c.who.url],
   ].filter((x): x is [string, string] => typeof x[1] === 'string' && HTTPS.test(x[1]));

@@ -4,13 +4,19 @@ import { dateTime, LoadingState, type PanelProps } from '@grafana/data';
 
 import { framesOf, hostileChain, scenarioTrace } from '../../../tests/support/panelFrames';
 import { DEFAULT_OPTIONS, type ProvenancePanelOptions } from '../types';
+import { effectText as effectTextOf } from '../story';
 import { ProvenancePanel } from './ProvenancePanel';
+import { scenarioNames } from '../../core';
 
 const START = Date.UTC(2026, 2, 2, 10);
 const { chains, events } = scenarioTrace(0);
 
 function props(over: Partial<PanelProps<ProvenancePanelOptions>> = {}, series = framesOf(chains, events)) {
-  const timeRange = { from: dateTime(START - 600_000), to: dateTime(START + 8 * 2_400_000), raw: { from: '', to: '' } };
+  const timeRange = {
+    from: dateTime(START - 600_000),
+    to: dateTime(START + scenarioNames().length * 2_400_000),
+    raw: { from: '', to: '' },
+  };
   return {
     data: { series, state: LoadingState.Done, timeRange },
     options: DEFAULT_OPTIONS,
@@ -42,7 +48,7 @@ describe('ProvenancePanel', () => {
     expect(rollback?.textContent).toContain(
       'context: kim from 198.51.100.44 updated rolebindings argocd/argocd-admin 10 min before'
     );
-    expect(screen.getByTestId('panel-count').textContent).toBe(`${chains.length} of ${chains.length} changes`);
+    expect(screen.getByTestId('panel-count').textContent).toBe(`${chains.length} changes`);
   });
 
   it('filters by search text and by verdict', () => {
@@ -51,9 +57,9 @@ describe('ProvenancePanel', () => {
     expect(screen.getAllByTestId('story-card')).toHaveLength(1);
     fireEvent.change(screen.getByLabelText('Search changes'), { target: { value: '' } });
     fireEvent.click(screen.getByRole('button', { name: 'Manual drift' }));
-    const cards = screen.getAllByTestId('story-card');
-    expect(cards).toHaveLength(1);
-    expect(cards[0].textContent).toContain('lee@example.org');
+    // Two scenarios drift by hand: the Argo CD UI edit (ravi, newest) and the scale by kubectl (lee).
+    const who = screen.getAllByTestId('story-card').map((c) => /by (\S+?@example\.org)/.exec(c.textContent ?? '')?.[1]);
+    expect(who).toEqual(['ravi@example.org', 'lee@example.org']);
   });
 
   it('opens the details of a chain: every link with confidence and evidence, the context, a way to Explore', () => {
@@ -68,26 +74,93 @@ describe('ProvenancePanel', () => {
       within(details)
         .getAllByTestId('chain-link')
         .map((l) => l.textContent?.split(' — ')[0])
-    ).toEqual(['gitops-apply', 'sync-trigger', 'sync-trigger']);
-    expect(details.textContent).toContain('confidence 0.70');
+    ).toEqual(['Applied by GitOps', 'Who started the sync', 'Who started the sync']);
+    expect(details.textContent).toContain('likely: the controller wrote it during a sync of the same app');
     expect(details.textContent).toContain('rollback to history id 3 of frontend-app');
     expect(within(details).getAllByTestId('chain-context')).toHaveLength(2);
     const explore = screen.getByText('Raw lines in Explore').closest('a') as HTMLAnchorElement;
-    const left = JSON.parse(decodeURIComponent((explore.getAttribute('href') ?? '').split('left=')[1]));
+    const left = JSON.parse(decodeURIComponent((explore.getAttribute('href') ?? '').split('panes=')[1])).provenance;
     expect(left).toMatchObject({
       datasource: 'loki-main',
       queries: [{ expr: expect.stringMatching(/^\{job="kube-audit"\} \|= "/) }],
     });
   });
 
-  it('moves with the keyboard and opens with Enter', () => {
+  it('moves with the keyboard, names the selected card for screen readers, and opens with Enter', () => {
     render(<ProvenancePanel {...props()} />);
-    const list = screen.getByTestId('story-list');
+    const list = screen.getByRole('listbox', { name: 'Changes' });
+    expect(list).not.toHaveAttribute('aria-activedescendant');
+    const selectedCard = () => document.getElementById(list.getAttribute('aria-activedescendant') ?? '');
     fireEvent.keyDown(list, { key: 'ArrowDown' });
     fireEvent.keyDown(list, { key: 'ArrowDown' });
-    expect(screen.getAllByTestId('story-card')[1].getAttribute('aria-selected')).toBe('true');
+    const cards = screen.getAllByRole('option');
+    expect(cards[1]).toHaveAttribute('aria-selected', 'true');
+    expect(selectedCard()).toBe(cards[1]);
+    fireEvent.keyDown(list, { key: 'End' });
+    expect(selectedCard()?.textContent).toContain(
+      effectTextOf(chains.reduce((a, b) => ((a.effect.time ?? 0) <= (b.effect.time ?? 0) ? a : b)))
+    );
+    fireEvent.keyDown(list, { key: 'Home' });
+    expect(selectedCard()).toBe(screen.getAllByRole('option')[0]);
+    // 700 px of panel: a page is several cards, and PageUp at the top stays on the first.
+    fireEvent.keyDown(list, { key: 'PageDown' });
+    const afterPage = Number(selectedCard()?.getAttribute('data-index'));
+    expect(afterPage).toBeGreaterThan(1);
+    fireEvent.keyDown(list, { key: 'PageUp' });
+    expect(selectedCard()?.getAttribute('data-index')).toBe('0');
+    fireEvent.keyDown(list, { key: 'ArrowDown' });
     fireEvent.keyDown(list, { key: 'Enter' });
     expect(screen.getByTestId('chain-details')).toBeInTheDocument();
+  });
+
+  it('says when no change matches, highlights hits, and offers a way back', () => {
+    render(<ProvenancePanel {...props()} />);
+    fireEvent.change(screen.getByLabelText('Search changes'), { target: { value: 'dana rollback' } });
+    const cards = screen.getAllByTestId('story-card');
+    expect(cards).toHaveLength(1);
+    expect([...cards[0].querySelectorAll('mark')].map((m) => m.textContent)).toEqual(['dana', 'rollback', 'dana']);
+    fireEvent.change(screen.getByLabelText('Search changes'), { target: { value: 'nobody-did-this' } });
+    expect(screen.getByTestId('panel-no-match')).toHaveTextContent('No change matches “nobody-did-this”');
+    expect(screen.getByTestId('panel-count')).toHaveTextContent(`showing 0 of ${chains.length}`);
+    fireEvent.click(screen.getByRole('button', { name: 'Clear search and filters' }));
+    expect(screen.getAllByTestId('story-card').length).toBeGreaterThan(1);
+    expect(screen.getByLabelText('Search changes')).toHaveValue('');
+  });
+
+  it('shows each notice once, the most severe first, on one line', () => {
+    const series = framesOf(chains, events);
+    series[0].meta = {
+      notices: [
+        { severity: 'info', text: 'read 3 pages' },
+        { severity: 'warning', text: 'Loki answered 429; retried' },
+        { severity: 'warning', text: 'Loki answered 429; retried' },
+      ],
+    };
+    render(<ProvenancePanel {...props({}, series)} />);
+    const notices = screen.getAllByTestId('panel-notices');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toHaveAttribute('data-severity', 'warning');
+    expect(notices[0]).toHaveTextContent('Loki answered 429; retried+1 more');
+  });
+
+  it('on a narrow panel over more than a day, cards keep the date in the short time', () => {
+    const timeRange = {
+      from: dateTime(START - 2 * 86_400_000),
+      to: dateTime(START + 86_400_000),
+      raw: { from: '', to: '' },
+    };
+    render(<ProvenancePanel {...props({ width: 500, height: 600, timeRange })} />);
+    expect(screen.getAllByTestId('story-card')[0].textContent).toMatch(/^03\/02 16:00Manual/);
+  });
+
+  it('on a small tile: a verdict menu, the timeline behind a toggle, the time of day', () => {
+    render(<ProvenancePanel {...props({ width: 364, height: 212 })} />);
+    expect(screen.queryByRole('button', { name: 'Manual drift' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Verdicts' })).toBeInTheDocument();
+    expect(screen.queryByTestId('timeline')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Show the timeline' }));
+    expect(screen.getByTestId('timeline')).toBeInTheDocument();
+    expect(screen.getAllByTestId('story-card')[0].textContent).toMatch(/^16:00Manual/);
   });
 
   it('forgets the selection when the filter changes, rather than pointing at another change', () => {
@@ -127,8 +200,8 @@ describe('ProvenancePanel', () => {
     );
     expect(screen.getByTestId('panel-error').textContent).toContain('The query failed: Loki unreachable');
     rerender(<ProvenancePanel {...props({ options: { ...DEFAULT_OPTIONS, maxChains: 2 } })} />);
-    expect(screen.getByTestId('panel-truncated').textContent).toContain(
-      `${chains.length - 2} more changes are not shown`
+    expect(screen.getByTestId('panel-count').textContent).toBe(
+      `showing 2 of ${chains.length} (${chains.length - 2} hidden by Max chains)`
     );
     rerender(<ProvenancePanel {...props({}, [{ name: 'cpu', fields: [], length: 0 } as never])} />);
     expect(screen.getByTestId('panel-foreign')).toBeInTheDocument();

@@ -1,18 +1,23 @@
 import React, { useMemo, useState } from 'react';
-import { LoadingState, type PanelProps } from '@grafana/data';
-import { Button, Input, useStyles2 } from '@grafana/ui';
+import { LoadingState, systemDateFormats, type PanelProps } from '@grafana/data';
+import { Button, useStyles2 } from '@grafana/ui';
 
 import type { Chain } from '../../core';
 import { chainsFromFrames } from '../chainsFromFrames';
 import { evidenceOf } from '../explore';
-import { searchText, VERDICT_LABEL } from '../story';
+import { groupRepeats, type StoryItem } from '../group';
+import { layoutOf } from '../layout';
+import { matchesSearch, parseSearch } from '../search';
+import { countText } from '../story';
 import type { ProvenancePanelOptions } from '../types';
 import { ChainDetails } from './ChainDetails';
+import { Notices } from './Notices';
 import { StoryList } from './StoryList';
 import { getPanelStyles } from './styles';
 import { Timeline } from './Timeline';
+import { Toolbar } from './Toolbar';
 
-const TIMELINE_SHARE = 0.35;
+const DAY_MS = 86_400_000;
 
 export function ProvenancePanel({
   data,
@@ -31,13 +36,24 @@ export function ProvenancePanel({
   const [search, setSearch] = useState('');
   const [verdicts, setVerdicts] = useState<Set<string>>(new Set());
   const [selected, setSelected] = useState(-1);
-  const [open, setOpen] = useState<Chain | undefined>();
-  const shown = useMemo(() => {
-    const q = search.trim().toLowerCase();
-    return input.chains.filter(
-      (c) => (verdicts.size === 0 || verdicts.has(c.verdict)) && (!q || searchText(c).includes(q))
-    );
-  }, [input.chains, search, verdicts]);
+  const [open, setOpen] = useState<StoryItem | undefined>();
+  const [timelineShown, setTimelineShown] = useState(false);
+  const terms = useMemo(() => parseSearch(search), [search]);
+  const shown = useMemo(
+    () => input.chains.filter((c) => (verdicts.size === 0 || verdicts.has(c.verdict)) && matchesSearch(c, terms)),
+    [input.chains, terms, verdicts]
+  );
+  const group = options.groupRepeats ?? true;
+  const items = useMemo(
+    () => (group ? groupRepeats(shown) : shown.map((c) => ({ chain: c, repeats: [c] }))),
+    [shown, group]
+  );
+  /** The card a timeline mark's change is on. */
+  const itemOf = useMemo(() => {
+    const m = new Map<Chain, number>();
+    items.forEach((item, i) => item.repeats.forEach((c) => m.set(c, i)));
+    return m;
+  }, [items]);
 
   if (data.state === LoadingState.Loading && input.chains.length === 0) {
     return <div className={styles.message}>Reading the audit streams…</div>;
@@ -57,9 +73,13 @@ export function ProvenancePanel({
       </div>
     );
   }
+  const layout = layoutOf(width, height);
   const view = options.view ?? 'both';
-  const showTimeline = view !== 'stories';
   const showStories = view !== 'timeline';
+  // With the stories hidden by the option, the timeline is all there is: always show it, as rows.
+  const timelineMode = !showStories ? 'rows' : layout.timeline === 'toggle' ? 'strip' : layout.timeline;
+  const showTimeline = view !== 'stories' && (layout.timeline !== 'toggle' || timelineShown || !showStories);
+  // The selection is an index into the filtered list: a new filter would make it point at another change.
   const toggle = (v: string) => {
     const next = new Set(verdicts);
     if (next.has(v)) {
@@ -68,53 +88,47 @@ export function ProvenancePanel({
       next.add(v);
     }
     setVerdicts(next);
-    // The selection is an index into the filtered list: it would point at another change.
     setSelected(-1);
   };
+  const clearFilters = () => {
+    setSearch('');
+    setVerdicts(new Set());
+    setSelected(-1);
+  };
+  const count = countText(shown.length, input.chains.length, input.hidden);
   return (
-    <div className={styles.panel} style={{ width, height }} data-testid="provenance-panel">
-      <div className={styles.toolbar}>
-        <div style={{ flexShrink: 0, width: 300 }}>
-          <Input
-            aria-label="Search changes"
-            placeholder="Search people, objects, apps, commits"
-            value={search}
-            onChange={(e) => {
-              setSearch(e.currentTarget.value);
-              setSelected(-1);
-            }}
-          />
-        </div>
-        {Object.keys(VERDICT_LABEL).map((v) => (
-          <Button
-            key={v}
-            size="sm"
-            variant={verdicts.has(v) ? 'primary' : 'secondary'}
-            fill={verdicts.has(v) ? 'solid' : 'outline'}
-            onClick={() => toggle(v)}
-            aria-pressed={verdicts.has(v)}
-          >
-            {VERDICT_LABEL[v]}
-          </Button>
-        ))}
-        <span className={styles.secondary} data-testid="panel-count">
-          {shown.length} of {input.chains.length} changes
-        </span>
-      </div>
-      {input.hidden > 0 && (
-        <div className={styles.notice} data-testid="panel-truncated">
-          {input.hidden} more changes are not shown (panel option “Max chains”); narrow the query or the time range.
-        </div>
+    <div className={styles.panel} style={{ width, height }} data-testid="provenance-panel" data-layout={layout.toolbar}>
+      {input.chains.length > 0 && (
+        <Toolbar
+          search={search}
+          onSearch={(text) => {
+            setSearch(text);
+            setSelected(-1);
+          }}
+          verdicts={verdicts}
+          onToggle={toggle}
+          kind={layout.toolbar}
+          count={count}
+          shortCount={`${shown.length} of ${input.chains.length + input.hidden}`}
+          timelineToggle={
+            layout.timeline === 'toggle' && view === 'both'
+              ? { shown: timelineShown, onToggle: () => setTimelineShown(!timelineShown) }
+              : undefined
+          }
+        />
       )}
-      {input.notices.map((n, i) => (
-        <div key={i} className={styles.notice} data-testid="panel-notice">
-          {n.text}
-        </div>
-      ))}
+      <Notices notices={input.notices} />
       {input.chains.length === 0 ? (
         <div className={styles.message} data-testid="panel-empty">
           No changes in this time range. Widen the range, or check that the audit streams reach Loki (data source Save &
           test).
+        </div>
+      ) : shown.length === 0 ? (
+        <div className={styles.message} data-testid="panel-no-match">
+          <p>No change matches {search.trim() ? `“${search.trim()}”` : 'the verdicts picked'}.</p>
+          <Button size="sm" variant="secondary" icon="times" onClick={clearFilters}>
+            Clear search and filters
+          </Button>
         </div>
       ) : (
         <>
@@ -126,34 +140,46 @@ export function ProvenancePanel({
               width={width}
               groupBy={options.groupBy ?? 'object'}
               timeZone={timeZone}
-              selected={shown[selected]}
-              onSelect={(c) => setSelected(shown.indexOf(c))}
+              selected={items[selected]?.chain}
+              onSelect={(c) => setSelected(itemOf.get(c) ?? -1)}
               onBrush={(from, to) => onChangeTimeRange({ from, to })}
+              mode={timelineMode}
+              maxRows={showStories ? layout.timelineRows : Math.max(2, Math.floor((height - 60) / 18))}
+              labelWidth={layout.labelWidth}
             />
           )}
           {showStories && (
-            <div
-              style={{
-                flex: 1,
-                minHeight: showTimeline ? height * (1 - TIMELINE_SHARE) - 60 : undefined,
-                display: 'flex',
-              }}
-            >
+            <div className={styles.listArea}>
               <StoryList
-                chains={shown}
+                items={items}
                 selected={selected}
                 showContext={options.showContext ?? true}
                 timeZone={timeZone}
                 onSelect={setSelected}
-                onOpen={(i) => setOpen(shown[i])}
+                onOpen={(i) => setOpen(items[i])}
                 viewportHeight={height}
+                terms={terms}
+                compact={layout.compactCards}
+                timeFormat={
+                  !layout.shortTimes
+                    ? undefined
+                    : timeRange.to.valueOf() - timeRange.from.valueOf() > DAY_MS
+                      ? systemDateFormats.interval.hour
+                      : systemDateFormats.interval.minute
+                }
               />
             </div>
           )}
         </>
       )}
       {open && (
-        <ChainDetails chain={open} evidence={evidenceOf(data.series, open)} onClose={() => setOpen(undefined)} />
+        <ChainDetails
+          chain={open.chain}
+          repeats={open.repeats}
+          evidence={evidenceOf(data.series, open.chain)}
+          timeZone={timeZone}
+          onClose={() => setOpen(undefined)}
+        />
       )}
     </div>
   );

@@ -11,7 +11,7 @@ const many: Chain[] = Array.from({ length: 2000 }, (_, i) => base[i % base.lengt
 function list(selected: number, onSelect = jest.fn(), onOpen = jest.fn()) {
   render(
     <StoryList
-      chains={many}
+      items={many.map((c) => ({ chain: c, repeats: [c] }))}
       selected={selected}
       showContext
       timeZone="utc"

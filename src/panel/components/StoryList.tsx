@@ -1,32 +1,58 @@
-import React, { useEffect, useRef } from 'react';
+import React, { useEffect, useId, useRef } from 'react';
 import { measureElement, useVirtualizer } from '@tanstack/react-virtual';
 import { useStyles2 } from '@grafana/ui';
 
-import type { Chain } from '../../core';
+import type { StoryItem } from '../group';
+import type { SearchTerm } from '../search';
 import { getPanelStyles } from './styles';
 import { StoryCard } from './StoryCard';
 
 interface Props {
-  chains: Chain[];
+  /** The cards: each a change, or a run of identical changes. */
+  items: StoryItem[];
   selected: number;
   showContext: boolean;
   timeZone: string;
   onSelect: (index: number) => void;
   onOpen: (index: number) => void;
   viewportHeight: number;
+  terms?: SearchTerm[];
+  compact?: boolean;
+  /** The cards' time format on a narrow panel; the full date otherwise. */
+  timeFormat?: string;
 }
 
-/** Thousands of stories, rendering only those in view. Arrow keys move, Enter opens the details. */
-export function StoryList({ chains, selected, showContext, timeZone, onSelect, onOpen, viewportHeight }: Props) {
+/**
+ * Thousands of stories, rendering only those in view. A listbox: focus stays on the list and
+ * aria-activedescendant names the selected card, so a screen reader reads it. Arrow keys, Home/End and
+ * PageUp/PageDown move; Enter opens the details.
+ */
+export function StoryList({
+  items,
+  selected,
+  showContext,
+  timeZone,
+  onSelect,
+  onOpen,
+  viewportHeight,
+  terms,
+  compact = false,
+  timeFormat,
+}: Props) {
   const styles = useStyles2(getPanelStyles);
+  const idPrefix = useId();
+  const cardId = (i: number) => `${idPrefix}-change-${i}`;
   const parent = useRef<HTMLDivElement>(null);
   // TanStack Virtual returns fresh functions each render, which the React Compiler cannot memoize; this project
   // does not use the compiler, so the lint note does not apply.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
-    count: chains.length,
+    count: items.length,
     getScrollElement: () => parent.current,
-    estimateSize: (i) => 58 + (chains[i].gitops ? 18 : 0) + (showContext ? chains[i].context.length * 18 : 0),
+    estimateSize: (i) =>
+      58 +
+      (items[i].chain.gitops ? 18 : 0) +
+      (showContext ? Math.min(compact ? 1 : 99, items[i].chain.context.length) * 18 : 0),
     overscan: 8,
     // A card that measures 0 is not laid out (a collapsed row, a hidden tab, jsdom): trusting it would make
     // every story fit the viewport and render them all, so keep the estimate until it has a real height.
@@ -55,12 +81,20 @@ export function StoryList({ chains, selected, showContext, timeZone, onSelect, o
     }
   }, [selected, virtualizer]);
   const onKeyDown = (e: React.KeyboardEvent) => {
-    if (e.key === 'ArrowDown') {
+    const last = items.length - 1;
+    // A page: about as many cards as the list shows (a card is some 80 px), at least one.
+    const page = Math.max(1, Math.floor((parent.current?.clientHeight || viewportHeight) / 80));
+    const moves: Record<string, number> = {
+      ArrowDown: selected + 1,
+      ArrowUp: selected < 0 ? 0 : selected - 1,
+      Home: 0,
+      End: last,
+      PageDown: Math.max(0, selected) + page,
+      PageUp: selected - page,
+    };
+    if (e.key in moves && last >= 0) {
       e.preventDefault();
-      onSelect(Math.min(chains.length - 1, selected + 1));
-    } else if (e.key === 'ArrowUp') {
-      e.preventDefault();
-      onSelect(Math.max(0, selected - 1));
+      onSelect(Math.min(last, Math.max(0, moves[e.key])));
     } else if (e.key === 'Enter' && selected >= 0) {
       onOpen(selected);
     }
@@ -72,6 +106,7 @@ export function StoryList({ chains, selected, showContext, timeZone, onSelect, o
       tabIndex={0}
       role="listbox"
       aria-label="Changes"
+      aria-activedescendant={selected >= 0 && selected < items.length ? cardId(selected) : undefined}
       onKeyDown={onKeyDown}
       data-testid="story-list"
     >
@@ -79,7 +114,8 @@ export function StoryList({ chains, selected, showContext, timeZone, onSelect, o
         {virtualizer.getVirtualItems().map((item) => (
           <StoryCard
             key={item.key}
-            chain={chains[item.index]}
+            chain={items[item.index].chain}
+            repeats={items[item.index].repeats}
             selected={item.index === selected}
             showContext={showContext}
             timeZone={timeZone}
@@ -87,6 +123,10 @@ export function StoryList({ chains, selected, showContext, timeZone, onSelect, o
             style={{ top: item.start }}
             measureRef={virtualizer.measureElement}
             index={item.index}
+            id={cardId(item.index)}
+            terms={terms}
+            compact={compact}
+            timeFormat={timeFormat}
           />
         ))}
       </div>

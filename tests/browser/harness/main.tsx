@@ -9,6 +9,7 @@ import { createTheme, dateTime, ThemeContext, type DataFrame, type DataSourceSet
 import { GlobalStyles } from '@grafana/ui';
 import { lastValueFrom } from 'rxjs';
 
+import { scenarioNames } from '../../../src/core';
 import { ConfigEditor } from '../../../src/datasource/components/ConfigEditor';
 import { QueryEditor } from '../../../src/datasource/components/QueryEditor';
 import { DataSource } from '../../../src/datasource/datasource';
@@ -37,7 +38,7 @@ function Harness() {
   const run = () => {
     const request = {
       targets: [query],
-      range: { from: dateTime(START - 600_000), to: dateTime(START + 8 * 2_400_000), raw: { from: '', to: '' } },
+      range: { from: dateTime(START - 600_000), to: dateTime(START + scenarioNames().length * 2_400_000), raw: { from: '', to: '' } },
       scopedVars: {},
     };
     lastValueFrom(ds.query(request as never)).then(

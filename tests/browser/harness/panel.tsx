@@ -1,12 +1,13 @@
 /**
  * The panel harness: the provenance panel with Grafana's theme, fed the frames the data source makes of the
  * generated scenarios. `?chains=N` repeats them (shifted in time) to N chains for the render benchmark;
- * `?hostile=1` adds a chain whose fields hold markup, 100 KB names and right-to-left text.
+ * `?hostile=1` adds a chain whose fields hold markup, 100 KB names and right-to-left text. `?group=0` turns off folding repeated changes. `?w=&h=` set the size of
+ * the dashboard tile: the panel is drawn inside Grafana's PanelChrome, which gives it its inner width and height.
  */
 import React, { useLayoutEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createTheme, dateTime, LoadingState, ThemeContext, type PanelProps } from '@grafana/data';
-import { GlobalStyles } from '@grafana/ui';
+import { GlobalStyles, PanelChrome } from '@grafana/ui';
 
 import type { Chain } from '../../../src/core';
 import { ProvenancePanel } from '../../../src/panel/components/ProvenancePanel';
@@ -40,15 +41,20 @@ if (params.get('hostile') === '1') {
   chains.push(hostileChain(base[0]));
 }
 const frames = framesOf(chains, events);
+const tileWidth = Number(params.get('w') ?? '1216');
+const tileHeight = Number(params.get('h') ?? '816');
+const maxChains = Number(params.get('max') ?? '100000');
 const span = Math.max(...chains.map((c) => c.effect.time ?? SCENARIO_START)) + 600_000;
 const state = window as unknown as {
   harnessReady: boolean;
   firstRenderMs?: number;
   lastTimeRange?: { from: number; to: number };
+  initialRange: { from: number; to: number };
 };
+state.initialRange = { from: SCENARIO_START - 600_000, to: span };
 
 function Harness() {
-  const [range, setRange] = useState({ from: SCENARIO_START - 600_000, to: span });
+  const [range, setRange] = useState(state.initialRange);
   const timeRange = { from: dateTime(range.from), to: dateTime(range.to), raw: { from: '', to: '' } };
   useLayoutEffect(() => {
     if (state.firstRenderMs === undefined) {
@@ -60,23 +66,28 @@ function Harness() {
       );
     }
   }, []);
-  const props = {
-    data: { series: frames, state: LoadingState.Done, timeRange },
-    options: { ...DEFAULT_OPTIONS, maxChains: 100_000 } as ProvenancePanelOptions,
-    width: 1200,
-    height: 800,
-    timeRange,
-    timeZone: 'utc',
-    onChangeTimeRange: (r: { from: number; to: number }) => {
-      state.lastTimeRange = r;
-      setRange(r);
-    },
-  } as unknown as PanelProps<ProvenancePanelOptions>;
+  const props = (width: number, height: number) =>
+    ({
+      data: { series: frames, state: LoadingState.Done, timeRange },
+      options: { ...DEFAULT_OPTIONS, maxChains, groupRepeats: params.get('group') !== '0' } as ProvenancePanelOptions,
+      width,
+      height,
+      timeRange,
+      timeZone: 'utc',
+      onChangeTimeRange: (r: { from: number; to: number }) => {
+        state.lastTimeRange = r;
+        setRange(r);
+      },
+    }) as unknown as PanelProps<ProvenancePanelOptions>;
   return (
     <ThemeContext.Provider value={theme}>
       <GlobalStyles />
-      <div style={{ background: theme.colors.background.primary, padding: 8, width: 1216, height: 816 }}>
-        <ProvenancePanel {...props} />
+      <div style={{ background: theme.colors.background.canvas, padding: 8 }}>
+        <div data-testid="tile" style={{ display: 'inline-block' }}>
+          <PanelChrome title="Change provenance" width={tileWidth} height={tileHeight}>
+            {(width, height) => <ProvenancePanel {...props(width, height)} />}
+          </PanelChrome>
+        </div>
       </div>
     </ThemeContext.Provider>
   );

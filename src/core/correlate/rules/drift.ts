@@ -24,13 +24,18 @@ function marksEvidence(e: ChangeEvent): string | undefined {
 }
 
 /** A person's write to a GitOps-managed object: the GitOps tool will (or should) undo it. */
-export function linkDrift(e: ChangeEvent, { ix, opts }: RuleContext): LinkHit[] {
-  if (e.time === undefined || e.actor.kind !== 'human') {
+export function linkDrift(
+  e: ChangeEvent,
+  { ix, opts }: RuleContext,
+  kind = e.actor.kind,
+  who = e.actor.loginName ?? e.actor.name
+): LinkHit[] {
+  if (e.time === undefined || kind !== 'human') {
     return [];
   }
   const marked = marksEvidence(e);
   if (marked) {
-    return [hit('drift', e, e, 1, [`${e.actor.loginName ?? e.actor.name} changed ${objectName(e)} by hand`, marked])];
+    return [hit('drift', e, e, 1, [`${who} changed ${objectName(e)} by hand`, marked])];
   }
   const before = ix.writesByObject
     .between(objectKey(e), e.time - opts.driftLookbackMs, e.time - 1)
@@ -42,7 +47,7 @@ export function linkDrift(e: ChangeEvent, { ix, opts }: RuleContext): LinkHit[] 
   }
   return [
     hit('drift', e, last, 0.9, [
-      `${e.actor.loginName ?? e.actor.name} changed ${objectName(e)} by hand`,
+      `${who} changed ${objectName(e)} by hand`,
       `the GitOps controller ${last.actor.name} last wrote it at ${at(last.time)}, ${describeDelta(e.time - (last.time as number))} before`,
     ]),
   ];

@@ -51,6 +51,18 @@ export function linkFleetCommit(d: ChangeEvent, { ix, opts }: RuleContext): Flee
     );
   }
 
+  // The agent names the commit it installs (helmdeployer/install.go) just before it reports the deployment.
+  const installs = ix.fleetHelmByBd.between(d.target.name, t - opts.syncWindowMs, t + opts.skewMs);
+  const install = [...installs].reverse().find((h) => h.gitops?.commit && !h.gitops.dryRun);
+  if (install?.gitops?.commit && (!out.commit || out.commit === install.gitops.commit)) {
+    out.commit ??= install.gitops.commit;
+    hits.push(
+      hit('fleet-commit', d, install, 1, [
+        `the Fleet agent logged "${install.gitops.message ?? install.verb}" for BundleDeployment ${d.target.name ?? ''} at ${at(install.time)} with commit ${install.gitops.commit}`,
+      ])
+    );
+  }
+
   const repo = out.app;
   const commits = ix.fleetCommitByRepo
     .between(repo, from, t + opts.skewMs)

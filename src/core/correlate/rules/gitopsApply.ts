@@ -1,6 +1,6 @@
 import type { ChangeEvent } from '../../model';
 import { describeDelta } from '../options';
-import { at, hit, objectName, type LinkHit, type RuleContext, type RuleInfo } from '../rule';
+import { at, closest, hit, objectName, type LinkHit, type RuleContext, type RuleInfo } from '../rule';
 
 export const gitopsApplyRule: RuleInfo = {
   kind: 'gitops-apply',
@@ -60,6 +60,28 @@ function runningOperation(
   return ended ? undefined : latest;
 }
 
+/**
+ * A dry run writes nothing, so it explains no write. The server's "initiated sync" message does not say it was
+ * one; the controller's "Initialized new operation" (`DryRun:true`) and the API call (`dryRun: true`) do.
+ */
+function isDryRun(start: ChangeEvent, ix: RuleContext['ix'], opts: RuleContext['opts']): boolean {
+  if (start.gitops?.dryRun) {
+    return true;
+  }
+  const t = start.time as number;
+  const app = start.gitops?.app;
+  const near = [
+    ...ix.argoByApp.between(app, t - opts.apiCallWindowMs, t + opts.apiCallWindowMs),
+    ...ix.argoApiByApp.between(app, t - opts.apiCallWindowMs, t + opts.apiCallWindowMs),
+  ];
+  // The record of the same operation is the nearest one of the same verb (a real sync may follow a dry run).
+  const same = closest(
+    near.filter((o) => o !== start && (o.keys.apiVerb ?? o.verb) === start.verb),
+    t
+  );
+  return same?.gitops?.dryRun === true;
+}
+
 function linkArgo(e: ChangeEvent, { ix, opts }: RuleContext): LinkHit[] {
   const t = e.time as number;
   const from = t - opts.syncWindowMs;
@@ -69,7 +91,9 @@ function linkArgo(e: ChangeEvent, { ix, opts }: RuleContext): LinkHit[] {
   const ops = owner
     ? ix.argoByApp.between(owner.app, from, t + opts.syncWindowMs)
     : ix.argoByDestNs.between(e.target.namespace, from, t + opts.syncWindowMs);
-  const starts = ops.filter((o) => START_OPERATIONS.has(o.gitops?.operation ?? '') && (o.time as number) <= to);
+  const starts = ops.filter(
+    (o) => START_OPERATIONS.has(o.gitops?.operation ?? '') && (o.time as number) <= to && !isDryRun(o, ix, opts)
+  );
   const results = ops.filter((o) => o.gitops?.operation === 'sync-result');
   const start = runningOperation(starts, results, t, opts.syncSlackMs);
   if (!start?.gitops) {

@@ -61,6 +61,10 @@ export function linkRancherProxy(e: ChangeEvent, { ix, opts }: RuleContext): Lin
     evidence.push(
       `client IP ${r.sourceIPs[0]} (X-Forwarded-For at Rancher), not the proxy's ${e.sourceIPs[e.sourceIPs.length - 1] ?? ''}`.trim()
     );
+  } else if (r.proxyIPs?.length) {
+    evidence.push(
+      `the client IP was not recorded: Rancher wrote no request headers (audit level 0, its default from v2.12), so its remoteAddr ${r.proxyIPs[0]} is the ingress, not the client; audit level 1 or higher records X-Forwarded-For`
+    );
   }
   return [hit('rancher-proxy', e, r, byTokenMatch ? 1 : 0.9, evidence)];
 }

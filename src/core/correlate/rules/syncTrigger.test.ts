@@ -1,4 +1,4 @@
-import { appStatusWrite, argoLog, k8sEvent, kubeAudit } from '../../../../tests/support/builders';
+import { appOperationWrite, appStatusWrite, argoLog, k8sEvent, kubeAudit } from '../../../../tests/support/builders';
 import { eventAt, eventsOf, ruleContext } from '../../../../tests/support/correlate';
 import { linkSyncTrigger } from './syncTrigger';
 
@@ -80,23 +80,18 @@ describe('sync-trigger rule', () => {
     ]);
   });
 
-  /** The audited write of the Application's operation, at Request level, by `username`. */
+  /** The audited write of the Application's operation by `username` (the sync part filled in). */
   const operationWrite = (
     username: string,
     userAgent: string,
     operation: object,
     time = '2026-03-02T10:15:00.000000Z'
   ) =>
-    kubeAudit({
-      level: 'Request',
-      verb: 'update',
-      user: { username, groups: ['system:serviceaccounts', 'system:authenticated'] },
-      userAgent,
-      requestURI: '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/storefront',
-      objectRef: { resource: 'applications', namespace: 'argocd', name: 'storefront', apiGroup: 'argoproj.io' },
-      requestObject: { operation: { sync: { revision: SHA }, ...operation } },
-      requestReceivedTimestamp: time,
-    });
+    appOperationWrite(
+      username,
+      { sync: { revision: SHA }, ...operation },
+      { userAgent, requestReceivedTimestamp: time }
+    );
   const initialized = (by: string) =>
     argoLog({
       msg: `Initialized new operation: {&SyncOperation{Revision:${SHA},} {${by}} [] {0 nil}}`,
@@ -160,14 +155,8 @@ describe('sync-trigger rule', () => {
   it('a person who writes the operation outranks the name it claims, and the sync is theirs', () => {
     const t = trigger([
       initialized('kargo-controller false'),
-      kubeAudit({
-        level: 'Request',
-        verb: 'update',
-        user: { username: 'eve@example.org' },
-        requestURI: '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/storefront',
-        objectRef: { resource: 'applications', namespace: 'argocd', name: 'storefront', apiGroup: 'argoproj.io' },
-        requestObject: { operation: { initiatedBy: { username: 'kargo-controller' }, sync: { revision: SHA } } },
-        requestReceivedTimestamp: '2026-03-02T10:15:00.000000Z',
+      operationWrite('eve@example.org', 'kubectl/v1.31.2 (linux/amd64) kubernetes/5864a46', {
+        initiatedBy: { username: 'kargo-controller' },
       }),
     ]);
     expect(t.gitops).toMatchObject({ initiator: 'eve@example.org', automated: false });

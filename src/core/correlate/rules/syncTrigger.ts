@@ -119,7 +119,7 @@ export function linkSyncTrigger(s: ChangeEvent, rc: RuleContext): SyncTrigger {
   const near = ix.argoByApp.between(app, t - opts.apiCallWindowMs, t + opts.apiCallWindowMs).filter((o) => o !== s);
   const api = ix.argoApiByApp
     .between(app, t - opts.apiCallWindowMs, t + opts.apiCallWindowMs)
-    .filter((o) => o.verb === s.verb);
+    .filter((o) => (o.keys.apiVerb ?? o.verb) === s.verb);
   for (const other of [...api, ...near.filter((o) => o.gitops?.operation === 'operation-state' || o.verb === s.verb)]) {
     const og = other.gitops as GitOpsRef;
     const adds: string[] = [];
@@ -151,6 +151,9 @@ export function linkSyncTrigger(s: ChangeEvent, rc: RuleContext): SyncTrigger {
         hit('sync-trigger', s, other, 1, [
           what,
           `same app, ${describeDelta((other.time as number) - t)} apart`,
+          ...(other.keys.apiCall
+            ? ['the call is logged before the RBAC check: this operation is what confirms it went through']
+            : []),
           ...adds,
         ])
       );

@@ -1,0 +1,80 @@
+import { argoApiCall, argoLog, kubeAudit } from '../../../../tests/support/builders';
+import { eventsOf, ruleContext } from '../../../../tests/support/correlate';
+import { linkArgocdUiEdit } from './argocdUiEdit';
+
+const serverWrite = (over: Record<string, unknown> = {}) =>
+  kubeAudit({
+    verb: 'delete',
+    requestURI: '/apis/apps/v1/namespaces/shop/deployments/checkout',
+    user: { username: 'system:serviceaccount:argocd:argocd-server', groups: ['system:serviceaccounts'] },
+    userAgent: 'argocd-server/v2.14.9',
+    requestReceivedTimestamp: '2026-03-02T10:15:30.100000Z',
+    ...over,
+  });
+const apiCall = (method: string, content: object, claims?: object) =>
+  argoApiCall(method, content, claims, { time: '2026-03-02T10:15:30Z' });
+const checkout = {
+  name: 'storefront',
+  namespace: 'shop',
+  resourceName: 'checkout',
+  version: 'v1',
+  group: 'apps',
+  kind: 'Deployment',
+};
+
+function link(records: object[]) {
+  const events = eventsOf(records);
+  const e = events.find((x) => x.source === 'kube-audit');
+  if (!e) {
+    throw new Error('no kube event');
+  }
+  return linkArgocdUiEdit(e, ruleContext(events));
+}
+
+describe('argocd-ui rule', () => {
+  it('names the Argo CD user from the DeleteResource call on the same object', () => {
+    const r = link([serverWrite(), apiCall('DeleteResource', checkout)]);
+    expect(r?.user).toBe('ravi@example.org');
+    expect(r?.hit.link).toMatchObject({ kind: 'argocd-ui', confidence: 0.95 });
+    expect(r?.hit.link.evidence).toEqual([
+      'deployments shop/checkout was written by system:serviceaccount:argocd:argocd-server: a change made in the Argo CD UI or API',
+      'argocd-server logged the DeleteResource call on Deployment shop/checkout by ravi@example.org (JWT claims) at 2026-03-02T10:15:30Z',
+      'same object, 100 ms apart (within 5 s)',
+    ]);
+  });
+
+  it('falls back to the audit message, logged after the write', () => {
+    const r = link([
+      serverWrite(),
+      argoLog({
+        msg: "lee@example.org deleted resource apps/Deployment 'checkout'",
+        user: 'lee@example.org',
+        time: '2026-03-02T10:15:31Z',
+      }),
+    ]);
+    expect(r?.user).toBe('lee@example.org');
+    expect(r?.hit.link.confidence).toBe(0.85);
+  });
+
+  it('a resource action patches the object; a project token is named as automation', () => {
+    const r = link([
+      serverWrite({ verb: 'patch' }),
+      apiCall('RunResourceActionV2', { ...checkout, action: 'restart' }, { iss: 'argocd', sub: 'proj:shop:ci' }),
+    ]);
+    expect(r?.user).toBe('proj:shop:ci');
+    expect(r?.hit.link.evidence.at(-1)).toBe(
+      "proj:shop:ci is not a person's account (an Argo CD project token or automation)"
+    );
+  });
+
+  it('no link for another object, another verb, outside the window, or a write not by argocd-server', () => {
+    expect(link([serverWrite(), apiCall('DeleteResource', { ...checkout, resourceName: 'cart' })])).toBeUndefined();
+    expect(link([serverWrite(), apiCall('PatchResource', checkout)])).toBeUndefined();
+    expect(
+      link([serverWrite(), { ...apiCall('DeleteResource', checkout), time: '2026-03-02T10:15:00Z' }])
+    ).toBeUndefined();
+    expect(
+      link([serverWrite({ user: { username: 'dana@example.org', groups: [] } }), apiCall('DeleteResource', checkout)])
+    ).toBeUndefined();
+  });
+});

@@ -1,0 +1,36 @@
+import { buildChains } from '../engine';
+import { kubeAudit, rancherAudit } from '../../../../tests/support/builders';
+import { eventsOf } from '../../../../tests/support/correlate';
+
+/**
+ * Rancher ≥ 2.12 at its default audit level 0 records no request headers (rancher/rancher pkg/auth/audit/utils.go,
+ * verbosityForLevel; Rancher docs "Enabling the API Audit Log": level 1 logs headers), so remoteAddr is the ingress.
+ */
+
+const SA = 'system:serviceaccount:cattle-impersonation-system:cattle-impersonation-u-q8z3n';
+
+it('a level-0 Rancher record: the ingress address is a proxy, the chain says the client IP was not recorded', () => {
+  const events = eventsOf([
+    kubeAudit({
+      verb: 'delete',
+      requestURI: '/apis/apps/v1/namespaces/shop/deployments/checkout',
+      user: { username: SA, groups: ['system:serviceaccounts'] },
+      impersonatedUser: {
+        username: 'u-q8z3n',
+        groups: ['system:authenticated'],
+        extra: { username: ['kim'], requesttokenid: ['token-4hx9p'] },
+      },
+      sourceIPs: ['10.42.0.17'],
+      requestReceivedTimestamp: '2026-03-02T10:20:05.412000Z',
+    }),
+    rancherAudit({ requestHeader: undefined, remoteAddr: '10.42.3.8:40112' }),
+  ]);
+  const [chain] = buildChains(events);
+  expect(chain.who).toMatchObject({ name: 'kim', kind: 'human' });
+  // Neither the ingress (Rancher's remoteAddr) nor Rancher itself (the downstream sourceIP) is the client.
+  expect(chain.who.ip).toBeUndefined();
+  const proxy = chain.links.find((l) => l.kind === 'rancher-proxy');
+  expect(proxy?.evidence.at(-1)).toBe(
+    'the client IP was not recorded: Rancher wrote no request headers (audit level 0, its default from v2.12), so its remoteAddr 10.42.3.8 is the ingress, not the client; audit level 1 or higher records X-Forwarded-For'
+  );
+});

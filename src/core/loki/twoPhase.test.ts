@@ -1,0 +1,72 @@
+import type { RawLine } from '../parse/types';
+import type { LokiTransport } from './transport';
+import { traceOverLoki } from './twoPhase';
+
+/** A person's write at `ms`, as kube-apiserver logs it (written here, not by the generator). */
+function write(ms: number, i: number): RawLine {
+  const t = new Date(ms).toISOString();
+  return {
+    text:
+      `{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"00000000-0000-4000-8000-${String(i).padStart(12, '0')}",` +
+      `"stage":"ResponseComplete","requestURI":"/api/v1/namespaces/web/configmaps/c${i}","verb":"update",` +
+      `"user":{"username":"alice@example.org","groups":["system:authenticated"]},"sourceIPs":["203.0.113.5"],` +
+      `"userAgent":"kubectl/v1.31.2","objectRef":{"resource":"configmaps","namespace":"web","name":"c${i}","apiVersion":"v1"},` +
+      `"responseStatus":{"metadata":{},"code":200},"requestReceivedTimestamp":"${t}","stageTimestamp":"${t}"}`,
+    labels: { job: 'kube-audit' },
+    ns: `${ms}000000`,
+  };
+}
+
+/** Loki with `perHour` writes an hour over the whole month; phase-1 queries are recorded. */
+function monthOfWrites(perHour: number): LokiTransport & { phase1: Array<[number, number]> } {
+  const phase1: Array<[number, number]> = [];
+  return {
+    phase1,
+    queryRange(logql, start, end) {
+      const lines: RawLine[] = [];
+      // Phase 1 starts with the write-verb filter; phase 2's kube-audit queries with a resource or name filter.
+      if (logql.startsWith('{job="kube-audit"} |~ "\\"verb')) {
+        phase1.push([start, end]);
+        const step = 3_600_000 / perHour;
+        for (let ms = Math.ceil(start / step) * step; ms < end; ms += step) {
+          lines.push(write(ms, ms / step));
+        }
+      }
+      return Promise.resolve({ lines, warnings: [], requests: 1 });
+    },
+  };
+}
+
+describe('broad questions stay bounded', () => {
+  const to = Date.UTC(2026, 2, 31);
+  const from = to - 30 * 86_400_000;
+
+  it('a month: the newest hours first, until the line budget is spent, and a warning says what was not read', async () => {
+    const loki = monthOfWrites(60);
+    const progress: number[] = [];
+    const r = await traceOverLoki(loki, { from, to }, undefined, {}, undefined, {
+      maxEffectLines: 150,
+      onProgress: (p) => progress.push(p.piecesDone),
+    });
+    // 60 lines an hour, a budget of 150: the newest three hours are read, newest first, and no more.
+    expect(loki.phase1.map(([s, e]) => (e - s) / 3_600_000)).toEqual([1, 1, 1]);
+    expect(loki.phase1[0][1]).toBe(to + 1);
+    expect(loki.phase1[2][0]).toBe(to + 1 - 3 * 3_600_000);
+    expect(progress).toEqual([1, 2, 3]);
+    expect(r.chains).toHaveLength(180);
+    expect(r.chains[0].effect.time).toBeGreaterThanOrEqual(to + 1 - 3 * 3_600_000);
+    expect(r.warnings).toContainEqual(
+      expect.stringMatching(
+        /^Answered the newest part only: changes from 2026-03-30T21:00:00\.001Z to 2026-03-31T00:00:00Z \(180 lines of writes read, the limit is 150\)\. 2026-03-01T00:00:00Z to 2026-03-30T21:00:00\.001Z was not read: .*ends at 2026-03-30T21:00:00\.001Z/
+      )
+    );
+  });
+
+  it('a short range is read whole, in one query, with no warning', async () => {
+    const loki = monthOfWrites(60);
+    const r = await traceOverLoki(loki, { from: to - 3_600_000, to }, undefined, {}, undefined, { maxEffectLines: 10 });
+    expect(loki.phase1).toEqual([[to - 3_600_000, to + 1]]);
+    expect(r.chains.length).toBe(61);
+    expect(r.warnings.filter((w) => w.startsWith('Answered'))).toEqual([]);
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * The trace side of `bench:loki -- --broad`, in its own process so its peak RSS is the trace's alone: the broad
+ * question ("every change in the hour") over Loki, then one targeted question per embedded scenario change,
+ * each compared with the ground truth and with the broad answer. Prints one JSON object.
+ */
+import { chainToJson, LokiClient, traceOverLoki, type ChainJson, type TruthChain } from '../../src/core';
+import { compareToTruth } from '../support/truth';
+
+interface Input {
+  url: string;
+  from: number;
+  to: number;
+  truth: TruthChain[];
+}
+
+async function main(): Promise<void> {
+  const input = JSON.parse(process.argv[2]) as Input;
+  const urls: string[] = [];
+  const client = new LokiClient({
+    baseUrl: input.url,
+    fetch: (u, init) => {
+      urls.push(u);
+      return fetch(u, init);
+    },
+  });
+  const t0 = Date.now();
+  const broad = await traceOverLoki(client, { from: input.from, to: input.to });
+  const endToEndMs = Date.now() - t0;
+  const rssAfterBroad = process.resourceUsage().maxRSS;
+  const byVerdict: Record<string, number> = {};
+  broad.chains.forEach((c) => (byVerdict[c.verdict] = (byVerdict[c.verdict] ?? 0) + 1));
+  const broadJson = broad.chains.map(chainToJson);
+  const linesRead = broad.queries.reduce((n, q) => n + q.lines, 0);
+
+  const quiet = new LokiClient({ baseUrl: input.url, fetch: (u, init) => fetch(u, init) });
+  const scenarios: Array<{
+    scenario: string;
+    change: string;
+    found: boolean;
+    sameAsTargeted: boolean;
+    problems: string[];
+  }> = [];
+  for (const t of input.truth) {
+    const inBroad = compareToTruth(broadJson, t);
+    const targeted = await traceOverLoki(quiet, {
+      target: { resource: t.effect.resource, namespace: t.effect.namespace, name: t.effect.name },
+      from: input.from,
+      to: input.to,
+    });
+    const inTargeted = compareToTruth(targeted.chains.map(chainToJson), t);
+    scenarios.push({
+      scenario: t.scenario,
+      change: `${t.effect.verb} ${t.effect.resource} ${t.effect.namespace ?? ''}/${t.effect.name}`,
+      found: inBroad.problems.length === 0,
+      sameAsTargeted:
+        inBroad.chain !== undefined && JSON.stringify(inBroad.chain) === JSON.stringify(inTargeted.chain as ChainJson),
+      problems: [...inBroad.problems, ...inTargeted.problems.map((p) => `targeted: ${p}`)],
+    });
+  }
+  process.stdout.write(
+    JSON.stringify({
+      urls,
+      endToEndMs,
+      peakRssMB: Math.round(rssAfterBroad / 1024),
+      chains: broad.chains.length,
+      byVerdict,
+      excluded: broad.excluded,
+      excludedInLoki: broad.excludedInLoki,
+      linesRead: linesRead,
+      queries: broad.queries.map((q) => ({
+        phase: q.phase,
+        lines: q.lines,
+        requests: q.requests,
+        logqlChars: q.logql.length,
+      })),
+      warnings: broad.warnings,
+      scenarios,
+    }) + '\n'
+  );
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`broad trace failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});
