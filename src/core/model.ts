@@ -248,7 +248,14 @@ export interface ChangeEvent {
    * `managedFields` and the last-applied annotation left out, each at most 64 KiB of JSON (`cut` says what was
    * not kept); `responseDigests`: salted digests of a Secret's values, to tell "changed" without a value.
    */
-  snapshot?: { request?: unknown; response?: unknown; responseDigests?: Record<string, string>; cut?: string };
+  snapshot?: {
+    request?: unknown;
+    response?: unknown;
+    /** Salted digests of a Secret's `data.key` / `stringData.key` values, in the response and in what the request set. */
+    responseDigests?: Record<string, string>;
+    requestDigests?: Record<string, string>;
+    cut?: string;
+  };
   raw: RawRef;
 }
 

@@ -23,6 +23,12 @@ it('no marker in the chains (with records and raw lines), events, node graph or 
     logsFrame(lines, 'A'),
   ];
   expect(valuesOf(frames)).toContain('raw line withheld: could not be checked for secrets');
+  // The diff column is live: the leak cases' Secret writes are diffed (three diff cases, and the Secret `db` the
+  // other cases write again and again), their keys shown only as changed.
+  const diffs = frames[0].fields.find((f) => f.name === 'diff')?.values ?? [];
+  expect(
+    diffs.filter((d) => String(d).includes('data.password: changed (Secret value not shown)')).length
+  ).toBeGreaterThanOrEqual(3);
   expect(leakedMarkers(valuesOf(frames))).toEqual([]);
 });
 

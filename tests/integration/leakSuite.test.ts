@@ -63,7 +63,7 @@ describe.each([
 });
 
 it.each([['table'], ['json']])('CLI trace %s output', async (format) => {
-  for (const flags of [[], ['--skipped-examples']]) {
+  for (const flags of [[], ['--skipped-examples'], ['--diff']]) {
     const r = await runCli(['trace', '--format', format, ...flags, file]);
     expect(r.code).toBe(0);
     expectNoMarkers(`trace ${format}`, r.out + r.err);
@@ -83,6 +83,37 @@ it('recorded chains and the records behind them (with bodies kept), raw lines in
   expectNoMarkers('chain JSON', JSON.stringify(chains.map(chainToJson)));
   expectNoMarkers('chains', JSON.stringify(chains));
   expectNoMarkers('chain records', JSON.stringify(records));
+});
+
+it('what changed: the diff cases are diffed, Secret keys only as changed, repo tokens nowhere (chain.change, trace --diff)', async () => {
+  const chains = buildChains(parseLines(lines).events, {});
+  const diffCase = (name: string) => {
+    const c = LEAK_CASES.find((x) => x.name.startsWith(name));
+    const id = c?.markers[0].replace('LEAK', 'id');
+    return chains.filter((x) => id && x.effect.target.name?.endsWith(id)).map((x) => x.change);
+  };
+  // Live: each write of the diff cases has its change, from the bodies (not only a redacted patch).
+  const [, changed] = diffCase('Secret value changed between two recorded writes');
+  expect(changed).toMatchObject({ source: 'response-bodies', complete: true });
+  expect(changed?.diff).toEqual([{ path: 'data.password', before: '[redacted]', after: '[redacted]', secret: true }]);
+  const [, replaced] = diffCase('Secret strategic merge patch with $patch: replace');
+  expect(replaced).toMatchObject({ source: 'request-body', patchType: 'strategic-merge-patch' });
+  expect(replaced?.diff.every((d) => d.secret)).toBe(true);
+  const [, jsonPatched] = diffCase('Secret JSON patch replace');
+  expect(jsonPatched).toMatchObject({ source: 'request-body', patchType: 'json-patch' });
+  expect(jsonPatched?.diff).toEqual([
+    { path: 'data.password', before: '[redacted]', after: '[redacted]', secret: true },
+  ]);
+  const [, moved] = diffCase('Application repoURL with a token');
+  expect(moved?.diff.map((d) => d.path)).toEqual(['spec.source.repoURL']);
+  expectNoMarkers('chain.change', JSON.stringify(chains.map((c) => c.change)));
+  const table = await runCli(['trace', '--diff', file]);
+  expect(table.out).toContain('data.password: changed (Secret value not shown)');
+  expectNoMarkers('trace --diff', table.out + table.err);
+  // The salted digests that tell a changed Secret key from an unchanged one stay in the process.
+  const events = await runCli(['parse', '--format', 'json', file]);
+  expect(events.out).toContain('"snapshot"');
+  expect(events.out).not.toMatch(/Digests/);
 });
 
 describe('property: a Secret at a random depth of a random body never shows', () => {

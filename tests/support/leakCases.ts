@@ -441,6 +441,101 @@ add('request URI with a token query parameter', (m) =>
   j(rancherAudit({ auditID: `q-${idOf(m)}`, requestURI: `/v3/clusters/c-1?token=${m}`, method: 'GET' }))
 );
 
+// --- what changed: the object before and after, patches applied to it (issue 15) ---------------------------
+// Each case writes the object twice or more at RequestResponse level, so the diff has both bodies to compare.
+const secretWrite = (m: string, i: number, over: Record<string, unknown>) =>
+  j(
+    secretPatch(m, {
+      auditID: `diff${i}-${idOf(m)}`,
+      requestURI: `/api/v1/namespaces/shop/secrets/diff-${idOf(m)}`,
+      objectRef: { resource: 'secrets', namespace: 'shop', name: `diff-${idOf(m)}`, apiGroup: undefined },
+      requestReceivedTimestamp: `2026-03-02T10:2${i}:00.000000Z`,
+      stageTimestamp: `2026-03-02T10:2${i}:00.010000Z`,
+      ...over,
+    })
+  );
+const secretBody = (data: Record<string, unknown>) => ({
+  kind: 'Secret',
+  apiVersion: 'v1',
+  metadata: { name: 'db', uid: 'b1c2d3e4-0000-4000-8000-000000000015' },
+  data,
+});
+add('Secret value changed between two recorded writes (diff of before and after)', (m) => [
+  secretWrite(m, 1, {
+    verb: 'create',
+    requestObject: secretBody({ password: `${m}A` }),
+    responseObject: secretBody({ password: `${m}A` }),
+  }),
+  secretWrite(m, 2, {
+    verb: 'update',
+    requestObject: secretBody({ password: `${m}B` }),
+    responseObject: secretBody({ password: `${m}B` }),
+  }),
+]);
+add('Secret strategic merge patch with $patch: replace, object before known, no response', (m) => [
+  secretWrite(m, 1, {
+    verb: 'create',
+    requestObject: secretBody({ a: 'eA==' }),
+    responseObject: secretBody({ a: 'eA==' }),
+  }),
+  secretWrite(m, 2, { requestObject: { data: { $patch: 'replace', password: m } }, responseObject: undefined }),
+]);
+add('Secret JSON patch replace /data/password, object before known, no response', (m) => [
+  secretWrite(m, 1, {
+    verb: 'create',
+    requestObject: secretBody({ password: `${m}A` }),
+    responseObject: secretBody({ password: `${m}A` }),
+  }),
+  secretWrite(m, 2, {
+    requestObject: [{ op: 'replace', path: '/data/password', value: `${m}B` }],
+    responseObject: undefined,
+  }),
+]);
+add('Secret stringData by JSON merge patch, object before known', (m) => [
+  secretWrite(m, 1, {
+    verb: 'create',
+    requestObject: secretBody({ a: 'eA==' }),
+    responseObject: secretBody({ a: 'eA==' }),
+  }),
+  secretWrite(m, 2, {
+    requestURI: `/api/v1/namespaces/shop/secrets/diff-${idOf(m)}?fieldManager=kubectl-patch`,
+    requestObject: { stringData: { password: m } },
+    responseObject: secretBody({ a: 'eA==', password: 'cGFzcw==' }),
+  }),
+]);
+add('Application repoURL with a token, changed by a person (diff and commit link)', (m) => {
+  const app = (repoURL: string) => ({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name: `leak-${idOf(m)}`, namespace: 'argocd' },
+    spec: { source: { repoURL, targetRevision: 'main', path: 'prod' } },
+  });
+  const write = (i: number, repoURL: string) =>
+    j(
+      kubeAudit({
+        auditID: `app${i}-${idOf(m)}`,
+        verb: 'update',
+        level: 'RequestResponse',
+        requestURI: `/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/leak-${idOf(m)}`,
+        objectRef: {
+          resource: 'applications',
+          namespace: 'argocd',
+          name: `leak-${idOf(m)}`,
+          apiGroup: 'argoproj.io',
+          apiVersion: 'v1alpha1',
+        },
+        requestReceivedTimestamp: `2026-03-02T10:3${i}:00.000000Z`,
+        stageTimestamp: `2026-03-02T10:3${i}:00.010000Z`,
+        requestObject: app(repoURL),
+        responseObject: app(repoURL),
+      })
+    );
+  return [
+    write(1, `https://ci:${m}A@github.com/acme/leak.git`),
+    write(2, `https://ci:${m}B@github.com/acme/leak-moved.git`),
+  ];
+});
+
 export const LEAK_CASES: readonly LeakCase[] = cases;
 export const ALL_MARKERS: readonly string[] = cases.flatMap((c) => c.markers);
 

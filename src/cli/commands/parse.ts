@@ -1,4 +1,4 @@
-import { ParseSession, type ParseSummary } from '../../core';
+import { ParseSession, type ChangeEvent, type ParseSummary } from '../../core';
 import type { Io } from '../io';
 import { formatEventTable } from '../output/eventTable';
 import { formatParseSummary } from '../output/skipSummary';
@@ -25,6 +25,15 @@ export async function parseFiles(
   return session.finish();
 }
 
+/** An event as printed: the salted digests of Secret values a diff compares stay in the process. */
+function withoutDigests(e: ChangeEvent): ChangeEvent {
+  if (!e.snapshot) {
+    return e;
+  }
+  const { responseDigests: _r, requestDigests: _q, ...snapshot } = e.snapshot;
+  return { ...e, snapshot };
+}
+
 /** `provenance parse FILE...`: normalised events, then skipped lines by reason. */
 export async function parseCommand(files: string[], options: ParseCommandOptions, io: Io): Promise<number> {
   const summary = await parseFiles(files, options);
@@ -42,8 +51,11 @@ export async function parseCommand(files: string[], options: ParseCommandOptions
     );
     const salvaged = Object.fromEntries(Object.entries(summary.salvaged).map(([k, v]) => [k, v.count]));
     io.out(
-      JSON.stringify({ events: summary.events, skipped, skippedExamples, salvaged, stats: summary.stats }, null, 2) +
-        '\n'
+      JSON.stringify(
+        { events: summary.events.map(withoutDigests), skipped, skippedExamples, salvaged, stats: summary.stats },
+        null,
+        2
+      ) + '\n'
     );
   } else {
     io.out(formatEventTable(summary.events));

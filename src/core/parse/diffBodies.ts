@@ -49,6 +49,28 @@ function secretDigests(body: unknown): Record<string, string> | undefined {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/** A JSON patch's `add` / `replace` of a Secret data key, by the same `data.key` names as `secretDigests`. */
+function jsonPatchDigests(ops: unknown[]): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const op of ops.slice(0, DIFF_LIMITS.maxPatchOps)) {
+    if (
+      typeof op !== 'object' ||
+      op === null ||
+      !('value' in op) ||
+      typeof (op as { path?: unknown }).path !== 'string'
+    ) {
+      continue;
+    }
+    const { path, value } = op as { path: string; value: unknown };
+    const m = /^\/(data|stringData)\/([^/]+)$/.exec(path);
+    if (m && ((op as { op?: unknown }).op === 'add' || (op as { op?: unknown }).op === 'replace')) {
+      const key = m[2].replace(/~1/g, '/').replace(/~0/g, '~');
+      out[`${m[1]}.${key}`] = fnv1a(`${SALT}|${typeof value === 'string' ? value : JSON.stringify(value)}`);
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 function bounded(body: unknown, secret: boolean, what: string, cuts: string[]): unknown {
   if (body === undefined) {
     return undefined;
@@ -73,6 +95,13 @@ export function keepDiffBodies(event: ChangeEvent, request: unknown, response: u
   const res = bounded(response, secret, 'response', cuts);
   if (req !== undefined) {
     snapshot.request = req;
+  }
+  if (req !== undefined && secret) {
+    // What a patch sets, so a patch applied to the object before can tell a changed key from an unchanged one.
+    const digests = Array.isArray(request) ? jsonPatchDigests(request) : secretDigests(request);
+    if (digests) {
+      snapshot.requestDigests = digests;
+    }
   }
   if (res !== undefined) {
     snapshot.response = res;
