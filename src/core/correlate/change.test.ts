@@ -40,7 +40,7 @@ const write = (t: string, over: Record<string, unknown>) =>
     ...over,
   });
 
-function chainsOf(records: object[], options = {}): Chain[] {
+function chainsOf(records: Array<string | object>, options = {}): Chain[] {
   return buildChains(parseAll(records).events, options);
 }
 
@@ -262,5 +262,129 @@ describe('links to the commit, the app and the user', () => {
     expect(chainsOf([rec], { links: { rancherUrl: 'https://rancher.example.org' } })[0].who.url).toBe(
       'https://rancher.example.org/dashboard/c/_/auth/management.cattle.io.user/u-q8z3n'
     );
+  });
+});
+
+describe('bad input: a partial diff with the reason, never a throw', () => {
+  const cm = (data: Record<string, unknown>, rv: string) => ({
+    kind: 'ConfigMap',
+    apiVersion: 'v1',
+    metadata: { name: 'checkout', namespace: 'shop', uid: 'c-1', resourceVersion: rv },
+    data,
+  });
+  const cmRef = { resource: 'configmaps', namespace: 'shop', name: 'checkout', apiGroup: '', apiVersion: 'v1' };
+  const cmWrite = (t: string, over: Record<string, unknown>) =>
+    write(t, { requestURI: '/api/v1/namespaces/shop/configmaps/checkout', objectRef: cmRef, ...over });
+
+  it('bodies of 256 KB: a line that long is a counted skip; bodies over the kept size are dropped, and the diff says so', () => {
+    const huge = cm({ blob: 'x'.repeat(256 * 1024) }, '1');
+    const skipped = parseAll([cmWrite('2026-03-02T10:00:00Z', { verb: 'update', requestObject: huge })]);
+    expect(skipped.events).toHaveLength(0);
+    expect(skipped.skipped['line-too-long']?.count).toBe(1);
+    // 100 KB each: the line fits Loki's 256 KB, each body is over the 64 KiB kept for diffs.
+    const big = cm({ blob: 'x'.repeat(100 * 1024) }, '1');
+    const [first, second] = chainsOf([
+      cmWrite('2026-03-02T10:00:00Z', { verb: 'update', requestObject: big, responseObject: big }),
+      cmWrite('2026-03-02T10:05:00Z', {
+        requestObject: { data: { mode: 'fast' } },
+        responseObject: cm({ mode: 'fast' }, '2'),
+      }),
+    ]);
+    expect(first.change).toBeNull();
+    expect(first.effect.snapshot?.cut).toMatch(
+      /^request body of 102\d{3} characters is over the 65536 kept for diffs; response body of 102\d{3} characters/
+    );
+    expect(second.change).toMatchObject({ source: 'request-body', complete: false });
+    expect(second.change?.reason).toMatch(/no earlier body of the object was recorded/);
+    expect(second.change?.diff).toEqual([{ path: 'data.mode', after: 'fast' }]);
+  });
+
+  it('arrays of 10,000 items are compared as one value, and the diff says so', () => {
+    const list = (last: number) => ({
+      ...deployment('a:1', '1'),
+      spec: { hostAliases: Array.from({ length: 10_000 }, (_, i) => (i === 9_999 ? last : i)) },
+    });
+    const [, c] = chainsOf([
+      write('2026-03-02T10:00:00Z', { verb: 'update', responseObject: list(0) }),
+      write('2026-03-02T10:05:00Z', {
+        verb: 'update',
+        responseObject: { ...list(1), metadata: { ...list(1).metadata, resourceVersion: '2' } },
+      }),
+    ]);
+    expect(c.change).toMatchObject({ source: 'response-bodies', complete: false });
+    expect(c.change?.reason).toBe('lists over 1000 items compared as one value');
+    expect(c.change?.diff.map((d) => d.path)).toEqual(['spec.hostAliases']);
+  });
+
+  it('$patch directives nested 5,000 deep: bounded, cut at the depth cap with the reason', () => {
+    const nested = `${'{"$patch":"replace","a":'.repeat(5_000)}"x"${'}'.repeat(5_000)}`;
+    const line = JSON.stringify(write('2026-03-02T10:05:00Z', { requestObject: { spec: 'NESTED' } })).replace(
+      '"NESTED"',
+      nested
+    );
+    const [, c] = chainsOf([
+      write('2026-03-02T10:00:00Z', { verb: 'update', responseObject: deployment('a:1', '1') }),
+      line,
+    ]);
+    expect(c.change).toMatchObject({ source: 'request-body', complete: false, patchType: 'strategic-merge-patch' });
+    expect(c.change?.reason).toBeTruthy();
+  });
+
+  it('a JSON patch of 1,200 operations is read up to its cap of 500 and says so', () => {
+    const ops = Array.from({ length: 1_200 }, (_, i) => ({ op: 'add', path: `/data/k${i}`, value: 'v' }));
+    const [, c] = chainsOf([
+      cmWrite('2026-03-02T10:00:00Z', { verb: 'update', responseObject: cm({}, '1') }),
+      cmWrite('2026-03-02T10:05:00Z', { requestObject: ops }),
+    ]);
+    expect(c.change).toMatchObject({ source: 'request-body', complete: false, patchType: 'json-patch' });
+    expect(c.change?.reason).toMatch(/500/);
+    expect(c.change?.diff.length).toBeLessThanOrEqual(200);
+  });
+
+  it('binary and text bodies: bytes in the line are a counted skip; a text body (an apply patch in YAML) says it was not read', () => {
+    // Protobuf bytes in a JSON string (with the replacement characters of invalid UTF-8): the parser's counted skip.
+    const bytes = parseAll([
+      cmWrite('2026-03-02T10:05:00Z', { requestObject: 'k8s\u0000\n\u000f\n\u0002v1\u0012\tConfigMap\ufffd\ufffd' }),
+    ]);
+    expect(bytes.events).toHaveLength(0);
+    expect(bytes.skipped['binary-data']?.count).toBe(1);
+    const [, yaml] = chainsOf([
+      cmWrite('2026-03-02T10:00:00Z', { verb: 'update', responseObject: cm({}, '1') }),
+      cmWrite('2026-03-02T10:05:00Z', { requestObject: 'apiVersion: v1\nkind: ConfigMap\ndata:\n  mode: fast\n' }),
+    ]);
+    expect(yaml.change).toMatchObject({ source: 'request-body', complete: false, diff: [] });
+    expect(yaml.change?.reason).toBe(
+      'the request body is text (50 characters: an apply patch in YAML, or bytes), not read for a diff'
+    );
+    const [, data] = chainsOf([
+      cmWrite('2026-03-02T10:00:00Z', {
+        verb: 'update',
+        responseObject: { ...cm({}, '1'), binaryData: { f: 'AAEC' } },
+      }),
+      cmWrite('2026-03-02T10:05:00Z', {
+        verb: 'update',
+        responseObject: { ...cm({}, '2'), binaryData: { f: 'AAECAw==' } },
+      }),
+    ]);
+    expect(data.change).toMatchObject({ source: 'response-bodies', complete: true });
+    expect(data.change?.diff).toEqual([{ path: 'binaryData.f', before: 'AAEC', after: 'AAECAw==' }]);
+  });
+
+  it('a line cut by a shipper: what survived of the request, complete: false with the reason; never the object before', () => {
+    const whole = JSON.stringify(
+      cmWrite('2026-03-02T10:05:00Z', {
+        requestObject: { data: { mode: 'fast', other: 'y'.repeat(400) } },
+        responseObject: cm({ mode: 'fast', other: 'y'.repeat(400), kept: 'z' }, '2'),
+      })
+    );
+    const cut = whole.slice(0, whole.indexOf('"kept"') - 1);
+    const earlier = cmWrite('2026-03-02T10:00:00Z', { verb: 'update', responseObject: cm({ kept: 'z' }, '1') });
+    const all = chainsOf([earlier, cut]);
+    const c = all[all.length - 1];
+    expect(c.effect.truncated).toBe(true);
+    expect(c.change).toMatchObject({ source: 'request-body', complete: false });
+    expect(c.change?.reason).toMatch(/cut short/);
+    // The cut response would claim `data.kept` was removed: it is not read.
+    expect(c.change?.diff.map((d) => d.path)).not.toContain('data.kept');
   });
 });

@@ -15,6 +15,7 @@ import type { RuleContext } from './rule';
  */
 
 const SHA = /^[0-9a-f]{7,64}$/i;
+const CUT_LINE = "the line was cut short (a shipper's size limit): only what survived of the request is listed";
 const NOISE_PATHS_SHOWN = 10;
 
 /** Events with a kept response body, by object, in event order; and every event's position. */
@@ -47,7 +48,8 @@ function bodyIndex(ix: EventIndex): BodyIndex {
   let i = 0;
   for (const e of ix.byId.values()) {
     bi.position.set(e.id, i++);
-    if (e.snapshot === undefined || e.outcome.status === 'failure' || !e.target.name) {
+    // A line cut short holds part of its bodies: never the object before a later write.
+    if (e.snapshot === undefined || e.outcome.status === 'failure' || !e.target.name || e.truncated) {
       continue;
     }
     if (e.snapshot.response !== undefined && e.verb !== 'delete') {
@@ -161,10 +163,23 @@ function bodiesChange(e: ChangeEvent, rc: RuleContext): Change | null {
   const ctx: DiffContext = { statusWrite: e.target.subresource === 'status', secret: isSecret(e) };
   const before = objectBefore(e, bodyIndex(rc.ix));
   const kind = patchKindOf(snap.request, e.verb, e.target.apiGroup);
+  if (e.truncated) {
+    // What survived of a cut line: its response would claim every field after the cut was removed.
+    if (snap.request === undefined || kind === undefined) {
+      return null;
+    }
+    const out = newCollector();
+    patchEntries(snap.request, kind, ctx, out);
+    return finish('request-body', out, [CUT_LINE], false, e, kind);
+  }
   if (snap.response !== undefined && isPlainObject(snap.response) && (before || e.verb === 'create')) {
     const out = newCollector();
     diffValues(before?.snapshot?.response, snap.response, withDigests(ctx, before, e), out);
     return finish('response-bodies', out, [], true, e, kind);
+  }
+  if (typeof snap.request === 'string') {
+    const reason = `the request body is text (${snap.request.length} characters: an apply patch in YAML, or bytes), not read for a diff`;
+    return finish('request-body', newCollector(), [reason], false, e);
   }
   if (snap.request === undefined || kind === undefined) {
     return null;
@@ -175,7 +190,10 @@ function bodiesChange(e: ChangeEvent, rc: RuleContext): Change | null {
   if (known !== undefined) {
     const applied = applyPatch(known, snap.request, kind);
     if ('after' in applied) {
-      diffValues(known, applied.after, withDigests(ctx, before, undefined), out);
+      // The keys the request set carry its digests; the others are as they were before.
+      const digests = { ...ctx, beforeDigests: before?.snapshot?.responseDigests };
+      digests.afterDigests = { ...digests.beforeDigests, ...snap.requestDigests };
+      diffValues(known, applied.after, digests, out);
       reasons.push('after = the request applied to the object before (the response was not recorded)');
       return finish('request-body', out, reasons, false, e, kind);
     }

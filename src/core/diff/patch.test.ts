@@ -167,3 +167,25 @@ describe('a patch applied to the object before', () => {
     expect(before.spec.replicas).toBe(2);
   });
 });
+
+describe('hostile patches end, bounded', () => {
+  it('a cycle of $patch directives (only possible in memory, not in JSON) ends, bounded, never a throw', () => {
+    const loop: Record<string, unknown> = { $patch: 'replace', name: 'app' };
+    loop.spec = { $patch: 'merge', template: loop, containers: [loop] };
+    const out = newCollector();
+    expect(() => patchEntries({ spec: loop }, 'strategic-merge-patch', ctx, out)).not.toThrow();
+    // `$patch: replace` makes the looping value one replaced value, measured without walking it all: folded.
+    expect(out.entries).toEqual([
+      { path: 'spec', after: '(an object of 2 keys, over 2048 characters of JSON, folded)' },
+    ]);
+    const applied = applyPatch({ spec: { replicas: 1 } }, { spec: loop }, 'strategic-merge-patch');
+    expect('after' in applied || 'error' in applied).toBe(true);
+    // A loop of merges is walked to the depth cap, then compared as one value.
+    const merges: Record<string, unknown> = { $patch: 'merge' };
+    merges.a = merges;
+    const deep = newCollector();
+    patchEntries({ spec: merges }, 'strategic-merge-patch', ctx, deep);
+    expect(deep.cuts.join('; ')).toMatch(/deeper than 32 levels/);
+    expect(deep.entries.length).toBeLessThanOrEqual(200);
+  });
+});
