@@ -8,6 +8,8 @@ import { join } from 'node:path';
 const README_SCREENSHOTS = [
   'panel-light.png',
   'panel-details-dark.png',
+  'panel-diff-light.png',
+  'panel-diff-dark.png',
   'panel-520x400-dark.png',
   'panel-380x260-light.png',
   'datasource-editors-light.png',

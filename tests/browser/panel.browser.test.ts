@@ -73,6 +73,35 @@ describe('the provenance panel in a real browser', () => {
     }
   );
 
+  it.each(['light', 'dark'] as const)(
+    'the details say what a sync changed: the image before → after, the commit (%s theme)',
+    async (theme) => {
+      const { page, errors } = await open(`theme=${theme}&scenario=image-change-and-auto-sync-off`);
+      const sync = page.getByTestId('story-card').filter({ hasText: 'patched deployments invoices/invoices-api' });
+      await sync.waitFor();
+      await sync.click();
+      await sync.click();
+      const diff = page.getByTestId('change-diff');
+      await diff.waitFor();
+      expect(await diff.getByTestId('change-entry').allTextContents()).toEqual([
+        'spec.template.spec.containers[0].image: "registry.example.org/invoices/api:2.3.1" → "registry.example.org/invoices/api:2.4.0"',
+      ]);
+      expect(await diff.getByRole('link', { name: 'Commit' }).getAttribute('href')).toBe(
+        'https://github.com/acme/invoices-deploy/commit/b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4'
+      );
+      // The request as sent, unfolded, so the screenshot shows the patch too.
+      await diff.getByTestId('change-patch').locator('summary').click();
+      await diff.scrollIntoViewIfNeeded();
+      await page.waitForFunction(() => {
+        const r = document.querySelector('[data-testid="chain-details"]')?.getBoundingClientRect();
+        return r !== undefined && r.left >= 0 && r.right <= window.innerWidth;
+      });
+      await page.screenshot({ path: screenshotPath(`panel-diff-${theme}.png`) });
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  );
+
   it('works from the keyboard: a listbox that names the selected change, a visible focus ring, timeline marks and zoom', async () => {
     const { page, errors } = await open('theme=dark');
     const list = page.getByRole('listbox', { name: 'Changes' });

@@ -12,8 +12,11 @@ export const SCENARIO_START = Date.UTC(2026, 2, 2, 10);
  */
 export const PANEL_SCENARIOS = scenarioNames().slice(0, 10);
 
-export function scenarioTrace(noiseEvents = 200): { events: ChangeEvent[]; chains: Chain[] } {
-  const g = generate({ scenarios: PANEL_SCENARIOS, noiseEvents, seed: 8, start: SCENARIO_START });
+export function scenarioTrace(
+  noiseEvents = 200,
+  scenarios: readonly string[] = PANEL_SCENARIOS
+): { events: ChangeEvent[]; chains: Chain[] } {
+  const g = generate({ scenarios: [...scenarios], noiseEvents, seed: 8, start: SCENARIO_START });
   const events = parseLines([...g.records()].map((r) => ({ text: r.line, origin: r.file }))).events;
   return { events, chains: buildChains(events) };
 }

@@ -1,7 +1,8 @@
 import React from 'react';
-import { TextLink } from '@grafana/ui';
+import { TextLink, useStyles2 } from '@grafana/ui';
 
 import { changeSummary, type Chain, type ChangeDiffEntry } from '../../core';
+import { getPanelStyles } from './styles';
 
 /**
  * The drawer's "What changed": each changed field before → after (long values folded, Secret values never
@@ -67,6 +68,7 @@ function Entry({ d }: { d: ChangeDiffEntry }) {
 const HTTPS = /^https:\/\//;
 
 function Links({ chain: c }: { chain: Chain }) {
+  const styles = useStyles2(getPanelStyles);
   const links = [
     ['Commit', c.gitops?.commitUrl],
     [
@@ -80,7 +82,7 @@ function Links({ chain: c }: { chain: Chain }) {
     return null;
   }
   return (
-    <ul data-testid="change-links">
+    <ul data-testid="change-links" className={styles.diffList}>
       {links.map(([title, href]) => (
         <li key={title}>
           <TextLink href={href} external inline={false}>
@@ -93,6 +95,7 @@ function Links({ chain: c }: { chain: Chain }) {
 }
 
 export function ChangeDiff({ chain: c }: { chain: Chain }) {
+  const styles = useStyles2(getPanelStyles);
   const ch = c.change;
   const patch = ch?.patch === null || ch?.patch === undefined ? undefined : json(ch.patch);
   return (
@@ -104,7 +107,7 @@ export function ChangeDiff({ chain: c }: { chain: Chain }) {
             {changeSummary(ch)}
             {ch.reason ? ` — ${ch.reason}` : ''}
           </p>
-          <ul>
+          <ul className={styles.diffList}>
             {ch.diff.map((d, i) => (
               <Entry key={i} d={d} />
             ))}

@@ -154,6 +154,8 @@ export const getPanelStyles = (theme: GrafanaTheme2) => ({
   }),
   evidence: css({ margin: theme.spacing(0.5, 0, 1, 2), color: theme.colors.text.secondary }),
   record: css({ marginBottom: theme.spacing(1) }),
+  /** The drawer's changed fields and links: indented like the evidence, in the primary text colour. */
+  diffList: css({ margin: theme.spacing(0.5, 0, 1, 2) }),
   rawLine: css({
     margin: theme.spacing(0.5, 0),
     maxHeight: 160,

@@ -16,7 +16,9 @@ import { framesOf, hostileChain, SCENARIO_START, scenarioTrace } from '../../sup
 
 const params = new URLSearchParams(window.location.search);
 const theme = createTheme({ colors: { mode: params.get('theme') === 'light' ? 'light' : 'dark' } });
-const { events, chains: base } = scenarioTrace(0);
+// `?scenario=<name>` shows one scenario alone (one past the panel fixture's ten, such as the diff scenario).
+const only = params.get('scenario');
+const { events, chains: base } = scenarioTrace(0, only ? [only] : undefined);
 
 function repeated(n: number): Chain[] {
   const out: Chain[] = [];
