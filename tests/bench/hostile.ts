@@ -88,8 +88,49 @@ function bench(n: number): Array<[string, number, number]> {
     ),
     plainChains
   );
+  // What changed (issue 15): n/100 writes of one ConfigMap at RequestResponse, each diffed against the one
+  // before (n/100: the 100 KB case is 200 KB a line). Against a bare JSON.parse of the same lines: bigger bodies cost more to read, not more per byte.
+  const cmWrites = (body: (i: number) => unknown) => () =>
+    lines(n / 100, (i) =>
+      kubeAudit({
+        auditID: `cm-${i}`,
+        verb: 'update',
+        level: 'RequestResponse',
+        requestURI: '/api/v1/namespaces/shop/configmaps/big',
+        objectRef: { resource: 'configmaps', namespace: 'shop', name: 'big', apiGroup: '', apiVersion: 'v1' },
+        requestReceivedTimestamp: new Date(Date.UTC(2026, 2, 2, 10) + i * 1_000).toISOString(),
+        requestObject: body(i),
+        responseObject: body(i),
+      })
+    );
+  const cm = (data: unknown) => ({ kind: 'ConfigMap', metadata: { name: 'big', uid: 'u-1' }, data });
+  const diffCases: Array<[string, (i: number) => unknown]> = [
+    ['what changed: small bodies', (i) => cm({ n: String(i) })],
+    ['what changed: 60 KB bodies (under the 64 KiB kept)', (i) => cm({ n: String(i), blob: 'x'.repeat(60_000) })],
+    ['what changed: 100 KB bodies (over the cap: not kept)', (i) => cm({ n: String(i), blob: 'x'.repeat(100_000) })],
+    [
+      'what changed: 10,000-item lists',
+      (i) => ({
+        ...cm({ n: String(i) }),
+        items: Array.from({ length: 10_000 }, (_, k) => (k === i % 10_000 ? -1 : k)),
+      }),
+    ],
+    ['what changed: $patch nested 1,000 deep', (i) => cm(deepPatch(1_000, i))],
+  ];
+  for (const [name, body] of diffCases) {
+    const make = cmWrites(body);
+    const json = measure(make, (l) => l.forEach((x) => JSON.parse(x.text)));
+    add(
+      `${name}, parsed and diffed (× JSON.parse)`,
+      measure(make, (l) => buildChains(parseLines(l).events)),
+      json
+    );
+  }
   return rows;
 }
+
+const deepPatch = (depth: number, i: number) =>
+  JSON.parse(`${'{"$patch":"replace","a":'.repeat(depth)}"${i}"${'}'.repeat(depth)}`) as object;
 
 const arg = process.argv.find((a) => a.startsWith('--lines='));
 for (const n of (arg ? arg.slice(8) : '10000,100000').split(',').map(Number)) {

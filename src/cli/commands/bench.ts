@@ -71,15 +71,36 @@ export async function benchCommand(o: BenchOptions, io: Io): Promise<number> {
     let t0 = process.hrtime.bigint();
     const parsed = session.finish();
     parseMs += elapsedMs(t0);
+    // Same-run baseline for what changed: the same events correlated without the bodies kept for diffs (they
+    // are put back after), so the difference is what diffing and links cost.
+    const bodies = parsed.events.map((e) => e.snapshot);
+    const withBodies = bodies.filter(Boolean).length;
+    parsed.events.forEach((e) => delete e.snapshot);
+    t0 = process.hrtime.bigint();
+    buildChains(parsed.events);
+    const withoutDiffsMs = elapsedMs(t0);
+    parsed.events.forEach((e, i) => {
+      if (bodies[i]) {
+        e.snapshot = bodies[i];
+      }
+    });
+    bodies.length = 0;
     t0 = process.hrtime.bigint();
     const chains = buildChains(parsed.events);
     const correlateMs = elapsedMs(t0);
+    const changed = chains.filter((c) => c.change).length;
     const result = {
       events: parsed.events.length,
       parse: { ms: Math.round(parseMs), eventsPerSec: Math.round((parsed.events.length / parseMs) * 1000) },
       jsonParseMs: Math.round(jsonMs),
       parseToJsonParseRatio: Number((parseMs / jsonMs).toFixed(2)),
       correlate: { ms: Math.round(correlateMs), chains: chains.length },
+      diffs: {
+        eventsWithBodies: withBodies,
+        chainsWithChange: changed,
+        withoutDiffsMs: Math.round(withoutDiffsMs),
+        ratio: Number((correlateMs / withoutDiffsMs).toFixed(2)),
+      },
       peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     };
     if (sink < 0) {
@@ -95,6 +116,7 @@ export async function benchCommand(o: BenchOptions, io: Io): Promise<number> {
           `parse + normalise     ${result.parse.ms} ms  ${result.parse.eventsPerSec} events/s  (${result.events} events)`,
           `ratio to JSON.parse   ${result.parseToJsonParseRatio}×   (budget 2.0×, stretch 1.3×)`,
           `correlate             ${result.correlate.ms} ms  (${result.correlate.chains} chains; budget 5000 ms)`,
+          `  of which diffs      ×${result.diffs.ratio} of ${result.diffs.withoutDiffsMs} ms without diff bodies  (${result.diffs.chainsWithChange} chains with a change, from ${result.diffs.eventsWithBodies} events with bodies)`,
           `peak RSS              ${result.peakRssMB} MB   (budget 1500 MB)`,
           '',
         ].join('\n')
