@@ -29,6 +29,17 @@ describe('commit links from repository URLs', () => {
     ],
     ['git@ssh.dev.azure.com:v3/acme/Platform/shop', `https://dev.azure.com/acme/Platform/_git/shop/commit/${SHA}`],
     ['https://acme.visualstudio.com/Platform/_git/shop', `https://dev.azure.com/acme/Platform/_git/shop/commit/${SHA}`],
+    ['ssh://git@bitbucket.org/acme/shop.git', `https://bitbucket.org/acme/shop/commits/${SHA}`],
+    [
+      'ssh://git@gitlab.com:443/acme/platform/apps/shop.git',
+      `https://gitlab.com/acme/platform/apps/shop/-/commit/${SHA}`,
+    ],
+    ['git@codeberg.org:acme/shop.git', `https://codeberg.org/acme/shop/commit/${SHA}`],
+    [
+      'ssh://git@ssh.dev.azure.com/v3/acme/Platform/shop',
+      `https://dev.azure.com/acme/Platform/_git/shop/commit/${SHA}`,
+    ],
+    ['https://GitHub.com/acme/shop.git', `https://github.com/acme/shop/commit/${SHA}`],
   ])('%s', (url, want) => {
     expect(commitOf(url)).toBe(want);
   });
@@ -47,6 +58,12 @@ describe('commit links from repository URLs', () => {
     );
     expect(commitOf('forgejo@forge.example.org:acme/shop.git', hosts)).toBe(
       `https://forge.example.org/acme/shop/commit/${SHA}`
+    );
+    expect(commitOf('git@gitea.example.org:acme/shop.git', { 'gitea.example.org': 'gitea' })).toBe(
+      `https://gitea.example.org/acme/shop/commit/${SHA}`
+    );
+    expect(commitOf('ssh://git@bb.example.org:7999/acme/shop.git', { 'bb.example.org': 'bitbucket' })).toBe(
+      `https://bb.example.org/acme/shop/commits/${SHA}`
     );
     expect(commitOf('https://git.example.org/acme/shop', { 'git.example.org': 'svn' })).toBeUndefined();
   });
