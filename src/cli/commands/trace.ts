@@ -14,11 +14,13 @@ import {
   traceOverLoki,
   type Chain,
   type ParseSummary,
+  type RawRef,
   trustedRanges,
   type TraceSelection,
 } from '../../core';
 import { CliError, type Io } from '../io';
 import { foldedCount, formatChainTable } from '../output/chainTable';
+import { formatReport } from '../output/report';
 import { formatParseSummary } from '../output/skipSummary';
 import { startProgress, type Progress } from '../progress';
 import { readRawLines } from '../readLines';
@@ -39,7 +41,11 @@ export interface TraceOptions {
   all?: boolean;
   /** With --loki: lines of writes read at most before a long range is answered with its newest part. */
   maxLines?: number;
-  format: 'table' | 'json';
+  format: 'table' | 'json' | 'markdown';
+  /** With --format markdown: zone shown next to UTC; Grafana URL and Loki data source uid for Explore links. */
+  timeZone?: string;
+  grafanaUrl?: string;
+  lokiUid?: string;
   /** Show a redacted piece of the first skipped line per reason. */
   skippedExamples?: boolean;
   /** `--trusted-proxies`: comma-separated CIDR ranges. */
@@ -106,6 +112,7 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
   let excluded: ExcludedCounts;
   let excludedInLoki: string[] | undefined;
   let all: Chain[];
+  let lineOf: ((raw: RawRef) => string | undefined) | undefined;
   const warnings: string[] = [];
   if (o.loki) {
     if (files.length > 0) {
@@ -139,6 +146,7 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
       excluded = r.excluded;
       excludedInLoki = r.excludedInLoki;
       all = r.allChains;
+      lineOf = r.lineOf;
       warnings.push(...r.warnings);
     } catch (e) {
       throw new CliError(
@@ -160,7 +168,9 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
   for (const w of warnings) {
     io.err(`warning: ${w}\n`);
   }
-  if (o.format === 'json') {
+  if (o.format === 'markdown') {
+    io.out(await formatReport(chains, parsed.events, o, lineOf ? { lineOf } : { files }));
+  } else if (o.format === 'json') {
     const skipped = Object.fromEntries(Object.entries(parsed.skipped).map(([k, v]) => [k, v.count]));
     const stats = {
       lines: parsed.stats.lines,
