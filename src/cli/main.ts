@@ -96,7 +96,14 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       (v: string, all: string[]) => [...all, v],
       [] as string[]
     )
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(
+      new Option('-f, --format <format>', 'output format (markdown: a report for a ticket or postmortem)')
+        .choices(['table', 'json', 'markdown'])
+        .default('table')
+    )
+    .option('--time-zone <iana>', 'with --format markdown: a zone shown next to UTC (e.g. Europe/Berlin)')
+    .option('--grafana-url <url>', 'with --format markdown: Grafana (with its sub-path), for Explore links')
+    .option('--loki-uid <uid>', 'with --grafana-url: the uid of the Loki data source in that Grafana')
     .action(async (files: string[], opts) => {
       setExit(await traceCommand(files, opts, io));
     });

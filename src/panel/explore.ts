@@ -1,20 +1,11 @@
 import type { DataFrame } from '@grafana/data';
 import { config } from '@grafana/runtime';
 
-import type { Chain, ChainRecord, RawRef } from '../core';
+import { explorePanesUrl, type Chain, type ChainRecord, type RawRef } from '../core';
 
-/**
- * Explore on the Loki data source, running `expr` five minutes either side of `time`: Explore's `panes` URL
- * (schemaVersion 1; the legacy `left=` form is only migrated), under Grafana's sub-path when it has one.
- */
+/** Explore on the Loki data source around `time`, under Grafana's sub-path (core's `explorePanesUrl`). */
 export function exploreUrl(lokiUid: string, expr: string, time: number): string {
-  const pane = {
-    datasource: lokiUid,
-    queries: [{ refId: 'A', expr, queryType: 'range', datasource: { type: 'loki', uid: lokiUid } }],
-    range: { from: String(time - 300_000), to: String(time + 300_000) },
-  };
-  const panes = encodeURIComponent(JSON.stringify({ provenance: pane }));
-  return `${config.appSubUrl ?? ''}/explore?schemaVersion=1&panes=${panes}`;
+  return explorePanesUrl(lokiUid, expr, time, config.appSubUrl ?? '');
 }
 
 /** Where a raw line is: its file and line, or its Loki entry, and its stream labels. */

@@ -135,13 +135,8 @@ export function compareToTruth(
   if (found.length > 1) {
     return { chain: found[0], problems: [`${found.length} chains for ${effectName(truth.effect)}`] };
   }
-  // Another scenario's RBAC change is seen through either of its records: the downstream write or Rancher's.
-  const others = new Set(
-    allTruth
-      .filter((t) => t !== truth)
-      .flatMap((t) => [t.effect.time, ...(t.links ?? []).map((l) => l.cause.split(' at ')[1])])
-      .map((time) => `rbac-context@${time}`)
-  );
+  // Another scenario's RBAC change is seen through its downstream write (Rancher's twin record never counts).
+  const others = new Set(allTruth.filter((t) => t !== truth).map((t) => `rbac-context@${t.effect.time}`));
   return {
     chain: found[0],
     problems: [...chainProblems(found[0], truth, undefined, others), ...consequenceProblems(found[0], truth, chains)],

@@ -16,11 +16,13 @@ import {
   type Chain,
   type LinkSettings,
   type ParseSummary,
+  type RawRef,
   trustedRanges,
   type TraceSelection,
 } from '../../core';
 import { CliError, type Io } from '../io';
 import { foldedCount, formatChainTable } from '../output/chainTable';
+import { formatReport } from '../output/report';
 import { formatParseSummary } from '../output/skipSummary';
 import { startProgress, type Progress } from '../progress';
 import { readRawLines } from '../readLines';
@@ -41,7 +43,11 @@ export interface TraceOptions {
   all?: boolean;
   /** With --loki: lines of writes read at most before a long range is answered with its newest part. */
   maxLines?: number;
-  format: 'table' | 'json';
+  format: 'table' | 'json' | 'markdown';
+  /** With --format markdown: zone shown next to UTC; Grafana URL and Loki data source uid for Explore links. */
+  timeZone?: string;
+  grafanaUrl?: string;
+  lokiUid?: string;
   /** Show a redacted piece of the first skipped line per reason. */
   skippedExamples?: boolean;
   diff?: boolean;
@@ -134,6 +140,7 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
   let excluded: ExcludedCounts;
   let excludedInLoki: string[] | undefined;
   let all: Chain[];
+  let lineOf: ((raw: RawRef) => string | undefined) | undefined;
   const warnings: string[] = [];
   if (o.loki) {
     if (files.length > 0) {
@@ -167,6 +174,7 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
       excluded = r.excluded;
       excludedInLoki = r.excludedInLoki;
       all = r.allChains;
+      lineOf = r.lineOf;
       warnings.push(...r.warnings);
     } catch (e) {
       throw new CliError(
@@ -188,7 +196,9 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
   for (const w of warnings) {
     io.err(`warning: ${w}\n`);
   }
-  if (o.format === 'json') {
+  if (o.format === 'markdown') {
+    io.out(await formatReport(chains, parsed.events, o, lineOf ? { lineOf } : { files }));
+  } else if (o.format === 'json') {
     const skipped = Object.fromEntries(Object.entries(parsed.skipped).map(([k, v]) => [k, v.count]));
     const stats = {
       lines: parsed.stats.lines,

@@ -1,4 +1,4 @@
-import { kubeAudit, roleBindingUpdate } from '../../../../tests/support/builders';
+import { kubeAudit, rancherAudit, roleBindingUpdate } from '../../../../tests/support/builders';
 import { eventAt, eventsOf, ruleContext } from '../../../../tests/support/correlate';
 import { findRbacContext } from './rbacContext';
 
@@ -44,6 +44,31 @@ describe('rbac-context rule', () => {
     const [c] = context([effect(), binding()]);
     expect(c.confidence).toBe(0.5);
     expect(c.evidence[1]).toContain('not recorded (Metadata-level audit); it is in argocd');
+  });
+
+  // The same binding change through Rancher's proxy: Rancher records no body, kube-apiserver (here) does.
+  const throughRancher = rancherAudit({
+    requestURI: '/k8s/clusters/c-m-7xk2q/apis/rbac.authorization.k8s.io/v1/namespaces/argocd/rolebindings/argocd-admin',
+    method: 'PUT',
+    requestTimestamp: '2026-03-02T11:00:00+01:00',
+    responseTimestamp: '2026-03-02T11:00:00+01:00',
+  });
+
+  it("a Rancher record without body is decided by its kube-apiserver twin's subjects", () => {
+    const other = binding({}, [{ kind: 'User', name: 'kim' }]);
+    expect(context([effect(), throughRancher, other])).toEqual([]);
+    const granted = binding({}, [
+      { kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: 'argocd' },
+    ]);
+    const hits = context([effect(), throughRancher, granted]);
+    expect(hits.map((h) => [h.event.source, h.confidence])).toEqual([['kube-audit', 1]]);
+  });
+
+  it('a Rancher record without body and without a twin is reported with lower confidence', () => {
+    const [c, ...rest] = context([effect(), throughRancher]);
+    expect(rest).toEqual([]);
+    expect([c.event.source, c.confidence]).toEqual(['rancher-audit', 0.5]);
+    expect(c.evidence[1]).toContain('it is in argocd');
   });
 
   it.each([

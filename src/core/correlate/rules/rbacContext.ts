@@ -101,6 +101,25 @@ function bySubject(ix: RuleContext['ix']): TimelineMap {
   return m;
 }
 
+/** The same change of an RBAC object through Rancher's proxy is in both audit logs. */
+function isTwin(rancher: ChangeEvent, kube: ChangeEvent, skewMs: number): boolean {
+  return (
+    rancher.source === 'rancher-audit' &&
+    kube.source === 'kube-audit' &&
+    kube.verb === rancher.verb &&
+    objectName(kube) === objectName(rancher) &&
+    Math.abs((kube.time as number) - (rancher.time as number)) <= skewMs + 1_000
+  );
+}
+
+function downstreamTwin(r: ChangeEvent, ix: RuleContext['ix'], opts: RuleContext['opts']): boolean {
+  if (r.source !== 'rancher-audit' || r.time === undefined) {
+    return false;
+  }
+  const near = ix.rbacWrites.between('*', r.time - opts.skewMs - 1_000, r.time + opts.skewMs + 1_000);
+  return near.some((k) => isTwin(r, k, opts.skewMs));
+}
+
 /** RBAC changes before `e` that granted (or may have granted) its acting identity: bounded per chain. */
 export function findRbacContext(e: ChangeEvent, { ix, opts }: RuleContext): RbacContextHit[] {
   if (e.time === undefined) {
@@ -140,7 +159,8 @@ export function findRbacContext(e: ChangeEvent, { ix, opts }: RuleContext): Rbac
       }
     }
     for (const r of index.between(NO_BODY, from, t)) {
-      const loose = seen.has(r) ? undefined : matchWithoutBody(r, sa);
+      // Rancher records no body; the same change's kube-apiserver record decides (its subjects were matched above).
+      const loose = seen.has(r) || downstreamTwin(r, ix, opts) ? undefined : matchWithoutBody(r, sa);
       if (loose) {
         take(r, false, loose);
       }
@@ -155,17 +175,7 @@ export function findRbacContext(e: ChangeEvent, { ix, opts }: RuleContext): Rbac
     }
   }
   // A change made through Rancher's proxy is in both audit logs: keep the downstream record, drop its twin.
-  const kept = matches.filter(
-    (h) =>
-      h.event.source !== 'rancher-audit' ||
-      !matches.some(
-        (k) =>
-          k.event.source === 'kube-audit' &&
-          k.event.verb === h.event.verb &&
-          objectName(k.event) === objectName(h.event) &&
-          Math.abs((k.event.time as number) - (h.event.time as number)) <= opts.skewMs + 1_000
-      )
-  );
+  const kept = matches.filter((h) => !matches.some((k) => isTwin(h.event, k.event, opts.skewMs)));
   // Specific grants first, then the most recent; the rest are counted, not listed.
   kept.sort(
     (a, b) =>
