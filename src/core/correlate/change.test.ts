@@ -388,3 +388,41 @@ describe('bad input: a partial diff with the reason, never a throw', () => {
     expect(c.change?.diff.map((d) => d.path)).not.toContain('data.kept');
   });
 });
+
+describe('a consequence carries its own diff', () => {
+  it("a ReplicaSet the deployment controller scales after a person's change: its replicas before → after", () => {
+    const rsRef = {
+      resource: 'replicasets',
+      namespace: 'shop',
+      name: 'checkout-7d9f8c6b5',
+      apiGroup: 'apps',
+      apiVersion: 'v1',
+    };
+    const rs = (replicas: number, rv: string) => ({
+      kind: 'ReplicaSet',
+      apiVersion: 'apps/v1',
+      metadata: { name: 'checkout-7d9f8c6b5', namespace: 'shop', uid: 'rs-1', resourceVersion: rv },
+      spec: { replicas },
+    });
+    const controller = {
+      user: { username: 'system:serviceaccount:kube-system:deployment-controller', groups: ['system:serviceaccounts'] },
+      requestURI: '/apis/apps/v1/namespaces/shop/replicasets/checkout-7d9f8c6b5',
+      objectRef: rsRef,
+      verb: 'update',
+    };
+    const chains = chainsOf([
+      write('2026-03-02T09:00:00Z', { ...controller, responseObject: rs(3, '1') }),
+      write('2026-03-02T10:00:00Z', { verb: 'patch', requestObject: { spec: { replicas: 2 } } }),
+      write('2026-03-02T10:00:01Z', { ...controller, responseObject: rs(2, '2') }),
+    ]);
+    const scaled = chains[chains.length - 1];
+    expect(scaled.consequenceOf).toBe(chains[1].id);
+    expect(scaled.change).toMatchObject({
+      source: 'response-bodies',
+      complete: true,
+      diff: [{ path: 'spec.replicas', before: 3, after: 2 }],
+    });
+    // Its links are the cause's (shared), not looked up again.
+    expect(scaled.gitops).toBe(chains[1].gitops);
+  });
+});
