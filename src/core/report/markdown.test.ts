@@ -149,6 +149,26 @@ describe('the report of a scenario', () => {
   });
 });
 
+it('what changed: the diff and the links to the commit and the changes since the commit before', () => {
+  const { events, chains } = scenarioTrace(0, ['image-change-and-auto-sync-off']);
+  const byId = new Map(events.map((e) => [e.id, e]));
+  const sync = chains.find((c) => c.effect.verb === 'patch' && c.effect.target.resource === 'deployments') as Chain;
+  const md = chainsMarkdown([{ chain: chainToJson(sync), records: chainRecords(sync, byId, DEFAULT_SELECTORS) }]);
+  const text = textOf(html(md));
+  expect(text).toContain('What changed');
+  expect(text).toContain('1 field (complete, from the objects before and after) · 2 noise fields left out');
+  expect(text).toContain(
+    'spec.template.spec.containers[0].image: "registry.example.org/invoices/api:2.3.1" → "registry.example.org/invoices/api:2.4.0"'
+  );
+  expect(text).toContain('commit');
+  expect(text).toContain('changes since the commit before');
+  const hrefs = [...html(md).matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
+  expect(hrefs).toEqual([
+    'https://github.com/acme/invoices-deploy/commit/b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4',
+    'https://github.com/acme/invoices-deploy/compare/9a8b7c6d5e4f30211203f4e5d6c7b8a9f0e1d2c3...b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4',
+  ]);
+});
+
 it('leak suite: no marker in a report of the crafted lines, raw lines included', () => {
   const lines = LEAK_CASES.flatMap((c) => c.lines).map((text, i) => ({ text, origin: `leak:${i + 1}` }));
   const parsed = parseLines(lines, { keepBodies: true });
@@ -162,6 +182,8 @@ it('leak suite: no marker in a report of the crafted lines, raw lines included',
     }))
   );
   expect(md).toContain('```json');
+  // The diff cases are in it, Secret keys only as changed.
+  expect(textOf(html(md))).toContain('data.password: changed (Secret value not shown)');
   expect(leakedMarkers(md)).toEqual([]);
   expect(leakedMarkers(textOf(html(md)))).toEqual([]);
 });

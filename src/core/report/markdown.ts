@@ -1,4 +1,5 @@
 import type { ChainJson } from '../correlate/chainJson';
+import { changeSummary, diffLine } from '../diff/describe';
 import type { ChainRecord } from '../model';
 
 /**
@@ -172,6 +173,7 @@ function chainSection(n: number, { chain: c, records }: ReportChain, opts: Repor
     }
     out.push('');
   }
+  out.push(...changeSection(c));
   out.push('### Evidence', '');
   if (records.length === 0) {
     out.push('The records behind this chain were not kept with it.', '');
@@ -190,6 +192,29 @@ function chainSection(n: number, { chain: c, records }: ReportChain, opts: Repor
     }
   });
   return out.join('\n').replace(/\n{3,}/g, '\n\n');
+}
+
+/** What changed (chain.change) and the links to where its cause lives, when known; Secret values never. */
+function changeSection(c: ChainJson): string[] {
+  const links = [
+    ['commit', c.gitops?.commitUrl],
+    ['changes since the commit before', c.gitops?.compareUrl],
+    ['the application in Argo CD', c.gitops?.appUrl],
+    ['the user in Rancher', c.who.url],
+  ]
+    .map(([title, url]) => [title, url ? linkTarget(url) : undefined])
+    .filter((x): x is [string, string] => x[1] !== undefined);
+  if (!c.change && links.length === 0) {
+    return [];
+  }
+  const out = ['### What changed', ''];
+  if (c.change) {
+    const reason = c.change.reason ? `; ${c.change.reason}` : '';
+    out.push(markdownText(`${changeSummary(c.change)}${reason}`), '');
+    out.push(...c.change.diff.map((d) => `- ${markdownCode(diffLine(d, 200))}`));
+  }
+  out.push(...links.map(([title, url]) => `- [${title}](<${url}>)`), '');
+  return out;
 }
 
 /** A link we made, as a Markdown destination: http(s) or a path only, nothing that can end the `<…>` form. */
