@@ -229,7 +229,8 @@ async function readAll(files: string[], io: Io): Promise<ParseSummary> {
     sizes.reduce((a, b) => a + b, 0),
     'bytes'
   );
-  const session = new ParseSession();
+  // No chain is built from a read: lines that certainly are reads are counted, not parsed (prescan.ts).
+  const session = new ParseSession({ skipReads: true });
   let bytes = 0;
   try {
     for (const file of files) {
