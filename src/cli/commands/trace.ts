@@ -9,6 +9,7 @@ import {
   chainToJson,
   LokiClient,
   LokiError,
+  DEFAULT_MAX_LINE_BYTES,
   ParseSession,
   selectChains,
   traceOverLoki,
@@ -23,7 +24,7 @@ import { foldedCount, formatChainTable } from '../output/chainTable';
 import { formatReport } from '../output/report';
 import { formatParseSummary } from '../output/skipSummary';
 import { startProgress, type Progress } from '../progress';
-import { readRawLines } from '../readLines';
+import { expandInputs, readRawLines } from '../readLines';
 
 export interface TraceOptions {
   loki?: string;
@@ -50,6 +51,8 @@ export interface TraceOptions {
   skippedExamples?: boolean;
   /** `--trusted-proxies`: comma-separated CIDR ranges. */
   trustedProxies?: string;
+  /** Bytes a .gz input may inflate to (a cap against gzip bombs). */
+  maxInflatedBytes?: number;
 }
 
 function trustedProxiesOf(o: TraceOptions): string[] {
@@ -158,7 +161,7 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
     if (files.length === 0) {
       throw new CliError('trace needs FILE... or --loki URL', 2);
     }
-    parsed = await readAll(files, io);
+    parsed = await readAll(files, io, o.maxInflatedBytes);
     const routine = excludeRoutine(parsed.events, leaveOut, selection);
     excluded = routine.excluded;
     all = buildAllChains(routine.kept, { trustedProxies });
@@ -212,7 +215,8 @@ function formatExcluded(excluded: ExcludedCounts, inLoki: string[] | undefined):
 
 const describeCount = (excluded: ExcludedCounts) => Object.values(excluded).reduce((a, b) => a + (b ?? 0), 0);
 
-async function readAll(files: string[], io: Io): Promise<ParseSummary> {
+async function readAll(paths: string[], io: Io, maxInflatedBytes: number | undefined): Promise<ParseSummary> {
+  const { files, skipped } = await expandInputs(paths);
   const sizes = await Promise.all(
     files.map((f) =>
       f === '-'
@@ -231,10 +235,13 @@ async function readAll(files: string[], io: Io): Promise<ParseSummary> {
   );
   // No chain is built from a read: lines that certainly are reads are counted, not parsed (prescan.ts).
   const session = new ParseSession({ skipReads: true });
+  for (const s of skipped) {
+    session.skipInput(s.reason, s.path);
+  }
   let bytes = 0;
   try {
     for (const file of files) {
-      for await (const line of readRawLines(file)) {
+      for await (const line of readRawLines(file, { maxInflatedBytes, maxLineBytes: DEFAULT_MAX_LINE_BYTES })) {
         session.add(line);
         bytes += line.text.length + 1;
         progress.update(bytes);

@@ -226,6 +226,11 @@ export class ParseSession {
     }
   }
 
+  /** An input left out whole (a socket or a binary file in a directory), counted and shown like a skipped line. */
+  skipInput(reason: string, origin: string): void {
+    this.countSkip(reason, { text: '', origin });
+  }
+
   private countSkip(reason: string, raw: RawLine, detail?: string, sample?: string, into = this.skipped): void {
     if (into === this.skipped) {
       this.skippedTotal++;
