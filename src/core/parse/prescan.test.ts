@@ -142,6 +142,15 @@ describe('skipping reads changes no answer', () => {
     expect(s.events.length).toBeLessThan(s.stats.events / 2);
   });
 
+  it('parse (no skipReads) still shows every record, reads included', () => {
+    const lines = raws(noise(17, 500));
+    const all = parseLines(lines);
+    const reads = all.events.filter((e) => ['get', 'list', 'watch'].includes(e.verb)).length;
+    expect(reads).toBeGreaterThan(200);
+    expect(all.events).toHaveLength(all.stats.events);
+    expect(parseLines(lines, { skipReads: true }).events).toHaveLength(all.stats.events - reads);
+  });
+
   it('stage lines of one read, repeated lines, and other requests under a read\u2019s audit ID', () => {
     const id = 'a1b2c3d4-0000-4000-8000-0000000000ff';
     const write = read({ auditID: id, verb: 'update' }).replace('"level":"Metadata"', '"level":"Request"');
