@@ -438,7 +438,7 @@ export class ParseSession {
         this.byMergeKey.set(key, p.event);
         return;
       }
-      this.parseSkipped(key, first);
+      this.parseSkipped(first);
       first = this.byMergeKey.get(key) as ChangeEvent;
     }
     if (!first) {
@@ -490,7 +490,7 @@ export class ParseSession {
       return false;
     }
     if (!first.sameRequest(facts)) {
-      this.parseSkipped(facts.auditID, first);
+      this.parseSkipped(first);
       return false;
     }
     first.lines.push(raw);
@@ -504,7 +504,7 @@ export class ParseSession {
   }
 
   /** Parse the lines of a skipped read after all, in their order, as if they had never been skipped. */
-  private parseSkipped(key: string, read: SkippedRead): void {
+  private parseSkipped(read: SkippedRead): void {
     read.replaying = true;
     for (const raw of read.lines) {
       this.addInner({ text: raw.text, labels: raw.labels, ns: raw.ns }, raw, 0);
