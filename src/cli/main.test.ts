@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { ChangeEvent } from '../core';
@@ -114,9 +117,14 @@ describe('provenance — usage and exit codes', () => {
     const r = await runCli(['parse', '/no/such/file.log']);
     expect(r).toMatchObject({ code: 1, out: '' });
     expect(r.err).toBe('provenance: cannot read /no/such/file.log: ENOENT\n');
-    const dir = await runCli(['parse', ROOT]);
-    expect(dir.code).toBe(1);
-    expect(dir.err).toContain('not a regular file');
+    // A directory is read (readLines.test.ts); a socket named on the command line is not a file.
+    const sock = join(mkdtempSync(join(tmpdir(), 'provenance-sock-')), 's.sock');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(sock, resolve));
+    const notFile = await runCli(['parse', sock]);
+    server.close();
+    expect(notFile.code).toBe(1);
+    expect(notFile.err).toBe(`provenance: cannot read ${sock}: not a regular file\n`);
   });
 
   it.each([

@@ -9,6 +9,7 @@ import { pushCommand } from './commands/push';
 import { rulesCommand } from './commands/rules';
 import { traceCommand } from './commands/trace';
 import { CliError, processIo, type Io } from './io';
+import { DEFAULT_MAX_INFLATED_BYTES } from './readLines';
 
 /**
  * `provenance` — the engine from a terminal. Exit codes: 0 success, 1 an input could not be read,
@@ -31,6 +32,9 @@ function nonNegativeInt(v: string): number {
   return n;
 }
 
+const MAX_INFLATED_FLAG = '--max-inflated-bytes <n>';
+const MAX_INFLATED_HELP = 'a .gz input inflating past this many bytes is refused (a cap against gzip bombs)';
+
 function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('provenance')
     .description('Who changed what in a Kubernetes cluster, when, from where and why.')
@@ -41,11 +45,15 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
   program
     .command('parse')
     .description('Parse kube-apiserver, Rancher, Argo CD and Fleet log lines into normalised events.')
-    .argument('<file...>', 'log files (JSON lines, text logs, saved Loki responses, logcli jsonl); - for stdin')
+    .argument(
+      '<file...>',
+      'log files (JSON lines, text logs, saved Loki responses, logcli jsonl; .gz too), directories of them; - for stdin'
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('--keep-bodies', 'include request/response bodies (Secret data redacted)', false)
     .option('--max-line-bytes <n>', 'skip longer lines', positiveInt, DEFAULT_MAX_LINE_BYTES)
     .option('--skipped-examples', 'show a redacted piece of the first line skipped for each reason', false)
+    .option(MAX_INFLATED_FLAG, MAX_INFLATED_HELP, positiveInt, DEFAULT_MAX_INFLATED_BYTES)
     .action(async (files: string[], opts) => {
       setExit(await parseCommand(files, opts, io));
     });
@@ -55,7 +63,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description(
       'Explain every write: who (through impersonation and Rancher), which GitOps sync or commit, what RBAC change enabled it.'
     )
-    .argument('[file...]', 'log files of any mix of sources (see parse); - for stdin')
+    .argument('[file...]', 'log files of any mix of sources, .gz too, directories of them (see parse); - for stdin')
     .option('--loki <url>', 'read from Loki instead of files (two-phase: the writes, then what explains them)')
     .option('--tenant <id>', 'Loki tenant (X-Scope-OrgID)')
     .option(
@@ -96,6 +104,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       (v: string, all: string[]) => [...all, v],
       [] as string[]
     )
+    .option(MAX_INFLATED_FLAG, MAX_INFLATED_HELP, positiveInt, DEFAULT_MAX_INFLATED_BYTES)
     .addOption(
       new Option('-f, --format <format>', 'output format (markdown: a report for a ticket or postmortem)')
         .choices(['table', 'json', 'markdown'])

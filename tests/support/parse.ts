@@ -38,7 +38,7 @@ export function skipCounts(summary: ParseSummary): Record<string, number> {
  * at least one record or a counted skip (a batch may hold several records), never an internal error, and no
  * event without a verb. One property for every new shape's "an event or a counted skip, never a throw".
  */
-export function assertMutatedLinesAccounted(seeds: string[], numRuns = 600): void {
+export function assertMutatedLinesAccounted(seeds: string[], numRuns = 600, options?: ParseOptions): void {
   fc.assert(
     fc.property(
       fc.constantFrom(...seeds),
@@ -47,7 +47,7 @@ export function assertMutatedLinesAccounted(seeds: string[], numRuns = 600): voi
       fc.boolean(),
       (seed, at, junk, cut) => {
         const i = at % (seed.length + 1);
-        const s = parseAll([cut ? seed.slice(0, i) : seed.slice(0, i) + junk + seed.slice(i)]);
+        const s = parseAll([cut ? seed.slice(0, i) : seed.slice(0, i) + junk + seed.slice(i)], options);
         expect(s.skipped['internal-error']).toBeUndefined();
         expect(s.stats.records + s.stats.skipped).toBeGreaterThanOrEqual(1);
         for (const e of s.events) {

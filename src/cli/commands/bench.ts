@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { buildChains, ParseSession } from '../../core';
 import type { Io } from '../io';
 import { generateCommand } from './generate';
+import { traceCommand } from './trace';
 
 /**
  * `provenance bench`: generates N events (background noise plus every scenario) to files, then measures
  * parse+normalise and correlation separately. The parse figure is a ratio to a bare `JSON.parse` of the same
- * lines in the same run, so it does not depend on the machine. Lines are read in chunks and dropped after
+ * lines in the same run, so it does not depend on the machine; `traceFile` is `provenance trace` of the same files
+ * end to end, as the same ratio. Lines are read in chunks and dropped after
  * parsing: the events keep references to raw lines (file:line), not copies.
  */
 
@@ -89,6 +91,15 @@ export async function benchCommand(o: BenchOptions, io: Io): Promise<number> {
     const chains = buildChains(parsed.events);
     const correlateMs = elapsedMs(t0);
     const changed = chains.filter((c) => c.change).length;
+    // `provenance trace` of the same files end to end (read, skip reads, parse, leave out routine, correlate, print).
+    t0 = process.hrtime.bigint();
+    let traceOut = 0;
+    await traceCommand(
+      files,
+      { format: 'json' },
+      { out: (t) => (traceOut += t.length), err: () => undefined, errIsTTY: false }
+    );
+    const traceMs = elapsedMs(t0);
     const result = {
       events: parsed.events.length,
       parse: { ms: Math.round(parseMs), eventsPerSec: Math.round((parsed.events.length / parseMs) * 1000) },
@@ -101,6 +112,7 @@ export async function benchCommand(o: BenchOptions, io: Io): Promise<number> {
         withoutDiffsMs: Math.round(withoutDiffsMs),
         ratio: Number((correlateMs / withoutDiffsMs).toFixed(2)),
       },
+      traceFile: { ms: Math.round(traceMs), ratioToJsonParse: Number((traceMs / jsonMs).toFixed(2)) },
       peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     };
     if (sink < 0) {
@@ -117,6 +129,7 @@ export async function benchCommand(o: BenchOptions, io: Io): Promise<number> {
           `ratio to JSON.parse   ${result.parseToJsonParseRatio}×   (budget 2.0×, stretch 1.3×)`,
           `correlate             ${result.correlate.ms} ms  (${result.correlate.chains} chains; budget 5000 ms)`,
           `  of which diffs      ×${result.diffs.ratio} of ${result.diffs.withoutDiffsMs} ms without diff bodies  (${result.diffs.chainsWithChange} chains with a change, from ${result.diffs.eventsWithBodies} events with bodies)`,
+          `trace (end to end)    ${result.traceFile.ms} ms  ${result.traceFile.ratioToJsonParse}× JSON.parse  (budget 1.0×; ${traceOut} B of JSON out)`,
           `peak RSS              ${result.peakRssMB} MB   (budget 1500 MB)`,
           '',
         ].join('\n')

@@ -2,23 +2,29 @@ import { ParseSession, type ChangeEvent, type ParseSummary } from '../../core';
 import type { Io } from '../io';
 import { formatEventTable } from '../output/eventTable';
 import { formatParseSummary } from '../output/skipSummary';
-import { readRawLines } from '../readLines';
+import { expandInputs, readRawLines } from '../readLines';
 
 export interface ParseCommandOptions {
   format: 'table' | 'json';
   keepBodies: boolean;
   maxLineBytes: number;
+  /** Bytes a .gz input may inflate to (a cap against gzip bombs). */
+  maxInflatedBytes?: number;
   /** Show a redacted piece of the first skipped line per reason (off: reasons and positions only). */
   skippedExamples?: boolean;
 }
 
 export async function parseFiles(
   files: string[],
-  options: Pick<ParseCommandOptions, 'keepBodies' | 'maxLineBytes'>
+  options: Pick<ParseCommandOptions, 'keepBodies' | 'maxLineBytes' | 'maxInflatedBytes'>
 ): Promise<ParseSummary> {
   const session = new ParseSession({ keepBodies: options.keepBodies, maxLineBytes: options.maxLineBytes });
-  for (const file of files) {
-    for await (const line of readRawLines(file)) {
+  const inputs = await expandInputs(files);
+  for (const s of inputs.skipped) {
+    session.skipInput(s.reason, s.path);
+  }
+  for (const file of inputs.files) {
+    for await (const line of readRawLines(file, options)) {
       session.add(line);
     }
   }

@@ -10,6 +10,7 @@ import {
   GIT_HOST_KINDS,
   LokiClient,
   LokiError,
+  DEFAULT_MAX_LINE_BYTES,
   ParseSession,
   selectChains,
   traceOverLoki,
@@ -25,7 +26,7 @@ import { foldedCount, formatChainTable } from '../output/chainTable';
 import { formatReport } from '../output/report';
 import { formatParseSummary } from '../output/skipSummary';
 import { startProgress, type Progress } from '../progress';
-import { readRawLines } from '../readLines';
+import { expandInputs, readRawLines } from '../readLines';
 
 export interface TraceOptions {
   loki?: string;
@@ -56,6 +57,8 @@ export interface TraceOptions {
   gitHost?: string[];
   /** `--trusted-proxies`: comma-separated CIDR ranges. */
   trustedProxies?: string;
+  /** Bytes a .gz input may inflate to (a cap against gzip bombs). */
+  maxInflatedBytes?: number;
 }
 
 /** `--argocd-url`, `--rancher-url`, `--git-host host=kind` as the engine's link settings. */
@@ -186,7 +189,7 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
     if (files.length === 0) {
       throw new CliError('trace needs FILE... or --loki URL', 2);
     }
-    parsed = await readAll(files, io);
+    parsed = await readAll(files, io, o.maxInflatedBytes);
     const routine = excludeRoutine(parsed.events, leaveOut, selection);
     excluded = routine.excluded;
     all = buildAllChains(routine.kept, { trustedProxies, links });
@@ -240,7 +243,8 @@ function formatExcluded(excluded: ExcludedCounts, inLoki: string[] | undefined):
 
 const describeCount = (excluded: ExcludedCounts) => Object.values(excluded).reduce((a, b) => a + (b ?? 0), 0);
 
-async function readAll(files: string[], io: Io): Promise<ParseSummary> {
+async function readAll(paths: string[], io: Io, maxInflatedBytes: number | undefined): Promise<ParseSummary> {
+  const { files, skipped } = await expandInputs(paths);
   const sizes = await Promise.all(
     files.map((f) =>
       f === '-'
@@ -257,11 +261,15 @@ async function readAll(files: string[], io: Io): Promise<ParseSummary> {
     sizes.reduce((a, b) => a + b, 0),
     'bytes'
   );
-  const session = new ParseSession();
+  // No chain is built from a read: lines that certainly are reads are counted, not parsed (prescan.ts).
+  const session = new ParseSession({ skipReads: true });
+  for (const s of skipped) {
+    session.skipInput(s.reason, s.path);
+  }
   let bytes = 0;
   try {
     for (const file of files) {
-      for await (const line of readRawLines(file)) {
+      for await (const line of readRawLines(file, { maxInflatedBytes, maxLineBytes: DEFAULT_MAX_LINE_BYTES })) {
         session.add(line);
         bytes += line.text.length + 1;
         progress.update(bytes);

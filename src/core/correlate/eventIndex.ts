@@ -1,4 +1,5 @@
 import { WRITE_VERBS, type ChangeEvent } from '../model';
+import { RANCHER_USER_ID } from '../parse/actor';
 import { TimelineMap } from './timeline';
 
 /**
@@ -6,8 +7,7 @@ import { TimelineMap } from './timeline';
  */
 
 const RBAC_RESOURCES = new Set(['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings']);
-/** Rancher user ids: `u-xxxxx` (v2.1+) and `user-xxxxx` (v2.0). */
-export const RANCHER_USER_ID = /^(?:u|user)-[a-z0-9]{5,}$/;
+export { RANCHER_USER_ID };
 const ARGO_OPERATIONS = new Set(['sync', 'partial-sync', 'sync-locally', 'rollback', 'sync-result', 'operation-state']);
 
 /** `cluster|group|resource|namespace|name` of the object an event acted on. */

@@ -171,13 +171,14 @@ export async function traceOverLoki(
       );
     }
   }
-  const probe = new ParseSession();
+  // Reads explain nothing: lines that certainly are reads are counted, not parsed (prescan.ts).
+  const probe = new ParseSession({ skipReads: true });
   await addInChunks(probe, effectLines, signal);
   // Routine writes explain nothing and need no explaining: they do not widen the phase-2 windows.
   const effects = probe.finish().events.filter((e) => isEffect(e) && !leftOut.has(routineClassOf(e) ?? ''));
   const times = effects.map((e) => e.time).filter((t): t is number => t !== undefined);
 
-  const session = new ParseSession();
+  const session = new ParseSession({ skipReads: true });
   await addInChunks(session, effectLines, signal);
   if (times.length > 0) {
     const [first, last] = extent(times);
@@ -217,7 +218,7 @@ export async function traceOverLoki(
       await addInChunks(session, lines, signal);
     }
     const control = answers[3];
-    const controlProbe = new ParseSession();
+    const controlProbe = new ParseSession({ skipReads: true });
     await addInChunks(controlProbe, control, signal);
     const proxied = [...effects, ...controlProbe.finish().events].filter(
       (e) => e.actor.via[0]?.mechanism === 'rancher-impersonation' && e.time !== undefined

@@ -186,3 +186,6 @@ export function notAPersonPattern(): string {
   // taken for the control plane. This shape it leaves as an anchored regex.
   return [...prefixes.map((p) => `${escape(p)}[\\s\\S]*`), ...exact.map(escape)].join('|');
 }
+
+/** Rancher user ids: `u-xxxxx` (v2.1+) and `user-xxxxx` (v2.0). */
+export const RANCHER_USER_ID = /^(?:u|user)-[a-z0-9]{5,}$/;

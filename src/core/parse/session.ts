@@ -6,6 +6,7 @@ import { fnv1a } from './hash';
 import { InternPool } from './intern';
 import { scrubEventText, scrubText } from './redact';
 import { auditFromOtlpMetadata } from './otlpAudit';
+import { certainRead, type ReadFacts } from './prescan';
 import { OBJECT_PARSERS, TEXT_PARSERS } from './registry';
 import { salvageCutObject, statesWhoAndWhat } from './salvage';
 import { isSkip, type ParseContext, type ParseResult, type Parsed, type RawLine } from './types';
@@ -21,6 +22,12 @@ export interface ParseOptions {
   maxLineBytes?: number;
   /** Keep (redacted) request/response bodies on events. Default false. */
   keepBodies?: boolean;
+  /**
+   * For `trace`: a line that is certainly a kube-apiserver read (prescan.ts) is counted as the full parse would
+   * count it, without being parsed; its event is left out of `events` (no chain is built from a read). Default
+   * false: `parse` shows every record.
+   */
+  skipReads?: boolean;
 }
 
 export interface SkipStat {
@@ -157,6 +164,25 @@ function parseGuarded<T>(
   }
 }
 
+/**
+ * The stage lines of one read, counted but not parsed. Kept whole (a reference to each line) so that, should
+ * another line of the same audit ID need the read's event after all, the lines are parsed then, in order.
+ */
+class SkippedRead {
+  readonly lines: RawLine[] = [];
+  readonly stages: string[] = [];
+  duplicates = 0;
+  /** Being parsed now: the first of its lines takes its place in the session. */
+  replaying = false;
+
+  constructor(readonly facts: ReadFacts) {}
+
+  /** `sameRequest` of two reads (neither is impersonated: the authenticated user is `user`). */
+  sameRequest(f: ReadFacts): boolean {
+    return f.verb === this.facts.verb && f.requestURI === this.facts.requestURI && f.user === this.facts.user;
+  }
+}
+
 function compareEvents(a: ChangeEvent, b: ChangeEvent): number {
   const ta = a.time ?? -Infinity;
   const tb = b.time ?? -Infinity;
@@ -172,7 +198,8 @@ function compareEvents(a: ChangeEvent, b: ChangeEvent): number {
 export class ParseSession {
   private readonly maxLine: number;
   private readonly keepBodies: boolean;
-  private readonly byMergeKey = new Map<string, ChangeEvent>();
+  private readonly skipReads: boolean;
+  private readonly byMergeKey = new Map<string, ChangeEvent | SkippedRead>();
   private readonly sharedIds = new Map<string, ChangeEvent[]>();
   // The same requests by signature (verb, URI, authenticated user): finding one is O(1) however often an ID repeats.
   private readonly sharedBySignature = new Map<string, Map<string, ChangeEvent>>();
@@ -188,6 +215,7 @@ export class ParseSession {
   constructor(options: ParseOptions = {}) {
     this.maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.keepBodies = options.keepBodies ?? false;
+    this.skipReads = options.skipReads ?? false;
   }
 
   /** Add one raw line (or one whole JSON document, e.g. a Loki query_range response). */
@@ -199,6 +227,11 @@ export class ParseSession {
       // Parsers validate their input; reaching here is a bug, but input must still never crash the caller.
       this.countSkip('internal-error', raw, e instanceof Error ? e.message : String(e));
     }
+  }
+
+  /** An input left out whole (a socket or a binary file in a directory), counted and shown like a skipped line. */
+  skipInput(reason: string, origin: string): void {
+    this.countSkip(reason, { text: '', origin });
   }
 
   private countSkip(reason: string, raw: RawLine, detail?: string, sample?: string, into = this.skipped): void {
@@ -256,6 +289,9 @@ export class ParseSession {
     }
     const trimmed = start === 0 ? text : text.slice(start);
     if (first === 123 /* { */) {
+      if (this.skipReads && depth === 0 && !wholeDocument && this.skipRead(trimmed, raw)) {
+        return;
+      }
       let o: unknown;
       try {
         o = JSON.parse(trimmed);
@@ -398,7 +434,16 @@ export class ParseSession {
    * requests under the same ID are kept apart in `sharedIds`.
    */
   private storeStage(key: string, p: Parsed): void {
-    const first = this.byMergeKey.get(key);
+    let first = this.byMergeKey.get(key);
+    if (first instanceof SkippedRead) {
+      if (first.replaying) {
+        // Map.set keeps the key's place: the order of events is that of a session that parsed every line.
+        this.byMergeKey.set(key, p.event);
+        return;
+      }
+      this.parseSkipped(first);
+      first = this.byMergeKey.get(key) as ChangeEvent;
+    }
     if (!first) {
       this.byMergeKey.set(key, p.event);
       return;
@@ -427,10 +472,61 @@ export class ParseSession {
     mergeStage(same, p.event, p.stage);
   }
 
+  /**
+   * A line that is certainly a read: counted as `storeStage` would count its event, or false when another line
+   * of its audit ID is not a skipped read of the same request (then the line is parsed; see `parseSkipped`).
+   */
+  private skipRead(text: string, raw: RawLine): boolean {
+    const facts = certainRead(text);
+    if (!facts) {
+      return false;
+    }
+    const first = this.byMergeKey.get(facts.auditID);
+    if (first === undefined) {
+      const read = new SkippedRead(facts);
+      read.lines.push(raw);
+      read.stages.push(facts.stage);
+      this.byMergeKey.set(facts.auditID, read);
+      return true;
+    }
+    if (!(first instanceof SkippedRead) || first.replaying) {
+      return false;
+    }
+    if (!first.sameRequest(facts)) {
+      this.parseSkipped(first);
+      return false;
+    }
+    first.lines.push(raw);
+    // A certain read has one of the four stage names, so it never reaches MAX_STAGES.
+    if (first.stages.includes(facts.stage)) {
+      first.duplicates++;
+    } else {
+      first.stages.push(facts.stage);
+    }
+    return true;
+  }
+
+  /** Parse the lines of a skipped read after all, in their order, as if they had never been skipped. */
+  private parseSkipped(read: SkippedRead): void {
+    read.replaying = true;
+    for (const raw of read.lines) {
+      this.addInner({ text: raw.text, labels: raw.labels, ns: raw.ns }, raw, 0);
+    }
+  }
+
   /** The events so far, sorted by time (records without a time first), with ids made unique. */
   finish(): ParseSummary {
     const events: ChangeEvent[] = [...this.byId.values()];
+    let skippedReads = 0;
+    let linesOfSkippedReads = 0;
+    let duplicatesOfSkippedReads = 0;
     for (const [key, first] of this.byMergeKey) {
+      if (first instanceof SkippedRead) {
+        skippedReads++;
+        linesOfSkippedReads += first.lines.length;
+        duplicatesOfSkippedReads += first.duplicates;
+        continue;
+      }
       const group = [first, ...(this.sharedIds.get(key) ?? [])];
       for (const event of group) {
         if (event.verb === '') {
@@ -456,9 +552,9 @@ export class ParseSession {
       salvaged: this.salvaged,
       stats: {
         lines: this.lines,
-        records: this.records,
-        events: events.length,
-        duplicates: this.duplicates,
+        records: this.records + linesOfSkippedReads,
+        events: events.length + skippedReads,
+        duplicates: this.duplicates + duplicatesOfSkippedReads,
         skipped: this.skippedTotal,
       },
     };
