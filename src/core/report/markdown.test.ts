@@ -59,14 +59,11 @@ describe('inline text', () => {
       fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (value) => {
         const h = html(markdownText(value));
         expect(h.replace(/^<p>|<\/p>\s*$/g, '')).not.toMatch(/<[a-z]/i);
-        expect(textOf(h).trim()).toBe(
-          value
-            .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
-            .trim()
-            .replace(/\s+/g, ' ')
-        );
+        // Whitespace runs are the renderer's to fold: compared folded on both sides.
+        const fold = (t: string) => t.replace(/\s+/g, ' ').trim();
+        expect(fold(textOf(h))).toBe(fold(value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')));
       }),
-      { numRuns: 300 }
+      { numRuns: 2000 }
     );
   });
 });
