@@ -85,7 +85,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
 
   /** The LogQL phase 1 runs for a query (shown read-only in the editor). */
   effectsLogQL(q: Partial<ProvenanceQuery>): string {
-    return renderLogQuery(effectsQuery(this.questionOf(q), this.selectors, false));
+    return renderLogQuery(effectsQuery({ ...this.questionOf(q), actor: undefined }, this.selectors, false));
   }
 
   /**
