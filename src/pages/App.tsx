@@ -16,6 +16,8 @@ export interface AppSettings {
 
 /** The data source the pages use: the one the app's settings name, else the first Change Provenance one. */
 export function pagesDataSource(settings: AppSettings | undefined): { uid?: string; problem?: string } {
+  // Deprecated in 13.1 for `@grafana/runtime/internal`, which Grafana 12.3 (still supported) lacks.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
   const list = getDataSourceSrv().getList({ pluginId: DATASOURCE_TYPE });
   if (settings?.datasourceUid) {
     return list.some((d) => d.uid === settings.datasourceUid)

@@ -36,7 +36,7 @@ describe('the app pages (Scenes) in a real browser', () => {
     expect(stories.every((s) => s.includes('dana'))).toBe(true);
     await page.screenshot({ path: screenshotPath('app-investigate-dark.png') });
 
-    const search = page.getByRole('textbox', { name: 'Search' });
+    const search = page.getByRole('textbox', { name: 'Search', exact: true });
     await search.fill('deployments/production/frontend-app');
     await search.press('Enter');
     await page.waitForURL(/var-q=deployments%2Fproduction%2Ffrontend-app/);
@@ -46,7 +46,7 @@ describe('the app pages (Scenes) in a real browser', () => {
     const url = page.url();
     await page.reload();
     await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
-    expect(await page.getByRole('textbox', { name: 'Search' }).inputValue()).toBe(
+    expect(await page.getByRole('textbox', { name: 'Search', exact: true }).inputValue()).toBe(
       'deployments/production/frontend-app'
     );
     expect(page.url()).toBe(url);
@@ -73,19 +73,17 @@ describe('the app pages (Scenes) in a real browser', () => {
     await person.page.close();
   });
 
-  it('hostile content stays inert: markup in a search and in a logged name is text, and the search is escaped LogQL', async () => {
-    const evil = '<img src=x onerror="window.__pwned=3">"} |~ ".*';
+  it('hostile content stays inert: markup in the search and in logged names is text', async () => {
+    const evil = '<img src=x onerror="window.__pwned=1">';
     const { page, errors } = await openPage(`investigate?${RANGE}&var-q=${encodeURIComponent(evil)}`);
-    await page.waitForFunction(() => (window as unknown as { lokiRequests: () => string[] }).lokiRequests().length > 0);
-    expect(await page.getByRole('textbox', { name: 'Search' }).inputValue()).toBe(evil);
-    const all = await openPage(`investigate?${RANGE}&var-q=`);
-    const stories = await storyTexts(all.page);
-    expect(stories.some((s) => s.includes('<script>window.__pwned=2</script>'))).toBe(true);
-    expect(await all.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    const stories = await storyTexts(page);
+    expect(stories).toHaveLength(1);
+    expect(stories[0]).toContain('<script>window.__pwned=2</script>');
+    expect(stories[0]).toContain(evil);
+    expect(await page.getByRole('textbox', { name: 'Search', exact: true }).inputValue()).toBe(evil);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator('img[src="x"], script:not([src])').count()).toBe(0);
     expect(errors).toEqual([]);
-    expect(all.errors).toEqual([]);
     await page.close();
-    await all.page.close();
   });
 });

@@ -42,7 +42,7 @@ function ChainStoriesRenderer({ model }: SceneComponentProps<ChainStories>) {
   const timeRange = sceneGraph.getTimeRange(model);
   const { value: range } = timeRange.useState();
   const [ref, size] = useSize();
-  const error = data?.errors?.[0]?.message ?? data?.error?.message;
+  const error = data?.errors?.[0]?.message;
   return (
     <div ref={ref} data-testid="chain-stories" style={{ width: '100%', height: '100%', minHeight: 480 }}>
       {data?.state === LoadingState.Loading && <LoadingBar width={size.width} />}
