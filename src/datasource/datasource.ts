@@ -29,6 +29,7 @@ import {
 } from '../core';
 import { chainsFrame, eventsFrame, logsFrame, nodeGraphFrames } from './frames';
 import { GrafanaLokiTransport, lokiDataSource } from './grafanaLokiTransport';
+import { searchQuery } from './searchQuery';
 import { streamSelectors } from './selectors';
 import { DEFAULT_QUERY, trustedProxyList, type ProvenanceOptions, type ProvenanceQuery } from './types';
 
@@ -78,12 +79,13 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
       name: v(q.name),
       actor: v(q.actor),
       text: v(q.text),
+      ...searchQuery(v(q.search) ?? ''),
     };
   }
 
   /** The LogQL phase 1 runs for a query (shown read-only in the editor). */
   effectsLogQL(q: Partial<ProvenanceQuery>): string {
-    return renderLogQuery(effectsQuery(this.questionOf(q), this.selectors, false));
+    return renderLogQuery(effectsQuery({ ...this.questionOf(q), actor: undefined }, this.selectors, false));
   }
 
   /**

@@ -19,6 +19,11 @@ export interface ProvenanceQuery extends DataQuery {
   verdicts?: string[];
   /** Free text the audit line must contain. */
   text?: string;
+  /**
+   * One search box (the app's pages): an object `resource/namespace/name`, an IP, or a person; read by
+   * `searchQuery` after variables are replaced, and filling the fields above.
+   */
+  search?: string;
   /** Streams read to explain the changes (default all). */
   sources?: Array<'rancher-audit' | 'argocd' | 'fleet'>;
   /** Keep routine system traffic (leases, Events, status heartbeats…) that the data source leaves out by default. */

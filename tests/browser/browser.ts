@@ -40,7 +40,11 @@ const ICONS = join(__dirname, '..', '..', 'node_modules', '@grafana', 'ui', 'dis
 /** Serves a folder on loopback, and Grafana's icons as Grafana serves them. */
 async function serve(dir: string): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
-    const name = (req.url ?? '/').split('?')[0] === '/' ? 'index.html' : (req.url ?? '').split('?')[0].slice(1);
+    // Under an app page's path Grafana's relative icon URLs resolve below it: serve them from the icon root too.
+    const raw = (req.url ?? '/').split('?')[0];
+    const path = raw.includes(`/${ICON_ROOT}`) ? raw.slice(raw.indexOf(`/${ICON_ROOT}`)) : raw;
+    const isPage = path.startsWith('/a/') && !path.includes('/public/');
+    const name = path === '/' ? 'index.html' : isPage ? 'app.html' : path.slice(1);
     const [root, file] = name.startsWith(ICON_ROOT)
       ? [ICONS, join(ICONS, name.slice(ICON_ROOT.length))]
       : [dir, join(dir, name)];

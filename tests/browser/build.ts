@@ -7,7 +7,11 @@ import { join } from 'node:path';
 export async function buildHarness(): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), 'provenance-harness-'));
   await build({
-    entryPoints: { harness: join(__dirname, 'harness', 'main.tsx'), panel: join(__dirname, 'harness', 'panel.tsx') },
+    entryPoints: {
+      harness: join(__dirname, 'harness', 'main.tsx'),
+      panel: join(__dirname, 'harness', 'panel.tsx'),
+      app: join(__dirname, 'harness', 'app.tsx'),
+    },
     bundle: true,
     outdir: out,
     format: 'iife',
@@ -23,5 +27,7 @@ export async function buildHarness(): Promise<string> {
     `<!doctype html><html><head><meta charset="utf-8"><title>harness</title><style>body{margin:0}</style></head><body><div id="root"></div><script src="${script}"></script></body></html>`;
   writeFileSync(join(out, 'index.html'), page('harness.js'));
   writeFileSync(join(out, 'panel.html'), page('panel.js'));
+  // The app's pages are routed by path: the server answers app.html for every path under /a/.
+  writeFileSync(join(out, 'app.html'), page('/app.js'));
   return out;
 }

@@ -1,5 +1,14 @@
-import { LoadingState, PluginType, type DataQueryResponse } from '@grafana/data';
-import { setDataSourceSrv, setTemplateSrv } from '@grafana/runtime';
+import {
+  LoadingState,
+  PluginType,
+  type DataQueryRequest,
+  type DataQueryResponse,
+  type DataSourceApi,
+  type DataSourceInstanceSettings,
+  type PanelData,
+} from '@grafana/data';
+import { setDataSourceSrv, setRunRequest, setTemplateSrv } from '@grafana/runtime';
+import { catchError, from, map, merge, of, share, takeUntil, timer, type Observable, type ObservableInput } from 'rxjs';
 
 import type { FakeLokiDataSource } from './fakeLokiDataSource';
 
@@ -40,7 +49,11 @@ export function withRequestIdCancellation<T extends { query: (request: never) =>
  * the data source service knows the one Loki data source (if any), the template service replaces variables with
  * `replace` (none by default).
  */
-export function stubGrafanaRuntime(loki?: FakeLokiDataSource, replace: (text: string) => string = (t) => t): void {
+export function stubGrafanaRuntime(
+  loki?: FakeLokiDataSource,
+  replace: (text: string) => string = (t) => t,
+  others: Array<{ api: DataSourceApi; settings: DataSourceInstanceSettings }> = []
+): void {
   const lokiSettings = loki && {
     uid: loki.uid,
     name: 'Loki',
@@ -50,10 +63,16 @@ export function stubGrafanaRuntime(loki?: FakeLokiDataSource, replace: (text: st
   const lokiBehindBackend = loki && withRequestIdCancellation(loki);
   const isLoki = (ref: unknown) =>
     !!loki && (ref === loki.uid || (ref as { uid?: string } | undefined)?.uid === loki.uid);
+  const uidOf = (ref: unknown) => (typeof ref === 'string' ? ref : (ref as { uid?: string } | undefined)?.uid);
+  const other = (ref: unknown) => others.find((d) => d.settings.uid === uidOf(ref) || d.settings.name === uidOf(ref));
   setDataSourceSrv({
-    get: async () => lokiBehindBackend,
-    getList: () => (lokiSettings ? [lokiSettings] : []),
-    getInstanceSettings: (ref: unknown) => (isLoki(ref) ? lokiSettings : undefined),
+    get: async (ref?: unknown) => other(ref)?.api ?? lokiBehindBackend,
+    // Grafana's DatasourceSrv.getList filters by `pluginId` (public/app/features/plugins/datasource_srv.ts).
+    getList: (filters?: { pluginId?: string }) =>
+      [...(lokiSettings ? [lokiSettings] : []), ...others.map((d) => d.settings)].filter(
+        (s) => !filters?.pluginId || s.meta.id === filters.pluginId
+      ),
+    getInstanceSettings: (ref: unknown) => (isLoki(ref) ? lokiSettings : other(ref)?.settings),
     reload: () => undefined,
     registerRuntimeDataSource: () => undefined,
   } as never);
@@ -63,4 +82,35 @@ export function stubGrafanaRuntime(loki?: FakeLokiDataSource, replace: (text: st
     containsTemplate: () => false,
     updateTimeRange: () => undefined,
   } as never);
+}
+
+/**
+ * Grafana's `runRequest` as scenes call it (public/app/features/query/state/runRequest.ts): the data source's
+ * answer as PanelData — Loading only if the answer takes over 200 ms, Done with its frames, or Error with the
+ * message — for pages whose SceneQueryRunner asks a data source.
+ */
+export function stubRunRequest(): void {
+  setRunRequest((ds: DataSourceApi, request: DataQueryRequest): Observable<PanelData> => {
+    const base = { series: [], timeRange: request.range, request };
+    const answer = from(ds.query(request) as ObservableInput<DataQueryResponse>).pipe(
+      map((packet): PanelData => ({
+        ...base,
+        state: packet.state ?? LoadingState.Done,
+        series: packet.data,
+        ...(packet.errors ? { errors: packet.errors } : {}),
+      })),
+      catchError((e: unknown) => {
+        const error = { message: (e as { message?: string })?.message ?? String(e) };
+        return of<PanelData>({ ...base, state: LoadingState.Error, error, errors: [error] });
+      }),
+      share()
+    );
+    return merge(
+      timer(200).pipe(
+        map((): PanelData => ({ ...base, state: LoadingState.Loading })),
+        takeUntil(answer)
+      ),
+      answer
+    );
+  });
 }

@@ -141,7 +141,9 @@ export async function traceOverLoki(
   };
 
   // Phase 1: the effects. Loki's end is exclusive: ask up to one ms past the last wanted instant.
-  const phase1 = effectsQuery({ ...question, leaveOut }, selectors, false);
+  // A person's changes include writes no line of theirs names (an Argo CD sync they started, a Rancher user id whose
+  // login only Rancher's log gives): who acted is decided after correlation (selectChains), never by a line filter.
+  const phase1 = effectsQuery({ ...question, actor: undefined, leaveOut }, selectors, false);
   const end = question.to + 1;
   const budget = limits.maxEffectLines ?? DEFAULT_MAX_EFFECT_LINES;
   const pieceMs = limits.pieceMs ?? 3_600_000;

@@ -1,0 +1,15 @@
+import { SceneAppPage } from '@grafana/scenes';
+
+import { questionScene } from '../shared/questionScene';
+import { prefixRoute, ROUTES } from '../shared/routes';
+
+/** Everything one person did in the range, through every door (direct, Rancher, impersonation, GitOps syncs). */
+export function personTrailPage(datasourceUid: string): SceneAppPage {
+  return new SceneAppPage({
+    title: 'Person trail',
+    subTitle: 'Everything one person or account did: login name, user or GitOps initiator.',
+    url: prefixRoute(ROUTES.person),
+    routePath: ROUTES.person,
+    getScene: () => questionScene({ datasourceUid, variable: 'person', label: 'Person', query: { actor: '$person' } }),
+  });
+}

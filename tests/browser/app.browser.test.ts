@@ -1,0 +1,89 @@
+import { scenarioNames } from '../../src/core';
+import { openHarnessPage, screenshotPath, startHarness, type Harness } from './browser';
+
+// Building the harness and starting chromium is slow on a loaded 2-core machine.
+jest.setTimeout(180_000);
+
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = await startHarness();
+});
+
+afterAll(() => harness?.close());
+
+const START = Date.UTC(2026, 2, 2, 10);
+const RANGE = `from=${START - 600_000}&to=${START + scenarioNames().length * 2_400_000}`;
+
+async function openPage(path: string, theme: 'dark' | 'light' = 'dark') {
+  const opened = await openHarnessPage(harness, `a/provenance-gitops-app/${path}&theme=${theme}`, {
+    width: 1400,
+    height: 1000,
+  });
+  return opened;
+}
+
+const storyTexts = async (page: import('playwright-core').Page) => {
+  await page.getByTestId('story-card').first().waitFor();
+  return page.getByTestId('story-card').allTextContents();
+};
+
+describe('the app pages (Scenes) in a real browser', () => {
+  it('Investigate: a person in the URL answers with their changes; a new search goes into the URL and survives a reload', async () => {
+    const { page, errors } = await openPage(`investigate?${RANGE}&var-q=dana@example.org`);
+    const stories = await storyTexts(page);
+    expect(stories.some((s) => s.includes('dana@example.org') && s.includes('frontend-app'))).toBe(true);
+    expect(stories.every((s) => s.includes('dana'))).toBe(true);
+    await page.screenshot({ path: screenshotPath('app-investigate-dark.png') });
+
+    const search = page.getByRole('textbox', { name: 'Search', exact: true });
+    await search.fill('deployments/production/frontend-app');
+    await search.press('Enter');
+    await page.waitForURL(/var-q=deployments%2Fproduction%2Ffrontend-app/);
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid="story-card"]')].every((c) => c.textContent?.includes('frontend-app'))
+    );
+    const url = page.url();
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
+    expect(await page.getByRole('textbox', { name: 'Search', exact: true }).inputValue()).toBe(
+      'deployments/production/frontend-app'
+    );
+    expect(page.url()).toBe(url);
+    expect((await storyTexts(page)).every((s) => s.includes('frontend-app'))).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Object history and Person trail answer from their URL', async () => {
+    const object = await openPage(`object?${RANGE}&var-object=deployments/shop/checkout`, 'light');
+    const changes = await storyTexts(object.page);
+    expect(changes.length).toBeGreaterThan(0);
+    expect(changes.every((s) => s.includes('shop/checkout'))).toBe(true);
+    await object.page.screenshot({ path: screenshotPath('app-object-history-light.png') });
+    expect(object.errors).toEqual([]);
+    await object.page.close();
+
+    const person = await openPage(`person?${RANGE}&var-person=kim`);
+    const trail = await storyTexts(person.page);
+    expect(trail.length).toBeGreaterThanOrEqual(3);
+    expect(trail.every((s) => s.includes('kim'))).toBe(true);
+    await person.page.screenshot({ path: screenshotPath('app-person-trail-dark.png') });
+    expect(person.errors).toEqual([]);
+    await person.page.close();
+  });
+
+  it('hostile content stays inert: markup in the search and in logged names is text', async () => {
+    const evil = '<img src=x onerror="window.__pwned=1">';
+    const { page, errors } = await openPage(`investigate?${RANGE}&var-q=${encodeURIComponent(evil)}`);
+    const stories = await storyTexts(page);
+    expect(stories).toHaveLength(1);
+    expect(stories[0]).toContain('<script>window.__pwned=2</script>');
+    expect(stories[0]).toContain(evil);
+    expect(await page.getByRole('textbox', { name: 'Search', exact: true }).inputValue()).toBe(evil);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator('img[src="x"], script:not([src])').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * The app harness: the app's Scenes pages as Grafana mounts an app's root page — inside a router on Grafana's
+ * history (locationService), with the Change Provenance data source asking a stand-in for Grafana's Loki data
+ * source over the generated scenarios. Served for every path under /a/<app id>/ (tests/browser/browser.ts).
+ */
+import React, { useLayoutEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { Route, Router, Routes } from 'react-router-dom';
+import {
+  createTheme,
+  ThemeContext,
+  type AppRootProps,
+  type DataSourceApi,
+  type DataSourceInstanceSettings,
+  type ScopedVars,
+} from '@grafana/data';
+import { LocationServiceProvider, locationService, setTemplateSrv } from '@grafana/runtime';
+import { sceneGraph, type SceneObject } from '@grafana/scenes';
+import { GlobalStyles } from '@grafana/ui';
+
+import { AppRoot } from '../../../src/components/AppRoot';
+import { DataSource } from '../../../src/datasource/datasource';
+import { FakeLokiDataSource, scenarioLokiLines } from '../../support/fakeLokiDataSource';
+import { stubGrafanaRuntime, stubRunRequest } from '../../support/grafanaRuntime';
+import { provenanceSettings } from '../../support/instanceSettings';
+import { pushEntryOf } from '../../../src/core';
+import { kubeAudit } from '../../support/builders';
+
+const params = new URLSearchParams(window.location.search);
+const theme = createTheme({ colors: { mode: params.get('theme') === 'light' ? 'light' : 'dark' } });
+const START = Date.UTC(2026, 2, 2, 10);
+
+const loki = new FakeLokiDataSource();
+loki.add(scenarioLokiLines(300, START));
+// A change whose person and object names are markup: every page must show them as text.
+const hostileAt = new Date(START + 30 * 60_000).toISOString();
+const hostile = pushEntryOf(
+  JSON.stringify(
+    kubeAudit({
+      auditID: 'hostile-1',
+      verb: 'delete',
+      user: { username: '<img src=x onerror="window.__pwned=1">' },
+      requestURI: '/api/v1/namespaces/shop/configmaps/x',
+      objectRef: {
+        resource: 'configmaps',
+        namespace: 'shop',
+        name: '<script>window.__pwned=2</script>',
+        apiVersion: 'v1',
+      },
+      requestReceivedTimestamp: hostileAt,
+      stageTimestamp: hostileAt,
+    })
+  ),
+  'prod-eu'
+);
+if (hostile) {
+  loki.add([{ text: hostile.line, labels: { ...hostile.labels, ...hostile.meta }, ns: hostile.ns }]);
+}
+const settings = provenanceSettings({ lokiUid: loki.uid });
+stubGrafanaRuntime(loki, undefined, [
+  {
+    api: new DataSource(settings) as unknown as DataSourceApi,
+    settings: settings as unknown as DataSourceInstanceSettings,
+  },
+]);
+stubRunRequest();
+// A query run by a scene is interpolated by the scene (public/app/features/templating/template_srv.ts `replace`).
+setTemplateSrv({
+  replace: (s?: string, scopedVars?: ScopedVars) =>
+    scopedVars?.__sceneObject
+      ? sceneGraph.interpolate(scopedVars.__sceneObject.value.valueOf() as SceneObject, s, scopedVars)
+      : (s ?? ''),
+  getVariables: () => [],
+  containsTemplate: () => false,
+  updateTimeRange: () => undefined,
+} as never);
+const state = window as unknown as { harnessReady: boolean; lokiRequests: () => string[] };
+state.lokiRequests = () => loki.requests.map((r) => r.expr);
+
+/** Grafana's app routes render inside its router on locationService's history (public/app/AppWrapper.tsx). */
+function GrafanaRouter({ children }: { children: React.ReactNode }) {
+  const history = locationService.getHistory();
+  const [location, setLocation] = useState(history.location);
+  useLayoutEffect(() => history.listen((l: typeof location) => setLocation(l)), [history]);
+  return (
+    <LocationServiceProvider service={locationService}>
+      <Router location={location} navigator={history as never}>
+        {children}
+      </Router>
+    </LocationServiceProvider>
+  );
+}
+
+const props = { meta: { id: 'provenance-gitops-app', jsonData: {} }, basename: '/a/provenance-gitops-app' };
+
+createRoot(document.getElementById('root') as HTMLElement).render(
+  <ThemeContext.Provider value={theme}>
+    <GlobalStyles />
+    <div style={{ background: theme.colors.background.canvas, color: theme.colors.text.primary, padding: 16 }}>
+      <GrafanaRouter>
+        {/* Grafana mounts an app's root page under /a/<app id>/* (public/app/features/plugins/components/AppRootPage.tsx). */}
+        <Routes>
+          <Route path="/a/provenance-gitops-app/*" element={<AppRoot {...(props as unknown as AppRootProps)} />} />
+        </Routes>
+      </GrafanaRouter>
+    </div>
+  </ThemeContext.Provider>
+);
+state.harnessReady = true;
