@@ -17,10 +17,10 @@ import {
   effectsQuery,
   lineQuery,
   parseLines,
+  redactNotice,
   renderCountQuery,
   renderLogQuery,
   renderSelector,
-  scrubText,
   traceOverLoki,
   type LokiTrace,
   type LokiTransport,
@@ -125,7 +125,8 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
         })
         .catch((e: unknown) => {
           if (!abort.signal.aborted) {
-            subscriber.error({ message: e instanceof Error ? e.message : String(e) });
+            // Loki's error bodies may quote a query or a line: shown through the same redactor as notices.
+            subscriber.error({ message: redactNotice(e instanceof Error ? e.message : String(e)) });
           }
         });
       // Grafana unsubscribes when the user cancels or the panel re-runs: stop asking Loki.
@@ -306,11 +307,8 @@ interface SharedTrace {
 const SHARED_TRACE_MS = 60_000;
 
 function noticesOf(trace: LokiTrace): QueryResultMetaNotice[] {
-  // Warnings may quote Loki's answer: the core redactor reads them as any other text.
-  const notices: QueryResultMetaNotice[] = trace.warnings.map((text) => ({
-    severity: 'warning',
-    text: scrubText(text),
-  }));
+  // Warnings may quote Loki's answer: every notice goes through core's notice redactor.
+  const notices: QueryResultMetaNotice[] = trace.warnings.map((text) => ({ severity: 'warning', text }));
   const counted = describeExcluded(trace.excluded);
   if (counted || trace.excludedInLoki.length > 0) {
     const inLoki = trace.excludedInLoki.length
@@ -328,5 +326,5 @@ function noticesOf(trace: LokiTrace): QueryResultMetaNotice[] {
       text: `Lines not read: ${skipped.map(([reason, s]) => `${reason} ×${s.count}`).join(', ')}`,
     });
   }
-  return notices;
+  return notices.map((n) => ({ ...n, text: redactNotice(n.text) }));
 }
