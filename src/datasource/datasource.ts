@@ -28,7 +28,7 @@ import {
   type StreamSelectors,
 } from '../core';
 import { chainsFrame, eventsFrame, logsFrame, nodeGraphFrames } from './frames';
-import { GrafanaLokiTransport, lokiDataSource } from './grafanaLokiTransport';
+import { GrafanaLokiTransport, lokiDataSource, lokiDataSourceName } from './grafanaLokiTransport';
 import { streamSelectors } from './selectors';
 import { DEFAULT_QUERY, trustedProxyList, type ProvenanceOptions, type ProvenanceQuery } from './types';
 
@@ -151,16 +151,18 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
   }
 
   private framesFor(t: ProvenanceQuery, trace: LokiTrace): DataFrame[] {
+    const uid = this.options.lokiUid;
+    const loki = uid ? { uid, name: lokiDataSourceName(uid) } : undefined;
     switch (t.mode) {
       case 'events':
-        return [eventsFrame(trace.parsed.events, t.refId, this.options.lokiUid, this.selectors)];
+        return [eventsFrame(trace.parsed.events, t.refId, loki, this.selectors)];
       case 'graph':
         return nodeGraphFrames(trace.chains, t.refId);
       case 'logs':
         return [logsFrame(trace.effectLines, t.refId)];
       default:
         return [
-          chainsFrame(trace.chains, t.refId, this.options.lokiUid, this.selectors, trace.parsed.events, trace.lineOf),
+          chainsFrame(trace.chains, t.refId, loki, this.selectors, trace.parsed.events, trace.lineOf),
         ];
     }
   }

@@ -24,8 +24,8 @@ it('no marker in the chains (with records and raw lines), events, node graph or 
   const byOrigin = new Map(lines.map((l) => [l.origin, l.text]));
   const lineOf = (raw: RawRef) => byOrigin.get(raw.origin);
   const frames = [
-    chainsFrame(chains, 'A', 'loki', undefined, parsed.events, lineOf),
-    eventsFrame(parsed.events, 'A', 'loki'),
+    chainsFrame(chains, 'A', { uid: 'loki', name: 'Audit Loki' }, undefined, parsed.events, lineOf),
+    eventsFrame(parsed.events, 'A', { uid: 'loki', name: 'Audit Loki' }),
     ...nodeGraphFrames(chains, 'A'),
     logsFrame(lines, 'A'),
   ];

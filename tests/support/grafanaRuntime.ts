@@ -43,13 +43,14 @@ export function withRequestIdCancellation<T extends { query: (request: never) =>
 export function stubGrafanaRuntime(loki?: FakeLokiDataSource, replace: (text: string) => string = (t) => t): void {
   const lokiSettings = loki && {
     uid: loki.uid,
-    name: 'Loki',
+    name: loki.name,
     type: loki.type,
     meta: { id: 'loki', name: 'Loki', type: PluginType.datasource, info: { logos: { small: '' } } },
   };
   const lokiBehindBackend = loki && withRequestIdCancellation(loki);
+  // By uid, by name, or by a reference's uid (public/app/features/plugins/datasource_srv.ts getInstanceSettings).
   const isLoki = (ref: unknown) =>
-    !!loki && (ref === loki.uid || (ref as { uid?: string } | undefined)?.uid === loki.uid);
+    !!loki && (ref === loki.uid || ref === loki.name || (ref as { uid?: string } | undefined)?.uid === loki.uid);
   setDataSourceSrv({
     get: async () => lokiBehindBackend,
     getList: () => (lokiSettings ? [lokiSettings] : []),
