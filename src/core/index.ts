@@ -3,7 +3,7 @@ export * from './model';
 export type { RawLine } from './parse/types';
 export { ParseSession, parseLines, DEFAULT_MAX_LINE_BYTES } from './parse/session';
 export type { ParseOptions, ParseSummary, SkipStat } from './parse/session';
-export { redactRawLine } from './parse/rawLine';
+export { redactNotice, redactRawLine } from './parse/rawLine';
 export { redactSecrets, scrubText, REDACTED, WITHHELD } from './parse/redact';
 export { ClusterTraffic, DEFAULT_CLUSTER, type ClusterShape } from './generate/noise';
 export { seededRng, type Rng } from './generate/random';

@@ -136,7 +136,7 @@ export interface OwnershipMarks {
   argocdTrackingId?: string;
   /** `app.kubernetes.io/instance` label (Argo CD label tracking, also used by Helm charts). */
   instanceLabel?: string;
-  /** `objectset.rio.cattle.io/id` (Fleet: `default-<bundledeployment>`). */
+  /** `objectset.rio.cattle.io/id` (Fleet: `default-<bundledeployment>`, shortened with a hash from 64 characters). */
   objectsetId?: string;
   objectsetHash?: string;
   helmReleaseName?: string;

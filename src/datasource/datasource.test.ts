@@ -79,6 +79,8 @@ describe('DataSource.query over a Loki data source', () => {
       title: 'Raw lines in Explore',
       internal: { datasourceUid: 'loki-test', query: { expr: '${__value.raw}' } },
     });
+    // The uid opens it; the name is the configured data source's (Grafana's title when a link has none).
+    expect(raw?.config.links?.[0].internal?.datasourceName).toBe(loki.name);
   });
 
   it('events, graph and logs modes, field by field', async () => {

@@ -17,10 +17,10 @@ import {
   effectsQuery,
   lineQuery,
   parseLines,
+  redactNotice,
   renderCountQuery,
   renderLogQuery,
   renderSelector,
-  scrubText,
   traceOverLoki,
   type LokiTrace,
   type LokiTransport,
@@ -28,7 +28,7 @@ import {
   type StreamSelectors,
 } from '../core';
 import { chainsFrame, eventsFrame, logsFrame, nodeGraphFrames } from './frames';
-import { GrafanaLokiTransport, lokiDataSource } from './grafanaLokiTransport';
+import { GrafanaLokiTransport, lokiDataSource, lokiDataSourceName } from './grafanaLokiTransport';
 import { searchQuery } from './searchQuery';
 import { streamSelectors } from './selectors';
 import { DEFAULT_QUERY, trustedProxyList, type ProvenanceOptions, type ProvenanceQuery } from './types';
@@ -127,7 +127,8 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
         })
         .catch((e: unknown) => {
           if (!abort.signal.aborted) {
-            subscriber.error({ message: e instanceof Error ? e.message : String(e) });
+            // Loki's error bodies may quote a query or a line: shown through the same redactor as notices.
+            subscriber.error({ message: redactNotice(e instanceof Error ? e.message : String(e)) });
           }
         });
       // Grafana unsubscribes when the user cancels or the panel re-runs: stop asking Loki.
@@ -152,16 +153,18 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
   }
 
   private framesFor(t: ProvenanceQuery, trace: LokiTrace): DataFrame[] {
+    const uid = this.options.lokiUid;
+    const loki = uid ? { uid, name: lokiDataSourceName(uid) } : undefined;
     switch (t.mode) {
       case 'events':
-        return [eventsFrame(trace.parsed.events, t.refId, this.options.lokiUid, this.selectors)];
+        return [eventsFrame(trace.parsed.events, t.refId, loki, this.selectors)];
       case 'graph':
         return nodeGraphFrames(trace.chains, t.refId);
       case 'logs':
         return [logsFrame(trace.effectLines, t.refId)];
       default:
         return [
-          chainsFrame(trace.chains, t.refId, this.options.lokiUid, this.selectors, trace.parsed.events, trace.lineOf),
+          chainsFrame(trace.chains, t.refId, loki, this.selectors, trace.parsed.events, trace.lineOf),
         ];
     }
   }
@@ -312,11 +315,8 @@ interface SharedTrace {
 const SHARED_TRACE_MS = 60_000;
 
 function noticesOf(trace: LokiTrace): QueryResultMetaNotice[] {
-  // Warnings may quote Loki's answer: the core redactor reads them as any other text.
-  const notices: QueryResultMetaNotice[] = trace.warnings.map((text) => ({
-    severity: 'warning',
-    text: scrubText(text),
-  }));
+  // Warnings may quote Loki's answer: every notice goes through core's notice redactor.
+  const notices: QueryResultMetaNotice[] = trace.warnings.map((text) => ({ severity: 'warning', text }));
   const counted = describeExcluded(trace.excluded);
   if (counted || trace.excludedInLoki.length > 0) {
     const inLoki = trace.excludedInLoki.length
@@ -334,5 +334,5 @@ function noticesOf(trace: LokiTrace): QueryResultMetaNotice[] {
       text: `Lines not read: ${skipped.map(([reason, s]) => `${reason} ×${s.count}`).join(', ')}`,
     });
   }
-  return notices;
+  return notices.map((n) => ({ ...n, text: redactNotice(n.text) }));
 }

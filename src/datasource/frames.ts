@@ -43,9 +43,19 @@ function plainStoryOf(c: Chain): string {
   return `${c.who.name}${from}: ${c.effect.verb} ${objectName(c.effect)}${how}`;
 }
 
-/** A data link to Explore on the Loki data source, running the row's LogQL around the row's time. */
-function exploreLink(lokiUid: string | undefined): DataLink[] {
-  if (!lokiUid) {
+/** The Loki data source the links open: its uid, and its name as Grafana lists it. */
+export interface LokiRef {
+  uid: string;
+  name: string;
+}
+
+/**
+ * A data link to Explore on the Loki data source, running the row's LogQL around the row's time. Grafana opens
+ * it by `datasourceUid` (the href and the query's datasource); `datasourceName` is only the title shown when a
+ * link has none (@grafana/data 13.1.1 utils/dataLinks.ts mapInternalLinkToExplore), so it is the real name.
+ */
+function exploreLink(loki: LokiRef | undefined): DataLink[] {
+  if (!loki) {
     return [];
   }
   return [
@@ -53,8 +63,8 @@ function exploreLink(lokiUid: string | undefined): DataLink[] {
       title: 'Raw lines in Explore',
       url: '',
       internal: {
-        datasourceUid: lokiUid,
-        datasourceName: 'Loki',
+        datasourceUid: loki.uid,
+        datasourceName: loki.name,
         query: { refId: 'A', expr: '${__value.raw}', queryType: 'range' },
       },
     },
@@ -82,7 +92,7 @@ function openLink(title: string): { links: DataLink[] } {
 export function chainsFrame(
   chains: Chain[],
   refId: string,
-  lokiUid?: string,
+  loki?: LokiRef,
   selectors: StreamSelectors = DEFAULT_SELECTORS,
   events: readonly ChangeEvent[] = [],
   lineOf?: LokiTrace['lineOf']
@@ -140,7 +150,7 @@ export function chainsFrame(
         name: 'raw query',
         type: FieldType.string,
         values: chains.map((c) => rawQueryOf(c.effect, selectors)),
-        config: { links: exploreLink(lokiUid) },
+        config: { links: exploreLink(loki) },
       },
       { name: 'chain', type: FieldType.other, values: chains.map((c) => c), config: { custom: { hidden: true } } },
       {
@@ -158,7 +168,7 @@ export function chainsFrame(
 export function eventsFrame(
   events: ChangeEvent[],
   refId: string,
-  lokiUid?: string,
+  loki?: LokiRef,
   selectors: StreamSelectors = DEFAULT_SELECTORS
 ): DataFrame {
   const frame = createDataFrame({
@@ -182,7 +192,7 @@ export function eventsFrame(
         name: 'raw query',
         type: FieldType.string,
         values: events.map((e) => rawQueryOf(e, selectors)),
-        config: { links: exploreLink(lokiUid) },
+        config: { links: exploreLink(loki) },
       },
     ],
   });

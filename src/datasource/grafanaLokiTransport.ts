@@ -14,6 +14,12 @@ export function lokiDataSource(uid: string): Promise<DataSourceApi> {
   return getDataSourceSrv().get({ uid, type: 'loki' });
 }
 
+/** The Loki data source's name as Grafana lists it (the uid when Grafana does not know it). */
+export function lokiDataSourceName(uid: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
+  return getDataSourceSrv().getInstanceSettings(uid)?.name ?? uid;
+}
+
 let nextRequest = 0;
 
 /**

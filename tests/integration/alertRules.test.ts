@@ -299,6 +299,15 @@ describe('alert rules on the Loki emulator', () => {
     expect(await fires('manual-gitops-write', 'argocd-controller')).toBe(false);
   });
 
+  it('argocd-sync-failed fires on a failed sync in Argo CD text format too (the default up to v2.14), not on a success', async () => {
+    const line = (msg: string) =>
+      `time="2026-03-02T10:00:00Z" level=warning msg="${msg}" application=shop dest-namespace=shop reason=OperationCompleted type=Warning`;
+    await load('argocd-text-failed', [{ text: line('Sync operation to 0a1b2c3d failed: one or more objects failed to apply'), job: 'argocd' }]);
+    await load('argocd-text-succeeded', [{ text: line('Sync operation to 0a1b2c3d succeeded'), job: 'argocd' }]);
+    expect(await fires('argocd-sync-failed', 'argocd-text-failed')).toBe(true);
+    expect(await fires('argocd-sync-failed', 'argocd-text-succeeded')).toBe(false);
+  });
+
   it('as Grafana evaluates them: firing names the object, nothing happening is Normal, a Loki error is Error', async () => {
     const [first] = spans.get('trigger-namespace-deleted')!;
     const rule = provisioned('namespace-deleted', 'trigger-namespace-deleted');

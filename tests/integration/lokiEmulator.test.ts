@@ -319,3 +319,32 @@ describe('Loki API emulator', () => {
     expect(JSON.parse(good.text).data.result[0].value[1]).toBe('2');
   });
 });
+
+describe('| regexp, as Loki builds and runs it (pkg/logql/log/parser.go RegexpParser)', () => {
+  it('named groups become labels on lines of any format; a line it does not match keeps no label and no __error__', async () => {
+    const time = ns(3);
+    const byVerb = await get('/loki/api/v1/query', {
+      query: 'sum by (verb) (count_over_time({job="kube-audit"} | regexp "\\"verb\\":\\"(?P<verb>[a-z]+)" [5s]))',
+      time,
+    });
+    expect(byVerb.status).toBe(200);
+    const result = JSON.parse(byVerb.text).data.result as Array<{ metric: Record<string, string>; value: unknown[] }>;
+    // "not json" matches nothing: counted without the label, not a pipeline error.
+    expect(result.map((r) => [r.metric.verb ?? '', r.value[1]]).sort()).toEqual([
+      ['', '1'],
+      ['delete', '1'],
+      ['get', '1'],
+    ]);
+  });
+
+  it.each([
+    ['no named capture', '(verb)', 'parse error : invalid regexp parser: at least one named capture must be supplied'],
+    ['a group name Go does not compile', '(?P<a-b>x)', 'invalid regexp parser: error parsing regexp: invalid named capture'],
+    ['an invalid label name', '(?P<1a>x)', "parse error : invalid regexp parser: invalid extracted label name '1a'"],
+    ['a name twice', '(?P<a>x)(?P<a>y)', "parse error : invalid regexp parser: duplicate extracted label name 'a'"],
+  ])('refuses %s with Loki’s message', async (_what, re, message) => {
+    const r = await get('/loki/api/v1/query_range', { query: `{job="kube-audit"} | regexp ${JSON.stringify(re)}` });
+    expect(r.status).toBe(400);
+    expect(r.text).toContain(message);
+  });
+});

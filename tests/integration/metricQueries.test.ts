@@ -43,21 +43,39 @@ async function evaluate(ruleId: string, cluster: string): Promise<number> {
   return body.data.result.reduce((n, s) => n + Number(s.value[1]), 0);
 }
 
-it('argocd-sync-failed evaluates, not a pipeline error, on an Argo CD stream that also holds text-format lines (only the JSON line counts)', async () => {
-  const text =
-    'time="2026-03-02T10:00:00Z" level=info msg="Sync operation to 0a1b2c3d failed: one or more objects failed to apply" application=argocd/shop';
-  const json = JSON.stringify({
-    level: 'info',
-    msg: 'Sync operation to 0a1b2c3d failed: one or more objects failed to apply',
-    application: 'shop',
-    time: '2026-03-02T10:00:00Z',
-  });
-  await load('argo-text', [
-    { text, labels: { job: 'argocd' } },
-    { text: json, labels: { job: 'argocd' } },
+it('argocd-sync-failed counts a failed sync in Argo CD text format (the default up to v2.14) and in JSON, by app, and nothing else', async () => {
+  const failed = 'Sync operation to 0a1b2c3d failed: one or more objects failed to apply';
+  const text = (msg: string, app: string, level = 'warning') =>
+    `time="2026-03-02T10:00:00Z" level=${level} msg="${msg}" app-namespace=argocd application=${app} dest-namespace=shop reason=OperationCompleted type=Warning`;
+  const json = (msg: string, app: string) =>
+    JSON.stringify({ application: app, 'app-namespace': 'argocd', level: 'warning', msg, time: '2026-03-02T10:00:00Z' });
+  await load('argo-formats', [
+    { text: text(failed, 'argocd/shop'), labels: { job: 'argocd' } },
+    { text: json(failed, 'shop'), labels: { job: 'argocd' } },
+    // No sync result: no "to <rev>"; a partial sync; an empty revision (two spaces).
+    { text: text('Sync operation failed: ComparisonError', 'billing'), labels: { job: 'argocd' } },
+    { text: json('Partial sync operation to 9f8e7d6c failed: hook failed', 'billing'), labels: { job: 'argocd' } },
+    { text: json('Sync operation to  failed: one or more objects failed to apply', 'shop'), labels: { job: 'argocd' } },
+    // Noise: success, the sync start, refresh errors that mention a failure, in both formats.
+    { text: text('Sync operation to 0a1b2c3d succeeded', 'shop', 'info'), labels: { job: 'argocd' } },
+    { text: json('Sync operation to 0a1b2c3d succeeded', 'shop'), labels: { job: 'argocd' } },
+    { text: text('Initiated automated sync to \'0a1b2c3d\'', 'shop', 'info'), labels: { job: 'argocd' } },
+    { text: json('Failed to compare desired state to live state: failed to load target state', 'shop'), labels: { job: 'argocd' } },
+    { text: 'level=info msg="Reconciliation completed" application=shop', labels: { job: 'argocd' } },
   ]);
-  expect(await evaluate('argocd-sync-failed', 'argo-text')).toBe(1);
+  expect(await series('argocd-sync-failed', 'argo-formats')).toEqual({ 'argocd/shop': 1, shop: 2, billing: 2 });
 });
+
+/** The rule's instant result at the end of its range, as { group label value: count }. */
+async function series(ruleId: string, cluster: string): Promise<Record<string, number>> {
+  const rule = ALERT_RULES.find((r) => r.id === ruleId);
+  const query = ruleLogQL(rule!, clusterSelectors(cluster));
+  const res = await fetch(`${url}/loki/api/v1/query?${new URLSearchParams({ query, time: `${T + 60_000}000000` }).toString()}`);
+  const text = await res.text();
+  expect({ status: res.status, text: res.status === 200 ? '' : text }).toEqual({ status: 200, text: '' });
+  const body = JSON.parse(text) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+  return Object.fromEntries(body.data.result.map((r) => [Object.values(r.metric).join(','), Number(r.value[1])]));
+}
 
 it('secret-read-by-human counts oidc:system:alice as a person, though her name contains "system:"', async () => {
   const read = (username: string, i: number) =>

@@ -1,5 +1,3 @@
-import type { TemplateSrv } from '@grafana/runtime';
-
 import {
   causeQueries,
   effectsQuery,
@@ -8,39 +6,16 @@ import {
   renderLogQuery,
   renderSelector,
   rawQueryOf,
+  ALERT_RULES,
+  clusterSelectors,
+  ruleLogQL,
   DEFAULT_SELECTORS,
   type ChangeEvent,
 } from '../../src/core';
 import { provenanceDashboard } from '../../src/cli/provisioning/dashboard';
 import { parseErrors } from '../support/logqlEval';
+import { DEFINED, HOSTILE, templateSrv } from '../support/templateSrv';
 
-/**
- * `$` in generated LogQL (issue 22): Grafana's Loki data source runs the finished expression through
- * `getTemplateSrv().replace` (its `applyTemplateVariables`). This double implements that interface the way
- * public/app/features/templating/template_srv.ts does — `$name`, `[[name]]`, `${name}` and `${name:format}` are
- * replaced when the variable exists, left as written when not — with the formats the dashboard uses
- * (percentencode as @grafana/scenes' formatRegistry writes it: encodeURIComponent, plus `!'()*`).
- */
-function templateSrv(vars: Record<string, string>): Pick<TemplateSrv, 'replace'> {
-  const pattern = /\$(\w+)|\[\[([\s\S]+?)(?::(\w+))?\]\]|\$\{(\w+)(?:\.([^:^}]+))?(?::(\w+))?\}/g;
-  const format = (v: string, fmt?: string) =>
-    fmt === 'percentencode'
-      ? encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-      : v;
-  return {
-    replace: (target = '') =>
-      target.replace(
-        pattern,
-        (match, a?: string, b?: string, bFmt?: string, c?: string, _path?: string, cFmt?: string) => {
-          const name = a ?? b ?? c ?? '';
-          return name in vars ? format(vars[name], bFmt ?? cFmt) : match;
-        }
-      ),
-  };
-}
-
-const DEFINED = { app: 'EXPANDED', ns: 'EXPANDED', __interval: '1m', __user: 'EXPANDED' };
-const HOSTILE = ['$app', '${app}', '${app:raw}', '[[app]]', '[[app:raw]]', 'x$ns', '$__interval', '${__user.login}'];
 
 function event(name: string): ChangeEvent {
   return {
@@ -76,6 +51,9 @@ describe('no value from logs or from a person expands in Grafana', () => {
         renderLogQuery(q)
       ),
       rawQueryOf(event(v), DEFAULT_SELECTORS),
+      // `rules --cluster`: every alert rule over the cluster's selectors.
+      ...ALERT_RULES.map((rule) => ruleLogQL(rule, clusterSelectors(v))),
+      renderLogQuery(effectsQuery({ actor: v }, clusterSelectors(v))),
     ];
     for (const q of queries) {
       expect(srv.replace(q)).toBe(q);

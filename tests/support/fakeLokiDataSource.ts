@@ -51,6 +51,8 @@ const nsCompare = (a: string, b: string) => a.length - b.length || (a < b ? -1 :
 
 export class FakeLokiDataSource {
   readonly uid = 'loki-test';
+  /** Not "Loki": a test of what the plugin shows must see the configured name, not a guess. */
+  readonly name = 'Audit logs (Loki)';
   readonly type = 'loki';
   readonly requests: FakeLokiRequest[] = [];
   /** Every request that was answered with an error, and the error. */

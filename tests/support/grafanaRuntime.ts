@@ -56,13 +56,14 @@ export function stubGrafanaRuntime(
 ): void {
   const lokiSettings = loki && {
     uid: loki.uid,
-    name: 'Loki',
+    name: loki.name,
     type: loki.type,
     meta: { id: 'loki', name: 'Loki', type: PluginType.datasource, info: { logos: { small: '' } } },
   };
   const lokiBehindBackend = loki && withRequestIdCancellation(loki);
+  // By uid, by name, or by a reference's uid (public/app/features/plugins/datasource_srv.ts getInstanceSettings).
   const isLoki = (ref: unknown) =>
-    !!loki && (ref === loki.uid || (ref as { uid?: string } | undefined)?.uid === loki.uid);
+    !!loki && (ref === loki.uid || ref === loki.name || (ref as { uid?: string } | undefined)?.uid === loki.uid);
   const uidOf = (ref: unknown) => (typeof ref === 'string' ? ref : (ref as { uid?: string } | undefined)?.uid);
   const other = (ref: unknown) => others.find((d) => d.settings.uid === uidOf(ref) || d.settings.name === uidOf(ref));
   setDataSourceSrv({

@@ -3,7 +3,7 @@ import type { SyntaxNode, Tree } from '@lezer/common';
 
 /**
  * The LogQL subset the builder emits, evaluated the way Loki does: stream selector matchers (=, !=, =~, !~),
- * line filters (|=, !=, |~, !~), `| json` (nested keys joined by `_`, arrays skipped), `| label_format` with
+ * line filters (|=, !=, |~, !~), `| json` (nested keys joined by `_`, arrays skipped), `| regexp` (named groups), `| label_format` with
  * the templates in compileTemplate, label filters with string matchers (regexes anchored), and `count_over_time(… [range])` under `sum` / `sum by (…)`. Anything else is
  * refused with UnsupportedQuery, so a test cannot pass because a filter was ignored.
  */
@@ -14,6 +14,7 @@ type Matcher = { label: string; op: string; value: string; re?: RegExp };
 type Stage =
   | { kind: 'line'; op: string; value: string; re?: RegExp }
   | { kind: 'json' }
+  | { kind: 'regexp'; re: RegExp }
   | { kind: 'label'; m: Matcher }
   | { kind: 'format'; label: string; value: (labels: (name: string) => string) => string };
 
@@ -172,12 +173,17 @@ export function compile(query: string): Plan {
             stages.push({ kind: 'line', op, value, re: op.endsWith('~') ? new RegExp(value) : undefined });
             break;
           }
-          case 'LabelParser':
-            if (text(c).trim() !== 'json') {
+          case 'LabelParser': {
+            const str = find(c, 'String');
+            if (text(c).trim() === 'json') {
+              stages.push({ kind: 'json' });
+            } else if (text(c).trim().startsWith('regexp') && str) {
+              stages.push({ kind: 'regexp', re: regexpParser(unquote(text(str))) });
+            } else {
               throw new UnsupportedQuery(`parser ${text(c)}`);
             }
-            stages.push({ kind: 'json' });
             break;
+          }
           case 'LabelFilter': {
             const m = children(c)[0];
             if (!m || m.type.name !== 'Matcher') {
@@ -272,6 +278,40 @@ export function matches(m: Matcher, value: string | undefined): boolean {
   }
 }
 
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/**
+ * Loki's `| regexp` parser as it is built (loki v3.5.0 pkg/logql/syntax/ast.go newLabelParserExpr, then
+ * pkg/logql/log/parser.go NewRegexpParser): Go's regexp must compile it (a group name of word characters only),
+ * it needs a named group, and each name must be a valid label name, once. RE2's `(?P<name>…)` is JavaScript's
+ * `(?<name>…)`; other `(?` syntax RE2 and JavaScript read differently is refused as not implemented.
+ */
+function regexpParser(pattern: string): RegExp {
+  const refuse = (why: string) => new SyntaxError(`parse error : invalid regexp parser: ${why}`);
+  if (/\(\?(?!P?<|:)/.test(pattern)) {
+    throw new UnsupportedQuery(`regexp syntax ${pattern}`);
+  }
+  const names = [...pattern.matchAll(/\(\?P?<([^>]*)>/g)].map((m) => m[1]);
+  for (const n of names) {
+    if (!/^\w+$/.test(n)) {
+      throw refuse(`error parsing regexp: invalid named capture: \`(?P<${n}>\``);
+    }
+  }
+  if (names.length === 0) {
+    throw refuse('at least one named capture must be supplied');
+  }
+  for (const [i, n] of names.entries()) {
+    if (!LABEL_NAME.test(n)) {
+      throw refuse(`invalid extracted label name '${n}'`);
+    }
+    if (names.indexOf(n) !== i) {
+      throw refuse(`duplicate extracted label name '${n}'`);
+    }
+  }
+  // JavaScript refuses a repeated group name that Go accepts; the check above has already refused it.
+  return new RegExp(pattern.replace(/\(\?P</g, '(?<'));
+}
+
 /** Loki's `| json`: nested object keys joined with `_`, invalid characters replaced, arrays skipped. */
 export function flattenJson(line: string): Record<string, string> | undefined {
   let o: unknown;
@@ -317,6 +357,15 @@ export function runPipeline(
         parsed = { ...parsed, __error__: 'JSONParserErr' };
       } else {
         parsed = { ...parsed, ...flat };
+      }
+    } else if (s.kind === 'regexp') {
+      // The leftmost match's named groups become labels; no match (or a group that took no part) adds none and
+      // never an __error__ (RegexpParser.Process).
+      const groups = s.re.exec(line)?.groups ?? {};
+      for (const [k, v] of Object.entries(groups)) {
+        if (v) {
+          parsed = { ...parsed, [k]: v };
+        }
       }
     } else if (s.kind === 'format') {
       parsed = { ...parsed, [s.label]: s.value((name) => parsed[name] ?? labels[name] ?? '') };

@@ -40,5 +40,5 @@ export function hostileChain(of: Chain): Chain {
 
 /** The frame the data source makes of the chains — the panel's input. */
 export function framesOf(chains: Chain[], events: readonly ChangeEvent[] = []) {
-  return [chainsFrame(chains, 'A', 'loki-main', undefined, events)];
+  return [chainsFrame(chains, 'A', { uid: 'loki-main', name: 'Loki (main)' }, undefined, events)];
 }

@@ -12,6 +12,7 @@ import {
   LokiError,
   DEFAULT_MAX_LINE_BYTES,
   ParseSession,
+  redactNotice,
   selectChains,
   traceOverLoki,
   type Chain,
@@ -178,10 +179,13 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
       excludedInLoki = r.excludedInLoki;
       all = r.allChains;
       lineOf = r.lineOf;
-      warnings.push(...r.warnings);
+      // Warnings and errors may quote Loki's answers (and the URL its userinfo): one notice redactor for all.
+      warnings.push(...r.warnings.map(redactNotice));
     } catch (e) {
       throw new CliError(
-        e instanceof LokiError ? e.message : `Loki at ${o.loki}: ${e instanceof Error ? e.message : String(e)}`,
+        redactNotice(
+          e instanceof LokiError ? e.message : `Loki at ${o.loki}: ${e instanceof Error ? e.message : String(e)}`
+        ),
         1
       );
     }

@@ -64,13 +64,15 @@ export const GITOPS_RULES: AlertRule[] = [
     id: 'argocd-sync-failed',
     title: 'Argo CD sync failed',
     severity: 'warning',
+    // The controller's "Sync operation to <rev> failed: …" ("Partial sync operation …", no "to <rev>" when there
+    // was no sync result), in logrus' text format (Argo CD's default up to v2.14: `application=shop`) or JSON
+    // (the default since v3.0: `"application":"shop"`); one regexp reads the app from both, where `| json` would
+    // drop every text line and `| logfmt` read no key of a JSON one.
     lines: (s) => ({
       selector: s.argocd,
-      lineFilters: [
-        { op: '|=', value: 'Sync operation to' },
-        { op: '|=', value: 'failed' },
-      ],
-      json: true,
+      lineFilters: [{ op: '|~', value: 'ync operation (to [^ ]* )?failed' }],
+      json: false,
+      extract: '[{ ,]"?application"?[=:]"?(?P<application>[^" ,}]+)',
       labelFilters: [],
     }),
     by: ['application'],

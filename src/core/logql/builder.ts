@@ -14,6 +14,12 @@ export interface LogQuery {
   lineFilters: Array<{ op: LineFilterOp; value: string }>;
   json: boolean;
   /**
+   * A `| regexp` parser (our pattern, never user text): its named groups become labels. It works on lines of
+   * any format and, unlike `| json`, never marks a line with `__error__` (loki v3.5.0 pkg/logql/log/parser.go
+   * `RegexpParser.Process`: a line it does not match just gains no label).
+   */
+  extract?: string;
+  /**
    * Labels made after `| json` from a Loki template (`| label_format`), before the label filters that may use
    * them. Templates are ours, never user text.
    */
@@ -48,6 +54,9 @@ export function renderLogQuery(q: LogQuery, options: { metric?: boolean } = {}):
     if (options.metric) {
       parts.push('| __error__=""');
     }
+  }
+  if (q.extract !== undefined) {
+    parts.push(`| regexp ${quote(q.extract)}`);
   }
   // Filters on parsed labels run first, so Loki renders templates only for the lines that are left.
   const formatted = new Set((q.labelFormats ?? []).map((f) => f.label));

@@ -1,3 +1,8 @@
+import { kubeAudit, rancherAudit } from '../../../tests/support/builders';
+import { compile, matches, runPipeline } from '../../../tests/support/logqlEval';
+import { buildAllChains } from '../correlate/engine';
+import type { Chain } from '../model';
+import { parseLines } from '../parse/session';
 import type { RawLine } from '../parse/types';
 import type { LokiTransport } from './transport';
 import { traceOverLoki } from './twoPhase';
@@ -68,5 +73,92 @@ describe('broad questions stay bounded', () => {
     expect(loki.phase1).toEqual([[to - 3_600_000, to + 1]]);
     expect(r.chains.length).toBe(61);
     expect(r.warnings.filter((w) => w.startsWith('Answered'))).toEqual([]);
+  });
+});
+
+describe('Rancher user ids through the authorized cluster endpoint: the identity look-back over Loki', () => {
+  const T = Date.UTC(2026, 2, 10, 12);
+  const DAY = 86_400_000;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const line = (record: object, job: string, ms: number): RawLine => ({
+    text: JSON.stringify(record),
+    labels: { job },
+    ns: `${ms}000000`,
+  });
+  const ace = line(
+    kubeAudit({
+      auditID: 'ace00000-0000-4000-8000-000000000001',
+      user: { username: 'u-q8z3n', groups: ['system:authenticated', 'system:cattle:authenticated'] },
+      requestReceivedTimestamp: iso(T),
+      stageTimestamp: iso(T),
+    }),
+    'kube-audit',
+    T
+  );
+  const rancherRecord = (ms: number) =>
+    line(rancherAudit({ requestTimestamp: iso(ms), responseTimestamp: iso(ms) }), 'rancher-audit', ms);
+
+  /** Loki over `lines`, LogQL evaluated as the emulator does; every query recorded. */
+  function loki(lines: RawLine[]): LokiTransport & { asked: Array<{ logql: string; start: number; end: number }> } {
+    const asked: Array<{ logql: string; start: number; end: number }> = [];
+    return {
+      asked,
+      queryRange(logql, start, end) {
+        asked.push({ logql, start, end });
+        const plan = compile(logql);
+        if (plan.kind !== 'log') {
+          throw new Error(`not a log query: ${logql}`);
+        }
+        const hits = lines.filter((l) => {
+          const ms = Number(BigInt(l.ns ?? '0') / BigInt(1_000_000));
+          const labels = l.labels ?? {};
+          return (
+            ms >= start &&
+            ms < end &&
+            plan.plan.selector.every((m) => matches(m, labels[m.label])) &&
+            runPipeline(plan.plan, l.text, labels) !== undefined
+          );
+        });
+        return Promise.resolve({ lines: hits, warnings: [], requests: 1 });
+      },
+    };
+  }
+
+  /** The ACE write's chain from the Loki trace and from the file trace of the same lines. */
+  async function both(lines: RawLine[]) {
+    const l = loki(lines);
+    const r = await traceOverLoki(l, { from: T - 1_800_000, to: T + 1_800_000 });
+    const fromLoki = r.chains.find((c) => c.effect.keys.auditID === 'ace00000-0000-4000-8000-000000000001');
+    const fromFile = buildAllChains(parseLines(lines).events, {}).find(
+      (c) => c.effect.keys.auditID === 'ace00000-0000-4000-8000-000000000001'
+    );
+    const ace = (c?: Chain) => ({ who: c?.who.name, link: c?.links.find((k) => k.kind === 'rancher-ace') });
+    const rancherReads = l.asked.filter((q) => q.logql.startsWith('{job="rancher-audit"}'));
+    return { loki: ace(fromLoki), file: ace(fromFile), rancherReads };
+  }
+
+  it('a login named three days before (past the first day read): both traces name kim, with the same record', async () => {
+    const r = await both([ace, rancherRecord(T - 3 * DAY)]);
+    expect(r.loki.who).toBe('kim');
+    expect(r.loki).toEqual(r.file);
+    // Newest first: the first day, then older pieces only until the record was found.
+    expect(r.rancherReads.length).toBeGreaterThan(1);
+    expect(Math.min(...r.rancherReads.map((q) => q.start))).toBeLessThanOrEqual(T - 3 * DAY);
+    expect(Math.min(...r.rancherReads.map((q) => q.start))).toBeGreaterThan(T - 7 * DAY);
+  });
+
+  it('a login named eight days before (past the 7-day look-back): neither names it; Loki reads back 7 days, no more', async () => {
+    const r = await both([ace, rancherRecord(T - 8 * DAY)]);
+    expect(r.loki.who).toBe('u-q8z3n');
+    expect(r.loki.link?.evidence[1]).toBe('no Rancher record of u-q8z3n in the last 7 days names its login');
+    expect(r.loki).toEqual(r.file);
+    expect(Math.min(...r.rancherReads.map((q) => q.start))).toBe(T - 7 * DAY);
+  });
+
+  it('a login named an hour before: one Rancher read, as before', async () => {
+    const r = await both([ace, rancherRecord(T - 3_600_000)]);
+    expect(r.loki.who).toBe('kim');
+    expect(r.loki).toEqual(r.file);
+    expect(r.rancherReads).toHaveLength(1);
   });
 });

@@ -60,6 +60,39 @@ export const DEFAULT_MAX_EFFECT_LINES = 500_000;
 
 const at = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 
+/** Times of the records that name a Rancher user id's login, by id (what the rancher-ace rule looks up). */
+class LoginTimes {
+  private readonly byId = new Map<string, number[]>();
+
+  constructor(events: readonly ChangeEvent[]) {
+    this.addEvents(events);
+  }
+
+  add(lines: RawLine[]): void {
+    const probe = new ParseSession();
+    for (const l of lines) {
+      probe.add(l);
+    }
+    this.addEvents(probe.finish().events);
+  }
+
+  private addEvents(events: readonly ChangeEvent[]): void {
+    for (const e of events) {
+      if (e.actor.loginName && RANCHER_USER_ID.test(e.actor.name) && e.time !== undefined) {
+        const times = this.byId.get(e.actor.name) ?? [];
+        times.push(e.time);
+        this.byId.set(e.actor.name, times);
+      }
+    }
+  }
+
+  /** True when a record of `e`'s id names its login within the look-back before `e` (or the skew after it). */
+  names(e: ChangeEvent, lookbackMs: number, skewMs: number): boolean {
+    const t = e.time as number;
+    return (this.byId.get(e.actor.name) ?? []).some((x) => x >= t - lookbackMs && x <= t + skewMs);
+  }
+}
+
 /** Smallest and largest value, without spreading a possibly huge array into arguments. */
 function extent(xs: number[]): [number, number] {
   let lo = Infinity;
@@ -222,28 +255,47 @@ export async function traceOverLoki(
     const control = answers[3];
     const controlProbe = new ParseSession({ skipReads: true });
     await addInChunks(controlProbe, control, signal);
-    const proxied = [...effects, ...controlProbe.finish().events].filter(
+    const controlEvents = controlProbe.finish().events;
+    const proxied = [...effects, ...controlEvents].filter(
       (e) => e.actor.via[0]?.mechanism === 'rancher-impersonation' && e.time !== undefined
     );
     // Rancher user ids acting through the authorized cluster endpoint: any earlier Rancher record names the login.
-    // Over Loki the look-back for them is capped at the RBAC look-back: each hour is one more request.
     const direct = effects.filter(
       (e) =>
         e.actor.via.length === 0 && !e.actor.loginName && RANCHER_USER_ID.test(e.actor.name) && e.time !== undefined
     );
     const users = [...new Set([...proxied, ...direct].map((e) => e.actor.name))];
-    const rancher =
-      users.length && explainWith('rancher-audit')
-        ? causeQueries({ ...needs, rancherUsers: users }, selectors).rancher
+    const rancherFor = (ids: string[]) =>
+      ids.length && explainWith('rancher-audit')
+        ? causeQueries({ ...needs, rancherUsers: ids }, selectors).rancher
         : undefined;
+    const rancher = rancherFor(users);
     if (rancher) {
       const [lo, hi] = extent([...proxied, ...direct].map((e) => e.time as number));
       const [directLo] = extent(direct.map((e) => e.time as number));
-      const from = Math.min(
-        lo - 1_000 - opts.skewMs,
-        direct.length ? directLo - Math.min(opts.identityLookbackMs, opts.rbacLookbackMs) : Infinity
-      );
-      await addInChunks(session, await run(2, rancher, from, hi + opts.skewMs + 1), signal);
+      // The identity look-back as the file trace applies it, read newest first: the first piece reaches back an
+      // RBAC look-back, older pieces (each twice as long) only while a direct request has no login record in its
+      // look-back yet. The rancher-ace rule takes the latest such record, so what is left unread cannot change it.
+      const floor = direct.length ? directLo - opts.identityLookbackMs : Infinity;
+      let from = Math.min(lo - 1_000 - opts.skewMs, Math.max(floor, directLo - opts.rbacLookbackMs));
+      const logins = new LoginTimes([...effects, ...controlEvents]);
+      const rancherLines = await run(2, rancher, from, hi + opts.skewMs + 1);
+      await addInChunks(session, rancherLines, signal);
+      logins.add(rancherLines);
+      let piece = opts.rbacLookbackMs;
+      for (;;) {
+        const unresolved = direct.filter((e) => !logins.names(e, opts.identityLookbackMs, opts.skewMs));
+        const older = rancherFor([...new Set(unresolved.map((e) => e.actor.name))]);
+        if (!older || from <= floor) {
+          break;
+        }
+        const to = from;
+        from = Math.max(floor, from - piece);
+        piece *= 2;
+        const lines = await run(2, older, from, to);
+        await addInChunks(session, lines, signal);
+        logins.add(lines);
+      }
     }
   }
   const all = session.finish();

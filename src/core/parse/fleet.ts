@@ -1,5 +1,6 @@
 import type { ChangeEvent, GitOpsRef, ResourceRef } from '../model';
 import { isObj, type Obj } from './fields';
+import { fleetObjectsetId } from './fleetNames';
 import { fnv1a } from './hash';
 import { parseLogfmt } from './logfmt';
 import { readOwnershipMarks } from './marks';
@@ -102,8 +103,9 @@ function factsFromZap(o: Obj): FleetFacts | undefined {
     const release = str(o.release);
     const keys: Record<string, string> = {};
     if (name) {
-      // Objects this BundleDeployment deploys carry `objectset.rio.cattle.io/id: default-<bd name>` (§4.1).
-      keys.objectsetId = `default-${name}`;
+      // Objects this BundleDeployment deploys carry `objectset.rio.cattle.io/id: default-<bd name>` (§4.1),
+      // shortened with a hash from 64 characters as Fleet does.
+      keys.objectsetId = fleetObjectsetId(name);
     }
     if (deploymentId) {
       keys.deploymentId = deploymentId;
@@ -130,7 +132,7 @@ function factsFromZap(o: Obj): FleetFacts | undefined {
     const bdName = typeof o.bundledeployment === 'string' ? str(o.bundledeployment) : undefined;
     const name = str(meta?.name) ?? bdName;
     const commit = str(o.commit) ?? marks?.fleetCommit;
-    const keys: Record<string, string> = name ? { objectsetId: `default-${name}` } : {};
+    const keys: Record<string, string> = name ? { objectsetId: fleetObjectsetId(name) } : {};
     return {
       verb: BUNDLE_OPS[op[1].toLowerCase()],
       operation: 'bundle-change',
@@ -297,7 +299,7 @@ export const fleetLogrusTextParser: TextParser = {
       target: ref('bundledeployments', 'BundleDeployment', m[1], m[2]),
       actor: FLEET_AGENT,
       gitops: { app: m[2], phase: 'Deploying' },
-      keys: { objectsetId: `default-${m[2]}` },
+      keys: { objectsetId: fleetObjectsetId(m[2]) },
     };
     return fleetEvent(facts, kv.time, 'fleet/logrus-text', String(kv.msg), ctx);
   },

@@ -1,5 +1,5 @@
 import { kubeAudit } from '../../../tests/support/builders';
-import { redactRawLine } from './rawLine';
+import { redactNotice, redactRawLine } from './rawLine';
 import { REDACTED, WITHHELD } from './redact';
 
 const PW = 'aHVudGVyMg==';
@@ -72,5 +72,18 @@ describe('redactRawLine opens every envelope, redacts inside, and puts the envel
     expect(shown).not.toContain(PW);
     const aks = redactRawLine(`{"category":"kube-audit","properties":{"log":${line}}}`);
     expect(aks).not.toContain(PW);
+  });
+});
+
+describe("redactNotice: a message's own words stay, what it quotes is redacted or withheld", () => {
+  it.each([
+    ['more than 2 lines share the timestamp 17 ns', 'more than 2 lines share the timestamp 17 ns'],
+    ['Loki at https://ops:s3cr3t@loki.example:3100: no answer', 'Loki at https://loki.example:3100: no answer'],
+    ['parse error: db password is hunter2', `parse error: ${REDACTED}`],
+    ['token hunter2 refused', REDACTED],
+    ['Loki answered 500: {"data":{"password":"hunter2"}', `Loki answered 500: ${WITHHELD}`],
+    ['Loki answered 500: {"kind":"Secret","data":{"password":"aHVudGVyMg=="}}', `Loki answered 500: ${WITHHELD}`],
+  ])('%s', (text, shown) => {
+    expect(redactNotice(text)).toBe(shown);
   });
 });

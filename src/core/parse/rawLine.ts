@@ -1,6 +1,6 @@
 import { TEXT_ENVELOPES, unwrapObject } from './envelope';
 import { isObj } from './fields';
-import { redactRecord, scrubText, WITHHELD, type Override } from './redact';
+import { credentialWordAt, redactRecord, REDACTED, scrubText, WITHHELD, type Override } from './redact';
 import { OBJECT_PARSERS, TEXT_PARSERS } from './registry';
 
 /**
@@ -16,6 +16,23 @@ const BINARY = /[\u0000\ufffd]/;
 
 export function redactRawLine(text: string): string {
   return redactLine(text, 0) ?? WITHHELD;
+}
+
+/**
+ * A notice, warning or error message made safe to show, failing closed. What it quotes from the first `{` on (a
+ * Loki error body, a line, a record) is shown only as the raw-line redactor returns it — withheld when it cannot
+ * be read whole. Its words are scrubbed free text; words that name a credential (`db password is …`) are cut
+ * from the quote (the last `: `) before them, since free text has no rule for where the value ends.
+ */
+export function redactNotice(text: string): string {
+  const brace = text.indexOf('{');
+  const words = scrubText(brace === -1 ? text : text.slice(0, brace));
+  const named = credentialWordAt(words);
+  if (named !== -1) {
+    const quote = words.lastIndexOf(': ', named);
+    return `${quote === -1 ? '' : words.slice(0, quote + 2)}${REDACTED}`;
+  }
+  return brace === -1 ? words : words + redactRawLine(text.slice(brace));
 }
 
 /** True when the redactor could not check the line (the text shown instead is `WITHHELD`). */

@@ -89,6 +89,10 @@ const IDENTITY_KEYS = new Set([
 ]);
 const PATCH_OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 const SENSITIVE_TEXT = /secret|passw|token|private key|credential|authorization/i;
+/** Where free text first names a credential (password, token, secret …), or -1. */
+export function credentialWordAt(s: string): number {
+  return s.search(SENSITIVE_TEXT);
+}
 const YAML_DOCUMENT = /^\s*(?:apiVersion|kind|data|stringData|metadata)\s*:/m;
 
 function normalisedKey(key: string): string {

@@ -118,6 +118,27 @@ describe('gitops-apply rule — Fleet', () => {
     expect(h.link.evidence[1]).toContain('matches by objectset.rio.cattle.io/id default-payments-api');
   });
 
+  it('matches a long BundleDeployment name by the hashed objectset id Fleet writes (64 characters and more)', () => {
+    // A Bundle made by hand (not from a GitRepo, so its name is not cut to 53): `default-<name>` is 70 characters,
+    // and the agent labels its objects with the 57-character cut and a hash (sha256sum of the whole id).
+    const name = 'payments-api-team-storefront-europe-west-production-blue-green';
+    const hashed = 'default-payments-api-team-storefront-europe-west-producti-161a2';
+    const marked = write({
+      level: 'Request',
+      requestObject: { metadata: { annotations: { 'objectset.rio.cattle.io/id': hashed } } },
+    });
+    const deployed = fleetDeployed({ name, BundleDeployment: { name } });
+    const [h] = link([marked, deployed]);
+    expect(h.link).toMatchObject({ kind: 'gitops-apply', confidence: 0.95 });
+    expect(h.link.evidence[1]).toContain(`matches by objectset.rio.cattle.io/id ${hashed}`);
+    // The cut id alone, without the hash, is another object set.
+    const other = write({
+      level: 'Request',
+      requestObject: { metadata: { annotations: { 'objectset.rio.cattle.io/id': `default-${name}` } } },
+    });
+    expect(link([other, deployed])[0]?.link.confidence).not.toBe(0.95);
+  });
+
   it('falls back to the Helm release namespace with lower confidence', () => {
     const [h] = link([write(), fleetDeployed()]);
     expect(h.link.confidence).toBe(0.6);
