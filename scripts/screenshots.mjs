@@ -13,6 +13,9 @@ const README_SCREENSHOTS = [
   'panel-520x400-dark.png',
   'panel-380x260-light.png',
   'datasource-editors-light.png',
+  'app-investigate-dark.png',
+  'app-object-history-light.png',
+  'app-person-trail-dark.png',
 ];
 
 const root = join(import.meta.dirname, '..');
