@@ -50,6 +50,10 @@ describe('dist/ as Grafana loads it', () => {
       type: 'app',
       id: 'provenance-gitops-app',
       includes: [
+        // The app's pages in Grafana's menu (Scenes routes under /a/<app id>/).
+        { type: 'page', path: '/a/provenance-gitops-app/investigate', addToNav: true, defaultNav: true },
+        { type: 'page', path: '/a/provenance-gitops-app/object', addToNav: true },
+        { type: 'page', path: '/a/provenance-gitops-app/person', addToNav: true },
         { type: 'datasource', path: 'datasource/plugin.json' },
         { type: 'panel', path: 'panel/plugin.json' },
       ],
