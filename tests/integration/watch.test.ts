@@ -1,0 +1,225 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { newestVersions, type ChainJson, type RecordedChain } from '../../src/core';
+import { runCli as cli } from '../support/cli';
+import { LokiEmulator, type EmulatorOptions } from '../support/lokiEmulator';
+
+/**
+ * `provenance watch` over generated scenarios on the strict emulator: a clean run records what `trace --loki`
+ * answers; a second run, a run through Loki faults, a run killed and restarted, a run stopped by SIGTERM and
+ * restarted all leave the recorded stream byte for byte equal to the clean run's — no gap, no duplicate.
+ */
+
+const SCENARIOS = 'drift-self-heal,rancher-proxy-delete,auto-sync';
+const FROM = '2026-03-02T09:30:00Z';
+const UNTIL = '2026-03-02T12:30:00Z';
+const RECORDED = { job: 'change-provenance' };
+let dir: string;
+let files: string[];
+let clean: string[];
+let cleanEmu: LokiEmulator;
+let cleanUrl: string;
+
+async function loaded(options: EmulatorOptions = {}): Promise<{ emu: LokiEmulator; url: string }> {
+  const emu = new LokiEmulator(options);
+  const url = await emu.start();
+  const pushed = await cli(['push', '--loki', url, '--cluster', 'prod-eu', ...files]);
+  expect(pushed.code).toBe(0);
+  return { emu, url };
+}
+
+const watchArgs = (url: string, ...more: string[]) => [
+  'watch',
+  '--loki',
+  url,
+  '--from',
+  FROM,
+  '--until',
+  UNTIL,
+  '--cluster',
+  'prod-eu',
+  '--window',
+  '10m',
+  '--backoff',
+  '20ms',
+  ...more,
+];
+
+const pushes = (emu: LokiEmulator) => emu.requests.filter((r) => r.path === '/loki/api/v1/push').length;
+
+/** Starts the binary in a child process; resolves with its exit once `stopWhen` holds and `signal` was sent. */
+function runChild(
+  args: string[],
+  stopWhen: () => boolean,
+  signal: NodeJS.Signals
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; err: string }> {
+  const child = spawn(process.execPath, [join(__dirname, '../../bin/provenance.cjs'), ...args], { stdio: 'pipe' });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const timer = setInterval(() => {
+    if (stopWhen()) {
+      clearInterval(timer);
+      child.kill(signal);
+    }
+  }, 5);
+  return new Promise((resolve) =>
+    child.on('exit', (code, sig) => {
+      clearInterval(timer);
+      resolve({ code, signal: sig, err });
+    })
+  );
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'provenance-watch-'));
+  const g = await cli(['generate', '--out', dir, '--events', '1500', '--seed', '4', '--scenario', SCENARIOS]);
+  expect(g.code).toBe(0);
+  files = readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .map((f) => join(dir, f));
+  ({ emu: cleanEmu, url: cleanUrl } = await loaded());
+  const r = await cli(watchArgs(cleanUrl));
+  expect(r.code).toBe(0);
+  clean = cleanEmu.dump(RECORDED);
+}, 120_000);
+
+afterAll(() => cleanEmu.stop());
+
+describe('provenance watch', () => {
+  it('records one entry per chain: what trace --loki answers for the range, in job/verdict/cluster streams', async () => {
+    const t = await cli([
+      'trace',
+      '--format',
+      'json',
+      '--loki',
+      cleanUrl,
+      '--from',
+      FROM,
+      '--to',
+      '2026-03-02T12:29:59.999Z',
+    ]);
+    expect(t.code).toBe(0);
+    const traced = (JSON.parse(t.out) as { chains: ChainJson[] }).chains;
+    const lines = clean.map((d) => JSON.parse(d.slice(d.indexOf(' {') + 1, d.lastIndexOf(' {'))) as RecordedChain);
+    const recorded = lines.map(({ records: _r, ...c }) => c);
+    const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+    expect(traced.length).toBeGreaterThan(10);
+    expect(recorded.sort(byId)).toEqual([...traced].sort(byId));
+    expect(
+      new Set(
+        cleanEmu
+          .streamLabels()
+          .filter((l) => l.job === 'change-provenance')
+          .map((l) => l.verdict)
+      )
+    ).toEqual(new Set(traced.map((c) => c.verdict)));
+    // The entry time is the effect's; person, app and namespace ride in structured metadata.
+    const first = clean.find((d) => d.includes('"verdict":"manual-drift"')) as string;
+    const [, ns] = first.split(' ');
+    const chain = lines.find((c) => c.verdict === 'manual-drift') as RecordedChain;
+    expect(Number(BigInt(ns) / BigInt(1_000_000))).toBe(Date.parse(chain.effect.time as string));
+    expect(JSON.parse(first.slice(first.lastIndexOf(' {') + 1))).toMatchObject({
+      chain_id: chain.id,
+      person: chain.who.name,
+      namespace: chain.effect.target.namespace,
+    });
+    expect(chain.records?.[0]).toMatchObject({ role: 'effect', id: chain.id });
+  });
+
+  it('a second run over the same range sends nothing and changes nothing', async () => {
+    const before = pushes(cleanEmu);
+    const r = await cli(watchArgs(cleanUrl));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/ 0 chains written, \d+ already recorded, 0 re-recorded/);
+    expect(pushes(cleanEmu)).toBe(before);
+    expect(cleanEmu.dump(RECORDED)).toEqual(clean);
+  }, 60_000);
+
+  it('Loki failing for a while (503s, 429, dropped connections on reads and pushes): retried, nothing skipped', async () => {
+    const { emu, url } = await loaded();
+    try {
+      emu.failNext({ status: 503 }, { status: 429 }, { drop: true });
+      emu.failPushNext({ status: 503 }, { drop: true }, { status: 500 }, { drop: true });
+      const r = await cli(watchArgs(url));
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/[1-9]\d* failed attempts\n$/);
+      expect(r.err).toMatch(/failed \(.*\); trying again in \d+ ms/);
+      expect(emu.dump(RECORDED)).toEqual(clean);
+    } finally {
+      await emu.stop();
+    }
+  }, 120_000);
+
+  it.each([
+    ['with a state file', true],
+    ['without one (resumes from the newest recorded entry)', false],
+  ])(
+    'killed mid-way and started again %s: the same stream as one clean run',
+    async (_name, withState) => {
+      const { emu, url } = await loaded();
+      try {
+        const state = join(dir, `state-${String(withState)}.json`);
+        const args = watchArgs(url, ...(withState ? ['--state', state] : []));
+        const base = pushes(emu);
+        const killed = await runChild(args, () => pushes(emu) >= base + 4, 'SIGKILL');
+        expect(killed.signal).toBe('SIGKILL');
+        const partial = emu.dump(RECORDED);
+        expect(partial.length).toBeGreaterThan(0);
+        expect(partial.length).toBeLessThan(clean.length);
+        const r = await cli(args);
+        expect(r.code).toBe(0);
+        expect(r.err).toMatch(withState ? /^starting at \S+ \(checkpoint\)/ : /^starting at \S+ \(recorded\)/);
+        expect(emu.dump(RECORDED)).toEqual(clean);
+      } finally {
+        await emu.stop();
+      }
+    },
+    120_000
+  );
+
+  it('SIGTERM mid-window stops cleanly; the next start finishes the window', async () => {
+    const { emu, url } = await loaded();
+    try {
+      const state = join(dir, 'state-term.json');
+      const base = pushes(emu);
+      const stopped = await runChild(watchArgs(url, '--state', state), () => pushes(emu) >= base + 3, 'SIGTERM');
+      expect(stopped.code).toBe(0);
+      expect(stopped.err).toMatch(/SIGTERM: stopping/);
+      expect(emu.dump(RECORDED).length).toBeLessThan(clean.length);
+      expect((await cli(watchArgs(url, '--state', state))).code).toBe(0);
+      expect(emu.dump(RECORDED)).toEqual(clean);
+    } finally {
+      await emu.stop();
+    }
+  }, 120_000);
+
+  it('a Loki with a small max_line_size: chains are shortened (records first), none is dropped', async () => {
+    const { emu, url } = await loaded({ maxLineSize: 3000 });
+    try {
+      const r = await cli(watchArgs(url));
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/ [1-9]\d* shortened, 0 refused/);
+      const got = emu.dump(RECORDED);
+      expect(got).toHaveLength(clean.length);
+      const lines = got.map((d) => d.slice(d.indexOf(' {') + 1, d.lastIndexOf(' {')));
+      expect(Math.max(...lines.map((l) => Buffer.byteLength(l)))).toBeLessThanOrEqual(3000);
+      const cut = lines.map((l) => JSON.parse(l) as RecordedChain).filter((c) => c.shortened);
+      expect(cut.length).toBeGreaterThan(0);
+      expect(cut.every((c) => c.shortened?.[0] === 'records.line')).toBe(true);
+      // The chains themselves are intact: the newest version of each has the clean run's verdict and person.
+      const want = newestVersions(clean.map((d) => d.slice(d.indexOf(' {') + 1, d.lastIndexOf(' {'))));
+      for (const [id, v] of newestVersions(lines)) {
+        expect({ id, verdict: v.chain.verdict, who: v.chain.who }).toEqual({
+          id,
+          verdict: want.get(id)?.chain.verdict,
+          who: want.get(id)?.chain.who,
+        });
+      }
+    } finally {
+      await emu.stop();
+    }
+  }, 120_000);
+});
