@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { newestVersions, type ChainJson, type RecordedChain } from '../../src/core';
+import { encodeCheckpoint, newestVersions, type ChainJson, type RecordedChain } from '../../src/core';
 import { runCli as cli } from '../support/cli';
 import { LokiEmulator, type EmulatorOptions } from '../support/lokiEmulator';
 
@@ -20,6 +20,8 @@ const RECORDED = { job: 'change-provenance' };
 let dir: string;
 let files: string[];
 let clean: string[];
+let cleanProgress: string[];
+const PROGRESS = { job: 'change-provenance-progress' };
 let cleanEmu: LokiEmulator;
 let cleanUrl: string;
 
@@ -84,6 +86,9 @@ beforeAll(async () => {
   const r = await cli(watchArgs(cleanUrl));
   expect(r.code).toBe(0);
   clean = cleanEmu.dump(RECORDED);
+  cleanProgress = cleanEmu.dump(PROGRESS);
+  // One progress entry per window: 3 h of 10 min windows.
+  expect(cleanProgress).toHaveLength(18);
 }, 120_000);
 
 afterAll(() => cleanEmu.stop());
@@ -131,9 +136,13 @@ describe('provenance watch', () => {
 
   it('a second run over the same range sends nothing and changes nothing', async () => {
     const before = pushes(cleanEmu);
-    const r = await cli(watchArgs(cleanUrl));
+    // Resuming, it has nothing left to do; from a state file set back to the start, it correlates it all again.
+    expect((await cli(watchArgs(cleanUrl))).err).toMatch(/^starting at 2026-03-02T12:30:00.000Z \(recorded\)/);
+    const state = join(dir, 'state-again.json');
+    writeFileSync(state, encodeCheckpoint(Date.parse(FROM), 'prod-eu'));
+    const r = await cli(watchArgs(cleanUrl, '--state', state));
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/ 0 chains written, \d+ already recorded, 0 re-recorded/);
+    expect(r.out).toMatch(new RegExp(` 0 chains written, ${clean.length} already recorded, 0 re-recorded`));
     expect(pushes(cleanEmu)).toBe(before);
     expect(cleanEmu.dump(RECORDED)).toEqual(clean);
   }, 60_000);
@@ -148,6 +157,7 @@ describe('provenance watch', () => {
       expect(r.out).toMatch(/[1-9]\d* failed attempts\n$/);
       expect(r.err).toMatch(/failed \(.*\); trying again in \d+ ms/);
       expect(emu.dump(RECORDED)).toEqual(clean);
+      expect(emu.dump(PROGRESS)).toEqual(cleanProgress);
     } finally {
       await emu.stop();
     }
@@ -155,9 +165,9 @@ describe('provenance watch', () => {
 
   it.each([
     ['with a state file', true],
-    ['without one (resumes from the newest recorded entry)', false],
+    ['without one (resumes from the progress recorded in Loki)', false],
   ])(
-    'killed mid-way and started again %s: the same stream as one clean run',
+    'killed mid-way and started again %s: the same streams as one clean run',
     async (_name, withState) => {
       const { emu, url } = await loaded();
       try {
@@ -173,6 +183,7 @@ describe('provenance watch', () => {
         expect(r.code).toBe(0);
         expect(r.err).toMatch(withState ? /^starting at \S+ \(checkpoint\)/ : /^starting at \S+ \(recorded\)/);
         expect(emu.dump(RECORDED)).toEqual(clean);
+        expect(emu.dump(PROGRESS)).toEqual(cleanProgress);
       } finally {
         await emu.stop();
       }
@@ -191,6 +202,7 @@ describe('provenance watch', () => {
       expect(emu.dump(RECORDED).length).toBeLessThan(clean.length);
       expect((await cli(watchArgs(url, '--state', state))).code).toBe(0);
       expect(emu.dump(RECORDED)).toEqual(clean);
+      expect(emu.dump(PROGRESS)).toEqual(cleanProgress);
     } finally {
       await emu.stop();
     }

@@ -9,7 +9,7 @@ import {
   health,
   LOKI_MAX_LINE_BYTES,
   LokiClient,
-  newestRecordedMs,
+  recordedUntilMs,
   newStatus,
   parseDuration,
   pushEntries,
@@ -149,11 +149,11 @@ export async function watchCommand(o: WatchOptions, io: Io): Promise<number> {
   const server = o.listen === undefined ? undefined : await serve(o.listen, status, plan, io);
   try {
     const checkpointMs = await readCheckpoint(o.state, o.cluster);
-    const newest =
+    const recordedUntil =
       checkpointMs === undefined
-        ? await newestRecordedMs(client, o.cluster, fromMs ?? Date.now() - 30 * 86_400_000, untilMs ?? Date.now())
+        ? await recordedUntilMs(client, o.cluster, fromMs ?? Date.now() - 30 * 86_400_000, untilMs ?? Date.now())
         : undefined;
-    const start = resumeAt({ checkpointMs, newestRecordedMs: newest, fromMs, now: Date.now() }, plan);
+    const start = resumeAt({ checkpointMs, recordedUntilMs: recordedUntil, fromMs, now: Date.now() }, plan);
     io.err(`starting at ${new Date(start.startMs).toISOString()} (${start.reason})\n`);
     const next = await watch(
       {

@@ -11,13 +11,13 @@ describe('watch checkpoint', () => {
     expect(() => decodeCheckpoint('{"version":1,"next":"soon"}', undefined)).toThrow(/expected/);
   });
 
-  it('resumes at the checkpoint, else at the newest recorded entry’s window, else --from, else the last ready window', () => {
+  it('resumes at the checkpoint, else at the recorded progress, else --from, else the last ready window', () => {
     const now = T + 3_600_000;
-    expect(resumeAt({ checkpointMs: T, newestRecordedMs: T + 999_999, now }, plan)).toEqual({
+    expect(resumeAt({ checkpointMs: T, recordedUntilMs: T + 900_000, now }, plan)).toEqual({
       startMs: T,
       reason: 'checkpoint',
     });
-    expect(resumeAt({ newestRecordedMs: T + 420_000, fromMs: T - 3_600_000, now }, plan)).toEqual({
+    expect(resumeAt({ recordedUntilMs: T + 300_000, fromMs: T - 3_600_000, now }, plan)).toEqual({
       startMs: T + 300_000,
       reason: 'recorded',
     });

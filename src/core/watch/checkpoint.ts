@@ -2,8 +2,8 @@ import { windowAt, type WindowPlan } from './windows';
 
 /**
  * Where a (re)started watcher begins. The checkpoint is the start of the first window not yet wholly recorded;
- * without one, the newest recorded entry says how far a previous run got: its window is correlated again (a
- * crash may have left it half written — what is already there is not sent twice), nothing after it is skipped.
+ * without one, the newest progress entry in Loki says the same. A window under way when a run stopped has
+ * neither: it is correlated again, and what it had already written is not sent twice.
  */
 
 export interface Checkpoint {
@@ -40,8 +40,8 @@ export function decodeCheckpoint(text: string, cluster?: string): number {
 export interface ResumeInput {
   /** From the state file. */
   checkpointMs?: number;
-  /** Time of the newest entry already in the recorded stream. */
-  newestRecordedMs?: number;
+  /** End of the newest window the progress stream says is recorded. */
+  recordedUntilMs?: number;
   /** `--from`. */
   fromMs?: number;
   now: number;
@@ -49,7 +49,7 @@ export interface ResumeInput {
 
 export type ResumeReason = 'checkpoint' | 'recorded' | 'from' | 'now';
 
-/** The first window's start and why: checkpoint, else the newest recorded entry's window, else --from, else now. */
+/** The first window's start and why: checkpoint, else the recorded progress, else --from, else now. */
 export function resumeAt(input: ResumeInput, plan: WindowPlan): { startMs: number; reason: ResumeReason } {
   const floor = input.fromMs ?? -Infinity;
   const pick = (ms: number, reason: ResumeReason) =>
@@ -57,8 +57,8 @@ export function resumeAt(input: ResumeInput, plan: WindowPlan): { startMs: numbe
   if (input.checkpointMs !== undefined) {
     return pick(input.checkpointMs, 'checkpoint');
   }
-  if (input.newestRecordedMs !== undefined) {
-    return pick(windowAt(input.newestRecordedMs, plan).start, 'recorded');
+  if (input.recordedUntilMs !== undefined) {
+    return pick(windowAt(input.recordedUntilMs, plan).start, 'recorded');
   }
   if (input.fromMs !== undefined) {
     return { startMs: windowAt(input.fromMs, plan).start, reason: 'from' };

@@ -1,9 +1,12 @@
 export { decodeCheckpoint, encodeCheckpoint, resumeAt, type Checkpoint, type ResumeReason } from './checkpoint';
 export { health, newStatus, renderMetrics, type WatchCounters, type WatchStatus } from './metrics';
-export { newestRecordedMs } from './readBack';
+export { recordedUntilMs } from './readBack';
 export {
   LOKI_MAX_LINE_BYTES,
   newestVersions,
+  PROGRESS_JOB,
+  progressEntry,
+  readProgress,
   planWrites,
   readRecorded,
   RECORDED_JOB,

@@ -10,6 +10,34 @@ import type { PushEntry } from '../loki/push';
  */
 
 export const RECORDED_JOB = 'change-provenance';
+/**
+ * After each window, one entry in `{job="change-provenance-progress", cluster}` says it is wholly recorded (a
+ * window without changes has no chain to say so): readers know which part of a range is recorded, a restart
+ * where to go on. Its own job, so counts over the chain streams never see it.
+ */
+export const PROGRESS_JOB = 'change-provenance-progress';
+
+/** The progress entry of a window [fromMs, toMs): deterministic, at the window's last millisecond. */
+export function progressEntry(fromMs: number, toMs: number, cluster: string | undefined): PushEntry {
+  return {
+    labels: { job: PROGRESS_JOB, ...(cluster ? { cluster } : {}) },
+    ns: `${toMs - 1}000000`,
+    line: JSON.stringify({ recorded: { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() } }),
+    meta: {},
+  };
+}
+
+/** The window a progress line says is recorded. */
+export function readProgress(line: string): { fromMs: number; toMs: number } | undefined {
+  try {
+    const r = (JSON.parse(line) as { recorded?: { from?: string; to?: string } }).recorded;
+    const fromMs = Date.parse(r?.from ?? '');
+    const toMs = Date.parse(r?.to ?? '');
+    return Number.isNaN(fromMs) || Number.isNaN(toMs) ? undefined : { fromMs, toMs };
+  } catch {
+    return undefined;
+  }
+}
 
 /** An evidence record in the recorded line (the details drawer's rows, without the raw reference). */
 export interface RecordedEvidence {

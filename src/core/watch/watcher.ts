@@ -8,7 +8,7 @@ import type { LokiTransport } from '../loki/transport';
 import { traceOverLoki } from '../loki/twoPhase';
 import { ALL_ROUTINE } from '../routine/classes';
 import type { WatchStatus } from './metrics';
-import { planWrites, RECORDED_JOB, type Candidate } from './recorded';
+import { planWrites, PROGRESS_JOB, progressEntry, RECORDED_JOB, type Candidate } from './recorded';
 import { nextWindow, windowReadRange, waitFor, windowAt, type Window, type WindowPlan } from './windows';
 
 /**
@@ -47,8 +47,8 @@ export interface WatchDeps {
 export const defaultBackoff = (failures: number) => Math.min(60_000, 1_000 * 2 ** Math.max(0, failures - 1));
 
 /** The LogQL of the recorded stream (one cluster's, when given). */
-export function recordedSelector(cluster?: string): string {
-  return renderLogQuery(lineQuery({ job: RECORDED_JOB, ...(cluster ? { cluster } : {}) }, []));
+export function recordedSelector(cluster?: string, job = RECORDED_JOB): string {
+  return renderLogQuery(lineQuery({ job, ...(cluster ? { cluster } : {}) }, []));
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -112,6 +112,21 @@ export async function recordWindow(
     throw new Error(`Loki's max_line_size is ${tooLong[1]} bytes: chains shortened to it`);
   }
   status.chainsRefused += plan.unfit.length + report.rejectedLines;
+  // Then the window's progress entry, unless a previous run wrote it (Loki would refuse it as too far behind).
+  const progress = progressEntry(w.start, w.end, config.cluster);
+  const marked = await deps.transport.queryRange(
+    recordedSelector(config.cluster, PROGRESS_JOB),
+    w.end - 1,
+    w.end,
+    config.signal
+  );
+  if (!marked.lines.some((l) => l.text === progress.line)) {
+    const r = await deps.push([progress]);
+    status.retries += r.retries;
+    if (r.rejectedLines > 0) {
+      throw new Error(`Loki refused the progress entry: ${r.rejected.join('; ')}`);
+    }
+  }
   for (const m of report.rejected) {
     deps.log(`window ${iso(w.start)}: Loki refused ${report.rejectedLines} chain(s): ${m}`);
   }
