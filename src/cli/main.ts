@@ -105,6 +105,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--time-zone <iana>', 'with --format markdown: a zone shown next to UTC (e.g. Europe/Berlin)')
     .option('--grafana-url <url>', 'with --format markdown: Grafana (with its sub-path), for Explore links')
     .option('--loki-uid <uid>', 'with --grafana-url: the uid of the Loki data source in that Grafana')
+    .option('--recorded', 'with --loki: read the chains `provenance watch` recorded (live for the rest)', false)
+    .option('--cluster <name>', 'with --recorded: the cluster the chains were recorded for')
     .action(async (files: string[], opts) => {
       setExit(await traceCommand(files, opts, io));
     });

@@ -235,3 +235,72 @@ describe('provenance watch', () => {
     }
   }, 120_000);
 });
+
+describe('trace --recorded', () => {
+  const traced = async (url: string, to: string) => {
+    const t = await cli(['trace', '--format', 'json', '--loki', url, '--from', FROM, '--to', to]);
+    return (JSON.parse(t.out) as { chains: ChainJson[] }).chains;
+  };
+
+  it('reads the recorded chains instead of correlating: the same answer, from a few queries', async () => {
+    const to = '2026-03-02T12:29:59.999Z';
+    const before = cleanEmu.requests.length;
+    const r = await cli([
+      'trace',
+      '--format',
+      'json',
+      '--loki',
+      cleanUrl,
+      '--recorded',
+      '--cluster',
+      'prod-eu',
+      '--from',
+      FROM,
+      '--to',
+      to,
+    ]);
+    expect(r.code).toBe(0);
+    const asked = cleanEmu.requests.length - before;
+    // The progress and chain streams, in 1 h pieces; correlating the same range asks several times as often.
+    expect(asked).toBeLessThanOrEqual(8);
+    expect(r.err).toBe(`note: ${FROM.replace('Z', '.000Z')} to ${to}: recorded chains\n`);
+    const got = JSON.parse(r.out) as { chains: ChainJson[]; stats: { recorded: number; live: number } };
+    expect(got.stats).toMatchObject({ recorded: got.chains.length, live: 0 });
+    const live = cleanEmu.requests.length;
+    expect(got.chains).toEqual(await traced(cleanUrl, to));
+    expect(cleanEmu.requests.length - live).toBeGreaterThan(3 * asked);
+  });
+
+  it('falls back to live correlation for the part not recorded yet, and says so', async () => {
+    const { emu, url } = await loaded();
+    try {
+      const half = watchArgs(url).map((a) => (a === UNTIL ? '2026-03-02T11:00:00Z' : a));
+      expect((await cli(half)).code).toBe(0);
+      const to = '2026-03-02T12:29:59.999Z';
+      const r = await cli([
+        'trace',
+        '--format',
+        'json',
+        '--loki',
+        url,
+        '--recorded',
+        '--cluster',
+        'prod-eu',
+        '--from',
+        FROM,
+        '--to',
+        to,
+      ]);
+      expect(r.code).toBe(0);
+      expect(r.err).toContain(
+        'note: 2026-03-02T09:30:00.000Z to 2026-03-02T10:59:59.999Z: recorded chains\nnote: 2026-03-02T11:00:00.000Z to 2026-03-02T12:29:59.999Z is not recorded (yet): correlated live\n'
+      );
+      const got = JSON.parse(r.out) as { chains: ChainJson[]; stats: { recorded: number; live: number } };
+      expect(got.stats.recorded).toBeGreaterThan(0);
+      expect(got.stats.live).toBeGreaterThan(0);
+      expect(got.chains).toEqual(await traced(url, to));
+    } finally {
+      await emu.stop();
+    }
+  }, 60_000);
+});

@@ -25,6 +25,7 @@ import { formatReport } from '../output/report';
 import { formatParseSummary } from '../output/skipSummary';
 import { startProgress, type Progress } from '../progress';
 import { expandInputs, readRawLines } from '../readLines';
+import { traceRecordedCommand } from './traceRecorded';
 
 export interface TraceOptions {
   loki?: string;
@@ -53,6 +54,10 @@ export interface TraceOptions {
   trustedProxies?: string;
   /** Bytes a .gz input may inflate to (a cap against gzip bombs). */
   maxInflatedBytes?: number;
+  /** With --loki: read the chains `provenance watch` recorded (live correlation for the rest). */
+  recorded?: boolean;
+  /** With --recorded: the cluster label the watcher recorded with. */
+  cluster?: string;
 }
 
 function trustedProxiesOf(o: TraceOptions): string[] {
@@ -106,6 +111,15 @@ export function selectionFrom(o: TraceOptions): TraceSelection {
 /** `provenance trace FILE...`: explained chains for every write, or for a selection. */
 export async function traceCommand(files: string[], o: TraceOptions, io: Io): Promise<number> {
   const selection = selectionFrom(o);
+  if (o.recorded) {
+    if (!o.loki || files.length > 0) {
+      throw new CliError('--recorded reads Loki: give --loki URL and no FILE', 2);
+    }
+    if (o.format === 'markdown') {
+      throw new CliError('--recorded writes table or json, not markdown', 2);
+    }
+    return traceRecordedCommand({ ...o, format: o.format, loki: o.loki, from: selection.from, to: selection.to }, io);
+  }
   const leaveOut = routineOption(o);
   const verdicts = o.verdict ? new Set(o.verdict.split(',').map((v) => v.trim())) : undefined;
   const trustedProxies = trustedProxiesOf(o);

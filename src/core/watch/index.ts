@@ -33,3 +33,4 @@ export {
   type Window,
   type WindowPlan,
 } from './windows';
+export { asChainJson, byEffectTime, readRecordedRange, type RecordedRange } from './readRecorded';
