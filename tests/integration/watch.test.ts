@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { encodeCheckpoint, newestVersions, type ChainJson, type RecordedChain } from '../../src/core';
+import { grafanaAlertRules } from '../../src/cli/provisioning/alertRules';
+import { clusterSelectors } from '../../src/core';
 import { runCli as cli } from '../support/cli';
+import { evaluateRule, type ProvisionedRule } from '../support/grafanaAlertEval';
 import { LokiEmulator, type EmulatorOptions } from '../support/lokiEmulator';
 
 /**
@@ -303,4 +306,44 @@ describe('trace --recorded', () => {
       await emu.stop();
     }
   }, 60_000);
+});
+
+/** Does the provisioned rule fire at any 5-minute step of the range, evaluated as Grafana does, on this Loki? */
+async function fires(url: string, ruleId: string): Promise<boolean> {
+  const file = grafanaAlertRules('loki', clusterSelectors('prod-eu'));
+  const rules = JSON.parse(JSON.stringify(file).replace(/\$\$/g, '$')) as typeof file;
+  const rule = rules.groups[0].rules.find((r) => r.labels?.rule === ruleId) as ProvisionedRule;
+  let fired = false;
+  for (let t = Date.parse(FROM); t <= Date.parse(UNTIL); t += 5 * 60_000) {
+    const e = await evaluateRule(rule, t, async (_uid, model, timeMs) => {
+      const q = new URLSearchParams({ query: String(model.expr), time: `${timeMs}000000` });
+      const body = (await (await fetch(`${url}/loki/api/v1/query?${q}`)).json()) as {
+        data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+      };
+      return body.data.result.map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
+    });
+    expect(e.state).not.toBe('Error');
+    fired ||= e.state === 'Alerting';
+  }
+  return fired;
+}
+
+describe('alert rules on recorded chains', () => {
+  it('recorded-manual-drift fires on the drift scenario; recorded-rancher-no-person stays quiet while Rancher is logged', async () => {
+    expect(await fires(cleanUrl, 'recorded-manual-drift')).toBe(true);
+    expect(await fires(cleanUrl, 'recorded-rancher-no-person')).toBe(false);
+  }, 60_000);
+
+  it('recorded-rancher-no-person fires when the Rancher audit log is missing', async () => {
+    const emu = new LokiEmulator();
+    const url = await emu.start();
+    try {
+      const noRancher = files.filter((f) => !f.endsWith('rancher-audit.log'));
+      expect((await cli(['push', '--loki', url, '--cluster', 'prod-eu', ...noRancher])).code).toBe(0);
+      expect((await cli(watchArgs(url))).code).toBe(0);
+      expect(await fires(url, 'recorded-rancher-no-person')).toBe(true);
+    } finally {
+      await emu.stop();
+    }
+  }, 120_000);
 });
