@@ -347,3 +347,62 @@ describe('alert rules on recorded chains', () => {
     }
   }, 120_000);
 });
+
+describe('a chain whose answer changes later', () => {
+  it('is re-recorded one revision up, only that one; trace --recorded shows the newest', async () => {
+    const emu = new LokiEmulator();
+    const url = await emu.start();
+    try {
+      const rancher = files.filter((f) => f.endsWith('rancher-audit.log'));
+      const others = files.filter((f) => !f.endsWith('rancher-audit.log'));
+      expect((await cli(['push', '--loki', url, '--cluster', 'prod-eu', ...others])).code).toBe(0);
+      expect((await cli(watchArgs(url))).code).toBe(0);
+      const before = emu.dump(RECORDED);
+      // The Rancher records arrive late; the windows are correlated again (as --recheck does for live windows).
+      expect((await cli(['push', '--loki', url, '--cluster', 'prod-eu', ...rancher])).code).toBe(0);
+      const state = join(dir, 'state-late.json');
+      writeFileSync(state, encodeCheckpoint(Date.parse(FROM), 'prod-eu'));
+      const again = await cli(watchArgs(url, '--state', state));
+      expect(again.code).toBe(0);
+      const rerecorded = Number(/ (\d+) re-recorded/.exec(again.out)?.[1]);
+      expect(rerecorded).toBeGreaterThan(0);
+      const after = emu.dump(RECORDED);
+      expect(after.length).toBe(before.length + rerecorded);
+      expect(after.filter((d) => !before.includes(d)).every((d) => d.includes('"revision":2'))).toBe(true);
+      // The newest answers equal the clean run's (which had the Rancher records from the start).
+      const got = await cli([
+        'trace',
+        '--format',
+        'json',
+        '--loki',
+        url,
+        '--recorded',
+        '--cluster',
+        'prod-eu',
+        '--from',
+        FROM,
+        '--to',
+        '2026-03-02T12:29:59.999Z',
+      ]);
+      const want = await cli([
+        'trace',
+        '--format',
+        'json',
+        '--loki',
+        cleanUrl,
+        '--recorded',
+        '--cluster',
+        'prod-eu',
+        '--from',
+        FROM,
+        '--to',
+        '2026-03-02T12:29:59.999Z',
+      ]);
+      expect((JSON.parse(got.out) as { chains: ChainJson[] }).chains).toEqual(
+        (JSON.parse(want.out) as { chains: ChainJson[] }).chains
+      );
+    } finally {
+      await emu.stop();
+    }
+  }, 120_000);
+});
