@@ -406,3 +406,50 @@ describe('a chain whose answer changes later', () => {
     }
   }, 120_000);
 });
+
+describe('/metrics and /healthz', () => {
+  it('expose lines read, chains written, retries, failed windows and lag; healthz says ok, then stuck', async () => {
+    const { emu, url } = await loaded();
+    try {
+      emu.failPushNext({ status: 503 });
+      const args = watchArgs(url, '--listen', '0').filter((a, i, all) => a !== '--until' && all[i - 1] !== '--until');
+      const child = spawn(process.execPath, [join(__dirname, '../../bin/provenance.cjs'), ...args], { stdio: 'pipe' });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const until = async (test: () => boolean) => {
+        for (const deadline = Date.now() + 60_000; !test();) {
+          if (Date.now() > deadline || child.exitCode !== null) {
+            child.kill('SIGKILL');
+            throw new Error(`watch did not get there; it said:\n${err.slice(-3000)}`);
+          }
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      try {
+        await until(() => /port (\d+)/.test(err) && /window 2026-03-02T11:/.test(err));
+        const port = /port (\d+)/.exec(err)![1];
+        const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        expect(Number(/^provenance_watch_lines_read_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(100);
+        expect(Number(/^provenance_watch_chains_written_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+        expect(Number(/^provenance_watch_retries_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+        expect(metrics).toMatch(/^provenance_watch_windows_failed_total 0$/m);
+        expect(Number(/^provenance_watch_lag_seconds (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(86_400);
+        const ok = await fetch(`http://127.0.0.1:${port}/healthz`);
+        expect([ok.status, await ok.text()]).toEqual([200, expect.stringMatching(/^ok: recorded up to 2026-03-02T1/)]);
+        // Loki refuses every read from now on: after 5 failures in a row the watcher says it is stuck.
+        emu.failNext(...Array.from({ length: 200 }, () => ({ status: 500 })));
+        await until(() => (err.match(/trying again/g) ?? []).length >= 5);
+        const stuck = await fetch(`http://127.0.0.1:${port}/healthz`);
+        expect([stuck.status, await stuck.text()]).toEqual([
+          503,
+          expect.stringMatching(/^stuck: \d+ failures in a row/),
+        ]);
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.on('exit', r));
+      }
+    } finally {
+      await emu.stop();
+    }
+  }, 120_000);
+});
