@@ -53,6 +53,10 @@ const watchArgs = (url: string, ...more: string[]) => [
   ...more,
 ];
 
+/** `trace --recorded --format json` from FROM to `to` on the recorded prod-eu stream. */
+const recordedTrace = (url: string, to: string) =>
+  cli(['trace', '--format', 'json', '--loki', url, '--recorded', '--cluster', 'prod-eu', '--from', FROM, '--to', to]);
+
 const pushes = (emu: LokiEmulator) => emu.requests.filter((r) => r.path === '/loki/api/v1/push').length;
 
 /** Starts the binary in a child process; resolves with its exit once `stopWhen` holds and `signal` was sent. */
@@ -248,20 +252,7 @@ describe('trace --recorded', () => {
   it('reads the recorded chains instead of correlating: the same answer, from a few queries', async () => {
     const to = '2026-03-02T12:29:59.999Z';
     const before = cleanEmu.requests.length;
-    const r = await cli([
-      'trace',
-      '--format',
-      'json',
-      '--loki',
-      cleanUrl,
-      '--recorded',
-      '--cluster',
-      'prod-eu',
-      '--from',
-      FROM,
-      '--to',
-      to,
-    ]);
+    const r = await recordedTrace(cleanUrl, to);
     expect(r.code).toBe(0);
     const asked = cleanEmu.requests.length - before;
     // The progress and chain streams, in 1 h pieces; correlating the same range asks several times as often.
@@ -280,20 +271,7 @@ describe('trace --recorded', () => {
       const half = watchArgs(url).map((a) => (a === UNTIL ? '2026-03-02T11:00:00Z' : a));
       expect((await cli(half)).code).toBe(0);
       const to = '2026-03-02T12:29:59.999Z';
-      const r = await cli([
-        'trace',
-        '--format',
-        'json',
-        '--loki',
-        url,
-        '--recorded',
-        '--cluster',
-        'prod-eu',
-        '--from',
-        FROM,
-        '--to',
-        to,
-      ]);
+      const r = await recordedTrace(url, to);
       expect(r.code).toBe(0);
       expect(r.err).toContain(
         'note: 2026-03-02T09:30:00.000Z to 2026-03-02T10:59:59.999Z: recorded chains\nnote: 2026-03-02T11:00:00.000Z to 2026-03-02T12:29:59.999Z is not recorded (yet): correlated live\n'
@@ -370,34 +348,8 @@ describe('a chain whose answer changes later', () => {
       expect(after.length).toBe(before.length + rerecorded);
       expect(after.filter((d) => !before.includes(d)).every((d) => d.includes('"revision":2'))).toBe(true);
       // The newest answers equal the clean run's (which had the Rancher records from the start).
-      const got = await cli([
-        'trace',
-        '--format',
-        'json',
-        '--loki',
-        url,
-        '--recorded',
-        '--cluster',
-        'prod-eu',
-        '--from',
-        FROM,
-        '--to',
-        '2026-03-02T12:29:59.999Z',
-      ]);
-      const want = await cli([
-        'trace',
-        '--format',
-        'json',
-        '--loki',
-        cleanUrl,
-        '--recorded',
-        '--cluster',
-        'prod-eu',
-        '--from',
-        FROM,
-        '--to',
-        '2026-03-02T12:29:59.999Z',
-      ]);
+      const got = await recordedTrace(url, '2026-03-02T12:29:59.999Z');
+      const want = await recordedTrace(cleanUrl, '2026-03-02T12:29:59.999Z');
       expect((JSON.parse(got.out) as { chains: ChainJson[] }).chains).toEqual(
         (JSON.parse(want.out) as { chains: ChainJson[] }).chains
       );

@@ -171,35 +171,17 @@ export class LokiEmulator {
       }
       if (url.pathname === '/loki/api/v1/push' && req.method === 'POST') {
         const body = await readBody(req);
-        const fault = this.pushFaults.shift();
-        if (fault?.delayMs) {
-          await new Promise((r) => setTimeout(r, fault.delayMs));
-        }
-        if (fault?.drop) {
-          req.socket.destroy();
+        if (await injected(this.pushFaults.shift(), req, send)) {
           return;
-        }
-        if (fault?.status) {
-          return send(fault.status, `injected ${fault.status}`);
         }
         return this.push(body, send);
       }
-      if (url.pathname.startsWith('/loki/api/v1/') && url.pathname !== '/loki/api/v1/push') {
-        const fault = this.faults.shift();
-        if (fault?.delayMs) {
-          await new Promise((r) => setTimeout(r, fault.delayMs));
-        }
-        if (fault?.drop) {
-          req.socket.destroy();
-          return;
-        }
-        if (fault?.status) {
-          return send(
-            fault.status,
-            `injected ${fault.status}`,
-            fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {}
-          );
-        }
+      if (
+        url.pathname.startsWith('/loki/api/v1/') &&
+        url.pathname !== '/loki/api/v1/push' &&
+        (await injected(this.faults.shift(), req, send))
+      ) {
+        return;
       }
       switch (url.pathname) {
         case '/loki/api/v1/query_range':
@@ -435,6 +417,26 @@ export class LokiEmulator {
       },
     });
   }
+}
+
+/** Plays a queued fault (delay, dropped connection, status); true when it answered instead of the emulator. */
+async function injected(
+  fault: Fault | undefined,
+  req: IncomingMessage,
+  send: (status: number, body: unknown, headers?: Record<string, string>) => void
+): Promise<boolean> {
+  if (fault?.delayMs) {
+    await new Promise((r) => setTimeout(r, fault.delayMs));
+  }
+  if (fault?.drop) {
+    req.socket.destroy();
+    return true;
+  }
+  if (fault?.status) {
+    send(fault.status, `injected ${fault.status}`, fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {});
+    return true;
+  }
+  return false;
 }
 
 /**

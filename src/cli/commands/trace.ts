@@ -84,7 +84,7 @@ function routineOption(o: TraceOptions): RoutineClass[] {
   }
 }
 
-function isoOption(name: string, v: string | undefined): number | undefined {
+export function isoOption(name: string, v: string | undefined): number | undefined {
   if (v === undefined) {
     return undefined;
   }

@@ -22,6 +22,7 @@ import {
   type WindowPlan,
 } from '../../core';
 import { CliError, type Io } from '../io';
+import { isoOption } from './trace';
 
 export interface WatchOptions {
   loki: string;
@@ -37,17 +38,6 @@ export interface WatchOptions {
   maxLineBytes?: number;
   /** Port for /metrics and /healthz (0: any free port; absent: no server). */
   listen?: number;
-}
-
-function time(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) {
-    return undefined;
-  }
-  const ms = Date.parse(v);
-  if (Number.isNaN(ms)) {
-    throw new CliError(`--${name} ${v}: not an ISO time (e.g. 2026-03-02T10:00:00Z)`, 2);
-  }
-  return ms;
 }
 
 function duration(name: string, v: string | undefined): number | undefined {
@@ -119,8 +109,8 @@ function serve(port: number, status: WatchStatus, plan: WindowPlan, io: Io): Pro
  * way is not checkpointed, so the next run correlates it again and sends only what is missing.
  */
 export async function watchCommand(o: WatchOptions, io: Io): Promise<number> {
-  const fromMs = time('from', o.from);
-  const untilMs = time('until', o.until);
+  const fromMs = isoOption('from', o.from);
+  const untilMs = isoOption('until', o.until);
   const plan = defaultPlan();
   plan.windowMs = duration('window', o.window) ?? plan.windowMs;
   plan.lagMs = duration('lag', o.lag) ?? plan.lagMs;
