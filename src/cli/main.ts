@@ -8,6 +8,7 @@ import { parseCommand } from './commands/parse';
 import { pushCommand } from './commands/push';
 import { rulesCommand } from './commands/rules';
 import { traceCommand } from './commands/trace';
+import { watchCommand } from './commands/watch';
 import { CliError, processIo, type Io } from './io';
 import { DEFAULT_MAX_INFLATED_BYTES } from './readLines';
 
@@ -113,6 +114,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--time-zone <iana>', 'with --format markdown: a zone shown next to UTC (e.g. Europe/Berlin)')
     .option('--grafana-url <url>', 'with --format markdown: Grafana (with its sub-path), for Explore links')
     .option('--loki-uid <uid>', 'with --grafana-url: the uid of the Loki data source in that Grafana')
+    .option('--recorded', 'with --loki: read the chains `provenance watch` recorded (live for the rest)', false)
+    .option('--cluster <name>', 'with --recorded: the cluster the chains were recorded for')
     .action(async (files: string[], opts) => {
       setExit(await traceCommand(files, opts, io));
     });
@@ -136,6 +139,27 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     )
     .action(async (files: string[], opts) => {
       setExit(await pushCommand(files, opts, io));
+    });
+
+  program
+    .command('watch')
+    .description(
+      'Correlate continuously and record every chain in Loki ({job="change-provenance", verdict, cluster}) for alerts and dashboards.'
+    )
+    .requiredOption('--loki <url>', 'Loki base URL (read the audit streams from it, write the chains to it)')
+    .option('--tenant <id>', 'Loki tenant (X-Scope-OrgID)')
+    .option('--from <iso>', 'start here when neither the state file nor the recorded stream says where to resume')
+    .option('--until <iso>', 'stop once every change before this time is recorded (backfills, tests)')
+    .option('--state <file>', 'checkpoint file (without it, resume after the newest recorded entry)')
+    .option('--cluster <name>', 'read only streams with this cluster label, and record with it')
+    .option('--lag <duration>', 'stay this far behind now (default 21m: look-ahead 10m + sync window 10m + 1m ingestion)')
+    .option('--window <duration>', 'length of one correlation window', '5m')
+    .option('--recheck <duration>', 'correlate each live window again this long later, re-recording changed answers', '0')
+    .option('--backoff <duration>', 'first wait after a failed window (doubles, up to 1m)', '1s')
+    .option('--max-line-bytes <n>', "Loki's max_line_size: longer chains are shortened (evidence records first)", positiveInt)
+    .option('--listen <port>', 'serve /metrics (Prometheus) and /healthz on this port', nonNegativeInt)
+    .action(async (opts) => {
+      setExit(await watchCommand(opts, io));
     });
 
   program

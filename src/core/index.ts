@@ -70,3 +70,4 @@ export { readRange, type PageFetcher, type PagingOptions } from './loki/paging';
 export { ALERT_RULES, ruleLogQL } from './alerts/catalog';
 export { ACTOR, BY_A_PERSON, kubeAuditQuery, WRITES, type AlertRule } from './alerts/rule';
 export { alertDashboardLink, DASHBOARD_UID } from './alerts/dashboardLink';
+export * from './watch';

@@ -152,19 +152,54 @@ const TRIGGERS: Record<string, object[]> = {
       requestObject: { spec: { paused: true } },
     }),
   ],
+  // Recorded chains as `provenance watch` writes them (the chain JSON; stream labels job and verdict).
+  'recorded-manual-drift': [recordedChain('manual-drift', { name: 'lee@example.org', kind: 'human', via: [] })],
+  'recorded-rancher-no-person': [
+    recordedChain('manual', {
+      name: 'u-kim4x9',
+      kind: 'human',
+      via: ['system:serviceaccount:cattle-impersonation-system:cattle-impersonation-u-kim4x9 (rancher-impersonation)'],
+    }),
+  ],
 };
+
+/** A recorded chain line of a write to shop/checkout at T. */
+function recordedChain(verdict: string, who: { name: string; kind: string; via: string[] }): object {
+  return {
+    id: `kube-audit:${verdict}`,
+    effect: {
+      time: new Date(T).toISOString(),
+      source: 'kube-audit',
+      verb: 'patch',
+      target: { apiGroup: 'apps', resource: 'deployments', namespace: 'shop', name: 'checkout', subresource: null },
+      actor: { name: who.name, kind: who.kind },
+      sourceIPs: ['203.0.113.9'],
+      userAgent: 'kubectl/v1.31.0',
+    },
+    verdict,
+    who: { ...who, ip: '203.0.113.9', ipTrust: 'seen by the server' },
+    gitops: verdict === 'manual-drift' ? { tool: 'argocd', app: 'shop', operation: 'sync' } : null,
+    links: [],
+    context: [],
+    consequenceOf: null,
+    consequences: 0,
+  };
+}
 
 let emu: LokiEmulator;
 let url: string;
 const spans = new Map<string, [number, number]>();
 
 /** Pushes lines under `cluster`, each at its own time (or T), and remembers the data set's time span. */
-async function load(cluster: string, lines: Array<{ text: string; job?: string; timeMs?: number }>): Promise<void> {
+async function load(
+  cluster: string,
+  lines: Array<{ text: string; job?: string; timeMs?: number; verdict?: string }>
+): Promise<void> {
   const entries: PushEntry[] = lines.map((l) => {
-    const parsed = pushEntryOf(l.text, cluster);
+    const parsed = l.verdict ? undefined : pushEntryOf(l.text, cluster);
     return (
       parsed ?? {
-        labels: { job: l.job ?? 'kube-audit', cluster },
+        labels: { job: l.job ?? 'kube-audit', cluster, ...(l.verdict ? { verdict: l.verdict } : {}) },
         ns: `${l.timeMs ?? T}000000`,
         line: l.text,
         meta: {},
@@ -243,7 +278,11 @@ beforeAll(async () => {
   for (const [id, lines] of Object.entries(TRIGGERS)) {
     await load(
       `trigger-${id}`,
-      lines.map((l) => ({ text: JSON.stringify(l), job: id.startsWith('argocd') ? 'argocd' : 'kube-audit' }))
+      lines.map((l) => ({
+        text: JSON.stringify(l),
+        job: id.startsWith('argocd') ? 'argocd' : id.startsWith('recorded-') ? 'change-provenance' : 'kube-audit',
+        verdict: (l as { verdict?: string }).verdict,
+      }))
     );
   }
 }, 60_000);

@@ -62,7 +62,7 @@ describe('docker-compose.yaml', () => {
   });
 
   it('has the services, each on a pinned image', () => {
-    expect(Object.keys(s).sort()).toEqual(['demo-feeder', 'grafana', 'loki', 'plugin-build']);
+    expect(Object.keys(s).sort()).toEqual(['demo-feeder', 'grafana', 'loki', 'plugin-build', 'watcher']);
     for (const svc of Object.values(s)) {
       expect(tag(svc.image)).toMatch(/^\d+(\.\d+)*(-\w+)?$/);
     }
@@ -90,6 +90,13 @@ describe('docker-compose.yaml', () => {
     expect(s['demo-feeder'].command).toMatch(/provenance\.cjs push --loki http:\/\/loki:3100 --live/);
     expect(s['demo-feeder'].depends_on?.loki).toBeDefined();
     expect(Object.keys(compose.volumes).sort()).toEqual(['loki-data', 'plugin-node-modules']);
+  });
+
+  it('runs the watcher beside the feeder: it records chains into the same Loki, the cluster the feeder labels', () => {
+    expect(s.watcher.command).toMatch(/provenance\.cjs watch --loki http:\/\/loki:3100 --cluster demo /);
+    expect(s['demo-feeder'].command).toContain('--cluster demo');
+    expect(s.watcher.command).toContain('--listen 9464');
+    expect(s.watcher.depends_on?.loki).toBeDefined();
   });
 
   it("gives Loki the repo's config, whose limits are the ones the client and the emulator assume", () => {

@@ -258,6 +258,25 @@ describe('Loki API emulator', () => {
     expect(got.map((v: string[]) => v[1]).sort()).toEqual(['dup', 'other']);
   });
 
+  it('structured metadata: strings kept; over 64 KB or 128 entries the line is refused, the others stored', async () => {
+    const many = Object.fromEntries(Array.from({ length: 129 }, (_, i) => [`k${i}`, 'v']));
+    const values = [
+      [ns(25), 'kept', { person: 'alice' }],
+      [ns(25), 'too large', { big: 'x'.repeat(64 * 1024) }],
+      [ns(25), 'too many', many],
+    ];
+    const r = await push([{ stream: { job: 'meta' }, values }]);
+    expect(r.status).toBe(400);
+    expect(await r.text()).toBe(
+      "1 errors like: stream '{job=\"meta\", service_name=\"meta\"}' has structured metadata too large: '65539' bytes, limit: '65536' bytes. Please see `limits_config.max_structured_metadata_size` or contact your Loki administrator to increase it.; " +
+        "1 errors like: stream '{job=\"meta\", service_name=\"meta\"}' has too many structured metadata labels: '129', limit: '128'. Please see `limits_config.max_structured_metadata_entries_count` or contact your Loki administrator to increase it."
+    );
+    const q = { query: '{job="meta"}', start: ns(25), end: ns(26) };
+    const got = JSON.parse((await get('/loki/api/v1/query_range', q)).text).data.result;
+    expect(got.map((g: { values: string[][] }) => g.values.map((v) => v[1])).flat()).toEqual(['kept']);
+    expect((await push([{ stream: { job: 'meta' }, values: [[ns(25), 'number', { n: 1 }]] }])).status).toBe(400);
+  });
+
   it("an answer over the 4 MiB gRPC message limit is Loki's 500 ResourceExhausted", async () => {
     const line = 'y'.repeat(100 * 1024);
     const values = Array.from({ length: 45 }, (_, i) => [ns(30 + i), line]);

@@ -80,6 +80,7 @@ export class LokiEmulator {
   private server?: Server;
   private readonly streams = new Map<string, Stream>();
   private readonly faults: Fault[] = [];
+  private readonly pushFaults: Fault[] = [];
   readonly maxLineSize: number;
   readonly maxEntries: number;
   readonly grpcMaxMessageBytes: number;
@@ -111,6 +112,24 @@ export class LokiEmulator {
   /** The next query requests fail like this, one fault per request. */
   failNext(...faults: Fault[]): void {
     this.faults.push(...faults);
+  }
+
+  /** The next push requests fail like this, one fault per request (nothing of a failed push is stored). */
+  failPushNext(...faults: Fault[]): void {
+    this.pushFaults.push(...faults);
+  }
+
+  /** Every stored entry of the streams matching `labels`, in stream then time order, as `labels ns line meta`. */
+  dump(labels: Record<string, string>): string[] {
+    const out: string[] = [];
+    for (const k of [...this.streams.keys()].sort()) {
+      const s = this.streams.get(k) as Stream;
+      if (Object.entries(labels).every(([n, v]) => s.labels[n] === v)) {
+        const entries = [...s.entries].sort((a, b) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : a.line < b.line ? -1 : 1));
+        out.push(...entries.map((e) => `${k} ${e.ns} ${e.line} ${JSON.stringify(e.meta)}`));
+      }
+    }
+    return out;
   }
 
   /** Entries stored, for assertions. */
@@ -151,24 +170,18 @@ export class LokiEmulator {
         return send(200, 'ready\n');
       }
       if (url.pathname === '/loki/api/v1/push' && req.method === 'POST') {
-        return this.push(await readBody(req), send);
-      }
-      if (url.pathname.startsWith('/loki/api/v1/') && url.pathname !== '/loki/api/v1/push') {
-        const fault = this.faults.shift();
-        if (fault?.delayMs) {
-          await new Promise((r) => setTimeout(r, fault.delayMs));
-        }
-        if (fault?.drop) {
-          req.socket.destroy();
+        const body = await readBody(req);
+        if (await injected(this.pushFaults.shift(), req, send)) {
           return;
         }
-        if (fault?.status) {
-          return send(
-            fault.status,
-            `injected ${fault.status}`,
-            fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {}
-          );
-        }
+        return this.push(body, send);
+      }
+      if (
+        url.pathname.startsWith('/loki/api/v1/') &&
+        url.pathname !== '/loki/api/v1/push' &&
+        (await injected(this.faults.shift(), req, send))
+      ) {
+        return;
       }
       switch (url.pathname) {
         case '/loki/api/v1/query_range':
@@ -227,6 +240,8 @@ export class LokiEmulator {
           distributorErrors.push(
             `Max entry size '${this.maxLineSize}' bytes exceeded for stream '${name}' while adding an entry with length '${size}' bytes`
           );
+        } else if (metadataError(meta ?? {}, name) !== undefined) {
+          distributorErrors.push(metadataError(meta ?? {}, name) as string);
         } else {
           valid.push({ ns, line, meta: withDetectedLevel(meta ?? {}, line) });
         }
@@ -402,6 +417,49 @@ export class LokiEmulator {
       },
     });
   }
+}
+
+/** Plays a queued fault (delay, dropped connection, status); true when it answered instead of the emulator. */
+async function injected(
+  fault: Fault | undefined,
+  req: IncomingMessage,
+  send: (status: number, body: unknown, headers?: Record<string, string>) => void
+): Promise<boolean> {
+  if (fault?.delayMs) {
+    await new Promise((r) => setTimeout(r, fault.delayMs));
+  }
+  if (fault?.drop) {
+    req.socket.destroy();
+    return true;
+  }
+  if (fault?.status) {
+    send(fault.status, `injected ${fault.status}`, fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {});
+    return true;
+  }
+  return false;
+}
+
+/**
+ * loki v3.5.0 pkg/loghttp/entry.go (sliceEntryDecoder): structured metadata is a map of strings; then
+ * pkg/distributor/validator.go ValidateEntry: at most 64 KB (names and values, `detected_level` not counted,
+ * pkg/util/entry_size.go) and 128 entries per line (pkg/validation/limits.go defaults, validate.go messages).
+ */
+function metadataError(meta: Record<string, unknown>, stream: string): string | undefined {
+  const pairs = Object.entries(meta);
+  const bad = pairs.find(([, v]) => typeof v !== 'string');
+  if (bad) {
+    throw new Error(`could not parse structured metadata ${bad[0]}: expected a string`);
+  }
+  const size = pairs
+    .filter(([k]) => k !== 'detected_level')
+    .reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v as string), 0);
+  if (size > 64 * 1024) {
+    return `stream '${stream}' has structured metadata too large: '${size}' bytes, limit: '${64 * 1024}' bytes. Please see \`limits_config.max_structured_metadata_size\` or contact your Loki administrator to increase it.`;
+  }
+  if (pairs.length > 128) {
+    return `stream '${stream}' has too many structured metadata labels: '${pairs.length}', limit: '128'. Please see \`limits_config.max_structured_metadata_entries_count\` or contact your Loki administrator to increase it.`;
+  }
+  return undefined;
 }
 
 /** A time as Go's time.Format(time.RFC3339) writes it (seconds, UTC). */

@@ -28,6 +28,7 @@ import { formatReport } from '../output/report';
 import { formatParseSummary } from '../output/skipSummary';
 import { startProgress, type Progress } from '../progress';
 import { expandInputs, readRawLines } from '../readLines';
+import { traceRecordedCommand } from './traceRecorded';
 
 export interface TraceOptions {
   loki?: string;
@@ -60,6 +61,10 @@ export interface TraceOptions {
   trustedProxies?: string;
   /** Bytes a .gz input may inflate to (a cap against gzip bombs). */
   maxInflatedBytes?: number;
+  /** With --loki: read the chains `provenance watch` recorded (live correlation for the rest). */
+  recorded?: boolean;
+  /** With --recorded: the cluster label the watcher recorded with. */
+  cluster?: string;
 }
 
 /** `--argocd-url`, `--rancher-url`, `--git-host host=kind` as the engine's link settings. */
@@ -107,7 +112,7 @@ function routineOption(o: TraceOptions): RoutineClass[] {
   }
 }
 
-function isoOption(name: string, v: string | undefined): number | undefined {
+export function isoOption(name: string, v: string | undefined): number | undefined {
   if (v === undefined) {
     return undefined;
   }
@@ -134,6 +139,15 @@ export function selectionFrom(o: TraceOptions): TraceSelection {
 /** `provenance trace FILE...`: explained chains for every write, or for a selection. */
 export async function traceCommand(files: string[], o: TraceOptions, io: Io): Promise<number> {
   const selection = selectionFrom(o);
+  if (o.recorded) {
+    if (!o.loki || files.length > 0) {
+      throw new CliError('--recorded reads Loki: give --loki URL and no FILE', 2);
+    }
+    if (o.format === 'markdown') {
+      throw new CliError('--recorded writes table or json, not markdown', 2);
+    }
+    return traceRecordedCommand({ ...o, format: o.format, loki: o.loki, from: selection.from, to: selection.to }, io);
+  }
   const links = linkSettingsFrom(o);
   const leaveOut = routineOption(o);
   const verdicts = o.verdict ? new Set(o.verdict.split(',').map((v) => v.trim())) : undefined;

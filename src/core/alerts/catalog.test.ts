@@ -16,7 +16,8 @@ describe('alert rule catalog', () => {
       const q = ruleLogQL(r, { 'kube-audit': { job: 'audit', cluster: 'prod"x' }, argocd: { job: 'argo' } });
       expect({ id: r.id, errors: parseErrors(q) }).toEqual({ id: r.id, errors: 0 });
       expect(q).toMatch(/^sum by \(/);
-      expect(q).toMatch(/\{job="(audit|argo)"/);
+      // Recorded-chain rules read the stream `provenance watch` writes, in the configured cluster.
+      expect(q).toMatch(/\{job="(audit|argo|change-provenance)"/);
       for (const label of r.summary.match(/\$labels\.(\w+)/g) ?? []) {
         expect(r.by).toContain(label.slice('$labels.'.length));
       }

@@ -138,7 +138,7 @@ export function refusedLines(answer: string, sent: number): number {
 }
 
 /** The distributor's refusals of single lines (pkg/validation/validate.go messages). */
-const PER_LINE = /has timestamp too (?:new|old)|^Max entry size|has structured metadata too (?:large|many)/;
+const PER_LINE = /has timestamp too (?:new|old)|^Max entry size|has structured metadata too large|has too many structured metadata/;
 
 /**
  * POST one body; waits and retries on 429 / 5xx (Loki sends no Retry-After, but one is honoured); a 400 is
