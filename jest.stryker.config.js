@@ -7,7 +7,14 @@ const name = process.env.STRYKER_JEST_PROJECT ?? 'core';
 const { displayName, ...project } = all.projects.find((p) => p.displayName === name);
 
 // For the engine, the unit tests beside the code (src/core/**): the CLI and integration suites start servers and
-// processes per run, which on two shared cores makes a folder's run take hours. Their kills are not counted.
-const testMatch = name === 'core' ? ['<rootDir>/src/core/**/*.test.ts'] : project.testMatch;
+// processes per run, which on two shared cores makes a folder's run take hours. Their kills are not counted
+// unless named in STRYKER_EXTRA_TESTS.
+// STRYKER_EXTRA_TESTS (comma-separated paths) adds suites for one folder's run: `src/core/loki`'s client, pager and
+// push are tested against the in-process Loki emulator in tests/integration (lokiClient, pushWindow).
+const extra = (process.env.STRYKER_EXTRA_TESTS ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((p) => `<rootDir>/${p}`);
+const testMatch = name === 'core' ? ['<rootDir>/src/core/**/*.test.ts', ...extra] : project.testMatch;
 
 module.exports = { ...project, testMatch, rootDir: __dirname };
