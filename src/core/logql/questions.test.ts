@@ -144,6 +144,16 @@ describe('causeQueries, written out', () => {
     expect(c.priorWrites?.selector).toEqual({ job: 'kube-audit', cluster: 'c1' });
   });
 
+  it('a stream the selectors leave out is read from its default', () => {
+    const c = causeQueries({ rancherUsers: ['u'], argo: true, fleet: true, driftNames: ['n'] }, {});
+    expect(c.controlWrites.selector).toEqual({ job: 'kube-audit' });
+    expect(c.rancher?.selector).toEqual({ job: 'rancher-audit' });
+    expect(c.argocd?.selector).toEqual({ job: 'argocd' });
+    expect(c.fleet?.selector).toEqual({ job: 'fleet' });
+    expect(c.rancherGitRepos?.selector).toEqual({ job: 'rancher-audit' });
+    expect(c.priorWrites?.selector).toEqual({ job: 'kube-audit' });
+  });
+
   it('up to 200 users or names are named one by one; the 201st switches to the broad filter', () => {
     expect(MAX_ALTERNATION).toBe(200);
     const names = (n: number) => Array.from({ length: n }, (_, i) => `n${i}`);
