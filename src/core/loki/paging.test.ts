@@ -142,6 +142,32 @@ describe('readRange', () => {
     expect(asked.map((q) => q.limit)).toEqual([10, 50]);
   });
 
+  it('counts a line in UTF-8 bytes, as Loki sends it: 3 bytes a €, 4 an emoji (two UTF-16 units)', async () => {
+    // Every line 68 bytes + 32 overhead = 100: 20 × € (60) + 8 × a, or 17 × 😀 (68). 150 lines, one per ms.
+    const lines = Array.from({ length: 150 }, (_, i) => at(i, i % 2 ? '😀'.repeat(17) : `${'€'.repeat(20)}aaaaaaaa`));
+    const { fetchPage, asked } = loki(lines);
+    const r = await readRange(fetchPage, T0, T0 + 1000, options({ pageLimit: 200, pageBytes: 10_240 }));
+    expect(r.lines).toHaveLength(150);
+    // 10,240 / 1024 → 10; then 10,240 / 100 → 102 (from line 9's ms: lines 9–110), then lines 110–149, short.
+    expect(asked.map((q) => q.limit)).toEqual([10, 102, 102]);
+  });
+
+  it("orders a page by time: Loki's answer lists stream after stream, each oldest first", async () => {
+    const a = [at(0, 'a0'), at(2, 'a2'), at(4, 'a4')];
+    const b = [at(1, 'b1'), at(3, 'b3')];
+    const fetchPage: PageFetcher = async (start, end, limit) => {
+      const within = (l: RawLine) => BigInt(l.ns as string) >= start && BigInt(l.ns as string) < end;
+      // Loki picks the oldest `limit` entries overall, then answers them grouped by stream.
+      const picked = [...a, ...b]
+        .filter(within)
+        .sort((x, y) => (BigInt(x.ns as string) < BigInt(y.ns as string) ? -1 : 1))
+        .slice(0, limit);
+      return [...a.filter((l) => picked.includes(l)), ...b.filter((l) => picked.includes(l))].map((l) => ({ ...l }));
+    };
+    const r = await readRange(fetchPage, T0, T0 + 1000, options({ pageLimit: 2 }));
+    expect(r.lines.map((l) => l.text)).toEqual(['a0', 'b1', 'a2', 'b3', 'a4']);
+  });
+
   it('stops at maxLines, the oldest lines, even with pieces read side by side', async () => {
     const lines = [at(0, 'a'), at(1, 'b'), at(3_600_000, 'c'), at(3_600_001, 'd')];
     const { fetchPage } = loki(lines);
