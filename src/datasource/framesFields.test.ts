@@ -142,6 +142,11 @@ describe('chainsFrame', () => {
       text: FieldType.string,
       evidence: FieldType.string,
       'raw query': FieldType.string,
+      diff: FieldType.string,
+      'commit url': FieldType.string,
+      'compare url': FieldType.string,
+      'app url': FieldType.string,
+      'user url': FieldType.string,
       chain: FieldType.other,
       records: FieldType.other,
     });
@@ -151,13 +156,13 @@ describe('chainsFrame', () => {
 
   it('links the raw query to Explore on the Loki data source only when there is one', () => {
     expect(column(chainsFrame([gitops], 'A'), 'raw query').config.links).toEqual([]);
-    expect(column(chainsFrame([gitops], 'A', 'loki-uid'), 'raw query').config.links).toEqual([
+    expect(column(chainsFrame([gitops], 'A', { uid: 'loki-uid', name: 'Loki EU' }), 'raw query').config.links).toEqual([
       {
         title: 'Raw lines in Explore',
         url: '',
         internal: {
           datasourceUid: 'loki-uid',
-          datasourceName: 'Loki',
+          datasourceName: 'Loki EU',
           query: { refId: 'A', expr: '${__value.raw}', queryType: 'range' },
         },
       },
@@ -177,7 +182,7 @@ describe('eventsFrame', () => {
       gitops: { tool: 'fleet', operation: 'deploy', app: 'payments' },
     });
     const plain = event({ sourceIPs: [] });
-    const f = eventsFrame([rancher, plain], 'C', 'loki-uid');
+    const f = eventsFrame([rancher, plain], 'C', { uid: 'loki-uid', name: 'Loki EU' });
     expect(f.refId).toBe('C');
     expect(f.name).toBe('events');
     expect(f.meta?.preferredVisualisationType).toBe('table');
