@@ -276,7 +276,7 @@ export function logsFrame(lines: RawLine[], refId: string): DataFrame {
       { name: 'labels', type: FieldType.other, values: lines.map((l) => l.labels ?? {}) },
     ],
   });
-  frame.fields[0].nanos = lines.map((l) => (l.ns && l.ns.length > 6 ? Number(l.ns.slice(-6)) : 0));
+  frame.fields[0].nanos = lines.map((l) => (l.ns ? Number(l.ns.slice(-6)) : 0));
   frame.meta = { type: DataFrameType.LogLines, preferredVisualisationType: 'logs' };
   return frame;
 }

@@ -175,7 +175,8 @@ export function parseRancherAuditEvent(o: Obj, ctx: ParseContext): ParseResult {
     event.proxyIPs = [hostOf(remote)];
   }
   addBodyFacts(event, o.requestBody, o.responseBody, ctx);
-  return { event, mergeKey: stage && auditID ? `rancher|${auditID}` : undefined, stage };
+  // A response line names no request even when its stage is empty: it only ever joins its request by auditID.
+  return { event, mergeKey: (stage || responseOnly) && auditID ? `rancher|${auditID}` : undefined, stage };
 }
 
 export const rancherAuditParser: ObjectParser = {

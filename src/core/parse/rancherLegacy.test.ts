@@ -81,6 +81,20 @@ describe('Rancher v2.0–2.1 response lines', () => {
     });
   });
 
+  // Found by the property below (seed -995615909): a response line with an empty stage stood alone, a second
+  // event under the request's auditID with no verb.
+  it('a response line with an empty stage still joins its request, whichever comes first', () => {
+    for (const lines of [
+      [request, { ...response, stage: '' }],
+      [{ ...response, stage: '' }, request],
+    ]) {
+      const s = parseAll(lines);
+      expect(skipCounts(s)).toEqual({});
+      expect(s.events).toHaveLength(1);
+      expect(s.events[0]).toMatchObject({ verb: 'update', outcome: { code: 403, status: 'failure' } });
+    }
+  });
+
   it('mutated response lines: an event, a merge or a counted skip, never a throw', () => {
     fc.assert(
       fc.property(
