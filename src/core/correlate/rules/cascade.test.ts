@@ -249,6 +249,74 @@ describe('cascade rule: what must not link', () => {
     expect(cascadeOfLast(records)?.hit).toBeUndefined();
   });
 
+  // The HPA's scale is its own decision; what it records about itself (its status, the Events "New size: 4")
+  // is neither a consequence of anyone's change nor an automation of a change: no link, no note.
+  it.each<[string, Partial<W>]>([
+    ['an Event the HPA records', { verb: 'create', resource: 'events', name: 'web.17f2a9c3b4d5e6f7' }],
+    ['an Event the HPA patches (count)', { verb: 'patch', resource: 'events', name: 'web.17f2a9c3b4d5e6f7' }],
+    ['the HPA status', { verb: 'update', resource: 'horizontalpodautoscalers', name: 'web', sub: 'status' }],
+    ['the Deployment status', { verb: 'update', resource: 'deployments', name: 'web', sub: 'status' }],
+  ])('%s: not a cascade', (_, over) => {
+    const r = cascadeOfLast([
+      w({
+        id: 'h',
+        user: KS + 'horizontal-pod-autoscaler',
+        verb: 'update',
+        resource: 'deployments',
+        name: 'web',
+        s: 0,
+        sub: 'scale',
+      }),
+      w({
+        id: 'x',
+        user: KS + 'horizontal-pod-autoscaler',
+        verb: 'create',
+        resource: 'events',
+        name: 'e',
+        s: 1,
+        ...over,
+      }),
+    ]);
+    expect(r).toBeUndefined();
+  });
+
+  it('controllers recording Events after a person changed the owner: the Events are not consequences', () => {
+    const events = eventsOf([
+      w({ id: 'd', user: DANA, verb: 'patch', resource: 'deployments', name: 'api', s: 0 }),
+      w({
+        id: 'ev1',
+        user: KS + 'deployment-controller',
+        verb: 'create',
+        resource: 'events',
+        name: 'api.17f2a9c3b4d5e6f7',
+        s: 1,
+      }),
+      w({
+        id: 'ev2',
+        user: KS + 'replicaset-controller',
+        verb: 'create',
+        resource: 'events',
+        name: 'api-6b7c8d9f5.17f2a9c3b4d5e6f8',
+        s: 2,
+      }),
+      w({
+        id: 'ev3',
+        user: KS + 'generic-garbage-collector',
+        verb: 'delete',
+        resource: 'events',
+        name: 'api.17f2a9c3b4d5e6f7',
+        s: 3,
+      }),
+    ]);
+    const chains = buildChains(events);
+    expect(chains.map((c) => [c.id, c.verdict, c.consequenceOf, c.links.map((l) => l.kind)])).toEqual([
+      ['kube-audit:d', 'manual', undefined, []],
+      ['kube-audit:ev1', 'controller', undefined, []],
+      ['kube-audit:ev2', 'controller', undefined, []],
+      ['kube-audit:ev3', 'controller', undefined, []],
+    ]);
+  });
+
   it('a person or an impersonated controller name is not a controller write', () => {
     expect(cascadeOfLast([rsCreate(), podCreate({ user: DANA })])).toBeUndefined();
     const impersonated = kubeAudit({

@@ -229,8 +229,21 @@ function changeWords(owner: ChangeEvent, controller: Controller, e: ChangeEvent)
   return SCALE_ONLY(owner) ? 'the scale' : owner.verb === 'create' ? 'the create' : 'the change';
 }
 
+/**
+ * What the HorizontalPodAutoscaler decides on its metrics: the scale of its target (`<workload>/scale`, or
+ * `spec.replicas` of the workload). Its own status writes and the Events it records are routine, no one's change.
+ */
+const SCALABLE = new Set(['deployments', 'replicasets', 'statefulsets', 'replicationcontrollers']);
+const isScaleWrite = (e: ChangeEvent) =>
+  (e.verb === 'update' || e.verb === 'patch') &&
+  SCALABLE.has(e.target.resource) &&
+  (e.target.subresource === 'scale' || (e.target.subresource === undefined && SCALE_ONLY(e)));
+
 function automationOf(e: ChangeEvent, controller: Controller): CascadeResult | undefined {
   if (controller === 'horizontal-pod-autoscaler') {
+    if (!isScaleWrite(e)) {
+      return undefined;
+    }
     return {
       automation: 'HorizontalPodAutoscaler',
       hit: hit('cascade', e, e, 1, [
@@ -245,7 +258,11 @@ function automationOf(e: ChangeEvent, controller: Controller): CascadeResult | u
   }
   const owner = ownerCandidates(e).find((c) => c.kind === 'CronJob');
   const minutes = CRON_MINUTES.exec(e.target.name ?? '')?.[2];
-  const evidence = [`${e.actor.name} ${e.verb}d ${objectName(e)} on a CronJob's schedule, no person did (automation)`];
+  const evidence = [
+    e.verb === 'delete'
+      ? `${e.actor.name} deleted ${objectName(e)}, a finished Job past its CronJob's history limit, no person did (automation)`
+      : `${e.actor.name} ${e.verb}d ${objectName(e)} on a CronJob's schedule, no person did (automation)`,
+  ];
   if (owner) {
     evidence.push(`owned by CronJob ${e.target.namespace ?? ''}/${owner.name}: ${owner.why}`);
   }
