@@ -275,6 +275,36 @@ function automationOf(e: ChangeEvent, controller: Controller): CascadeResult | u
   };
 }
 
+/** The owner candidates of a controller write the rule answers; undefined for a write it does not. */
+function dependentCandidates(e: ChangeEvent, controller: Controller): OwnerCandidate[] | undefined {
+  const gc = controller === 'generic-garbage-collector';
+  const podWrite = e.target.resource === 'pods' && (e.verb === 'create' || e.verb === 'delete');
+  const relevant = gc
+    ? e.verb === 'delete' || e.verb === 'deletecollection'
+    : controller === 'deployment-controller'
+      ? e.target.resource === 'replicasets'
+      : controller === 'kube-controller-manager'
+        ? podWrite || e.target.resource === 'replicasets' || e.verb === 'delete'
+        : podWrite;
+  if (!relevant) {
+    return undefined;
+  }
+  const allowed = OWNER_KINDS_OF[controller];
+  return ownerCandidates(e).filter((c) => !allowed || allowed.includes(c.kind));
+}
+
+/**
+ * The objects whose writes may have set off the controller write `e` (none for a write the rule does not
+ * answer, or an automation): what a reader that fetches by question (the Loki trace) must fetch as well.
+ */
+export function ownerObjectsOf(e: ChangeEvent): Array<{ apiGroup: string; resource: string; name: string }> {
+  const controller = controllerOf(e);
+  if (!controller || e.time === undefined || automationOf(e, controller)) {
+    return [];
+  }
+  return (dependentCandidates(e, controller) ?? []).map((c) => ({ ...kindOf(c), name: c.name }));
+}
+
 /**
  * The owner change behind a controller's write: the newest qualifying write of a candidate owner (same cluster,
  * same namespace — owner references never cross namespaces) from the cascade window before it up to the clock
@@ -289,20 +319,10 @@ export function linkCascade(e: ChangeEvent, { ix, opts }: RuleContext): CascadeR
   if (automation) {
     return automation;
   }
-  const gc = controller === 'generic-garbage-collector';
-  const podWrite = e.target.resource === 'pods' && (e.verb === 'create' || e.verb === 'delete');
-  const relevant = gc
-    ? e.verb === 'delete' || e.verb === 'deletecollection'
-    : controller === 'deployment-controller'
-      ? e.target.resource === 'replicasets'
-      : controller === 'kube-controller-manager'
-        ? podWrite || e.target.resource === 'replicasets' || e.verb === 'delete'
-        : podWrite;
-  if (!relevant) {
+  const candidates = dependentCandidates(e, controller);
+  if (!candidates) {
     return undefined;
   }
-  const allowed = OWNER_KINDS_OF[controller];
-  const candidates = ownerCandidates(e).filter((c) => !allowed || allowed.includes(c.kind));
   const t = e.time;
   let best: { owner: ChangeEvent; c: OwnerCandidate; confidence: number } | undefined;
   for (const c of candidates) {
