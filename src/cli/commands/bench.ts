@@ -123,7 +123,7 @@ export async function benchCommand(o: BenchOptions, io: Io): Promise<number> {
     } else {
       io.out(
         [
-          `input                 ${lines} lines, ${(bytes / 1e6).toFixed(0)} MB (avg ${Math.round(bytes / lines)} B; Metadata-level audit noise + every scenario)`,
+          `input                 ${lines} lines, ${(bytes / 1e6).toFixed(0)} MB (avg ${Math.round(bytes / lines)} B; realistic cluster traffic + every scenario)`,
           `bare JSON.parse       ${result.jsonParseMs} ms`,
           `parse + normalise     ${result.parse.ms} ms  ${result.parse.eventsPerSec} events/s  (${result.events} events)`,
           `ratio to JSON.parse   ${result.parseToJsonParseRatio}×   (budget 2.0×, stretch 1.3×)`,
