@@ -5,6 +5,10 @@ export interface StoryItem {
   chain: Chain;
   /** Every change the card stands for, itself first; one for a plain card. */
   repeats: Chain[];
+  /** What those changes set off through controllers, folded under the card (see fold.ts), oldest first. */
+  consequences?: Chain[];
+  /** How many of the consequences the search matches (all of them without a search). */
+  matching?: number;
 }
 
 /** Fewer than this many identical changes are told one by one. */

@@ -41,13 +41,20 @@ async function main(): Promise<void> {
     problems: string[];
   }> = [];
   for (const t of input.truth) {
-    const inBroad = compareToTruth(broadJson, t);
+    // Another scenario's RBAC change is context for later writes too (every scenario is in one stream).
+    const inBroad = compareToTruth(broadJson, t, input.truth);
     const targeted = await traceOverLoki(quiet, {
       target: { resource: t.effect.resource, namespace: t.effect.namespace, name: t.effect.name },
       from: input.from,
       to: input.to,
     });
-    const inTargeted = compareToTruth(targeted.chains.map(chainToJson), t);
+    // A consequence's cause chain is among what was read (allChains), not among the chains asked about.
+    const targetedJson = targeted.chains.map(chainToJson);
+    const inTargeted = compareToTruth(
+      [...targetedJson, ...targeted.allChains.filter((c) => !targeted.chains.includes(c)).map(chainToJson)],
+      t,
+      input.truth
+    );
     scenarios.push({
       scenario: t.scenario,
       change: `${t.effect.verb} ${t.effect.resource} ${t.effect.namespace ?? ''}/${t.effect.name}`,

@@ -1,4 +1,12 @@
-import { buildChains, generate, parseLines, scenarioNames, type Chain, type ChangeEvent } from '../../src/core';
+import {
+  buildChains,
+  generate,
+  parseLines,
+  scenarioNames,
+  type Chain,
+  type ChangeEvent,
+  type TruthChain,
+} from '../../src/core';
 import { chainsFrame } from '../../src/datasource/frames';
 
 /** When the generated scenarios start. */
@@ -19,6 +27,15 @@ export function scenarioTrace(
   const g = generate({ scenarios: [...scenarios], noiseEvents, seed: 8, start: SCENARIO_START });
   const events = parseLines([...g.records()].map((r) => ({ text: r.line, origin: r.file }))).events;
   return { events, chains: buildChains(events) };
+}
+
+/** The controller cascades (consequences folded under their cause), for the panel's folding tests. */
+export const CASCADE_SCENARIOS = ['rancher-delete-cascade', 'argocd-rollout', 'manual-scale-cascade', 'cronjob-run'];
+
+export function cascadeTrace(noiseEvents = 0): { events: ChangeEvent[]; chains: Chain[]; truth: TruthChain[] } {
+  const g = generate({ scenarios: CASCADE_SCENARIOS, noiseEvents, seed: 8, start: SCENARIO_START });
+  const events = parseLines([...g.records()].map((r) => ({ text: r.line, origin: r.file }))).events;
+  return { events, chains: buildChains(events), truth: g.truth };
 }
 
 export function scenarioChains(noiseEvents = 200): Chain[] {

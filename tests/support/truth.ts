@@ -216,6 +216,11 @@ export function compareWhole(
   return problems;
 }
 
+const DEPENDENTS = new Set(['pods', 'replicasets', 'jobs', 'replicationcontrollers']);
+const cascadeMayLink = (j: ChainJson) =>
+  j.effect.target.subresource === 'scale' ||
+  (j.effect.target.subresource === null && DEPENDENTS.has(j.effect.target.resource));
+
 /**
  * Routine: the controller acting as itself, no links, no GitOps; context may only point at a truth change, or be
  * the cascade rule's note that it looked for an owner change and found none.
@@ -229,8 +234,10 @@ function routineProblems(j: ChainJson, actor: string, truthNames: Set<string>): 
     problems.push(`who.name: got ${show(j.who.name)}, want ${show(actor)}`);
   }
   // A controller following another controller's change (cascade) is still routine while the story stays the
-  // controller's own: same who, verdict controller, no GitOps (checked above and below).
-  const links = j.links.filter((l) => l.kind !== 'cascade');
+  // controller's own: same who, verdict controller, no GitOps (checked above and below). Only a write the cascade
+  // rule answers may carry its link: a dependent a controller made (Pod, ReplicaSet, Job) or an HPA's scale —
+  // never an Event or a status write.
+  const links = j.links.filter((l) => l.kind !== 'cascade' || !cascadeMayLink(j));
   if (links.length) {
     problems.push(`links: got ${show(j.links.map((l) => l.kind))}, want []`);
   }

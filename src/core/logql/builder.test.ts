@@ -2,7 +2,7 @@ import fc from 'fast-check';
 
 import { parseErrors } from '../../../tests/support/logqlEval';
 import { lineQuery, renderCountQuery, renderLogQuery, renderSelector, type LogQuery } from './builder';
-import { causeQueries, effectsQuery } from './questions';
+import { causeQueries, dependentWritesQuery, effectsQuery, ownerWritesQuery } from './questions';
 import { quote, regexAnyOf } from './strings';
 
 /** Go's strconv.Unquote for the escapes quote() writes: what Loki reads back from the literal. */
@@ -106,6 +106,18 @@ describe('query builder', () => {
       expect(q).toBeDefined();
       expect(parseErrors(renderLogQuery(q as LogQuery))).toBe(0);
     }
+    // The cascade's owner and dependent look-ups: names come from attacker-controlled bodies.
+    const fromBodies = ['x.*y', 'a"b|c', 'back\\\\slash', '$var', '`tick`'];
+    for (const q of [
+      ownerWritesQuery({ names: fromBodies, resources: ['replicasets', 'jobs'], namespaces: ['shop', 'p.q'] }),
+      ownerWritesQuery({ names: fromBodies, resources: ['deployments'], namespaces: [] }),
+      dependentWritesQuery({ names: fromBodies, namespaces: ['shop'] }),
+    ]) {
+      expect(parseErrors(renderLogQuery(q))).toBe(0);
+    }
+    expect(renderLogQuery(dependentWritesQuery({ names: ['web.v1'], namespaces: ['shop'] }))).toContain(
+      '|~ "\\"name\\":\\"(web\\\\.v1)-"'
+    );
   });
 
   it('pushes the selection down: write verbs, namespace, name and resource become line and label filters', () => {

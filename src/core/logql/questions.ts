@@ -94,6 +94,42 @@ export function effectsQuery(q: Question, selectors: StreamSelectors = DEFAULT_S
   return exact ? query : { ...query, json: false, labelFilters: [] };
 }
 
+/**
+ * Writes of the owners (ReplicaSet, Deployment, Job…) of controller-written objects, for the cascade rule: a
+ * question about a Pod reads the Pod's writes only, but its story is its owner's change.
+ */
+export function ownerWritesQuery(
+  owners: { names: string[]; resources: string[]; namespaces: string[] },
+  selectors: StreamSelectors = DEFAULT_SELECTORS
+): LogQuery {
+  return lineQuery(selectors['kube-audit'] ?? DEFAULT_SELECTORS['kube-audit'], [
+    { op: '|~', value: `"verb":"(${regexAnyOf(WRITE_VERB_LIST)})"` },
+    { op: '|~', value: `"resource":"(${regexAnyOf(owners.resources)})"` },
+    // A cluster-scoped owner has no namespace: then any namespace.
+    ...(owners.namespaces.length
+      ? [{ op: '|~' as const, value: `"namespace":"(${regexAnyOf(owners.namespaces)})"` }]
+      : []),
+    { op: '|~', value: `"name":"(${regexAnyOf(owners.names)})"` },
+  ]);
+}
+
+/**
+ * Writes of objects named after an owner (`<owner>-…`: its ReplicaSets, their Pods, a CronJob's Jobs and their
+ * Pods, a StatefulSet's Pods): the dependents a question about the owner's change may have set off.
+ */
+export function dependentWritesQuery(
+  owners: { names: string[]; namespaces: string[] },
+  selectors: StreamSelectors = DEFAULT_SELECTORS
+): LogQuery {
+  return lineQuery(selectors['kube-audit'] ?? DEFAULT_SELECTORS['kube-audit'], [
+    { op: '|~', value: `"verb":"(${regexAnyOf(WRITE_VERB_LIST)})"` },
+    ...(owners.namespaces.length
+      ? [{ op: '|~' as const, value: `"namespace":"(${regexAnyOf(owners.namespaces)})"` }]
+      : []),
+    { op: '|~', value: `"name":"(${regexAnyOf(owners.names)})-` },
+  ]);
+}
+
 /** Phase 2 queries, by what the effects need. Each is asked over its own time window. */
 export interface CauseQueries {
   rancher?: LogQuery;

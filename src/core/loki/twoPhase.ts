@@ -1,11 +1,21 @@
-import { RANCHER_USER_ID } from '../correlate/eventIndex';
+import { objectKey, RANCHER_USER_ID } from '../correlate/eventIndex';
 import { buildAllChains, isEffect, selectChains, type TraceSelection } from '../correlate/engine';
 import { eventsBehind } from '../correlate/eventsBehind';
 import { isArgocdServerWrite } from '../correlate/rules/argocdUiEdit';
+import { ownerObjectsOf } from '../correlate/rules/cascade';
 import { DEFAULT_OPTIONS, type CorrelateOptions } from '../correlate/options';
 import type { Chain, ChangeEvent, RawRef } from '../model';
 import { renderLogQuery, type LogQuery } from '../logql/builder';
-import { causeQueries, effectsQuery, type Question, type StreamSelectors, DEFAULT_SELECTORS } from '../logql/questions';
+import {
+  causeQueries,
+  dependentWritesQuery,
+  effectsQuery,
+  MAX_ALTERNATION,
+  ownerWritesQuery,
+  type Question,
+  type StreamSelectors,
+  DEFAULT_SELECTORS,
+} from '../logql/questions';
 import { classesFilteredInLoki } from '../logql/routineFilters';
 import { ParseSession, type ParseSummary } from '../parse/session';
 import { ALL_ROUTINE, excludeRoutine, routineClassOf, type ExcludedCounts } from '../routine/classes';
@@ -18,7 +28,10 @@ import type { LokiTransport } from './transport';
  * Rancher records of the proxied users (± skew), Argo CD / Fleet lines (sync window), RBAC / Application /
  * GitRepo writes (RBAC look-back) and earlier writes of objects people changed (drift look-back).
  * Query budget: 1 query for phase 1 and at most 6 for phase 2 (Argo CD, Fleet, prior writes, control writes,
- * Rancher, GitRepo edits in Rancher), each split into `splitMs` pieces and paged.
+ * Rancher, GitRepo edits in Rancher), each split into `splitMs` pieces and paged. A question phase 1 did not read
+ * whole (an object, an actor) adds, for the cascade rule, at most MAX_OWNER_HOPS queries up the owner chain of
+ * controller-written objects (a Pod's ReplicaSet, then its Deployment) and one down, for the objects named after
+ * the owners asked about (what their change set off).
  */
 
 export interface LokiTrace {
@@ -41,6 +54,20 @@ export interface LokiTrace {
 }
 
 const CHUNK = 2_000;
+
+/** Kinds whose controllers write dependents named after them. */
+const OWNER_RESOURCES = new Set([
+  'deployments',
+  'replicasets',
+  'statefulsets',
+  'daemonsets',
+  'jobs',
+  'cronjobs',
+  'replicationcontrollers',
+]);
+
+/** Owner hops fetched for a question about a controller-written object (Pod → ReplicaSet → Deployment is two). */
+const MAX_OWNER_HOPS = 4;
 
 /** How far a broad question reads before it answers with the newest part. */
 export interface ReadLimits {
@@ -148,6 +175,119 @@ function recordLines(chains: Chain[], events: ChangeEvent[], read: RawLine[][]):
   };
 }
 
+/** Where phase 1 started reading: the question's start, or the oldest piece read of a long range. */
+function readFromOf(queries: LokiTrace['queries'], from: number): number {
+  return Math.max(from, Math.min(...queries.filter((q) => q.phase === 1).map((q) => q.from)));
+}
+
+/**
+ * Whether phase 1 read every write of any object within [lo, hi]: a question narrowed to an object, an actor,
+ * verbs or a text did not, and an owner's change before the range (or before the part read) was not read either.
+ */
+function phase1Covers(
+  q: Question & { from: number; to: number },
+  readFrom: number
+): (lo: number, hi: number) => boolean {
+  const t = q.target ?? {};
+  const narrowed = [t.resource, t.namespace, t.name, q.actor, q.text].some((v) => v && v !== '*') || !!q.verbs?.length;
+  return (lo, hi) => !narrowed && lo >= readFrom && hi <= q.to;
+}
+
+interface OwnerFetch {
+  covered: (lo: number, hi: number) => boolean;
+  opts: CorrelateOptions;
+  selectors: StreamSelectors;
+  warnings: string[];
+  /** Runs one query and returns the events it read (their lines also join the trace). */
+  fetch: (q: LogQuery, from: number, to: number) => Promise<ChangeEvent[]>;
+}
+
+/**
+ * The owner chain of the controller writes among `effects` (Pod → ReplicaSet → Deployment …): per hop, one query
+ * for the owners' writes within the cascade window that were not read already, by the names the cascade rule
+ * looks for (ownerReferences, pod-template-hash, naming rules). At most MAX_OWNER_HOPS queries, each naming at
+ * most MAX_ALTERNATION owners (the newest writes' first, the rest said in a warning). Returns the owners' writes.
+ */
+async function fetchOwnerChain(effects: ChangeEvent[], known: ChangeEvent[], f: OwnerFetch): Promise<ChangeEvent[]> {
+  const byKey = new Map<string, ChangeEvent[]>();
+  const remember = (e: ChangeEvent) => {
+    const k = objectKey(e);
+    byKey.set(k, [...(byKey.get(k) ?? []), e]);
+  };
+  known.forEach(remember);
+  const found: ChangeEvent[] = [];
+  const fetched = new Set<string>();
+  let frontier = effects;
+  for (let hop = 0; hop < MAX_OWNER_HOPS && frontier.length > 0; hop++) {
+    const next = new Set<ChangeEvent>();
+    const wanted = new Map<string, { name: string; resource: string; namespace?: string; lo: number; hi: number }>();
+    for (const e of [...frontier].sort((a, b) => (b.time ?? 0) - (a.time ?? 0))) {
+      const t = e.time as number;
+      const lo = t - f.opts.cascadeWindowMs;
+      const hi = t + f.opts.skewMs;
+      for (const o of ownerObjectsOf(e)) {
+        const { cluster, namespace } = e.target;
+        const key = objectKey({
+          target: { cluster, apiGroup: o.apiGroup, resource: o.resource, namespace, name: o.name },
+        });
+        const inWindow = (byKey.get(key) ?? []).filter((w) => w.time !== undefined && w.time >= lo && w.time <= hi);
+        if (inWindow.length > 0 || f.covered(lo, hi)) {
+          inWindow.forEach((w) => next.add(w));
+          continue;
+        }
+        const w = wanted.get(key);
+        wanted.set(key, {
+          name: o.name,
+          resource: o.resource,
+          namespace,
+          lo: Math.min(lo, w?.lo ?? lo),
+          hi: Math.max(hi, w?.hi ?? hi),
+        });
+      }
+    }
+    const ask = [...wanted].filter(([k]) => !fetched.has(k));
+    if (ask.length > MAX_ALTERNATION) {
+      f.warnings.push(
+        `${ask.length} owners of controller-written objects were not read; the ${MAX_ALTERNATION} of the newest writes were fetched, the others' changes may be missing from their stories: narrow the question.`
+      );
+    }
+    const chosen = ask.slice(0, MAX_ALTERNATION);
+    if (chosen.length > 0) {
+      chosen.forEach(([k]) => fetched.add(k));
+      const owners = chosen.map(([, o]) => o);
+      const namespaces = owners.every((o) => o.namespace) ? [...new Set(owners.map((o) => o.namespace as string))] : [];
+      const q = ownerWritesQuery(
+        {
+          names: [...new Set(owners.map((o) => o.name))],
+          resources: [...new Set(owners.map((o) => o.resource))],
+          namespaces,
+        },
+        f.selectors
+      );
+      const [lo] = extent(owners.map((o) => o.lo));
+      const [, hi] = extent(owners.map((o) => o.hi));
+      const keys = new Map(chosen);
+      for (const w of await f.fetch(q, lo, hi + 1)) {
+        const o = keys.get(objectKey(w));
+        if (
+          o &&
+          isEffect(w) &&
+          w.time !== undefined &&
+          w.time >= o.lo &&
+          w.time <= o.hi &&
+          !byKey.get(objectKey(w))?.some((x) => x.id === w.id)
+        ) {
+          remember(w);
+          found.push(w);
+          next.add(w);
+        }
+      }
+    }
+    frontier = [...next];
+  }
+  return found;
+}
+
 export async function traceOverLoki(
   client: LokiTransport,
   question: Question & { from: number; to: number },
@@ -210,11 +350,51 @@ export async function traceOverLoki(
   const probe = new ParseSession({ skipReads: true });
   await addInChunks(probe, effectLines, signal);
   // Routine writes explain nothing and need no explaining: they do not widen the phase-2 windows.
-  const effects = probe.finish().events.filter((e) => isEffect(e) && !leftOut.has(routineClassOf(e) ?? ''));
-  const times = effects.map((e) => e.time).filter((t): t is number => t !== undefined);
-
+  const isWanted = (e: ChangeEvent) => isEffect(e) && !leftOut.has(routineClassOf(e) ?? '');
+  const phase1Events = probe.finish().events;
   const session = new ParseSession({ skipReads: true });
   await addInChunks(session, effectLines, signal);
+  // The owners' changes behind controller writes (cascade) are effects too: phase 2 explains them.
+  const ownerChanges = await fetchOwnerChain(phase1Events.filter(isWanted), phase1Events, {
+    covered: phase1Covers(question, readFromOf(queries, question.from)),
+    opts,
+    selectors,
+    warnings,
+    fetch: async (q, from, to) => {
+      const lines = await run(2, q, from, to);
+      await addInChunks(session, lines, signal);
+      const p = new ParseSession({ skipReads: true });
+      await addInChunks(p, lines, signal);
+      return p.finish().events;
+    },
+  });
+  const effects = [...phase1Events.filter(isWanted), ...ownerChanges.filter(isWanted)];
+  // Downwards, what the owners asked about set off (their blast radius): read when phase 1 did not.
+  const owners = phase1Events.filter((e) => isWanted(e) && OWNER_RESOURCES.has(e.target.resource) && e.target.name);
+  const ownerTimes = owners.map((e) => e.time).filter((t): t is number => t !== undefined);
+  const readFrom = readFromOf(queries, question.from);
+  if (ownerTimes.length > 0 && !phase1Covers(question, readFrom)(-Infinity, Infinity)) {
+    const [first, last] = extent(ownerTimes);
+    const names = [...new Set(owners.map((e) => e.target.name as string))];
+    const namespaces = owners.every((e) => e.target.namespace)
+      ? [...new Set(owners.map((e) => e.target.namespace as string))]
+      : [];
+    if (names.length <= MAX_ALTERNATION) {
+      // Two controller hops (ReplicaSet, then its Pods), each within the cascade window of its cause.
+      const lines = await run(
+        2,
+        dependentWritesQuery({ names, namespaces }, selectors),
+        first - opts.skewMs,
+        Math.min(last + 2 * opts.cascadeWindowMs, question.to + 2 * opts.cascadeWindowMs) + 1
+      );
+      await addInChunks(session, lines, signal);
+    } else {
+      warnings.push(
+        `${names.length} owners asked about: what they set off through controllers was not read (at most ${MAX_ALTERNATION}); narrow the question to see their consequences.`
+      );
+    }
+  }
+  const times = effects.map((e) => e.time).filter((t): t is number => t !== undefined);
   if (times.length > 0) {
     const [first, last] = extent(times);
     const needs = {

@@ -19,6 +19,8 @@ interface Props {
   /** The run of identical changes the card stood for, this one first. */
   repeats?: Chain[];
   onClose: () => void;
+  /** More of the story, told by the caller: what the change set off (ConsequenceList). */
+  children?: React.ReactNode;
 }
 
 /** A run's members listed in the drawer; more would make the drawer the slow part. */
@@ -42,7 +44,7 @@ function EvidenceList({ sentences }: { sentences: string[] }) {
  * The card's story told in full — who, by which door, the app, commit and who started it — then every link in
  * words with how sure it is and why, the context, and the way to the raw lines. Text only.
  */
-export function ChainDetails({ chain: c, evidence, timeZone, repeats = [], onClose }: Props) {
+export function ChainDetails({ chain: c, evidence, timeZone, repeats = [], onClose, children }: Props) {
   const styles = useStyles2(getPanelStyles);
   const e = c.effect;
   const at = (t: number | undefined) =>
@@ -79,6 +81,7 @@ export function ChainDetails({ chain: c, evidence, timeZone, repeats = [], onClo
             </ul>
           </>
         )}
+        {children}
         <h4>The change</h4>
         <p dir="auto" data-testid="chain-change">
           {e.verb} {objectName(e)} by {e.actor.name} ({e.actor.kind}){e.sourceIPs[0] ? ` from ${e.sourceIPs[0]}` : ''}{' '}

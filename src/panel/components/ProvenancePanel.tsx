@@ -7,10 +7,12 @@ import { chainsFromFrames } from '../chainsFromFrames';
 import { evidenceOf } from '../explore';
 import { groupRepeats, type StoryItem } from '../group';
 import { layoutOf } from '../layout';
-import { matchesSearch, parseSearch } from '../search';
+import { consequencesText, foldConsequences, foldedMatch } from '../fold';
+import { parseSearch } from '../search';
 import { countText } from '../story';
 import type { ProvenancePanelOptions } from '../types';
 import { ChainDetails } from './ChainDetails';
+import { ConsequenceList } from './ConsequenceList';
 import { Notices } from './Notices';
 import { StoryList } from './StoryList';
 import { getPanelStyles } from './styles';
@@ -38,16 +40,33 @@ export function ProvenancePanel({
   const [selected, setSelected] = useState(-1);
   const [open, setOpen] = useState<StoryItem | undefined>();
   const [timelineShown, setTimelineShown] = useState(false);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const terms = useMemo(() => parseSearch(search), [search]);
-  const shown = useMemo(
-    () => input.chains.filter((c) => (verdicts.size === 0 || verdicts.has(c.verdict)) && matchesSearch(c, terms)),
-    [input.chains, terms, verdicts]
-  );
+  // Consequences fold under their cause: the cards are the causes, the search looks into what they set off too.
+  const fold = useMemo(() => foldConsequences(input.chains), [input.chains]);
+  const matching = useMemo(() => {
+    const m = new Map<Chain, number>();
+    for (const c of fold.roots) {
+      const n =
+        verdicts.size === 0 || verdicts.has(c.verdict) ? foldedMatch(c, fold.consequencesOf(c), terms) : undefined;
+      if (n !== undefined) {
+        m.set(c, n);
+      }
+    }
+    return m;
+  }, [fold, terms, verdicts]);
+  const shown = useMemo(() => fold.roots.filter((c) => matching.has(c)), [fold, matching]);
   const group = options.groupRepeats ?? true;
   const items = useMemo(
-    () => (group ? groupRepeats(shown) : shown.map((c) => ({ chain: c, repeats: [c] }))),
-    [shown, group]
+    () =>
+      (group ? groupRepeats(shown) : shown.map((c) => ({ chain: c, repeats: [c] }))).map((item): StoryItem => {
+        const consequences = item.repeats.flatMap(fold.consequencesOf);
+        const matched = item.repeats.reduce((n, c) => n + (matching.get(c) ?? 0), 0);
+        return consequences.length ? { ...item, consequences, matching: matched } : item;
+      }),
+    [shown, group, fold, matching]
   );
+  const foldedShown = items.reduce((n, item) => n + (item.consequences?.length ?? 0), 0);
   /** The card a timeline mark's change is on. */
   const itemOf = useMemo(() => {
     const m = new Map<Chain, number>();
@@ -95,7 +114,7 @@ export function ProvenancePanel({
     setVerdicts(new Set());
     setSelected(-1);
   };
-  const count = countText(shown.length, input.chains.length, input.hidden);
+  const count = countText(shown.length, fold.roots.length, input.hidden) + consequencesText(foldedShown);
   return (
     <div className={styles.panel} style={{ width, height }} data-testid="provenance-panel" data-layout={layout.toolbar}>
       {input.chains.length > 0 && (
@@ -157,6 +176,15 @@ export function ProvenancePanel({
                 timeZone={timeZone}
                 onSelect={setSelected}
                 onOpen={(i) => setOpen(items[i])}
+                expanded={expanded}
+                onToggleConsequences={(i) => {
+                  const id = items[i].chain.id;
+                  const next = new Set(expanded);
+                  if (!next.delete(id)) {
+                    next.add(id);
+                  }
+                  setExpanded(next);
+                }}
                 viewportHeight={height}
                 terms={terms}
                 compact={layout.compactCards}
@@ -179,7 +207,15 @@ export function ProvenancePanel({
           evidence={evidenceOf(data.series, open.chain)}
           timeZone={timeZone}
           onClose={() => setOpen(undefined)}
-        />
+        >
+          {open.consequences?.length ? (
+            <ConsequenceList
+              consequences={open.consequences}
+              timeZone={timeZone}
+              urlOf={(c) => evidenceOf(data.series, c).effectUrl}
+            />
+          ) : null}
+        </ChainDetails>
       )}
     </div>
   );

@@ -7,6 +7,7 @@ import type { Chain } from '../../core';
 import type { SearchTerm } from '../search';
 import { effectText, gitopsText, pathText, repeatText } from '../story';
 import { Clipped } from './Clipped';
+import { FoldedConsequences } from './FoldedConsequences';
 import { getPanelStyles } from './styles';
 import { VerdictBadge } from './VerdictBadge';
 
@@ -29,6 +30,12 @@ interface Props {
   timeFormat?: string;
   /** The run of identical changes this card stands for, itself first (newest first). */
   repeats?: Chain[];
+  /** The consequences folded under the card, and how many of them the search matches. */
+  consequences?: Chain[];
+  matching?: number;
+  /** The consequences listed on the card. */
+  expanded?: boolean;
+  onToggleConsequences?: () => void;
 }
 
 /** Grafana's full date format: the user's locale when Grafana is set to follow the browser. */
@@ -49,6 +56,10 @@ export function StoryCard({
   compact = false,
   timeFormat,
   repeats = [],
+  consequences = [],
+  matching,
+  expanded = false,
+  onToggleConsequences,
 }: Props) {
   const styles = useStyles2(getPanelStyles);
   const path = pathText(c);
@@ -79,6 +90,7 @@ export function StoryCard({
       aria-selected={selected}
       data-testid="story-card"
       data-repeats={repeats.length > 1 ? repeats.length : undefined}
+      data-consequences={consequences.length || undefined}
     >
       <div className={styles.line}>
         <Clipped
@@ -101,6 +113,16 @@ export function StoryCard({
         <div className={styles.line}>
           <Clipped className={styles.secondary} text={gitops} terms={terms} field={['app', 'commit', 'who']} />
         </div>
+      )}
+      {consequences.length > 0 && (
+        <FoldedConsequences
+          consequences={consequences}
+          matching={terms.length > 0 ? matching : undefined}
+          expanded={expanded}
+          onToggle={onToggleConsequences}
+          format={(at) => format(at, true)}
+          terms={terms}
+        />
       )}
       {context.map((x, i) => (
         <div key={i} className={styles.line}>

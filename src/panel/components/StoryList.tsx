@@ -5,6 +5,7 @@ import { useStyles2 } from '@grafana/ui';
 import type { StoryItem } from '../group';
 import type { SearchTerm } from '../search';
 import { getPanelStyles } from './styles';
+import { MAX_CONSEQUENCES_ON_CARD } from './FoldedConsequences';
 import { StoryCard } from './StoryCard';
 
 interface Props {
@@ -20,6 +21,18 @@ interface Props {
   compact?: boolean;
   /** The cards' time format on a narrow panel; the full date otherwise. */
   timeFormat?: string;
+  /** Ids of the cards whose consequences are listed on them. */
+  expanded?: ReadonlySet<string>;
+  onToggleConsequences?: (index: number) => void;
+}
+
+/** The folded consequences' line on a card, and their list when expanded. */
+function consequencesHeight(item: StoryItem, expanded: ReadonlySet<string> | undefined): number {
+  const n = item.consequences?.length ?? 0;
+  if (n === 0) {
+    return 0;
+  }
+  return 24 + (expanded?.has(item.chain.id) ? Math.min(n, MAX_CONSEQUENCES_ON_CARD + 1) * 18 : 0);
 }
 
 /**
@@ -38,6 +51,8 @@ export function StoryList({
   terms,
   compact = false,
   timeFormat,
+  expanded,
+  onToggleConsequences,
 }: Props) {
   const styles = useStyles2(getPanelStyles);
   const idPrefix = useId();
@@ -52,7 +67,8 @@ export function StoryList({
     estimateSize: (i) =>
       58 +
       (items[i].chain.gitops ? 18 : 0) +
-      (showContext ? Math.min(compact ? 1 : 99, items[i].chain.context.length) * 18 : 0),
+      (showContext ? Math.min(compact ? 1 : 99, items[i].chain.context.length) * 18 : 0) +
+      consequencesHeight(items[i], expanded),
     overscan: 8,
     // A card that measures 0 is not laid out (a collapsed row, a hidden tab, jsdom): trusting it would make
     // every story fit the viewport and render them all, so keep the estimate until it has a real height.
@@ -127,6 +143,10 @@ export function StoryList({
             terms={terms}
             compact={compact}
             timeFormat={timeFormat}
+            consequences={items[item.index].consequences}
+            matching={items[item.index].matching}
+            expanded={expanded?.has(items[item.index].chain.id)}
+            onToggleConsequences={() => onToggleConsequences?.(item.index)}
           />
         ))}
       </div>

@@ -12,13 +12,15 @@ import { GlobalStyles, PanelChrome } from '@grafana/ui';
 import type { Chain } from '../../../src/core';
 import { ProvenancePanel } from '../../../src/panel/components/ProvenancePanel';
 import { DEFAULT_OPTIONS, type ProvenancePanelOptions } from '../../../src/panel/types';
-import { framesOf, hostileChain, SCENARIO_START, scenarioTrace } from '../../support/panelFrames';
+import { cascadeTrace, framesOf, hostileChain, SCENARIO_START, scenarioTrace } from '../../support/panelFrames';
 
 const params = new URLSearchParams(window.location.search);
 const theme = createTheme({ colors: { mode: params.get('theme') === 'light' ? 'light' : 'dark' } });
-// `?scenario=<name>` shows one scenario alone (one past the panel fixture's ten, such as the diff scenario).
+// `?scenario=<name>` shows one scenario alone (one past the panel fixture's ten, such as the diff scenario);
+// `?cascades=1` the controller cascades instead, whose consequences fold under their causes.
 const only = params.get('scenario');
-const { events, chains: base } = scenarioTrace(0, only ? [only] : undefined);
+const { events, chains: base } =
+  params.get('cascades') === '1' ? cascadeTrace(0) : scenarioTrace(0, only ? [only] : undefined);
 
 function repeated(n: number): Chain[] {
   const out: Chain[] = [];

@@ -62,6 +62,16 @@ function cascadeOfLast(records: object[]) {
   return linkCascade(eventAt(events, records.length), ruleContext(events));
 }
 
+/** The HorizontalPodAutoscaler scaling deployments shop/web: its own decision (automation). */
+const hpaScale = w({
+  id: 'h',
+  user: KS + 'horizontal-pod-autoscaler',
+  verb: 'update',
+  resource: 'deployments',
+  name: 'web',
+  sub: 'scale',
+  s: 0,
+});
 const deploymentDelete = w({ id: 'd-1', user: DANA, verb: 'delete', resource: 'deployments', name: 'checkout', s: 0 });
 const gcDeletesRs = w({
   id: 'rs-1',
@@ -205,17 +215,7 @@ describe('cascade rule: which owner change set a controller write off', () => {
       'owned by CronJob shop/nightly: by the naming rule <cronjob>-<scheduled minute>',
       "the name's suffix 29549520 is the scheduled minute 2026-03-08T12:00:00Z",
     ]);
-    const hpa = cascadeOfLast([
-      w({
-        id: 'h',
-        user: KS + 'horizontal-pod-autoscaler',
-        verb: 'update',
-        resource: 'deployments',
-        name: 'web',
-        sub: 'scale',
-        s: 0,
-      }),
-    ]);
+    const hpa = cascadeOfLast([hpaScale]);
     expect(hpa?.automation).toBe('HorizontalPodAutoscaler');
   });
 });
@@ -247,6 +247,47 @@ describe('cascade rule: what must not link', () => {
     ],
   ])('%s', (_, records) => {
     expect(cascadeOfLast(records)?.hit).toBeUndefined();
+  });
+
+  // The HPA's scale is its own decision; what it records about itself (its status, the Events "New size: 4")
+  // is neither a consequence of anyone's change nor an automation of a change: no link, no note.
+  it.each<[string, Partial<W>]>([
+    ['an Event the HPA records', { verb: 'create', resource: 'events', name: 'web.17f2a9c3b4d5e6f7' }],
+    ['an Event the HPA patches (count)', { verb: 'patch', resource: 'events', name: 'web.17f2a9c3b4d5e6f7' }],
+    ['the HPA status', { verb: 'update', resource: 'horizontalpodautoscalers', name: 'web', sub: 'status' }],
+    ['the Deployment status', { verb: 'update', resource: 'deployments', name: 'web', sub: 'status' }],
+  ])('%s: not a cascade', (_, over) => {
+    const r = cascadeOfLast([
+      hpaScale,
+      w({
+        id: 'x',
+        user: KS + 'horizontal-pod-autoscaler',
+        verb: 'create',
+        resource: 'events',
+        name: 'e',
+        s: 1,
+        ...over,
+      }),
+    ]);
+    expect(r).toBeUndefined();
+  });
+
+  it('controllers recording Events after a person changed the owner: the Events are not consequences', () => {
+    const event = (id: string, controller: string, verb: string, name: string, s: number) =>
+      w({ id, user: KS + controller, verb, resource: 'events', name, s });
+    const events = eventsOf([
+      w({ id: 'd', user: DANA, verb: 'patch', resource: 'deployments', name: 'api', s: 0 }),
+      event('ev1', 'deployment-controller', 'create', 'api.17f2a9c3b4d5e6f7', 1),
+      event('ev2', 'replicaset-controller', 'create', 'api-6b7c8d9f5.17f2a9c3b4d5e6f8', 2),
+      event('ev3', 'generic-garbage-collector', 'delete', 'api.17f2a9c3b4d5e6f7', 3),
+    ]);
+    const chains = buildChains(events);
+    expect(chains.map((c) => [c.id, c.verdict, c.consequenceOf, c.links.map((l) => l.kind)])).toEqual([
+      ['kube-audit:d', 'manual', undefined, []],
+      ['kube-audit:ev1', 'controller', undefined, []],
+      ['kube-audit:ev2', 'controller', undefined, []],
+      ['kube-audit:ev3', 'controller', undefined, []],
+    ]);
   });
 
   it('a person or an impersonated controller name is not a controller write', () => {

@@ -229,8 +229,21 @@ function changeWords(owner: ChangeEvent, controller: Controller, e: ChangeEvent)
   return SCALE_ONLY(owner) ? 'the scale' : owner.verb === 'create' ? 'the create' : 'the change';
 }
 
+/**
+ * What the HorizontalPodAutoscaler decides on its metrics: the scale of its target (`<workload>/scale`, or
+ * `spec.replicas` of the workload). Its own status writes and the Events it records are routine, no one's change.
+ */
+const SCALABLE = new Set(['deployments', 'replicasets', 'statefulsets', 'replicationcontrollers']);
+const isScaleWrite = (e: ChangeEvent) =>
+  (e.verb === 'update' || e.verb === 'patch') &&
+  SCALABLE.has(e.target.resource) &&
+  (e.target.subresource === 'scale' || (e.target.subresource === undefined && SCALE_ONLY(e)));
+
 function automationOf(e: ChangeEvent, controller: Controller): CascadeResult | undefined {
   if (controller === 'horizontal-pod-autoscaler') {
+    if (!isScaleWrite(e)) {
+      return undefined;
+    }
     return {
       automation: 'HorizontalPodAutoscaler',
       hit: hit('cascade', e, e, 1, [
@@ -245,7 +258,11 @@ function automationOf(e: ChangeEvent, controller: Controller): CascadeResult | u
   }
   const owner = ownerCandidates(e).find((c) => c.kind === 'CronJob');
   const minutes = CRON_MINUTES.exec(e.target.name ?? '')?.[2];
-  const evidence = [`${e.actor.name} ${e.verb}d ${objectName(e)} on a CronJob's schedule, no person did (automation)`];
+  const evidence = [
+    e.verb === 'delete'
+      ? `${e.actor.name} deleted ${objectName(e)}, a finished Job past its CronJob's history limit, no person did (automation)`
+      : `${e.actor.name} ${e.verb}d ${objectName(e)} on a CronJob's schedule, no person did (automation)`,
+  ];
   if (owner) {
     evidence.push(`owned by CronJob ${e.target.namespace ?? ''}/${owner.name}: ${owner.why}`);
   }
@@ -256,6 +273,36 @@ function automationOf(e: ChangeEvent, controller: Controller): CascadeResult | u
     automation: 'CronJob schedule',
     hit: hit('cascade', e, e, owner?.how === 'ownerReferences' ? 1 : owner ? 0.7 : 0.5, evidence),
   };
+}
+
+/** The owner candidates of a controller write the rule answers; undefined for a write it does not. */
+function dependentCandidates(e: ChangeEvent, controller: Controller): OwnerCandidate[] | undefined {
+  const gc = controller === 'generic-garbage-collector';
+  const podWrite = e.target.resource === 'pods' && (e.verb === 'create' || e.verb === 'delete');
+  const relevant = gc
+    ? e.verb === 'delete' || e.verb === 'deletecollection'
+    : controller === 'deployment-controller'
+      ? e.target.resource === 'replicasets'
+      : controller === 'kube-controller-manager'
+        ? podWrite || e.target.resource === 'replicasets' || e.verb === 'delete'
+        : podWrite;
+  if (!relevant) {
+    return undefined;
+  }
+  const allowed = OWNER_KINDS_OF[controller];
+  return ownerCandidates(e).filter((c) => !allowed || allowed.includes(c.kind));
+}
+
+/**
+ * The objects whose writes may have set off the controller write `e` (none for a write the rule does not
+ * answer, or an automation): what a reader that fetches by question (the Loki trace) must fetch as well.
+ */
+export function ownerObjectsOf(e: ChangeEvent): Array<{ apiGroup: string; resource: string; name: string }> {
+  const controller = controllerOf(e);
+  if (!controller || e.time === undefined || automationOf(e, controller)) {
+    return [];
+  }
+  return (dependentCandidates(e, controller) ?? []).map((c) => ({ ...kindOf(c), name: c.name }));
 }
 
 /**
@@ -272,20 +319,10 @@ export function linkCascade(e: ChangeEvent, { ix, opts }: RuleContext): CascadeR
   if (automation) {
     return automation;
   }
-  const gc = controller === 'generic-garbage-collector';
-  const podWrite = e.target.resource === 'pods' && (e.verb === 'create' || e.verb === 'delete');
-  const relevant = gc
-    ? e.verb === 'delete' || e.verb === 'deletecollection'
-    : controller === 'deployment-controller'
-      ? e.target.resource === 'replicasets'
-      : controller === 'kube-controller-manager'
-        ? podWrite || e.target.resource === 'replicasets' || e.verb === 'delete'
-        : podWrite;
-  if (!relevant) {
+  const candidates = dependentCandidates(e, controller);
+  if (!candidates) {
     return undefined;
   }
-  const allowed = OWNER_KINDS_OF[controller];
-  const candidates = ownerCandidates(e).filter((c) => !allowed || allowed.includes(c.kind));
   const t = e.time;
   let best: { owner: ChangeEvent; c: OwnerCandidate; confidence: number } | undefined;
   for (const c of candidates) {
