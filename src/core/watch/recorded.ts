@@ -73,8 +73,9 @@ export interface Candidate {
 /** `max_line_size` of a stock Loki (pkg/validation/limits.go: 256KB). */
 export const LOKI_MAX_LINE_BYTES = 256 * 1024;
 
-const encoder = new TextEncoder();
-const bytes = (s: string) => encoder.encode(s).length;
+// Made on first use: importing core must not need a global that some hosts (jsdom) lack.
+let encoder: TextEncoder | undefined;
+const bytes = (s: string) => (encoder ??= new TextEncoder()).encode(s).length;
 
 export function evidenceOf(r: ChainRecord): RecordedEvidence {
   const out: RecordedEvidence = {
