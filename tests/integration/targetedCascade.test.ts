@@ -5,9 +5,6 @@ import {
   generate,
   LokiClient,
   parseLines,
-  pushBodies,
-  pushBody,
-  pushEntryOf,
   selectChains,
   traceOverLoki,
   ALL_ROUTINE,
@@ -15,6 +12,7 @@ import {
   type LokiTrace,
 } from '../../src/core';
 import { LokiEmulator } from '../support/lokiEmulator';
+import { loadLoki } from '../support/lokiLoad';
 import { compareToTruth, effectName } from '../support/truth';
 
 /**
@@ -37,11 +35,10 @@ beforeAll(async () => {
   g = generate({ scenarios: CASCADES, noiseEvents: 800, seed: 7, start: Date.UTC(2026, 2, 2, 10) });
   const records = [...g.records()];
   lines = records.map((r, i) => ({ text: r.line, origin: `${r.file}:${i + 1}` }));
-  const entries = records.map((r) => pushEntryOf(r.line, 'prod-eu')).filter((e) => e !== undefined);
-  for (const body of pushBodies(entries, 2000)) {
-    await pushBody((u, init) => fetch(u, init), url, body);
-  }
-  client = new LokiClient({ baseUrl: url, fetch: (u, init) => fetch(u, init) });
+  client = await loadLoki(
+    url,
+    records.map((r) => r.line)
+  );
   requests = () => emu.requests.filter((q) => q.path.endsWith('query_range')).length;
 }, 60_000);
 

@@ -1,5 +1,6 @@
-import { chainToJson, generate, LokiClient, pushBodies, pushBody, pushEntryOf, traceOverLoki } from '../../src/core';
+import { chainToJson, generate, traceOverLoki } from '../../src/core';
 import { LokiEmulator } from '../support/lokiEmulator';
+import { loadLoki } from '../support/lokiLoad';
 import { compareToTruth } from '../support/truth';
 
 /**
@@ -17,11 +18,10 @@ it('a Fleet deployment asked about alone: who is the GitRepo editor, as in the b
       seed: 42,
       start: Date.UTC(2026, 2, 2, 10),
     });
-    const entries = [...g.records()].map((r) => pushEntryOf(r.line, 'prod-eu')).filter((e) => e !== undefined);
-    for (const body of pushBodies(entries, 2000)) {
-      await pushBody((u, init) => fetch(u, init), url, body);
-    }
-    const client = new LokiClient({ baseUrl: url, fetch: (u, init) => fetch(u, init) });
+    const client = await loadLoki(
+      url,
+      [...g.records()].map((r) => r.line)
+    );
     const deploy = g.truth.find((t) => t.effect.resource === 'deployments');
     expect(deploy?.who.name).toBe('kim');
     const t = deploy as NonNullable<typeof deploy>;

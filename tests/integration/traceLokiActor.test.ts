@@ -1,16 +1,6 @@
-import {
-  buildAllChains,
-  chainToJson,
-  generate,
-  LokiClient,
-  parseLines,
-  pushBodies,
-  pushBody,
-  pushEntryOf,
-  selectChains,
-  traceOverLoki,
-} from '../../src/core';
+import { buildAllChains, chainToJson, generate, parseLines, selectChains, traceOverLoki } from '../../src/core';
 import { LokiEmulator } from '../support/lokiEmulator';
+import { loadLoki } from '../support/lokiLoad';
 
 /**
  * A person's trail over Loki equals the file trace's: dana's rollback is written by the Argo CD controller and no
@@ -23,11 +13,7 @@ it.each([['dana@example.org'], ['kim'], ['lee@example.org']])('--actor %s: Loki 
   try {
     const g = generate({ scenarios: 'all', noiseEvents: 300, seed: 11, start: Date.UTC(2026, 2, 2, 10) });
     const lines = [...g.records()].map((r) => r.line);
-    const entries = lines.map((l) => pushEntryOf(l, 'prod-eu')).filter((e) => e !== undefined);
-    for (const body of pushBodies(entries, 2000)) {
-      await pushBody((u, init) => fetch(u, init), url, body);
-    }
-    const client = new LokiClient({ baseUrl: url, fetch: (u, init) => fetch(u, init) });
+    const client = await loadLoki(url, lines);
     const overLoki = await traceOverLoki(client, { actor, from: g.span.from, to: g.span.to });
     const fileChains = selectChains(
       buildAllChains(parseLines(lines.map((text, i) => ({ text, origin: `f:${i + 1}` }))).events),
