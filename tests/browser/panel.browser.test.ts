@@ -119,18 +119,26 @@ describe('the provenance panel in a real browser', () => {
           text: card?.textContent ?? '',
         };
       });
-    let a = await active();
+    // The list is virtualised: the card a key moves to is drawn in a later frame, so wait for it to exist.
+    const settled = async () => {
+      await page.waitForFunction(() => {
+        const l = document.querySelector('[role="listbox"]') as HTMLElement;
+        return document.getElementById(l.getAttribute('aria-activedescendant') ?? '') !== null;
+      });
+      return active();
+    };
+    let a = await settled();
     expect(a).toMatchObject({ focused: true, selected: 'true', index: '0' });
     // The theme's focus ring (a two-ring box shadow), not the faint z2 shadow.
     expect(a.ring).toMatch(/rgb.*0px 0px 0px 4px/);
     await page.keyboard.press('End');
-    a = await active();
+    a = await settled();
     expect(a.index).toBe('17');
     expect(a.text).toContain('updated rolebindings argocd/argocd-admin');
     await page.keyboard.press('Home');
-    expect((await active()).index).toBe('0');
+    expect((await settled()).index).toBe('0');
     await page.keyboard.press('PageDown');
-    expect(Number((await active()).index)).toBeGreaterThan(1);
+    expect(Number((await settled()).index)).toBeGreaterThan(1);
 
     // The timeline's marks are one tab stop (a roving tabindex): the arrows move between them.
     const mark = page.locator('[data-testid="timeline-dot"][tabindex="0"]');
@@ -144,6 +152,7 @@ describe('the provenance panel in a real browser', () => {
       .filter({ hasText: label ?? '' })
       .waitFor();
     await page.keyboard.press('Enter');
+    await page.locator('[role="option"][aria-selected="true"]').first().waitFor();
     expect(await page.locator('[role="option"][aria-selected="true"]').count()).toBe(1);
     const before = await page.evaluate(() => (window as unknown as { lastTimeRange?: unknown }).lastTimeRange);
     expect(before).toBeUndefined();
