@@ -81,6 +81,30 @@ export function rancherAudit(over: Json = {}): Json {
   );
 }
 
+/** Rancher's impersonation account for user u-q8z3n (kim), as the downstream kube-apiserver logs it. */
+const RANCHER_IMPERSONATION_SA =
+  'system:serviceaccount:cattle-impersonation-system:cattle-impersonation-u-q8z3n';
+
+/**
+ * The downstream record of `rancherAudit()`'s request: kim's delete through Rancher's proxy, by its impersonation
+ * account. Rancher logged 10:20:05 (whole seconds, +01:00); the apiserver saw it 0.4 s later.
+ */
+export function rancherDownstream(over: Json = {}): Json {
+  return kubeAudit({
+    verb: 'delete',
+    requestURI: '/apis/apps/v1/namespaces/shop/deployments/checkout',
+    user: { username: RANCHER_IMPERSONATION_SA, groups: ['system:serviceaccounts'] },
+    impersonatedUser: {
+      username: 'u-q8z3n',
+      groups: ['system:authenticated'],
+      extra: { username: ['kim'], requesttokenid: ['token-4hx9p'] },
+    },
+    sourceIPs: ['10.42.0.17'],
+    requestReceivedTimestamp: '2026-03-02T10:20:05.412000Z',
+    ...over,
+  });
+}
+
 /** An argocd-server / controller logrus JSON line. */
 export function argoLog(over: Json = {}): Json {
   return deepMerge(

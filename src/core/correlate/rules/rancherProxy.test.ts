@@ -1,25 +1,8 @@
-import { kubeAudit, rancherAudit } from '../../../../tests/support/builders';
+import { rancherAudit, rancherDownstream } from '../../../../tests/support/builders';
 import { eventsOf, ruleContext } from '../../../../tests/support/correlate';
 import { linkRancherProxy } from './rancherProxy';
 
-const SA = 'system:serviceaccount:cattle-impersonation-system:cattle-impersonation-u-q8z3n';
-
-function downstream(over: Record<string, unknown> = {}) {
-  return kubeAudit({
-    verb: 'delete',
-    requestURI: '/apis/apps/v1/namespaces/shop/deployments/checkout',
-    user: { username: SA, groups: ['system:serviceaccounts'] },
-    impersonatedUser: {
-      username: 'u-q8z3n',
-      groups: ['system:authenticated'],
-      extra: { username: ['kim'], requesttokenid: ['token-4hx9p'] },
-    },
-    sourceIPs: ['10.42.0.17'],
-    // Rancher logged 10:20:05 (whole seconds, +01:00); the apiserver saw it 0.4 s later.
-    requestReceivedTimestamp: '2026-03-02T10:20:05.412000Z',
-    ...over,
-  });
-}
+const downstream = rancherDownstream;
 
 function link(records: object[]) {
   const events = eventsOf(records);

@@ -1,5 +1,5 @@
 import { buildChains } from '../engine';
-import { kubeAudit, rancherAudit } from '../../../../tests/support/builders';
+import { rancherAudit, rancherDownstream } from '../../../../tests/support/builders';
 import { eventsOf } from '../../../../tests/support/correlate';
 
 /**
@@ -7,22 +7,9 @@ import { eventsOf } from '../../../../tests/support/correlate';
  * verbosityForLevel; Rancher docs "Enabling the API Audit Log": level 1 logs headers), so remoteAddr is the ingress.
  */
 
-const SA = 'system:serviceaccount:cattle-impersonation-system:cattle-impersonation-u-q8z3n';
-
 it('a level-0 Rancher record: the ingress address is a proxy, the chain says the client IP was not recorded', () => {
   const events = eventsOf([
-    kubeAudit({
-      verb: 'delete',
-      requestURI: '/apis/apps/v1/namespaces/shop/deployments/checkout',
-      user: { username: SA, groups: ['system:serviceaccounts'] },
-      impersonatedUser: {
-        username: 'u-q8z3n',
-        groups: ['system:authenticated'],
-        extra: { username: ['kim'], requesttokenid: ['token-4hx9p'] },
-      },
-      sourceIPs: ['10.42.0.17'],
-      requestReceivedTimestamp: '2026-03-02T10:20:05.412000Z',
-    }),
+    rancherDownstream(),
     rancherAudit({ requestHeader: undefined, remoteAddr: '10.42.3.8:40112' }),
   ]);
   const [chain] = buildChains(events);
