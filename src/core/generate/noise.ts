@@ -1,5 +1,6 @@
 import { KUBE_CONTROLLERS } from '../routine/classes';
 import { pick, uuid, type Rng } from './random';
+import { kubePath } from './records';
 
 /**
  * Background kube-apiserver audit traffic of a real cluster, line for line as kube-apiserver writes it (field
@@ -226,10 +227,8 @@ function line(r: Request, auditID: string, stage: string, ms: number, us: number
   return JSON.stringify(rec);
 }
 
-function path(group: string | undefined, resource: string, namespace?: string, name?: string, sub?: string): string {
-  const base = group ? `/apis/${group}/v1` : '/api/v1';
-  return `${base}${namespace ? `/namespaces/${namespace}` : ''}/${resource}${name ? `/${name}` : ''}${sub ? `/${sub}` : ''}`;
-}
+const path = (group: string | undefined, resource: string, namespace?: string, name?: string, subresource?: string) =>
+  kubePath({ apiGroup: group ?? '', resource, namespace, name, subresource });
 
 function meta(rng: Rng, name: string, namespace?: string, extra: Record<string, unknown> = {}) {
   return {
