@@ -1,29 +1,17 @@
 import React from 'react';
 import { fireEvent, render, screen, within } from '@testing-library/react';
-import { dateTime, LoadingState, type PanelProps } from '@grafana/data';
 
 import { CASCADE_SCENARIOS, cascadeTrace, framesOf, SCENARIO_START } from '../../../tests/support/panelFrames';
-import { DEFAULT_OPTIONS, type ProvenancePanelOptions } from '../types';
+import { panelProps } from '../../../tests/support/panelProps';
 import { ProvenancePanel } from './ProvenancePanel';
 
 const { chains, events, truth } = cascadeTrace();
 
-function props(): PanelProps<ProvenancePanelOptions> {
-  const timeRange = {
-    from: dateTime(SCENARIO_START - 600_000),
-    to: dateTime(SCENARIO_START + CASCADE_SCENARIOS.length * 2_400_000),
-    raw: { from: '', to: '' },
-  };
-  return {
-    data: { series: framesOf(chains, events), state: LoadingState.Done, timeRange },
-    options: DEFAULT_OPTIONS,
-    width: 1000,
-    height: 700,
-    timeRange,
-    timeZone: 'utc',
-    onChangeTimeRange: jest.fn(),
-  } as unknown as PanelProps<ProvenancePanelOptions>;
-}
+const props = () =>
+  panelProps(framesOf(chains, events), {
+    from: SCENARIO_START - 600_000,
+    to: SCENARIO_START + CASCADE_SCENARIOS.length * 2_400_000,
+  });
 
 // From the generator's ground truth: the Rancher delete of deployments shop/catalog set off the ReplicaSet and
 // Pod deletes of the garbage collector.

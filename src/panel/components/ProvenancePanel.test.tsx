@@ -3,6 +3,7 @@ import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { dateTime, LoadingState, type PanelProps } from '@grafana/data';
 
 import { framesOf, hostileChain, scenarioTrace } from '../../../tests/support/panelFrames';
+import { panelProps } from '../../../tests/support/panelProps';
 import { DEFAULT_OPTIONS, type ProvenancePanelOptions } from '../types';
 import { effectText as effectTextOf } from '../story';
 import { ProvenancePanel } from './ProvenancePanel';
@@ -11,23 +12,8 @@ import { scenarioNames } from '../../core';
 const START = Date.UTC(2026, 2, 2, 10);
 const { chains, events } = scenarioTrace(0);
 
-function props(over: Partial<PanelProps<ProvenancePanelOptions>> = {}, series = framesOf(chains, events)) {
-  const timeRange = {
-    from: dateTime(START - 600_000),
-    to: dateTime(START + scenarioNames().length * 2_400_000),
-    raw: { from: '', to: '' },
-  };
-  return {
-    data: { series, state: LoadingState.Done, timeRange },
-    options: DEFAULT_OPTIONS,
-    width: 1000,
-    height: 700,
-    timeRange,
-    timeZone: 'utc',
-    onChangeTimeRange: jest.fn(),
-    ...over,
-  } as unknown as PanelProps<ProvenancePanelOptions>;
-}
+const props = (over: Partial<PanelProps<ProvenancePanelOptions>> = {}, series = framesOf(chains, events)) =>
+  panelProps(series, { from: START - 600_000, to: START + scenarioNames().length * 2_400_000 }, over);
 
 describe('ProvenancePanel', () => {
   it('tells each change as a story card, newest first', () => {
