@@ -39,7 +39,7 @@ describe('provenance trace --format markdown', () => {
     expect(r.code).toBe(0);
     const md = r.out;
     expect(md.startsWith('# Change provenance report\n')).toBe(true);
-    expect(md).toContain('## 1. dana\\@example\\.org\\: delete deployments\\.apps production\\/frontend\\-app');
+    expect(md).toContain('## 1. dana\\@example\\.org\\: delete deployments production\\/frontend\\-app');
     expect(md).toContain('| When | 2026\\-03\\-02 10\\:10\\:00 UTC \\(02\\/03\\/2026\\, 11\\:10\\:00 CET\\) |');
     // Every record's raw line is there: the effect's audit line is found by its auditID in the files.
     const auditLine = readFileSync(files.find((f) => f.endsWith('kube-audit.log')) as string, 'utf8')

@@ -1,4 +1,5 @@
 import type { ChainJson } from '../correlate/chainJson';
+import { startedByText, targetName } from '../correlate/rule';
 import { changeSummary, diffLine } from '../diff/describe';
 import type { ChainRecord } from '../model';
 
@@ -94,10 +95,18 @@ function timeText(iso: string | null | undefined, zone: Intl.DateTimeFormat | un
   return zone ? `${utc} (${zone.format(new Date(iso))})` : utc;
 }
 
+/** The object as the CLI table names it (core's `targetName`, qualified by API group). */
 function targetText(t: ChainJson['effect']['target']): string {
-  const where = t.namespace ? `${t.namespace}/` : '';
-  const sub = t.subresource ? ` (${t.subresource})` : '';
-  return `${t.resource}${t.apiGroup ? `.${t.apiGroup}` : ''} ${where}${t.name ?? '(no name)'}${sub}`;
+  const nullToUndefined = (v: string | null) => v ?? undefined;
+  return targetName(
+    {
+      ...t,
+      namespace: nullToUndefined(t.namespace),
+      name: nullToUndefined(t.name),
+      subresource: nullToUndefined(t.subresource),
+    },
+    true
+  );
 }
 
 function whoText(c: ChainJson): string {
@@ -116,11 +125,11 @@ function whyText(c: ChainJson): string {
   if (!g) {
     return `verdict ${c.verdict}`;
   }
-  const started = g.initiator
-    ? `started by ${g.initiator}`
-    : g.automated || g.automation
-      ? `automated (${g.automation ?? 'auto-sync'})`
-      : 'initiator unknown';
+  const started = startedByText({
+    initiator: g.initiator ?? undefined,
+    automation: g.automation ?? undefined,
+    automated: g.automated ?? undefined,
+  });
   const at = g.commit ? `commit ${g.commit}` : g.revision ? `revision ${g.revision}` : 'revision unknown';
   return `verdict ${c.verdict}; ${g.tool} ${g.operation} of ${g.app ?? '(unknown app)'} at ${at}, ${started}`;
 }
