@@ -52,7 +52,7 @@ export {
   type PostLike,
   type PushReport,
 } from './loki/push';
-export { traceOverLoki, type LokiTrace } from './loki/twoPhase';
+export { phaseOneQuery, traceOverLoki, type LokiTrace } from './loki/twoPhase';
 export { chainRecords, rawQueryOf } from './loki/chainRecords';
 export { explorePanesUrl } from './loki/explore';
 export {

@@ -15,6 +15,7 @@ import {
   ALL_ROUTINE,
   describeExcluded,
   effectsQuery,
+  phaseOneQuery,
   lineQuery,
   parseLines,
   redactNotice,
@@ -85,7 +86,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
 
   /** The LogQL phase 1 runs for a query (shown read-only in the editor). */
   effectsLogQL(q: Partial<ProvenanceQuery>): string {
-    return renderLogQuery(effectsQuery({ ...this.questionOf(q), actor: undefined }, this.selectors, false));
+    return renderLogQuery(phaseOneQuery(this.questionOf(q), this.selectors));
   }
 
   /**
@@ -163,9 +164,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
       case 'logs':
         return [logsFrame(trace.effectLines, t.refId)];
       default:
-        return [
-          chainsFrame(trace.chains, t.refId, loki, this.selectors, trace.parsed.events, trace.lineOf),
-        ];
+        return [chainsFrame(trace.chains, t.refId, loki, this.selectors, trace.parsed.events, trace.lineOf)];
     }
   }
 

@@ -203,6 +203,15 @@ interface OwnerFetch {
 }
 
 /**
+ * The LogQL phase 1 asks for a question (what the query editor shows). A person's changes include writes no line of
+ * theirs names (an Argo CD sync they started, a Rancher user id whose login only Rancher's log gives): who acted is
+ * decided after correlation (selectChains), never by a line filter.
+ */
+export function phaseOneQuery(question: Question, selectors: StreamSelectors = DEFAULT_SELECTORS): LogQuery {
+  return effectsQuery({ ...question, actor: undefined }, selectors, false);
+}
+
+/**
  * The owner chain of the controller writes among `effects` (Pod → ReplicaSet → Deployment …): per hop, one query
  * for the owners' writes within the cascade window that were not read already, by the names the cascade rule
  * looks for (ownerReferences, pod-template-hash, naming rules). At most MAX_OWNER_HOPS queries, each naming at
@@ -314,9 +323,7 @@ export async function traceOverLoki(
   };
 
   // Phase 1: the effects. Loki's end is exclusive: ask up to one ms past the last wanted instant.
-  // A person's changes include writes no line of theirs names (an Argo CD sync they started, a Rancher user id whose
-  // login only Rancher's log gives): who acted is decided after correlation (selectChains), never by a line filter.
-  const phase1 = effectsQuery({ ...question, actor: undefined, leaveOut }, selectors, false);
+  const phase1 = phaseOneQuery({ ...question, leaveOut }, selectors);
   const end = question.to + 1;
   const budget = limits.maxEffectLines ?? DEFAULT_MAX_EFFECT_LINES;
   const pieceMs = limits.pieceMs ?? 3_600_000;
