@@ -188,8 +188,13 @@ export class FakeLokiDataSource {
 /** The generated scenarios and noise as Loki holds them after a push with Alloy's labels (cluster `prod-eu`). */
 export function scenarioLokiLines(noiseEvents: number, start: number): RawLine[] {
   const g = generate({ scenarios: 'all', noiseEvents, seed: 4, start });
-  return [...g.records()]
-    .map((r) => pushEntryOf(r.line, 'prod-eu'))
+  return lokiLinesOf([...g.records()].map((r) => r.line));
+}
+
+/** Log lines as Loki holds them after an Alloy pipeline: its stream labels and structured metadata, its time. */
+export function lokiLinesOf(lines: string[], cluster = 'prod-eu'): RawLine[] {
+  return lines
+    .map((l) => pushEntryOf(l, cluster))
     .filter((e): e is NonNullable<typeof e> => e !== undefined)
     .map((e) => ({ text: e.line, labels: { ...e.labels, ...e.meta }, ns: e.ns }));
 }

@@ -6,6 +6,7 @@ import {
   type DataSourceApi,
   type DataSourceInstanceSettings,
   type PanelData,
+  type ScopedVars,
 } from '@grafana/data';
 import { setDataSourceSrv, setRunRequest, setTemplateSrv } from '@grafana/runtime';
 import { catchError, from, map, merge, of, share, takeUntil, timer, type Observable, type ObservableInput } from 'rxjs';
@@ -51,7 +52,7 @@ export function withRequestIdCancellation<T extends { query: (request: never) =>
  */
 export function stubGrafanaRuntime(
   loki?: FakeLokiDataSource,
-  replace: (text: string) => string = (t) => t,
+  replace: (text: string, scopedVars?: ScopedVars) => string = (t) => t,
   others: Array<{ api: DataSourceApi; settings: DataSourceInstanceSettings }> = []
 ): void {
   const lokiSettings = loki && {
@@ -78,7 +79,7 @@ export function stubGrafanaRuntime(
     registerRuntimeDataSource: () => undefined,
   } as never);
   setTemplateSrv({
-    replace: (s?: string) => replace(s ?? ''),
+    replace: (s?: string, scopedVars?: ScopedVars) => replace(s ?? '', scopedVars),
     getVariables: () => [],
     containsTemplate: () => false,
     updateTimeRange: () => undefined,

@@ -14,16 +14,16 @@ import {
   type DataSourceInstanceSettings,
   type ScopedVars,
 } from '@grafana/data';
-import { LocationServiceProvider, locationService, setTemplateSrv } from '@grafana/runtime';
+import { LocationServiceProvider, locationService } from '@grafana/runtime';
 import { sceneGraph, type SceneObject } from '@grafana/scenes';
 import { GlobalStyles } from '@grafana/ui';
 
 import { AppRoot } from '../../../src/components/AppRoot';
+import { PLUGIN_BASE_URL, PLUGIN_ID } from '../../../src/pages/shared/routes';
 import { DataSource } from '../../../src/datasource/datasource';
-import { FakeLokiDataSource, scenarioLokiLines } from '../../support/fakeLokiDataSource';
+import { FakeLokiDataSource, lokiLinesOf, scenarioLokiLines } from '../../support/fakeLokiDataSource';
 import { stubGrafanaRuntime, stubRunRequest } from '../../support/grafanaRuntime';
 import { provenanceSettings } from '../../support/instanceSettings';
-import { pushEntryOf } from '../../../src/core';
 import { kubeAudit } from '../../support/builders';
 
 const params = new URLSearchParams(window.location.search);
@@ -34,46 +34,39 @@ const loki = new FakeLokiDataSource();
 loki.add(scenarioLokiLines(300, START));
 // A change whose person and object names are markup: every page must show them as text.
 const hostileAt = new Date(START + 30 * 60_000).toISOString();
-const hostile = pushEntryOf(
-  JSON.stringify(
-    kubeAudit({
-      auditID: 'hostile-1',
-      verb: 'delete',
-      user: { username: '<img src=x onerror="window.__pwned=1">' },
-      requestURI: '/api/v1/namespaces/shop/configmaps/x',
-      objectRef: {
-        resource: 'configmaps',
-        namespace: 'shop',
-        name: '<script>window.__pwned=2</script>',
-        apiVersion: 'v1',
-      },
-      requestReceivedTimestamp: hostileAt,
-      stageTimestamp: hostileAt,
-    })
-  ),
-  'prod-eu'
+loki.add(
+  lokiLinesOf([
+    JSON.stringify(
+      kubeAudit({
+        auditID: 'hostile-1',
+        verb: 'delete',
+        user: { username: '<img src=x onerror="window.__pwned=1">' },
+        requestURI: '/api/v1/namespaces/shop/configmaps/x',
+        objectRef: {
+          resource: 'configmaps',
+          namespace: 'shop',
+          name: '<script>window.__pwned=2</script>',
+          apiVersion: 'v1',
+        },
+        requestReceivedTimestamp: hostileAt,
+        stageTimestamp: hostileAt,
+      })
+    ),
+  ])
 );
-if (hostile) {
-  loki.add([{ text: hostile.line, labels: { ...hostile.labels, ...hostile.meta }, ns: hostile.ns }]);
-}
 const settings = provenanceSettings({ lokiUid: loki.uid });
-stubGrafanaRuntime(loki, undefined, [
+// A query run by a scene is interpolated by the scene (public/app/features/templating/template_srv.ts `replace`).
+const sceneReplace = (text: string, scopedVars?: ScopedVars) =>
+  scopedVars?.__sceneObject
+    ? sceneGraph.interpolate(scopedVars.__sceneObject.value.valueOf() as SceneObject, text, scopedVars)
+    : text;
+stubGrafanaRuntime(loki, sceneReplace, [
   {
     api: new DataSource(settings) as unknown as DataSourceApi,
     settings: settings as unknown as DataSourceInstanceSettings,
   },
 ]);
 stubRunRequest();
-// A query run by a scene is interpolated by the scene (public/app/features/templating/template_srv.ts `replace`).
-setTemplateSrv({
-  replace: (s?: string, scopedVars?: ScopedVars) =>
-    scopedVars?.__sceneObject
-      ? sceneGraph.interpolate(scopedVars.__sceneObject.value.valueOf() as SceneObject, s, scopedVars)
-      : (s ?? ''),
-  getVariables: () => [],
-  containsTemplate: () => false,
-  updateTimeRange: () => undefined,
-} as never);
 const state = window as unknown as { harnessReady: boolean; lokiRequests: () => string[] };
 state.lokiRequests = () => loki.requests.map((r) => r.expr);
 
@@ -91,7 +84,7 @@ function GrafanaRouter({ children }: { children: React.ReactNode }) {
   );
 }
 
-const props = { meta: { id: 'provenance-gitops-app', jsonData: {} }, basename: '/a/provenance-gitops-app' };
+const props = { meta: { id: PLUGIN_ID, jsonData: {} }, basename: PLUGIN_BASE_URL };
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <ThemeContext.Provider value={theme}>
@@ -100,7 +93,7 @@ createRoot(document.getElementById('root') as HTMLElement).render(
       <GrafanaRouter>
         {/* Grafana mounts an app's root page under /a/<app id>/* (public/app/features/plugins/components/AppRootPage.tsx). */}
         <Routes>
-          <Route path="/a/provenance-gitops-app/*" element={<AppRoot {...(props as unknown as AppRootProps)} />} />
+          <Route path={`${PLUGIN_BASE_URL}/*`} element={<AppRoot {...(props as unknown as AppRootProps)} />} />
         </Routes>
       </GrafanaRouter>
     </div>
