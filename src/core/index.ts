@@ -55,15 +55,7 @@ export {
 export { phaseOneQuery, traceOverLoki, type LokiTrace } from './loki/twoPhase';
 export { chainRecords, rawQueryOf } from './loki/chainRecords';
 export { explorePanesUrl } from './loki/explore';
-export {
-  chainsMarkdown,
-  checkTimeZone,
-  markdownBlock,
-  markdownCode,
-  markdownText,
-  type ReportChain,
-  type ReportOptions,
-} from './report/markdown';
+export { chainsMarkdown, checkTimeZone, type ReportChain, type ReportOptions } from './report/markdown';
 export type { LokiTransport } from './loki/transport';
 export { decodeLokiFrames, framesFromJson, type FrameLike } from './loki/frames';
 export { readRange, type PageFetcher, type PagingOptions } from './loki/paging';
