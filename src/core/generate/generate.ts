@@ -59,7 +59,8 @@ export function generate(options: GenerateOptions): Generated {
   });
   scenarioRecords.sort((a, b) => a.ms - b.ms);
   const from = options.start - (options.leadInMs ?? 10 * 60_000);
-  const to = options.start + Math.max(1, chosen.length) * spacing;
+  // Past the last scenario's last line, whatever the spacing (a short spacing leaves a long scenario's tail out).
+  const to = Math.max(options.start + Math.max(1, chosen.length) * spacing, (scenarioRecords.at(-1)?.ms ?? 0) + 1);
   const noiseSeed = options.seed ^ 0x5bd1e995;
   return {
     truth,

@@ -1,5 +1,12 @@
 import { renderLogQuery } from './builder';
-import { causeQueries, clusterSelectors, DEFAULT_SELECTORS, effectsQuery, MAX_ALTERNATION } from './questions';
+import {
+  causeQueries,
+  clusterSelectors,
+  DEFAULT_SELECTORS,
+  effectsQuery,
+  MAX_ALTERNATION,
+  rancherTargetQuery,
+} from './questions';
 import { classesFilteredInLoki, routineLineFilters } from './routineFilters';
 
 /**
@@ -180,5 +187,47 @@ describe('classesFilteredInLoki', () => {
   it('no class, or health alone, adds no filter', () => {
     expect(routineLineFilters([])).toEqual([]);
     expect(routineLineFilters(['health'])).toEqual([]);
+  });
+});
+
+describe('the generators behind generated Applications', () => {
+  const none = { rancherUsers: [], argo: false, fleet: false, driftNames: [] };
+
+  it('asks for the named ApplicationSets’ writes and Argo CD’s records of them', () => {
+    const c = causeQueries({ ...none, appSets: ['shop-envs', 'a.b'] });
+    expect(renderLogQuery(c.appSetWrites!)).toBe(
+      `{job="kube-audit"} |= "\\"resource\\":\\"applicationsets\\"" |~ "\\"verb\\":\\"(${WRITES})\\"" |~ "\\"name\\":\\"(shop-envs|a\\\\.b)\\""`
+    );
+    expect(renderLogQuery(c.appSetMessages!)).toBe('{job="argocd"} |= "ApplicationSet" |~ "shop-envs|a\\\\.b"');
+  });
+
+  it('none asked when no Application was generated', () => {
+    expect(causeQueries(none).appSetWrites).toBeUndefined();
+    expect(causeQueries({ ...none, appSets: [] }).appSetMessages).toBeUndefined();
+  });
+
+  it('past the alternation limit, every ApplicationSet write and message instead of naming each', () => {
+    const many = Array.from({ length: MAX_ALTERNATION + 1 }, (_, i) => `set-${i}`);
+    const c = causeQueries({ ...none, appSets: many });
+    expect(renderLogQuery(c.appSetWrites!)).toBe(
+      `{job="kube-audit"} |= "\\"resource\\":\\"applicationsets\\"" |~ "\\"verb\\":\\"(${WRITES})\\""`
+    );
+    expect(renderLogQuery(c.appSetMessages!)).toBe('{job="argocd"} |= "ApplicationSet"');
+  });
+});
+
+describe('rancherTargetQuery: a GitRepo edited in Rancher may have only Rancher’s record', () => {
+  it('a GitRepo question reads Rancher’s records that name it', () => {
+    const q = rancherTargetQuery({ target: { resource: 'gitrepos', namespace: 'fleet-default', name: 'payments' } });
+    expect(renderLogQuery(q!)).toBe('{job="rancher-audit"} |= "gitrepos" |= "fleet-default" |= "payments"');
+    expect(renderLogQuery(rancherTargetQuery({ target: { resource: 'GitRepo' } }, clusterSelectors('c1'))!)).toBe(
+      '{job="rancher-audit", cluster="c1"} |= "gitrepos"'
+    );
+  });
+
+  it('no other question does', () => {
+    expect(rancherTargetQuery({ target: { resource: 'deployments', name: 'payments' } })).toBeUndefined();
+    expect(rancherTargetQuery({ target: { name: 'payments' } })).toBeUndefined();
+    expect(rancherTargetQuery({})).toBeUndefined();
   });
 });

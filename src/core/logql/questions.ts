@@ -95,6 +95,22 @@ export function effectsQuery(q: Question, selectors: StreamSelectors = DEFAULT_S
 }
 
 /**
+ * Phase 1's second half for a question about a GitRepo: Fleet's GitRepos live in Rancher's local cluster, whose
+ * kube-apiserver audit log is often not shipped, so an edit in Rancher's UI may exist only in Rancher's record
+ * (its request URI names the object). Line filters on the names only; the engine makes the answer exact.
+ */
+export function rancherTargetQuery(q: Question, selectors: StreamSelectors = DEFAULT_SELECTORS): LogQuery | undefined {
+  const t = q.target ?? {};
+  if (!given(t.resource) || !/^gitrepos?$/i.test(t.resource)) {
+    return undefined;
+  }
+  return lineQuery(selectors['rancher-audit'] ?? DEFAULT_SELECTORS['rancher-audit'], [
+    { op: '|=', value: 'gitrepos' },
+    ...[t.namespace, t.name].filter(given).map((v) => ({ op: '|=' as const, value: v })),
+  ]);
+}
+
+/**
  * Writes of the owners (ReplicaSet, Deployment, Job…) of controller-written objects, for the cascade rule: a
  * question about a Pod reads the Pod's writes only, but its story is its owner's change.
  */
@@ -141,6 +157,10 @@ export interface CauseQueries {
   priorWrites?: LogQuery;
   /** GitRepo edits made in Rancher (steve or cluster proxy): a Fleet deployment's cause may exist only there. */
   rancherGitRepos?: LogQuery;
+  /** Writes of the ApplicationSets behind generated Applications (who changed the generator), by name. */
+  appSetWrites?: LogQuery;
+  /** Argo CD's own records of those ApplicationSets (argocd-server's audit messages of an edit in its UI). */
+  appSetMessages?: LogQuery;
 }
 
 export interface CauseNeeds {
@@ -148,6 +168,8 @@ export interface CauseNeeds {
   argo: boolean;
   fleet: boolean;
   driftNames: string[];
+  /** ApplicationSets that generated Applications among the effects. */
+  appSets?: string[];
 }
 
 /** Phase 2 queries use line filters only, for the same reason as `effectsQuery(…, exact = false)`. */
@@ -173,6 +195,20 @@ export function causeQueries(needs: CauseNeeds, selectors: StreamSelectors = DEF
     out.fleet = lineQuery(selectors.fleet ?? DEFAULT_SELECTORS.fleet);
     out.rancherGitRepos = lineQuery(selectors['rancher-audit'] ?? DEFAULT_SELECTORS['rancher-audit'], [
       { op: '|=', value: 'gitrepos' },
+    ]);
+  }
+  const appSets = needs.appSets ?? [];
+  if (appSets.length) {
+    const few = appSets.length <= MAX_ALTERNATION;
+    out.appSetWrites = lineQuery(kube, [
+      { op: '|=', value: jsonPair('resource', 'applicationsets') },
+      { op: '|~', value: `"verb":"(${regexAnyOf(WRITE_VERB_LIST)})"` },
+      // Many generators: every ApplicationSet write instead of naming each.
+      ...(few ? [{ op: '|~' as const, value: `"name":"(${regexAnyOf(appSets)})"` }] : []),
+    ]);
+    out.appSetMessages = lineQuery(selectors.argocd ?? DEFAULT_SELECTORS.argocd, [
+      { op: '|=', value: 'ApplicationSet' },
+      ...(few ? [{ op: '|~' as const, value: regexAnyOf(appSets) }] : []),
     ]);
   }
   if (needs.driftNames.length) {

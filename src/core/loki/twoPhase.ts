@@ -12,6 +12,7 @@ import {
   effectsQuery,
   MAX_ALTERNATION,
   ownerWritesQuery,
+  rancherTargetQuery,
   type Question,
   type StreamSelectors,
   DEFAULT_SELECTORS,
@@ -353,6 +354,10 @@ export async function traceOverLoki(
       );
     }
   }
+  const rancherTarget = explainWith('rancher-audit') ? rancherTargetQuery(question, selectors) : undefined;
+  if (rancherTarget) {
+    effectLines = [...effectLines, ...(await run(1, rancherTarget, question.from, end))];
+  }
   // Reads explain nothing: lines that certainly are reads are counted, not parsed (prescan.ts).
   const probe = new ParseSession({ skipReads: true });
   await addInChunks(probe, effectLines, signal);
@@ -422,6 +427,13 @@ export async function traceOverLoki(
           effects.filter((e) => e.actor.kind === 'human' && e.target.name).map((e) => e.target.name as string)
         ),
       ],
+      appSets: [
+        ...new Set(
+          effects
+            .filter((e) => e.target.resource === 'applications' && e.marks?.ownerApplicationSet)
+            .map((e) => e.marks?.ownerApplicationSet as string)
+        ),
+      ],
     };
     const c = causeQueries(needs, selectors);
     const windows: Array<[LogQuery | undefined, number, number]> = [
@@ -433,13 +445,17 @@ export async function traceOverLoki(
       [c.controlWrites, first - Math.max(opts.rbacLookbackMs, opts.fleetLookbackMs), last + opts.syncWindowMs],
       // A GitRepo edited in Rancher's UI has no kube-apiserver record of its own the effects would point to.
       [explainWith('rancher-audit') ? c.rancherGitRepos : undefined, first - opts.fleetLookbackMs, last + 1],
+      // The app-generator rule takes the generator's latest change within the drift look-back.
+      [c.appSetWrites, first - opts.driftLookbackMs, last + 1],
+      [explainWith('argocd') ? c.appSetMessages : undefined, first - opts.driftLookbackMs, last + 1],
     ];
     // Phase 2 queries do not depend on each other: ask them together.
     const answers = await Promise.all(windows.map(([q, from, to]) => (q ? run(2, q, from, to) : Promise.resolve([]))));
     for (const lines of answers) {
       await addInChunks(session, lines, signal);
     }
-    const control = answers[3];
+    // Who made an RBAC, Application, GitRepo or ApplicationSet write through Rancher is in Rancher's records.
+    const control = [...answers[3], ...answers[5]];
     const controlProbe = new ParseSession({ skipReads: true });
     await addInChunks(controlProbe, control, signal);
     const controlEvents = controlProbe.finish().events;
