@@ -13,6 +13,15 @@ interface Input {
   truth: TruthChain[];
 }
 
+/** The chain fields whose values differ between two answers (what to look at when they are not the same). */
+function differingFields(a: ChainJson | undefined, b: ChainJson | undefined): string[] {
+  if (!a || !b) {
+    return [];
+  }
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof ChainJson>;
+  return [...keys].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+}
+
 async function main(): Promise<void> {
   const input = JSON.parse(process.argv[2]) as Input;
   const urls: string[] = [];
@@ -61,7 +70,11 @@ async function main(): Promise<void> {
       found: inBroad.problems.length === 0,
       sameAsTargeted:
         inBroad.chain !== undefined && JSON.stringify(inBroad.chain) === JSON.stringify(inTargeted.chain as ChainJson),
-      problems: [...inBroad.problems, ...inTargeted.problems.map((p) => `targeted: ${p}`)],
+      problems: [
+        ...inBroad.problems,
+        ...inTargeted.problems.map((p) => `targeted: ${p}`),
+        ...differingFields(inBroad.chain, inTargeted.chain).map((k) => `targeted differs in ${k}`),
+      ],
     });
   }
   process.stdout.write(
