@@ -359,13 +359,12 @@ export async function traceOverLoki(
     effectLines = [...effectLines, ...(await run(1, rancherTarget, question.from, end))];
   }
   // Reads explain nothing: lines that certainly are reads are counted, not parsed (prescan.ts).
-  const probe = new ParseSession({ skipReads: true });
-  await addInChunks(probe, effectLines, signal);
-  // Routine writes explain nothing and need no explaining: they do not widen the phase-2 windows.
-  const isWanted = (e: ChangeEvent) => isEffect(e) && !leftOut.has(routineClassOf(e) ?? '');
-  const phase1Events = probe.finish().events;
   const session = new ParseSession({ skipReads: true });
   await addInChunks(session, effectLines, signal);
+  // Routine writes explain nothing and need no explaining: they do not widen the phase-2 windows.
+  const isWanted = (e: ChangeEvent) => isEffect(e) && !leftOut.has(routineClassOf(e) ?? '');
+  // Parsed once: phase 2 is planned from the same events the answer is built from.
+  const phase1Events = session.eventsSoFar();
   // The owners' changes behind controller writes (cascade) are effects too: phase 2 explains them.
   const ownerChanges = await fetchOwnerChain(phase1Events.filter(isWanted), phase1Events, {
     covered: phase1Covers(question, readFromOf(queries, question.from)),

@@ -1,5 +1,6 @@
 import { argoLog, fleetDeployed, k8sEvent, kubeAudit, rancherAudit } from '../../../tests/support/builders';
 import { parseAll, skipCounts } from '../../../tests/support/parse';
+import { ParseSession } from './session';
 
 describe('ParseSession', () => {
   it('orders events by time, then ns, then id; events without a time first', () => {
@@ -75,5 +76,26 @@ describe('ParseSession', () => {
     const s = parseAll([...lines, ...lines]);
     expect(s.events).toHaveLength(4);
     expect(s.stats.duplicates).toBe(4);
+  });
+});
+
+describe('ParseSession.eventsSoFar (planning before the end of the input)', () => {
+  const writeA = kubeAudit({ auditID: 'a', verb: 'patch', requestReceivedTimestamp: '2026-03-02T10:00:02Z' });
+  const writeB = kubeAudit({ auditID: 'b', verb: 'delete', requestReceivedTimestamp: '2026-03-02T10:00:01Z' });
+  const orphan = '2017-05-25T04:55:05.668239935Z AUDIT: id="aaaaaaaa-0000-4000-8000-000000000000" response="200"';
+
+  it('the events so far in the answer’s order, a response whose request never came left out, nothing counted', () => {
+    const s = new ParseSession();
+    [writeA, writeB].forEach((o, i) => s.add({ text: JSON.stringify(o), origin: `f:${i + 1}` }));
+    s.add({ text: orphan, origin: 'f:3' });
+    expect(s.eventsSoFar().map((e) => e.keys.auditID)).toEqual(['b', 'a']);
+    // Asking twice changes nothing, and the finished summary is the one a session never asked gives.
+    expect(s.eventsSoFar().map((e) => e.keys.auditID)).toEqual(['b', 'a']);
+    const asked = s.finish();
+    const never = new ParseSession();
+    [writeA, writeB].forEach((o, i) => never.add({ text: JSON.stringify(o), origin: `f:${i + 1}` }));
+    never.add({ text: orphan, origin: 'f:3' });
+    expect(asked).toEqual(never.finish());
+    expect(skipCounts(asked)).toEqual({ 'kube-audit:response-without-request': 1 });
   });
 });

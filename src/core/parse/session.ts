@@ -515,6 +515,20 @@ export class ParseSession {
   }
 
   /** The events so far, sorted by time (records without a time first), with ids made unique. */
+  /**
+   * The events parsed so far, for planning what to read next (the Loki trace's phase 2), without finishing:
+   * nothing is counted or renamed, so a request whose Audit-ID another shares still has its plain id here.
+   */
+  eventsSoFar(): ChangeEvent[] {
+    const events: ChangeEvent[] = [...this.byId.values()];
+    for (const [key, first] of this.byMergeKey) {
+      if (!(first instanceof SkippedRead)) {
+        events.push(first, ...(this.sharedIds.get(key) ?? []));
+      }
+    }
+    return events.filter((e) => e.verb !== '').sort(compareEvents);
+  }
+
   finish(): ParseSummary {
     const events: ChangeEvent[] = [...this.byId.values()];
     let skippedReads = 0;
