@@ -10,6 +10,7 @@ import { rulesCommand } from './commands/rules';
 import { traceCommand } from './commands/trace';
 import { watchCommand } from './commands/watch';
 import { CliError, processIo, type Io } from './io';
+import { keepHeapNearLiveSize } from './heap';
 import { DEFAULT_MAX_INFLATED_BYTES } from './readLines';
 
 /**
@@ -233,6 +234,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
 
 /** The binary: run with the process' arguments, set the exit code, end quietly when stdout is closed early. */
 export function main(): void {
+  keepHeapNearLiveSize();
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') {
       process.exit(process.exitCode ?? 0);

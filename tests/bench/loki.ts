@@ -100,7 +100,8 @@ async function broad(events: number, json: boolean): Promise<void> {
   });
   server.once('exit', (code, signal) => process.stderr.write(`the emulator exited (${code ?? signal})\n`));
   try {
-    // One hour: 5 minutes of traffic, then the scenarios one after another until the hour is up.
+    // One hour: 5 minutes of traffic, then the scenarios one after another, the last one's lines (up to 20
+    // minutes after its start) inside the hour.
     const start = Date.UTC(2026, 2, 2, 10);
     const g = generate({
       scenarios: 'all',
@@ -109,7 +110,8 @@ async function broad(events: number, json: boolean): Promise<void> {
       seed: 42,
       start,
       leadInMs: 5 * 60_000,
-      spacingMs: Math.floor((55 * 60_000) / scenarioNames().length),
+      spacingMs: Math.floor((35 * 60_000) / scenarioNames().length),
+      endMs: start + 55 * 60_000,
     });
     const t0 = Date.now();
     const pushedAll = await push(url, g.records());

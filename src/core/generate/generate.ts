@@ -23,6 +23,8 @@ export interface GenerateOptions {
   spacingMs?: number;
   /** Background traffic before the first scenario. Default 10 minutes. */
   leadInMs?: number;
+  /** End of the span (ms epoch), when later than the scenarios' end; default one spacing after the last start. */
+  endMs?: number;
 }
 
 export interface Generated {
@@ -60,7 +62,10 @@ export function generate(options: GenerateOptions): Generated {
   scenarioRecords.sort((a, b) => a.ms - b.ms);
   const from = options.start - (options.leadInMs ?? 10 * 60_000);
   // Past the last scenario's last line, whatever the spacing (a short spacing leaves a long scenario's tail out).
-  const to = Math.max(options.start + Math.max(1, chosen.length) * spacing, (scenarioRecords.at(-1)?.ms ?? 0) + 1);
+  const to = Math.max(
+    options.endMs ?? options.start + Math.max(1, chosen.length) * spacing,
+    (scenarioRecords.at(-1)?.ms ?? 0) + 1
+  );
   const noiseSeed = options.seed ^ 0x5bd1e995;
   return {
     truth,
