@@ -33,6 +33,30 @@ describe('rancher-ace rule', () => {
     ]);
   });
 
+  // A request through Rancher's proxy as the kube-apiserver logs it: Rancher impersonates the id, extras name the login.
+  const proxied = (at: string) =>
+    kubeAudit({
+      auditID: `proxied-${at}`,
+      user: { username: 'system:serviceaccount:cattle-system:cattle-impersonation-u-q8z3n' },
+      impersonatedUser: { username: 'u-q8z3n', extra: { username: ['kim'], principalid: ['local://u-q8z3n'] } },
+      requestReceivedTimestamp: at,
+    });
+
+  it("prefers Rancher's record to its twin in the kube-apiserver log (the same request, within the skew)", () => {
+    // Rancher logs second precision; the proxied request reaches the kube-apiserver a little later.
+    const r = link([aceWrite(), rancherAudit(), proxied('2026-03-02T10:20:05.930000Z')]);
+    expect(r?.hit.link.to).toBe('rancher-audit:0b7e4f0c-2d55-4e8e-9c1b-3f7d2a6e5b90');
+  });
+
+  it('a later record of another source, past the skew, is the latest evidence', () => {
+    const r = link([aceWrite(), rancherAudit(), proxied('2026-03-02T11:00:00.000000Z')]);
+    expect(r?.login).toBe('kim');
+    expect(r?.hit.link.to).toBe('kube-audit:proxied-2026-03-02T11:00:00.000000Z');
+    expect(r?.hit.link.evidence[1]).toBe(
+      'the kube-audit record proxied-2026-03-02T11:00:00.000000Z at 2026-03-02T11:00:00Z names u-q8z3n with login kim'
+    );
+  });
+
   it('with no record of the id: says it is a Rancher user, at low confidence', () => {
     const r = link([aceWrite()]);
     expect(r?.login).toBeUndefined();

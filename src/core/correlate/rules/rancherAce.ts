@@ -35,7 +35,12 @@ export function linkRancherAce(e: ChangeEvent, { ix, opts }: RuleContext): AceId
   }
   const t = e.time;
   const known = ix.rancherLogins.between(id, t - opts.identityLookbackMs, t + opts.skewMs).filter((r) => r !== e);
-  const r = known[known.length - 1];
+  const latest = known[known.length - 1];
+  // Rancher's own record of the login first: a kube-apiserver record within the clock skew of it is the same
+  // request proxied downstream (its twin), and a question that did not read every write would not have it.
+  const ownRecord = known.filter((k) => k.source === 'rancher-audit').pop();
+  const r =
+    ownRecord && latest && (latest.time as number) - (ownRecord.time as number) <= opts.skewMs ? ownRecord : latest;
   const direct = `${id} is a Rancher user id acting with no impersonation: kubectl through Rancher's authorized cluster endpoint, which Rancher does not log`;
   if (!r?.actor.loginName) {
     return {
