@@ -253,6 +253,45 @@ describe('links to the commit, the app and the user', () => {
     expect(chainToJson(c).gitops).toMatchObject({ commitUrl: c.gitops?.commitUrl, compareUrl: c.gitops?.compareUrl });
   });
 
+  /** An Argo CD sync of NEW (started 10:14:58) writing the deployment at 10:15:00, beside the app's history. */
+  const syncedWith = (history: object[]) =>
+    chainsOf([
+      appStatusWrite(history, {
+        auditID: id(),
+        requestReceivedTimestamp: '2026-03-02T11:30:00Z',
+        stageTimestamp: '2026-03-02T11:30:00Z',
+      }),
+      argoLog(),
+      kubeAudit({
+        auditID: id(),
+        user: {
+          username: 'system:serviceaccount:argocd:argocd-application-controller',
+          groups: ['system:serviceaccounts'],
+        },
+        userAgent: 'argocd-application-controller/v3.1.8',
+        requestReceivedTimestamp: '2026-03-02T10:15:00Z',
+        stageTimestamp: '2026-03-02T10:15:00Z',
+      }),
+    ]).find((x) => x.effect.target.resource === 'deployments') as Chain;
+  const LATER = '9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b';
+
+  it('previous commit: the deployment before this write, not one the history shows made after it', () => {
+    const c = syncedWith([
+      { id: 6, revision: OLD, deployedAt: '2026-03-02T09:00:00Z' },
+      { id: 8, revision: LATER, deployedAt: '2026-03-02T11:00:00Z' },
+    ]);
+    expect(c.gitops).toMatchObject({ commit: NEW, previousCommit: OLD });
+  });
+
+  it('previous commit of a commit deployed twice (a rollback to it): the entry before this write’s deployment', () => {
+    const c = syncedWith([
+      { id: 5, revision: NEW, deployedAt: '2026-03-02T08:00:00Z' },
+      { id: 6, revision: LATER, deployedAt: '2026-03-02T09:00:00Z' },
+      { id: 7, revision: NEW, deployedAt: '2026-03-02T10:15:10Z' },
+    ]);
+    expect(c.gitops).toMatchObject({ commit: NEW, previousCommit: LATER });
+  });
+
   it('the Rancher user page of the person behind an impersonated write, only when the Rancher URL is set', () => {
     const rec = kubeAudit({
       user: { username: 'system:serviceaccount:cattle-impersonation-system:cattle-impersonation-u-q8z3n' },

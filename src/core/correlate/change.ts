@@ -312,8 +312,14 @@ function previousCommitOf(g: GitOpsRef, commit: string, e: ChangeEvent, rc: Rule
   const t = e.time ?? Infinity;
   if (g.tool === 'argocd') {
     const history = [...(rc.ix.appHistory.get(g.app ?? '')?.entries() ?? [])].sort((a, b) => a[0] - b[0]);
-    const i = history.findIndex(([, h]) => h.revision === commit);
-    const prev = i > 0 ? history[i - 1] : i < 0 ? history[history.length - 1] : undefined;
+    // Argo CD adds the entry when the sync ends, after its writes: this write's deployment is the first entry of
+    // the commit deployed at or after it (a commit deployed again, by a rollback, has several), else the last.
+    const ofCommit = history.flatMap(([, h], i) => (h.revision === commit ? [i] : []));
+    const i =
+      ofCommit.find((k) => (history[k][1].deployedAt ?? Infinity) >= t - rc.opts.skewMs) ?? ofCommit.at(-1) ?? -1;
+    // A commit the history does not hold: the deployment before this write, not one made after it.
+    const before = history.filter(([, h]) => (h.deployedAt ?? -Infinity) < t);
+    const prev = i > 0 ? history[i - 1] : i < 0 ? before[before.length - 1] : undefined;
     if (prev && SHA.test(prev[1].revision) && prev[1].revision !== commit) {
       return prev[1].revision;
     }

@@ -20,6 +20,14 @@ export function isWrite(e: ChangeEvent): boolean {
   return WRITE_VERBS.has(e.verb);
 }
 
+/** One entry of an Argo CD Application's deployment history, with the write that showed it. */
+export interface AppHistoryEntry {
+  revision: string;
+  event: ChangeEvent;
+  /** When Argo CD recorded the deployment (ms epoch), when the entry says. */
+  deployedAt?: number;
+}
+
 export class EventIndex {
   readonly byId = new Map<string, ChangeEvent>();
   /** Rancher API audit records by Rancher user id, and by token id (Rancher ≥ 2.11). */
@@ -51,7 +59,7 @@ export class EventIndex {
   /** Kubernetes writes per object (kube and Rancher audit). */
   readonly writesByObject = new TimelineMap();
   /** Argo CD history: application name → history id → revision, from Application status writes. */
-  readonly appHistory = new Map<string, Map<number, { revision: string; event: ChangeEvent }>>();
+  readonly appHistory = new Map<string, Map<number, AppHistoryEntry>>();
 
   constructor(events: readonly ChangeEvent[]) {
     for (const e of events) {
@@ -85,8 +93,9 @@ export class EventIndex {
     for (const h of e.appHistory ?? []) {
       const app = e.target.name;
       if (app) {
-        const m = this.appHistory.get(app) ?? new Map<number, { revision: string; event: ChangeEvent }>();
-        m.set(h.id, { revision: h.revision, event: e });
+        const m = this.appHistory.get(app) ?? new Map<number, AppHistoryEntry>();
+        const deployedAt = h.deployedAt ? Date.parse(h.deployedAt) : NaN;
+        m.set(h.id, { revision: h.revision, event: e, ...(Number.isNaN(deployedAt) ? {} : { deployedAt }) });
         this.appHistory.set(app, m);
       }
     }
