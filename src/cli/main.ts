@@ -37,6 +37,11 @@ function nonNegativeInt(v: string): number {
 const MAX_INFLATED_FLAG = '--max-inflated-bytes <n>';
 const MAX_INFLATED_HELP = 'a .gz input inflating past this many bytes is refused (a cap against gzip bombs)';
 const JOBS_FLAG = '--jobs <n>';
+/** Bytes of a plain file per thread's task: tests and benchmarks make it small to split small files. */
+const rangeBytesOption = () =>
+  new Option('--range-bytes <n>', 'bytes of a plain file each thread reads at a time')
+    .argParser(positiveInt)
+    .hideHelp();
 const JOBS_HELP = 'threads that parse files (default: one per core; the answer is the same for any number)';
 
 function buildProgram(io: Io, setExit: (code: number) => void): Command {
@@ -59,6 +64,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--skipped-examples', 'show a redacted piece of the first line skipped for each reason', false)
     .option(MAX_INFLATED_FLAG, MAX_INFLATED_HELP, positiveInt, DEFAULT_MAX_INFLATED_BYTES)
     .option(JOBS_FLAG, JOBS_HELP, positiveInt, defaultJobs())
+    .addOption(rangeBytesOption())
     .action(async (files: string[], opts) => {
       setExit(await parseCommand(files, opts, io));
     });
@@ -111,6 +117,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     )
     .option(MAX_INFLATED_FLAG, MAX_INFLATED_HELP, positiveInt, DEFAULT_MAX_INFLATED_BYTES)
     .option(JOBS_FLAG, JOBS_HELP, positiveInt, defaultJobs())
+    .addOption(rangeBytesOption())
     .addOption(
       new Option('-f, --format <format>', 'output format (markdown: a report for a ticket or postmortem)')
         .choices(['table', 'json', 'markdown'])

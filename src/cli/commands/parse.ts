@@ -12,19 +12,22 @@ export interface ParseCommandOptions {
   maxInflatedBytes?: number;
   /** Show a redacted piece of the first skipped line per reason (off: reasons and positions only). */
   skippedExamples?: boolean;
+  /** Bytes of a plain file per thread task (`--range-bytes`, hidden: tests split small files with it). */
+  rangeBytes?: number;
   /** Threads that parse (default: one per core). */
   jobs?: number;
 }
 
 export async function parseFiles(
   files: string[],
-  options: Pick<ParseCommandOptions, 'keepBodies' | 'maxLineBytes' | 'maxInflatedBytes' | 'jobs'>
+  options: Pick<ParseCommandOptions, 'keepBodies' | 'maxLineBytes' | 'maxInflatedBytes' | 'jobs' | 'rangeBytes'>
 ): Promise<ParseSummary> {
   return parseInThreads(files, {
     parse: { keepBodies: options.keepBodies, maxLineBytes: options.maxLineBytes },
     maxLineBytes: options.maxLineBytes,
     maxInflatedBytes: options.maxInflatedBytes,
     jobs: options.jobs ?? defaultJobs(),
+    rangeBytes: options.rangeBytes,
   });
 }
 

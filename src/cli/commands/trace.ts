@@ -62,6 +62,8 @@ export interface TraceOptions {
   recorded?: boolean;
   /** With --recorded: the cluster label the watcher recorded with. */
   cluster?: string;
+  /** Bytes of a plain file per thread task (`--range-bytes`, hidden: tests split small files with it). */
+  rangeBytes?: number;
   /** Threads that parse files (default: one per core). */
   jobs?: number;
 }
@@ -269,6 +271,7 @@ async function readAll(paths: string[], io: Io, o: TraceOptions): Promise<ParseS
       maxLineBytes: DEFAULT_MAX_LINE_BYTES,
       maxInflatedBytes: o.maxInflatedBytes,
       jobs: o.jobs ?? defaultJobs(),
+      rangeBytes: o.rangeBytes,
       onBytes: (done, total) => {
         progress ??= startProgress(io, 'reading', total, 'bytes');
         progress.update(done);

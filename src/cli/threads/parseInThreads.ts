@@ -132,9 +132,9 @@ class WorkerPool implements Executor {
     });
     this.workers.push(worker);
     worker.on('message', (m: FromWorker) => {
+      // Every job is settled: a job still running when the pool fails is rejected with the failure.
       const job = this.running.get(worker);
-      this.running.delete(worker);
-      if (!job || job.id !== m.id) {
+      if (!job || job.id !== m.id || !('result' in m || 'error' in m)) {
         this.fail(crashed('it answered a task it was not given'));
         return;
       }
@@ -142,6 +142,7 @@ class WorkerPool implements Executor {
         this.fail(new CliError(m.error, m.exitCode));
         return;
       }
+      this.running.delete(worker);
       job.resolve(m.result);
       this.idle.push(worker);
       this.pump();
