@@ -497,9 +497,15 @@ export class ParseSession {
             }
             this.store(parsed);
           } else if (op === OP_READ) {
-            const [auditID, stage, verb, requestURI, user] = ops.slice(i, i + 5) as string[];
+            const facts = {
+              auditID: ops[i] as string,
+              stage: ops[i + 1] as string,
+              verb: ops[i + 2] as string,
+              requestURI: ops[i + 3] as string,
+              user: ops[i + 4] as string,
+            };
             i += 5;
-            if (!this.countRead({ auditID, stage, verb, requestURI, user }, raw)) {
+            if (!this.countRead(facts, raw)) {
               this.parser.line(raw, this.sink, false);
             }
           } else {
