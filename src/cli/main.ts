@@ -12,6 +12,7 @@ import { watchCommand } from './commands/watch';
 import { CliError, processIo, type Io } from './io';
 import { keepHeapNearLiveSize } from './heap';
 import { DEFAULT_MAX_INFLATED_BYTES } from './readLines';
+import { defaultJobs } from './threads/parseInThreads';
 
 /**
  * `provenance` — the engine from a terminal. Exit codes: 0 success, 1 an input could not be read,
@@ -36,6 +37,13 @@ function nonNegativeInt(v: string): number {
 
 const MAX_INFLATED_FLAG = '--max-inflated-bytes <n>';
 const MAX_INFLATED_HELP = 'a .gz input inflating past this many bytes is refused (a cap against gzip bombs)';
+const JOBS_FLAG = '--jobs <n>';
+/** Bytes of a plain file per thread's task: tests and benchmarks make it small to split small files. */
+const rangeBytesOption = () =>
+  new Option('--range-bytes <n>', 'bytes of a plain file each thread reads at a time')
+    .argParser(positiveInt)
+    .hideHelp();
+const JOBS_HELP = 'threads that parse files (default: one per core; the answer is the same for any number)';
 
 function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('provenance')
@@ -56,6 +64,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--max-line-bytes <n>', 'skip longer lines', positiveInt, DEFAULT_MAX_LINE_BYTES)
     .option('--skipped-examples', 'show a redacted piece of the first line skipped for each reason', false)
     .option(MAX_INFLATED_FLAG, MAX_INFLATED_HELP, positiveInt, DEFAULT_MAX_INFLATED_BYTES)
+    .option(JOBS_FLAG, JOBS_HELP, positiveInt, defaultJobs())
+    .addOption(rangeBytesOption())
     .action(async (files: string[], opts) => {
       setExit(await parseCommand(files, opts, io));
     });
@@ -107,6 +117,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       [] as string[]
     )
     .option(MAX_INFLATED_FLAG, MAX_INFLATED_HELP, positiveInt, DEFAULT_MAX_INFLATED_BYTES)
+    .option(JOBS_FLAG, JOBS_HELP, positiveInt, defaultJobs())
+    .addOption(rangeBytesOption())
     .addOption(
       new Option('-f, --format <format>', 'output format (markdown: a report for a ticket or postmortem)')
         .choices(['table', 'json', 'markdown'])
@@ -153,11 +165,22 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--until <iso>', 'stop once every change before this time is recorded (backfills, tests)')
     .option('--state <file>', 'checkpoint file (without it, resume after the newest recorded entry)')
     .option('--cluster <name>', 'read only streams with this cluster label, and record with it')
-    .option('--lag <duration>', 'stay this far behind now (default 21m: look-ahead 10m + sync window 10m + 1m ingestion)')
+    .option(
+      '--lag <duration>',
+      'stay this far behind now (default 21m: look-ahead 10m + sync window 10m + 1m ingestion)'
+    )
     .option('--window <duration>', 'length of one correlation window', '5m')
-    .option('--recheck <duration>', 'correlate each live window again this long later, re-recording changed answers', '0')
+    .option(
+      '--recheck <duration>',
+      'correlate each live window again this long later, re-recording changed answers',
+      '0'
+    )
     .option('--backoff <duration>', 'first wait after a failed window (doubles, up to 1m)', '1s')
-    .option('--max-line-bytes <n>', "Loki's max_line_size: longer chains are shortened (evidence records first)", positiveInt)
+    .option(
+      '--max-line-bytes <n>',
+      "Loki's max_line_size: longer chains are shortened (evidence records first)",
+      positiveInt
+    )
     .option('--listen <port>', 'serve /metrics (Prometheus) and /healthz on this port', nonNegativeInt)
     .action(async (opts) => {
       setExit(await watchCommand(opts, io));

@@ -223,11 +223,35 @@ async function* splitLines(chunks: AsyncIterable<Buffer>, maxChars: number): Asy
   }
 }
 
+// A line of N bytes has at least N / 4 and at most N characters: cut at N + 1 it is still over the limit.
+/** Characters of a line kept by readRawLines (and threads/fileRanges.ts): past them a line is cut. */
+export const lineCharsKept = (options: ReadOptions) => options.maxLineBytes ?? MAX_DOCUMENT_BYTES / 4;
+
+/**
+ * The size of a file that readRawLines reads as plain lines straight from disk (a regular file, not gzip, not a
+ * whole JSON document), so it can be read in byte ranges; undefined for anything else.
+ */
+export async function plainLinesSize(path: string): Promise<number | undefined> {
+  if (path === '-') {
+    return undefined;
+  }
+  const st = await fs.stat(path).catch((e: unknown) => {
+    throw cannotRead(path, e);
+  });
+  if (!st.isFile()) {
+    return undefined;
+  }
+  const head = await readHead(path).catch((e: unknown) => {
+    throw cannotRead(path, e);
+  });
+  const whole = isJsonDocument(head.toString('utf8')) && st.size <= MAX_DOCUMENT_BYTES;
+  return isGzip(head) || whole ? undefined : st.size;
+}
+
 /** The lines of a file (or `-` for stdin) as RawLines with `file:line` origins. Large files are streamed. */
 export async function* readRawLines(path: string, options: ReadOptions = {}): AsyncGenerator<RawLine> {
   const cap = options.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
-  // A line of N bytes has at least N / 4 and at most N characters: cut at N + 1 it is still over the limit.
-  const maxChars = options.maxLineBytes ?? MAX_DOCUMENT_BYTES / 4;
+  const maxChars = lineCharsKept(options);
   let source: Readable;
   if (path === '-') {
     source = process.stdin;

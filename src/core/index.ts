@@ -1,7 +1,8 @@
 /** The only entry point code outside core imports. */
 export * from './model';
 export type { RawLine } from './parse/types';
-export { ParseSession, parseLines, DEFAULT_MAX_LINE_BYTES } from './parse/session';
+export { ParseSession, LineParser, parseLines, DEFAULT_MAX_LINE_BYTES } from './parse/session';
+export { LineRecorder, type RecordedLines } from './parse/recorded';
 export type { ParseOptions, ParseSummary, SkipStat } from './parse/session';
 export { redactNotice, redactRawLine } from './parse/rawLine';
 export { redactSecrets, scrubText, REDACTED, WITHHELD } from './parse/redact';

@@ -1,5 +1,3 @@
-import { promises as fs } from 'node:fs';
-
 import {
   buildAllChains,
   excludeRoutine,
@@ -11,7 +9,6 @@ import {
   LokiClient,
   LokiError,
   DEFAULT_MAX_LINE_BYTES,
-  ParseSession,
   redactNotice,
   selectChains,
   traceOverLoki,
@@ -27,7 +24,7 @@ import { foldedCount, formatChainTable } from '../output/chainTable';
 import { formatReport } from '../output/report';
 import { formatParseSummary } from '../output/skipSummary';
 import { startProgress, type Progress } from '../progress';
-import { expandInputs, readRawLines } from '../readLines';
+import { defaultJobs, parseInThreads } from '../threads/parseInThreads';
 import { traceRecordedCommand } from './traceRecorded';
 
 export interface TraceOptions {
@@ -65,6 +62,10 @@ export interface TraceOptions {
   recorded?: boolean;
   /** With --recorded: the cluster label the watcher recorded with. */
   cluster?: string;
+  /** Bytes of a plain file per thread task (`--range-bytes`, hidden: tests split small files with it). */
+  rangeBytes?: number;
+  /** Threads that parse files (default: one per core). */
+  jobs?: number;
 }
 
 /** `--argocd-url`, `--rancher-url`, `--git-host host=kind` as the engine's link settings. */
@@ -207,7 +208,7 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
     if (files.length === 0) {
       throw new CliError('trace needs FILE... or --loki URL', 2);
     }
-    parsed = await readAll(files, io, o.maxInflatedBytes);
+    parsed = await readAll(files, io, o);
     const routine = excludeRoutine(parsed.events, leaveOut, selection);
     excluded = routine.excluded;
     all = buildAllChains(routine.kept, { trustedProxies, links });
@@ -261,40 +262,22 @@ function formatExcluded(excluded: ExcludedCounts, inLoki: string[] | undefined):
 
 const describeCount = (excluded: ExcludedCounts) => Object.values(excluded).reduce((a, b) => a + (b ?? 0), 0);
 
-async function readAll(paths: string[], io: Io, maxInflatedBytes: number | undefined): Promise<ParseSummary> {
-  const { files, skipped } = await expandInputs(paths);
-  const sizes = await Promise.all(
-    files.map((f) =>
-      f === '-'
-        ? 0
-        : fs.stat(f).then(
-            (s) => s.size,
-            () => 0
-          )
-    )
-  );
-  const progress = startProgress(
-    io,
-    'reading',
-    sizes.reduce((a, b) => a + b, 0),
-    'bytes'
-  );
-  // No chain is built from a read: lines that certainly are reads are counted, not parsed (prescan.ts).
-  const session = new ParseSession({ skipReads: true });
-  for (const s of skipped) {
-    session.skipInput(s.reason, s.path);
-  }
-  let bytes = 0;
+async function readAll(paths: string[], io: Io, o: TraceOptions): Promise<ParseSummary> {
+  let progress: Progress | undefined;
   try {
-    for (const file of files) {
-      for await (const line of readRawLines(file, { maxInflatedBytes, maxLineBytes: DEFAULT_MAX_LINE_BYTES })) {
-        session.add(line);
-        bytes += line.text.length + 1;
-        progress.update(bytes);
-      }
-    }
+    // No chain is built from a read: lines that certainly are reads are counted, not parsed (prescan.ts).
+    return await parseInThreads(paths, {
+      parse: { skipReads: true },
+      maxLineBytes: DEFAULT_MAX_LINE_BYTES,
+      maxInflatedBytes: o.maxInflatedBytes,
+      jobs: o.jobs ?? defaultJobs(),
+      rangeBytes: o.rangeBytes,
+      onBytes: (done, total) => {
+        progress ??= startProgress(io, 'reading', total, 'bytes');
+        progress.update(done);
+      },
+    });
   } finally {
-    progress.stop();
+    progress?.stop();
   }
-  return session.finish();
 }

@@ -9,6 +9,7 @@ import { auditFromOtlpMetadata } from './otlpAudit';
 import { certainRead, type ReadFacts } from './prescan';
 import { OBJECT_PARSERS, TEXT_PARSERS } from './registry';
 import { salvageCutObject, statesWhoAndWhat } from './salvage';
+import { OP_END, OP_EVENT, OP_READ, OP_RECORD, OP_SALVAGED, OP_SKIP, type RecordedLines } from './recorded';
 import { isSkip, type ParseContext, type ParseResult, type Parsed, type RawLine } from './types';
 
 /**
@@ -195,22 +196,32 @@ function compareEvents(a: ChangeEvent, b: ChangeEvent): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-export class ParseSession {
+/**
+ * What the line parser tells about one line: a session keeps count and merges stages (ParseSession), a worker
+ * thread records it to be applied by the session later (LineRecorder).
+ */
+export interface LineSink {
+  skip(reason: string, raw: RawLine, detail?: string, sample?: string): void;
+  /** A line cut short that still became (part of) an event. */
+  salvaged(raw: RawLine, detail: string): void;
+  /** A record a parser took (counted in `records`, whether it becomes an event or a skip). */
+  record(): void;
+  /** An event, redacted; the stages of one request are merged by whoever keeps the events. */
+  event(parsed: Parsed): void;
+  /** A line that is certainly a read (prescan.ts): true when it was counted without being parsed. */
+  read(facts: ReadFacts, raw: RawLine): boolean;
+}
+
+/**
+ * The work on one line that depends on nothing but the line: unwrap, detect, parse, redact. It keeps no state
+ * across lines (but for the intern pool, which only shares copies), so lines can be parsed in any thread and
+ * their outcomes applied in order.
+ */
+export class LineParser {
   private readonly maxLine: number;
   private readonly keepBodies: boolean;
   private readonly skipReads: boolean;
-  private readonly byMergeKey = new Map<string, ChangeEvent | SkippedRead>();
-  private readonly sharedIds = new Map<string, ChangeEvent[]>();
-  // The same requests by signature (verb, URI, authenticated user): finding one is O(1) however often an ID repeats.
-  private readonly sharedBySignature = new Map<string, Map<string, ChangeEvent>>();
   private readonly pool = new InternPool();
-  private readonly byId = new Map<string, ChangeEvent>();
-  private readonly skipped: Record<string, SkipStat> = {};
-  private readonly salvaged: Record<string, SkipStat> = {};
-  private lines = 0;
-  private records = 0;
-  private duplicates = 0;
-  private skippedTotal = 0;
 
   constructor(options: ParseOptions = {}) {
     this.maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -218,56 +229,35 @@ export class ParseSession {
     this.skipReads = options.skipReads ?? false;
   }
 
-  /** Add one raw line (or one whole JSON document, e.g. a Loki query_range response). */
-  add(raw: RawLine): void {
-    this.lines++;
-    try {
-      this.addInner({ text: raw.text, labels: raw.labels, ns: raw.ns }, raw, 0);
-    } catch (e) {
-      // Parsers validate their input; reaching here is a bug, but input must still never crash the caller.
-      this.countSkip('internal-error', raw, e instanceof Error ? e.message : String(e));
-    }
+  /** One line into `sink`; with `allowSkip` false a certain read is parsed too (the sink refused to skip it). */
+  line(raw: RawLine, sink: LineSink, allowSkip = this.skipReads): void {
+    this.addInner({ text: raw.text, labels: raw.labels, ns: raw.ns }, raw, 0, sink, allowSkip);
   }
 
-  /** An input left out whole (a socket or a binary file in a directory), counted and shown like a skipped line. */
-  skipInput(reason: string, origin: string): void {
-    this.countSkip(reason, { text: '', origin });
+  private skipRead(text: string, raw: RawLine, sink: LineSink): boolean {
+    const facts = certainRead(text);
+    return facts !== undefined && sink.read(facts, raw);
   }
 
-  private countSkip(reason: string, raw: RawLine, detail?: string, sample?: string, into = this.skipped): void {
-    if (into === this.skipped) {
-      this.skippedTotal++;
-    }
-    const stat = (into[reason] ??= { count: 0 });
-    stat.count++;
-    if (stat.example === undefined) {
-      stat.example = raw.origin ?? (raw.ns ? `ns ${raw.ns}` : undefined);
-      stat.detail = detail;
-      if (sample !== undefined) {
-        stat.sample = scrubText(sample);
-      }
-    }
-  }
-
-  private addInner(inner: Inner, raw: RawLine, depth: number): void {
+  private addInner(inner: Inner, raw: RawLine, depth: number, sink: LineSink, allowSkip: boolean): void {
     if (inner.object) {
-      this.addObject(inner.object, inner, raw, depth, '');
+      this.addObject(inner.object, inner, raw, depth, '', sink, allowSkip);
       return;
     }
     const text = inner.text ?? '';
     const start = firstNonSpace(text);
     if (start === text.length) {
-      this.countSkip('empty-line', raw);
+      sink.skip('empty-line', raw);
       return;
     }
     // A whole document (a saved Loki response) is not a log line: its lines are checked one by one.
     const wholeDocument = depth === 0 && raw.document === true;
     if (!wholeDocument && utf8LengthExceeds(text, this.maxLine)) {
-      this.countSkip('line-too-long', raw, `over ${this.maxLine} bytes`);
+      sink.skip('line-too-long', raw, `over ${this.maxLine} bytes`);
       return;
     }
     if (!wholeDocument && BINARY.test(text)) {
-      this.countSkip('binary-data', raw);
+      sink.skip('binary-data', raw);
       return;
     }
     const first = text.charCodeAt(start);
@@ -275,21 +265,33 @@ export class ParseSession {
       const cri = unwrapCri(text);
       if (cri) {
         if (cri.partial) {
-          this.countSkip('cri-partial-line', raw, 'the runtime split this line; raise the container log line limit');
+          sink.skip('cri-partial-line', raw, 'the runtime split this line; raise the container log line limit');
           return;
         }
-        this.addInner({ text: cri.text, labels: inner.labels, ns: inner.ns ?? cri.ns }, raw, depth + 1);
+        this.addInner(
+          { text: cri.text, labels: inner.labels, ns: inner.ns ?? cri.ns },
+          raw,
+          depth + 1,
+          sink,
+          allowSkip
+        );
         return;
       }
       const timed = depth < MAX_ENVELOPE_DEPTH ? unwrapTimePrefix(text.slice(start)) : undefined;
       if (timed) {
-        this.addInner({ text: timed.text, labels: inner.labels, ns: inner.ns ?? timed.ns }, raw, depth + 1);
+        this.addInner(
+          { text: timed.text, labels: inner.labels, ns: inner.ns ?? timed.ns },
+          raw,
+          depth + 1,
+          sink,
+          allowSkip
+        );
         return;
       }
     }
     const trimmed = start === 0 ? text : text.slice(start);
     if (first === 123 /* { */) {
-      if (this.skipReads && depth === 0 && !wholeDocument && this.skipRead(trimmed, raw)) {
+      if (allowSkip && depth === 0 && !wholeDocument && this.skipRead(trimmed, raw, sink)) {
         return;
       }
       let o: unknown;
@@ -303,46 +305,56 @@ export class ParseSession {
           ? `JSON stops being valid at character ${at[1]} of ${trimmed.length}`
           : `not valid JSON (${trimmed.length} characters)`;
         if (!isTruncation(msg, trimmed.trimEnd().length)) {
-          this.countSkip('invalid-json', raw, detail, shapeOf(trimmed));
+          sink.skip('invalid-json', raw, detail, shapeOf(trimmed));
           return;
         }
-        this.addCutObject(trimmed, inner, raw, detail);
+        this.addCutObject(trimmed, inner, raw, detail, sink);
         return;
       }
       if (!isObj(o)) {
-        this.countSkip('unknown-format', raw, 'JSON that is not an object');
+        sink.skip('unknown-format', raw, 'JSON that is not an object');
         return;
       }
-      this.addObject(o, inner, raw, depth, trimmed);
+      this.addObject(o, inner, raw, depth, trimmed, sink, allowSkip);
       return;
     }
     for (const p of TEXT_PARSERS) {
       if (p.detect(trimmed)) {
-        this.records++;
-        this.accept(parseGuarded(p, trimmed, this.context(inner, raw, trimmed)), raw);
+        sink.record();
+        this.accept(sink, parseGuarded(p, trimmed, this.context(inner, raw, trimmed)), raw);
         return;
       }
     }
     const unprefixed = depth < MAX_ENVELOPE_DEPTH ? stripViewerPrefix(trimmed) : undefined;
     if (unprefixed !== undefined) {
-      this.addInner({ ...inner, text: unprefixed }, raw, depth + 1);
+      this.addInner({ ...inner, text: unprefixed }, raw, depth + 1, sink, allowSkip);
       return;
     }
-    this.countSkip('unknown-format', raw, `text of no known format (${trimmed.length} characters)`, shapeOf(trimmed));
+    sink.skip('unknown-format', raw, `text of no known format (${trimmed.length} characters)`, shapeOf(trimmed));
   }
 
-  private addObject(o: Obj, inner: Inner, raw: RawLine, depth: number, text: string): void {
+  private addObject(
+    o: Obj,
+    inner: Inner,
+    raw: RawLine,
+    depth: number,
+    text: string,
+    sink: LineSink,
+    allowSkip: boolean
+  ): void {
     if (depth < MAX_ENVELOPE_DEPTH) {
       const env = unwrapObject(o) ?? unwrapCloudObject(o);
       if (env) {
         if (env.inner.length === 0) {
-          this.countSkip(`empty-envelope:${env.kind}`, raw);
+          sink.skip(`empty-envelope:${env.kind}`, raw);
         }
         for (const child of env.inner) {
           this.addInner(
             { ...child, labels: { ...inner.labels, ...child.labels }, ns: child.ns ?? inner.ns },
             raw,
-            depth + 1
+            depth + 1,
+            sink,
+            allowSkip
           );
         }
         return;
@@ -351,7 +363,7 @@ export class ParseSession {
     const parser = OBJECT_PARSERS.find((p) => p.detect(o));
     if (!parser) {
       const keys = Object.keys(o);
-      this.countSkip(
+      sink.skip(
         'unknown-format',
         raw,
         `JSON object of no known format (${keys.length} keys)`,
@@ -360,40 +372,35 @@ export class ParseSession {
       return;
     }
     const lineText = text || textOf(o);
-    this.records++;
-    this.accept(parseGuarded(parser, o, this.context(inner, raw, lineText)), raw);
+    sink.record();
+    this.accept(sink, parseGuarded(parser, o, this.context(inner, raw, lineText)), raw);
   }
 
   /**
    * A JSON line cut short: what its prefix states still counts when it names the request (audit id, verb, URI,
    * user); the event is marked `truncated` and merges with the other stages of its audit id.
    */
-  private addCutObject(text: string, inner: Inner, raw: RawLine, parseError: string): void {
+  private addCutObject(text: string, inner: Inner, raw: RawLine, parseError: string, sink: LineSink): void {
     const o = salvageCutObject(text);
     const parser = o && statesWhoAndWhat(o) ? OBJECT_PARSERS.find((p) => p.detect(o)) : undefined;
     if (!o || !parser) {
       const fromMetadata = auditFromOtlpMetadata(inner.labels ?? {}, this.context(inner, raw, text));
       if (fromMetadata) {
-        this.records++;
-        this.countSkip('truncated-salvaged', raw, 'read from the OTLP structured metadata', undefined, this.salvaged);
-        this.accept({ event: fromMetadata }, raw);
+        sink.record();
+        sink.salvaged(raw, 'read from the OTLP structured metadata');
+        this.accept(sink, { event: fromMetadata }, raw);
         return;
       }
-      this.countSkip(
-        'truncated-json',
-        raw,
-        `${parseError} (cut before the audit id, verb, URI and user)`,
-        shapeOf(text)
-      );
+      sink.skip('truncated-json', raw, `${parseError} (cut before the audit id, verb, URI and user)`, shapeOf(text));
       return;
     }
-    this.records++;
+    sink.record();
     const result = parseGuarded(parser, o, this.context(inner, raw, text));
     if (!isSkip(result)) {
       result.event.truncated = true;
-      this.countSkip('truncated-salvaged', raw, 'fields after the cut are missing', undefined, this.salvaged);
+      sink.salvaged(raw, 'fields after the cut are missing');
     }
-    this.accept(result, raw);
+    this.accept(sink, result, raw);
   }
 
   private context(inner: Inner, raw: RawLine, text: string): ParseContext {
@@ -411,12 +418,126 @@ export class ParseSession {
     return { raw: ref, fallbackNs: inner.ns, keepBodies: this.keepBodies, text, pool: this.pool };
   }
 
-  private accept(result: ParseResult, raw: RawLine): void {
+  private accept(sink: LineSink, result: ParseResult, raw: RawLine): void {
     if (isSkip(result)) {
-      this.countSkip(result.skip, raw, result.detail);
+      sink.skip(result.skip, raw, result.detail);
       return;
     }
     scrubEventText(result.event);
+    sink.event(result);
+  }
+}
+
+export class ParseSession {
+  private readonly parser: LineParser;
+  private readonly byMergeKey = new Map<string, ChangeEvent | SkippedRead>();
+  private readonly sharedIds = new Map<string, ChangeEvent[]>();
+  // The same requests by signature (verb, URI, authenticated user): finding one is O(1) however often an ID repeats.
+  private readonly sharedBySignature = new Map<string, Map<string, ChangeEvent>>();
+  private readonly byId = new Map<string, ChangeEvent>();
+  private readonly skipped: Record<string, SkipStat> = {};
+  private readonly salvaged: Record<string, SkipStat> = {};
+  private lines = 0;
+  private records = 0;
+  private duplicates = 0;
+  private skippedTotal = 0;
+  private readonly sink: LineSink = {
+    skip: (reason, raw, detail, sample) => this.countSkip(reason, raw, detail, sample),
+    salvaged: (raw, detail) => this.countSkip('truncated-salvaged', raw, detail, undefined, this.salvaged),
+    record: () => this.records++,
+    event: (parsed) => this.store(parsed),
+    read: (facts, raw) => this.countRead(facts, raw),
+  };
+
+  constructor(options: ParseOptions = {}) {
+    this.parser = new LineParser(options);
+  }
+
+  /** Add one raw line (or one whole JSON document, e.g. a Loki query_range response). */
+  add(raw: RawLine): void {
+    this.lines++;
+    try {
+      this.parser.line(raw, this.sink);
+    } catch (e) {
+      // Parsers validate their input; reaching here is a bug, but input must still never crash the caller.
+      this.countSkip('internal-error', raw, e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  /** An input left out whole (a socket or a binary file in a directory), counted and shown like a skipped line. */
+  skipInput(reason: string, origin: string): void {
+    this.countSkip(reason, { text: '', origin });
+  }
+
+  /**
+   * Lines a LineRecorder parsed elsewhere (a worker thread), applied in their order as if `add` had been given
+   * them here. `rawOf(i)` is the i-th of those lines: its origin is the one events and skips name (the
+   * recorder's lines need an origin too, any will do), its text is read only when a line counted as a read
+   * must be parsed after all.
+   */
+  replay(recorded: RecordedLines, rawOf: (index: number) => RawLine): void {
+    const ops = recorded.ops;
+    let i = 0;
+    for (let n = 0; n < recorded.lines; n++) {
+      this.lines++;
+      const raw = rawOf(n);
+      try {
+        for (let op = ops[i++]; op !== OP_END; op = ops[i++]) {
+          if (op === OP_SKIP) {
+            this.countSkip(ops[i] as string, raw, ops[i + 1] as string | undefined, ops[i + 2] as string | undefined);
+            i += 3;
+          } else if (op === OP_SALVAGED) {
+            this.sink.salvaged(raw, ops[i++] as string);
+          } else if (op === OP_RECORD) {
+            this.records++;
+          } else if (op === OP_EVENT) {
+            const parsed = ops[i++] as Parsed;
+            if (parsed.event.raw.origin !== undefined) {
+              parsed.event.raw.origin = raw.origin;
+            }
+            this.store(parsed);
+          } else if (op === OP_READ) {
+            const facts = {
+              auditID: ops[i] as string,
+              stage: ops[i + 1] as string,
+              verb: ops[i + 2] as string,
+              requestURI: ops[i + 3] as string,
+              user: ops[i + 4] as string,
+            };
+            i += 5;
+            if (!this.countRead(facts, raw)) {
+              this.parser.line(raw, this.sink, false);
+            }
+          } else {
+            throw new Error(`recorded lines: unknown op ${String(op)}`);
+          }
+        }
+      } catch (e) {
+        this.countSkip('internal-error', raw, e instanceof Error ? e.message : String(e));
+        // Operands are never numbers: the next OP_END ends this line.
+        while (ops[i++] !== OP_END) {
+          // skip the rest of the line
+        }
+      }
+    }
+  }
+
+  private countSkip(reason: string, raw: RawLine, detail?: string, sample?: string, into = this.skipped): void {
+    if (into === this.skipped) {
+      this.skippedTotal++;
+    }
+    const stat = (into[reason] ??= { count: 0 });
+    stat.count++;
+    if (stat.example === undefined) {
+      stat.example = raw.origin ?? (raw.ns ? `ns ${raw.ns}` : undefined);
+      stat.detail = detail;
+      if (sample !== undefined) {
+        stat.sample = scrubText(sample);
+      }
+    }
+  }
+
+  private store(result: Parsed): void {
     if (result.mergeKey === undefined) {
       if (this.byId.has(result.event.id)) {
         this.duplicates++;
@@ -476,11 +597,7 @@ export class ParseSession {
    * A line that is certainly a read: counted as `storeStage` would count its event, or false when another line
    * of its audit ID is not a skipped read of the same request (then the line is parsed; see `parseSkipped`).
    */
-  private skipRead(text: string, raw: RawLine): boolean {
-    const facts = certainRead(text);
-    if (!facts) {
-      return false;
-    }
+  private countRead(facts: ReadFacts, raw: RawLine): boolean {
     const first = this.byMergeKey.get(facts.auditID);
     if (first === undefined) {
       const read = new SkippedRead(facts);
@@ -510,7 +627,7 @@ export class ParseSession {
   private parseSkipped(read: SkippedRead): void {
     read.replaying = true;
     for (const raw of read.lines) {
-      this.addInner({ text: raw.text, labels: raw.labels, ns: raw.ns }, raw, 0);
+      this.parser.line(raw, this.sink);
     }
   }
 
