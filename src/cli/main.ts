@@ -43,7 +43,7 @@ const rangeBytesOption = () =>
   new Option('--range-bytes <n>', 'bytes of a plain file each thread reads at a time')
     .argParser(positiveInt)
     .hideHelp();
-const JOBS_HELP = 'threads that parse files (default: one per core; the answer is the same for any number)';
+const JOBS_HELP = 'threads that parse files (default 1: more pay only on a loaded machine so far; the answer is the same for any number)';
 
 function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('provenance')
