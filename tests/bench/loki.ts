@@ -82,10 +82,23 @@ async function rawDownload(urls: string[]): Promise<{ ms: number; bytes: number 
   const t0 = Date.now();
   let next = 0;
   let bytes = 0;
+  const get = async (url: string): Promise<string> => {
+    // A keep-alive connection the server closed while idle fails at once (ECONNRESET): as the client does, ask
+    // again on a new one (the trace's client retries network errors too).
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await fetch(url, { headers: { 'X-Loki-Response-Encoding-Flags': 'categorize-labels' } });
+        return await res.text();
+      } catch (e) {
+        if (attempt >= 3 || !(e instanceof TypeError)) {
+          throw e;
+        }
+      }
+    }
+  };
   const worker = async () => {
     while (next < urls.length) {
-      const res = await fetch(urls[next++], { headers: { 'X-Loki-Response-Encoding-Flags': 'categorize-labels' } });
-      bytes += Buffer.byteLength(await res.text());
+      bytes += Buffer.byteLength(await get(urls[next++]));
     }
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
