@@ -31,7 +31,16 @@ describe('chainRecords', () => {
   it('cuts a long line and says how much it left out; says nothing when the line is gone', () => {
     const long = JSON.stringify(kubeAudit({ annotations: { note: 'x'.repeat(10_000) } }));
     const [r] = chainRecords(chain, new Map(), DEFAULT_SELECTORS, () => long);
-    expect(r.line).toMatch(new RegExp(`… \\(${long.length - 4096} more characters\\)$`));
+    expect(r.line).toBe(`${long.slice(0, 4096)}… (${long.length - 4096} more characters)`);
+    // 4096 characters are shown whole, one more is cut.
+    const padded = (n: number) => {
+      const base = JSON.stringify(kubeAudit({ annotations: { note: '' } }));
+      return JSON.stringify(kubeAudit({ annotations: { note: 'y'.repeat(n - base.length) } }));
+    };
+    expect(chainRecords(chain, new Map(), DEFAULT_SELECTORS, () => padded(4096))[0].line).toBe(padded(4096));
+    expect(chainRecords(chain, new Map(), DEFAULT_SELECTORS, () => padded(4097))[0].line).toBe(
+      `${padded(4097).slice(0, 4096)}… (1 more characters)`
+    );
     expect(chainRecords(chain, new Map(), DEFAULT_SELECTORS)[0].line).toBeUndefined();
   });
 });

@@ -85,10 +85,10 @@ describe('decodeLokiFrames, odd fields', () => {
   it('keeps string labels only; labels that are not JSON, or missing, are none', () => {
     expect(
       frame([
-        { name: 'labels', values: [{ job: 'a', n: 1, o: { x: 'y' } }, '{"job":', null] },
-        { name: 'Line', values: ['one', 'two', 'three'] },
+        { name: 'labels', values: [{ job: 'a', n: 1, o: { x: 'y' } }, '{"job":', null, '"job"'] },
+        { name: 'Line', values: ['one', 'two', 'three', 'four'] },
       ]).map((l) => l.labels)
-    ).toEqual([{ job: 'a' }, {}, {}]);
+    ).toEqual([{ job: 'a' }, {}, {}, {}]);
   });
 
   it('adds the nanoseconds past the millisecond when they are a number in [1, 999999]; no ns without a whole ms', () => {
@@ -139,6 +139,9 @@ describe('framesFromJson', () => {
           },
         },
         { schema: { fields: [{ name: 'Line' }] } },
+        // Grafana leaves out `nanos` when no field has them, and `values` of a frame with no rows.
+        { schema: { fields: [{ name: 'Line' }] }, data: { values: [['c']] } },
+        { schema: { fields: [{ name: 'Line' }] }, data: {} },
         {},
       ])
     ).toEqual([
@@ -148,6 +151,8 @@ describe('framesFromJson', () => {
           { name: 'Line', values: ['a', 'b'], nanos: undefined },
         ],
       },
+      { fields: [{ name: 'Line', values: [], nanos: undefined }] },
+      { fields: [{ name: 'Line', values: ['c'], nanos: undefined }] },
       { fields: [{ name: 'Line', values: [], nanos: undefined }] },
       { fields: [] },
     ]);
