@@ -124,4 +124,27 @@ describe('argocd-ui rule', () => {
       'deployments shop/checkout was written by system:serviceaccount:argocd:argocd-application-controller (field manager argocd-server): a change made in the Argo CD UI or API'
     );
   });
+
+  it('the same object: same kind (Deployment for deployments) and, when both name one, the same namespace', () => {
+    expect(
+      link([serverWrite(), apiCall('DeleteResource', { ...checkout, kind: 'Service', version: 'v1', group: '' })])
+    ).toBeUndefined();
+    expect(link([serverWrite(), apiCall('DeleteResource', { ...checkout, namespace: 'staging' })])).toBeUndefined();
+    // A cluster-scoped write names no namespace: any namespace the call names will do.
+    const clusterRole = serverWrite({
+      requestURI: '/apis/rbac.authorization.k8s.io/v1/clusterroles/checkout',
+      objectRef: {
+        resource: 'clusterroles',
+        namespace: undefined,
+        name: 'checkout',
+        apiGroup: 'rbac.authorization.k8s.io',
+      },
+    });
+    expect(
+      link([
+        clusterRole,
+        apiCall('DeleteResource', { ...checkout, kind: 'ClusterRole', group: 'rbac.authorization.k8s.io' }),
+      ])?.user
+    ).toBe('ravi@example.org');
+  });
 });
