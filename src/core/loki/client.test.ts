@@ -36,6 +36,7 @@ describe('LokiClient requests', () => {
     const { client, asked } = scripted([]);
     const r = await client().queryRange('{job="a"}', T0, T0 + 1000);
     expect(r.lines).toEqual([{ text: 'x', labels: { job: 'a' }, ns: '1772446800000000000' }]);
+    expect(Object.keys(asked[0].headers)).toEqual(['X-Loki-Response-Encoding-Flags']);
     expect(asked).toEqual([
       {
         url: 'http://loki:3100/loki/api/v1/query_range?query=%7Bjob%3D%22a%22%7D&start=1772446800000000000&end=1772446801000000000&limit=3072&direction=forward',
@@ -62,6 +63,21 @@ describe('LokiClient requests', () => {
       new LokiError('cancelled')
     );
     expect(asked).toEqual([]);
+  });
+
+  it('cancelled while a request is in flight: ends at once, neither retried nor waited for', async () => {
+    const waits: number[] = [];
+    const ac = new AbortController();
+    const hanging: FetchLike = (_url, init) =>
+      new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(new Error('aborted'))));
+    const p = new LokiClient({
+      baseUrl: 'http://loki',
+      fetch: hanging,
+      sleep: async (ms) => void waits.push(ms),
+    }).queryRange('{job="a"}', T0, T0 + 1000, ac.signal);
+    setTimeout(() => ac.abort(), 10);
+    await expect(p).rejects.toThrow(new LokiError('cancelled'));
+    expect(waits).toEqual([]);
   });
 });
 
