@@ -16,6 +16,22 @@ const effect = {
   raw: { origin: 'test:1' },
 };
 
+/** Every field of the GitOps part set (chainToJson passes each on under the same name). */
+const gitops = {
+  tool: 'argocd',
+  app: 'storefront',
+  revision: 'r1',
+  commit: 'abc',
+  initiator: 'lee',
+  automation: 'auto-sync',
+  automated: true,
+  operation: 'sync',
+  commitUrl: 'https://git/c/abc',
+  previousCommit: 'abb',
+  compareUrl: 'https://git/compare',
+  appUrl: 'https://argo/app',
+};
+
 const full = {
   id: 'c1',
   effect,
@@ -28,20 +44,7 @@ const full = {
     via: ['rancher'],
     url: 'https://r/u',
   },
-  gitops: {
-    tool: 'argocd',
-    app: 'storefront',
-    revision: 'r1',
-    commit: 'abc',
-    initiator: 'lee',
-    automation: 'auto-sync',
-    automated: true,
-    operation: 'sync',
-    commitUrl: 'https://git/c/abc',
-    previousCommit: 'abb',
-    compareUrl: 'https://git/compare',
-    appUrl: 'https://argo/app',
-  },
+  gitops,
   links: [{ kind: 'drift', confidence: 0.9, evidence: ['a'], cause: { id: 'x' }, effect: { id: 'y' } }],
   context: [{ kind: 'rbac', event: { time: Date.UTC(2026, 2, 2, 9, 0, 0) }, summary: 's', evidence: ['b'] }],
   consequenceOf: 'c0',
@@ -77,20 +80,8 @@ describe('chainToJson', () => {
         via: ['rancher'],
         url: 'https://r/u',
       },
-      gitops: {
-        tool: 'argocd',
-        app: 'storefront',
-        revision: 'r1',
-        commit: 'abc',
-        initiator: 'lee',
-        automation: 'auto-sync',
-        automated: true,
-        operation: 'sync',
-        commitUrl: 'https://git/c/abc',
-        previousCommit: 'abb',
-        compareUrl: 'https://git/compare',
-        appUrl: 'https://argo/app',
-      },
+      // Every GitOps field present is passed on as it is.
+      gitops,
       links: [{ kind: 'drift', confidence: 0.9, evidence: ['a'] }],
       context: [{ kind: 'rbac', time: '2026-03-02T09:00:00.000Z', summary: 's', evidence: ['b'] }],
       consequenceOf: 'c0',
