@@ -129,6 +129,60 @@ describe('LokiClient.queryRange', () => {
     );
   });
 
+  it('a Loki that keeps answering 429: gives up after the retries with a clear error, and asks no more', async () => {
+    const busy = new LokiEmulator();
+    const u = await busy.start();
+    // Far more refusals than the client may try: a Loki that never lets the query through.
+    busy.failNext(...Array.from({ length: 50 }, () => ({ status: 429, retryAfter: '1' })));
+    const { c, waits } = client(u);
+    const err = await c.queryRange('{job="many"}', T0 * 1000, (T0 + 10) * 1000).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LokiError);
+    expect((err as LokiError).message).toBe('Loki answered 429: injected 429; gave up after 5 attempts');
+    expect((err as LokiError).status).toBe(429);
+    // maxRetries 4 (the default): five requests, four waits of the Retry-After second.
+    expect(busy.requests).toHaveLength(5);
+    expect(waits).toEqual([1000, 1000, 1000, 1000]);
+    await busy.stop();
+  });
+
+  it('a line over the message limit: pages shrink to one line, then a clear error, in a bounded number of asks', async () => {
+    // A Loki whose querier limit (8 KB) is below one stored line (20 KB, under its 256 KB max_line_size).
+    const tight = new LokiEmulator({ grpcMaxMessageBytes: 8192 });
+    const u = await tight.start();
+    await pushLines(u, 'big', [
+      [nsOf(1), 'x'.repeat(20_000)],
+      [nsOf(2), 'small'],
+    ]);
+    const { c } = client(u);
+    const err = await c.queryRange('{job="big"}', T0 * 1000, (T0 + 10) * 1000).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LokiError);
+    expect((err as Error).message).toMatch(
+      /^Loki answered 500: rpc error: code = ResourceExhausted desc = grpc: received message larger than max \(\d+ vs\. 8192\)$/
+    );
+    const asked = tight.requests.filter((r) => r.path === '/loki/api/v1/query_range');
+    // Each refusal makes the page at least a quarter smaller: well within the pager's 32, and the last ask is one line.
+    expect(asked.length).toBeLessThan(32);
+    expect(asked.at(-1)?.lines).toBe(1);
+    await tight.stop();
+  });
+
+  it('a refusal that would not shrink the page (not what Loki sends) ends the read at the first answer', async () => {
+    const odd = new LokiEmulator();
+    const u = await odd.start();
+    odd.failNext(
+      ...Array.from({ length: 50 }, () => ({
+        status: 500,
+        body: 'rpc error: code = ResourceExhausted desc = grpc: received message larger than max (100 vs. 4194304)',
+      }))
+    );
+    const { c } = client(u);
+    await expect(c.queryRange('{job="many"}', T0 * 1000, (T0 + 10) * 1000)).rejects.toThrow(
+      /^Loki refused a page of 3072 lines as too large, but its sizes ask for no fewer/
+    );
+    expect(odd.requests).toHaveLength(1);
+    await odd.stop();
+  });
+
   it('recovers from a slow answer and a dropped connection', async () => {
     const { c, waits } = client(url, { timeoutMs: 200 });
     emu.failNext({ delayMs: 400, status: 200 }, { drop: true });

@@ -18,6 +18,8 @@ export interface Fault {
   delayMs?: number;
   /** Close the connection without answering. */
   drop?: boolean;
+  /** The answer's text instead of `injected <status>`. */
+  body?: string;
 }
 
 interface Entry {
@@ -446,7 +448,11 @@ async function injected(
     return true;
   }
   if (fault?.status) {
-    send(fault.status, `injected ${fault.status}`, fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {});
+    send(
+      fault.status,
+      fault.body ?? `injected ${fault.status}`,
+      fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {}
+    );
     return true;
   }
   return false;

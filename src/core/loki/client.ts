@@ -151,7 +151,8 @@ export class LokiClient implements LokiTransport {
         await this.o.sleep(wait, signal);
         continue;
       }
-      throw new LokiError(`Loki answered ${status}: ${body.trim().slice(0, 500)}`, status);
+      const tries = attempt > 0 ? `; gave up after ${attempt + 1} attempts` : '';
+      throw new LokiError(`Loki answered ${status}: ${body.trim().slice(0, 500)}${tries}`, status);
     }
   }
 

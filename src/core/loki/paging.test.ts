@@ -1,4 +1,5 @@
 import type { RawLine } from '../parse/types';
+import { LokiError } from './errors';
 import { messageTooLarge, readRange, type PageFetcher, type PagingOptions } from './paging';
 
 /**
@@ -175,6 +176,56 @@ describe('readRange', () => {
     expect(r.lines.map((l) => l.text)).toEqual(['a', 'b', 'c']);
     const one = await readRange(loki(lines).fetchPage, T0, T0 + 7_200_000, options({ maxLines: 1 }));
     expect(one.lines.map((l) => l.text)).toEqual(['a']);
+  });
+
+  it('a refusal whose sizes would not make the page smaller fails the read at once, never asking again', async () => {
+    // Real Loki names a size over the limit; 100 bytes "over" 4,000,000 would size the next page as this one.
+    const { fetchPage, asked } = loki(
+      [at(0, 'a')],
+      () => new Error('grpc: received message larger than max (100 vs. 4000000)')
+    );
+    const err = await readRange(fetchPage, T0, T0 + 1000, options()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LokiError);
+    expect((err as Error).message).toBe(
+      'Loki refused a page of 1000 lines as too large, but its sizes ask for no fewer (grpc: received message larger than max (100 vs. 4000000))'
+    );
+    expect(asked).toHaveLength(1);
+  });
+
+  const shrinkByOne = (limit: number) => Math.floor((3_000_000 * limit) / (limit - 0.5));
+
+  it('gives up after 32 refusals in a row, each page a line smaller than the one before', async () => {
+    // Limit 4,000,000: pages aim at 3,000,000 bytes. Each answer names a size that makes the next page one line
+    // smaller (3,000,000 × L / (L − ½) for a page of L): 1000 → 999 → … — never Loki's own sizes.
+    const { fetchPage, asked } = loki(
+      [at(0, 'a')],
+      (limit) => new Error(`grpc: received message larger than max (${shrinkByOne(limit)} vs. 4000000)`)
+    );
+    const err = await readRange(fetchPage, T0, T0 + 1000, options()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LokiError);
+    expect((err as Error).message).toMatch(
+      new RegExp(
+        `^Loki refused 32 pages in a row from ${nsAt(0)} ns, each smaller than the one before; gave up \\(last: grpc: received message larger than max \\(\\d+ vs\\. 4000000\\)\\)$`
+      )
+    );
+    expect(asked.map((q) => q.limit)).toEqual(Array.from({ length: 32 }, (_, i) => 1000 - i));
+  });
+
+  it('the refusal count starts again after a page is read', async () => {
+    // 31 refusals (1000 → 970 lines), a page read, 31 more: never 32 in a row, so the read completes.
+    const lines = [at(0, 'a'), at(1, 'b')];
+    let calls = 0;
+    const { fetchPage, asked } = loki(lines, (limit) => {
+      calls++;
+      return calls <= 31 || (calls >= 33 && calls <= 63)
+        ? new Error(
+            `grpc: received message larger than max (${Math.ceil((750_000 * limit) / (limit - 1))} vs. 1000000)`
+          )
+        : undefined;
+    });
+    const r = await readRange(fetchPage, T0, T0 + 1000, options({ pageLimit: 1000 }));
+    expect(r.lines.map((l) => l.text)).toEqual(['a', 'b']);
+    expect(asked).toHaveLength(32);
   });
 
   it('any other error fails the read', async () => {

@@ -1,4 +1,5 @@
 import type { RawLine } from '../parse/types';
+import { LokiError } from './errors';
 
 /**
  * Reading a whole time range from Loki whatever the transport: the range is split into pieces read a few at a
@@ -80,6 +81,13 @@ function utf8Length(s: string): number {
   return n;
 }
 
+/**
+ * Refusals of one page in a row (entries limit, message size) before the read gives up. Loki's own refusals make
+ * the page at least a quarter smaller each time (a refused page is over the limit; the next aims at 3/4 of it),
+ * so they end at one line within 30 (5000 → 1; one or two in practice); this bounds an answer that keeps refusing.
+ */
+export const MAX_REFUSALS = 32;
+
 const MAX_ENTRIES = /max entries limit per query exceeded, limit > max_entries_limit(?:_per_query)? \((\d+) > (\d+)\)/;
 const NS_PER_MS = BigInt(1_000_000);
 
@@ -108,6 +116,15 @@ async function readPiece(
   let entriesCap = Math.min(o.pageLimit, wanted);
   let seen = new Set<string>();
   let requests = 0;
+  let refusals = 0;
+  const refused = (message: string) => {
+    refusals++;
+    if (refusals >= MAX_REFUSALS) {
+      throw new LokiError(
+        `Loki refused ${refusals} pages in a row from ${start} ns, each smaller than the one before; gave up (last: ${message})`
+      );
+    }
+  };
   while (start < endNs) {
     let page: RawLine[];
     const limit = sizer.limit(entriesCap);
@@ -118,6 +135,7 @@ async function readPiece(
       const message = e instanceof Error ? e.message : '';
       const m = MAX_ENTRIES.exec(message);
       if (m && Number(m[2]) < entriesCap) {
+        refused(message);
         entriesCap = Number(m[2]);
         warnings.push(`Loki allows ${entriesCap} entries per query; paging with that`);
         continue;
@@ -125,11 +143,19 @@ async function readPiece(
       const tooLarge = messageTooLarge(message);
       if (tooLarge && limit > 1) {
         // Not a fault to retry: the same page would be refused again. Smaller pages, from now on.
+        refused(message);
         sizer.refused(limit, tooLarge);
+        if (sizer.limit(entriesCap) >= limit) {
+          // Sizes that do not make the page smaller (not Loki's: a refused page is over the limit it names).
+          throw new LokiError(
+            `Loki refused a page of ${limit} lines as too large, but its sizes ask for no fewer (${message})`
+          );
+        }
         continue;
       }
       throw e;
     }
+    refusals = 0;
     sizer.observe(page);
     page.sort(byTime);
     const fresh = page.filter((l) => !seen.has(entryKey(l)));

@@ -77,4 +77,74 @@ describe('argocd-ui rule', () => {
       link([serverWrite({ user: { username: 'dana@example.org', groups: [] } }), apiCall('DeleteResource', checkout)])
     ).toBeUndefined();
   });
+
+  it('the API window (5 s) includes both ends', () => {
+    // The API call is logged at 10:15:30 (whole seconds); the write at t is linked when |t − 10:15:30| ≤ 5 s.
+    const at = (t: string) => link([serverWrite({ requestReceivedTimestamp: t }), apiCall('DeleteResource', checkout)]);
+    expect(at('2026-03-02T10:15:25.000000Z')?.user).toBe('ravi@example.org');
+    expect(at('2026-03-02T10:15:24.999000Z')).toBeUndefined();
+    expect(at('2026-03-02T10:15:35.000000Z')?.user).toBe('ravi@example.org');
+    expect(at('2026-03-02T10:15:35.001000Z')).toBeUndefined();
+  });
+
+  it('a PatchResource call is an update or apply as well; a resource action may create', () => {
+    expect(link([serverWrite({ verb: 'update' }), apiCall('PatchResource', checkout)])?.user).toBe('ravi@example.org');
+    expect(
+      link([serverWrite({ verb: 'create' }), apiCall('RunResourceActionV2', { ...checkout, action: 'x' })])?.user
+    ).toBe('ravi@example.org');
+    expect(link([serverWrite({ verb: 'create' }), apiCall('PatchResource', checkout)])).toBeUndefined();
+  });
+
+  it("the API-call line's claims are preferred to a closer audit message; the message's evidence quotes it", () => {
+    const message = argoLog({
+      msg: "lee@example.org deleted resource apps/Deployment 'checkout'",
+      user: 'lee@example.org',
+      time: '2026-03-02T10:15:30Z',
+    });
+    const r = link([serverWrite(), { ...apiCall('DeleteResource', checkout), time: '2026-03-02T10:15:33Z' }, message]);
+    expect(r?.user).toBe('ravi@example.org');
+    const m = link([serverWrite(), message]);
+    expect(m?.hit.link.evidence).toEqual([
+      'deployments shop/checkout was written by system:serviceaccount:argocd:argocd-server: a change made in the Argo CD UI or API',
+      `argocd-server logged "lee@example.org deleted resource apps/Deployment 'checkout'" at 2026-03-02T10:15:30Z`,
+      'same object, 100 ms apart (within 5 s)',
+    ]);
+  });
+
+  it("argocd-server's field manager marks the write as well, and the evidence names it", () => {
+    const r = link([
+      serverWrite({
+        verb: 'patch',
+        user: { username: 'system:serviceaccount:argocd:argocd-application-controller', groups: [] },
+        requestURI: '/apis/apps/v1/namespaces/shop/deployments/checkout?fieldManager=argocd-server',
+      }),
+      apiCall('PatchResource', checkout),
+    ]);
+    expect(r?.hit.link.evidence[0]).toBe(
+      'deployments shop/checkout was written by system:serviceaccount:argocd:argocd-application-controller (field manager argocd-server): a change made in the Argo CD UI or API'
+    );
+  });
+
+  it('the same object: same kind (Deployment for deployments) and, when both name one, the same namespace', () => {
+    expect(
+      link([serverWrite(), apiCall('DeleteResource', { ...checkout, kind: 'Service', version: 'v1', group: '' })])
+    ).toBeUndefined();
+    expect(link([serverWrite(), apiCall('DeleteResource', { ...checkout, namespace: 'staging' })])).toBeUndefined();
+    // A cluster-scoped write names no namespace: any namespace the call names will do.
+    const clusterRole = serverWrite({
+      requestURI: '/apis/rbac.authorization.k8s.io/v1/clusterroles/checkout',
+      objectRef: {
+        resource: 'clusterroles',
+        namespace: undefined,
+        name: 'checkout',
+        apiGroup: 'rbac.authorization.k8s.io',
+      },
+    });
+    expect(
+      link([
+        clusterRole,
+        apiCall('DeleteResource', { ...checkout, kind: 'ClusterRole', group: 'rbac.authorization.k8s.io' }),
+      ])?.user
+    ).toBe('ravi@example.org');
+  });
 });

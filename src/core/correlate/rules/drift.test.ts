@@ -72,4 +72,49 @@ describe('drift rule', () => {
   ])('near miss: %s', (_, records) => {
     expect(drift(records as object[])).toEqual([]);
   });
+
+  const marked = (metadata: object) => drift([kubeAudit({ level: 'RequestResponse', responseObject: { metadata } })]);
+
+  it("a person writes an object Fleet deployed (its objectset id), or one Argo CD tracks by label (not Helm's)", () => {
+    expect(marked({ annotations: { 'objectset.rio.cattle.io/id': 'default-shop-checkout' } })[0].link).toMatchObject({
+      confidence: 1,
+      evidence: [
+        'dana@example.org changed deployments shop/checkout by hand',
+        'the object carries objectset.rio.cattle.io/id default-shop-checkout (deployed by Fleet)',
+      ],
+    });
+    expect(marked({ labels: { 'app.kubernetes.io/instance': 'storefront' } })[0].link.evidence).toEqual([
+      'dana@example.org changed deployments shop/checkout by hand',
+      'the object carries app.kubernetes.io/instance storefront (Argo CD label tracking)',
+    ]);
+    // Helm sets the same label on what it installs: no GitOps tool is named by it.
+    expect(
+      marked({ labels: { 'app.kubernetes.io/instance': 'storefront', 'app.kubernetes.io/managed-by': 'Helm' } })
+    ).toEqual([]);
+  });
+
+  it('names the latest of the GitOps controllers that wrote the object before', () => {
+    const fleet = byController({
+      auditID: 'c-0',
+      user: { username: 'system:serviceaccount:cattle-fleet-system:fleet-agent' },
+      requestReceivedTimestamp: '2026-03-01T09:00:00.000000Z',
+    });
+    const [h] = drift([kubeAudit(), fleet, byController()]);
+    expect(h.link.evidence[1]).toBe(
+      'the GitOps controller system:serviceaccount:argocd:argocd-application-controller last wrote it at 2026-03-01T10:00:00Z, 24.3 h before'
+    );
+    const [h2] = drift([kubeAudit(), byController({ requestReceivedTimestamp: '2026-03-01T08:00:00.000000Z' }), fleet]);
+    expect(h2.link.evidence[1]).toMatch(
+      /^the GitOps controller system:serviceaccount:cattle-fleet-system:fleet-agent /
+    );
+  });
+
+  it('the look-back (7 days) includes its first millisecond; a write at the same moment is not before', () => {
+    // The person writes at 2026-03-02T10:15:30.123Z; seven days before is 2026-02-23T10:15:30.123Z.
+    const atMs = (t: string) => byController({ requestReceivedTimestamp: t });
+    expect(drift([kubeAudit(), atMs('2026-02-23T10:15:30.123000Z')])).toHaveLength(1);
+    expect(drift([kubeAudit(), atMs('2026-02-23T10:15:30.122000Z')])).toEqual([]);
+    expect(drift([kubeAudit(), atMs('2026-03-02T10:15:30.122000Z')])).toHaveLength(1);
+    expect(drift([kubeAudit(), atMs('2026-03-02T10:15:30.123000Z')])).toEqual([]);
+  });
 });

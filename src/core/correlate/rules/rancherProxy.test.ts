@@ -51,4 +51,47 @@ describe('rancher-proxy rule', () => {
   it('near miss: a request not made by a Rancher impersonation account', () => {
     expect(link([downstream({ user: { username: 'system:admin' } }), rancherAudit()])).toEqual([]);
   });
+
+  it('the window: from 1 s plus the skew (2 s) before the downstream time to the skew after, both ends included', () => {
+    // Rancher logged 10:20:05 (whole seconds). The downstream apiserver at t: linked when 10:20:05 ∈ [t − 3 s, t + 2 s].
+    const at = (t: string) => link([downstream({ requestReceivedTimestamp: t }), rancherAudit()]);
+    expect(at('2026-03-02T10:20:08.000000Z')).toHaveLength(1);
+    expect(at('2026-03-02T10:20:08.001000Z')).toEqual([]);
+    expect(at('2026-03-02T10:20:03.000000Z')).toHaveLength(1);
+    expect(at('2026-03-02T10:20:02.999000Z')).toEqual([]);
+  });
+
+  it('a token on the downstream side only: matched by user instead, at the lower confidence, no token sentence', () => {
+    const [h] = link([downstream(), rancherAudit({ user: { extra: { requesttokenid: undefined } } })]);
+    expect(h.link.confidence).toBe(0.9);
+    expect(h.link.evidence[0]).toMatch(/^Rancher audit 0b7e4f0c-2d55-4e8e-9c1b-3f7d2a6e5b90: /);
+  });
+
+  it('of two records of the same request, the closer in time; the query string is not part of the path', () => {
+    const [h] = link([
+      downstream({ requestURI: '/apis/apps/v1/namespaces/shop/deployments/checkout?dryRun=None' }),
+      rancherAudit({ auditID: 'far', requestTimestamp: '2026-03-02T11:20:03+01:00' }),
+      rancherAudit({
+        auditID: 'near',
+        requestURI: '/k8s/clusters/c-m-7xk2q/apis/apps/v1/namespaces/shop/deployments/checkout?x=1',
+      }),
+    ]);
+    expect(h.link.evidence[1]).toMatch(/^Rancher audit near: /);
+    expect(h.link.evidence[2]).toBe(
+      'same verb (delete) and downstream path /apis/apps/v1/namespaces/shop/deployments/checkout on cluster c-m-7xk2q'
+    );
+  });
+
+  it('without the client address (audit level 0): says the remote address is the ingress; without a login, none named', () => {
+    const [h] = link([
+      downstream(),
+      rancherAudit({ requestHeader: undefined, user: { extra: { username: undefined } } }),
+    ]);
+    expect(h.link.evidence.slice(1)).toEqual([
+      'Rancher audit 0b7e4f0c-2d55-4e8e-9c1b-3f7d2a6e5b90: /k8s/clusters/c-m-7xk2q/apis/apps/v1/namespaces/shop/deployments/checkout by Rancher user u-q8z3n at 2026-03-02T10:20:05Z',
+      'same verb (delete) and downstream path /apis/apps/v1/namespaces/shop/deployments/checkout on cluster c-m-7xk2q',
+      '412 ms apart (Rancher logs whole seconds; tolerated 2 s of skew)',
+      'the client IP was not recorded: Rancher wrote no request headers (audit level 0, its default from v2.12), so its remoteAddr 10.42.0.17 is the ingress, not the client; audit level 1 or higher records X-Forwarded-For',
+    ]);
+  });
 });
