@@ -138,6 +138,6 @@ describe('chainToJson', () => {
       consequences: 0,
       change: null,
     });
-    expect(chainToJson({ ...bare, gitops: undefined } as Chain).gitops).toBeNull();
+    expect(chainToJson({ ...bare, gitops: undefined } as unknown as Chain).gitops).toBeNull();
   });
 });
