@@ -9,6 +9,7 @@ import {
   rawQueryOf,
   redactRawLine,
   type Chain,
+  type ChainRecord,
   type ChangeEvent,
   type LokiTrace,
   type RawLine,
@@ -98,6 +99,18 @@ export function chainsFrame(
   lineOf?: LokiTrace['lineOf']
 ): DataFrame {
   const byId = new Map(events.map((e) => [e.id, e]));
+  const records = chains.map((c) => chainRecords(c, byId, selectors, lineOf));
+  return chainsFrameOf(chains, records, refId, loki, selectors);
+}
+
+/** The chains frame from chains and their records computed already (by the trace runner, where the lines are). */
+export function chainsFrameOf(
+  chains: Chain[],
+  records: ChainRecord[][],
+  refId: string,
+  loki?: LokiRef,
+  selectors: StreamSelectors = DEFAULT_SELECTORS
+): DataFrame {
   const frame = createDataFrame({
     refId,
     name: 'chains',
@@ -156,7 +169,7 @@ export function chainsFrame(
       {
         name: 'records',
         type: FieldType.other,
-        values: chains.map((c) => chainRecords(c, byId, selectors, lineOf)),
+        values: records,
         config: { custom: { hidden: true } },
       },
     ],
