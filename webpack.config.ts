@@ -8,6 +8,16 @@ import grafanaConfig, { type Env } from './.config/webpack/webpack.config';
 const config = async (env: Env): Promise<Configuration> => {
   const baseConfig = await grafanaConfig(env);
   return merge(baseConfig, {
+    entry: {
+      // The data source's Web Worker, beside its module.js: Grafana serves public/plugins/<data source id>/ from
+      // dist/datasource/, and the data source's public path is that folder (remoteTrace.ts traceWorkerUrl).
+      // A plain script: a worker has no AMD loader (no `define`) and no SystemJS to chunk-load through.
+      'datasource/traceWorker': {
+        import: './datasource/traceWorker.ts',
+        library: { type: 'var', name: 'provenanceTraceWorker' },
+        chunkLoading: false,
+      },
+    },
     plugins: [
       new CopyWebpackPlugin({
         patterns: [
