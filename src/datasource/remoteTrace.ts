@@ -215,10 +215,11 @@ export function runnerPort(url: string | undefined): RunnerPort {
 declare const __webpack_public_path__: string | undefined;
 
 /**
- * traceWorker.js beside the data source's module: webpack's public path is set at run time from the URL SystemJS
- * loaded module.js from (.config/webpack grafana-public-path.js, `amd-module` → `module.uri`), which for this
- * nested plugin is `public/plugins/<data source id>/` — its own folder, dist/datasource/. Undefined outside a
- * bundle (tests).
+ * traceWorker.js beside the data source's module.js. Webpack's public path is set at run time to the folder of the
+ * URL SystemJS loaded module.js from (.config/webpack grafana-public-path.js: `amd-module` → `module.uri`); for
+ * this nested plugin Grafana serves that from `public/plugins/<app id>/datasource/`, i.e. dist/datasource/
+ * (pkg/plugins/manager/loader/assetpath/assetpath.go `Module`). From a plugin CDN the URL is of another origin
+ * and no worker starts: the trace runs on the page's thread. Undefined outside a bundle (tests).
  */
 export function traceWorkerUrl(): string | undefined {
   if (typeof __webpack_public_path__ !== 'string' || typeof document === 'undefined') {
