@@ -37,7 +37,10 @@ export function startTrace(
 ): RemoteTrace {
   const abort = new AbortController();
   const summary: Pick<TraceSummary, 'chains' | 'records'> = { chains: [], records: [] };
-  const details = new Map<number, { items: unknown[]; resolve: (items: unknown[]) => void; reject: (e: Error) => void }>();
+  const details = new Map<
+    number,
+    { items: unknown[]; resolve: (items: unknown[]) => void; reject: (e: Error) => void }
+  >();
   const asked = new Map<Detail, Promise<unknown[]>>();
   let nextAsk = 0;
   let stopped = false;
