@@ -26,6 +26,7 @@ import {
   type Question,
   type StreamSelectors,
 } from '../core';
+import { filterColumns } from './chainColumns';
 import { chainsFrameOf, eventsFrame, logsFrame, nodeGraphFrames } from './frames';
 import { GrafanaLokiTransport, lokiDataSource, lokiDataSourceName } from './grafanaLokiTransport';
 import { runnerPort, startTrace, traceWorkerUrl, type RemoteTrace, type TraceAnswer } from './remoteTrace';
@@ -157,8 +158,9 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
   private async framesFor(t: ProvenanceQuery, trace: TraceAnswer): Promise<DataFrame[]> {
     const uid = this.options.lokiUid;
     const loki = uid ? { uid, name: lokiDataSourceName(uid) } : undefined;
-    const wanted = trace.chains.map((c) => !t.verdicts?.length || t.verdicts.includes(c.verdict));
-    const chains = trace.chains.filter((_, i) => wanted[i]);
+    const verdicts = t.verdicts?.length ? t.verdicts : undefined;
+    const wanted = verdicts && trace.chains.map((c) => verdicts.includes(c.verdict));
+    const chains = wanted ? trace.chains.filter((_, i) => wanted[i]) : trace.chains.slice();
     switch (t.mode) {
       case 'events':
         return [eventsFrame(await trace.events(), t.refId, loki, this.selectors)];
@@ -170,10 +172,11 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
         return [
           chainsFrameOf(
             chains,
-            trace.records.filter((_, i) => wanted[i]),
+            wanted ? trace.records.filter((_, i) => wanted[i]) : trace.records.slice(),
             t.refId,
             loki,
-            this.selectors
+            this.selectors,
+            filterColumns(trace.columns, wanted)
           ),
         ];
     }

@@ -1,4 +1,5 @@
 import type { ChangeEvent, LokiTransport, RawLine } from '../core';
+import { appendColumns, emptyColumns } from './chainColumns';
 import {
   partsOf,
   type Detail,
@@ -36,7 +37,11 @@ export function startTrace(
   signal: AbortSignal
 ): RemoteTrace {
   const abort = new AbortController();
-  const summary: Pick<TraceSummary, 'chains' | 'records'> = { chains: [], records: [] };
+  const summary: Pick<TraceSummary, 'chains' | 'records' | 'columns'> = {
+    chains: [],
+    records: [],
+    columns: emptyColumns(),
+  };
   const details = new Map<
     number,
     { items: unknown[]; resolve: (items: unknown[]) => void; reject: (e: Error) => void }
@@ -106,6 +111,7 @@ export function startTrace(
           summary.chains.push(c);
           summary.records.push(m.records[i]);
         });
+        appendColumns(summary.columns, m.columns);
         return;
       case 'traced':
         settle?.resolve({

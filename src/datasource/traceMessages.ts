@@ -9,6 +9,7 @@ import type {
   RawLine,
   StreamSelectors,
 } from '../core';
+import type { ChainColumns } from './chainColumns';
 
 /**
  * The messages between the data source (main thread: Loki requests through Grafana) and the trace runner (a Web
@@ -30,6 +31,8 @@ export interface TraceSummary {
   chains: Chain[];
   /** The records behind each chain, in the order of `chains` (chainRecords, computed where the lines are). */
   records: ChainRecord[][];
+  /** The chains frame's columns, in the order of `chains` (chainColumns). */
+  columns: ChainColumns;
   excluded: ExcludedCounts;
   excludedInLoki: string[];
   warnings: string[];
@@ -37,7 +40,7 @@ export interface TraceSummary {
   queries: LokiTrace['queries'];
 }
 
-export type TraceMeta = Omit<TraceSummary, 'chains' | 'records'>;
+export type TraceMeta = Omit<TraceSummary, 'chains' | 'records' | 'columns'>;
 
 /** A part of the trace asked for later (events mode, logs mode). */
 export type Detail = 'events' | 'effectLines';
@@ -53,7 +56,7 @@ export type ToRunner =
 
 export type FromRunner =
   | { type: 'query'; query: number; logql: string; from: number; to: number; maxLines?: number }
-  | { type: 'chains'; chains: Chain[]; records: ChainRecord[][] }
+  | { type: 'chains'; chains: Chain[]; records: ChainRecord[][]; columns: ChainColumns }
   | { type: 'traced'; meta: TraceMeta }
   | { type: 'error'; message: string }
   | { type: 'items'; ask: number; items: ChangeEvent[] | RawLine[] }

@@ -1,4 +1,5 @@
 import { chainRecords, traceOverLoki, type LokiTrace, type LokiTransport, type RawLine } from '../core';
+import { chainColumns } from './chainColumns';
 import { partsOf, type FromRunner, type ToRunner, type TraceRequest } from './traceMessages';
 
 /**
@@ -90,7 +91,7 @@ export class TraceRunner {
       const byId = new Map(trace.parsed.events.map((e) => [e.id, e]));
       for (const chains of partsOf(trace.chains)) {
         const records = chains.map((c) => chainRecords(c, byId, r.selectors, trace.lineOf));
-        this.send({ type: 'chains', chains, records });
+        this.send({ type: 'chains', chains, records, columns: chainColumns(chains, r.selectors) });
       }
       this.send({
         type: 'traced',
