@@ -11,6 +11,8 @@ export async function buildHarness(): Promise<string> {
       harness: join(__dirname, 'harness', 'main.tsx'),
       panel: join(__dirname, 'harness', 'panel.tsx'),
       app: join(__dirname, 'harness', 'app.tsx'),
+      // The data source's worker, at the root: the harness pages' public path (as module.js's folder in Grafana).
+      traceWorker: join(__dirname, '..', '..', 'src', 'datasource', 'traceWorker.ts'),
     },
     bundle: true,
     outdir: out,
@@ -18,7 +20,8 @@ export async function buildHarness(): Promise<string> {
     platform: 'browser',
     target: 'es2020',
     jsx: 'automatic',
-    define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
+    // `__webpack_public_path__`: what webpack's runtime gives the data source in Grafana, here the server's root.
+    define: { 'process.env.NODE_ENV': '"production"', global: 'window', __webpack_public_path__: '"/"' },
     loader: { '.css': 'empty', '.svg': 'text', '.woff': 'empty', '.woff2': 'empty', '.png': 'empty' },
     logLevel: 'silent',
     minify: false,
