@@ -2,7 +2,9 @@ import type { ChangeEvent, LokiTransport, RawLine } from '../core';
 import { appendColumns, emptyColumns } from './chainColumns';
 import {
   partsOf,
+  type ChainsPart,
   type Detail,
+  type DetailItems,
   type FromRunner,
   type RunnerPort,
   type ToRunner,
@@ -106,13 +108,15 @@ export function startTrace(
       case 'query':
         void query(m);
         return;
-      case 'chains':
-        m.chains.forEach((c, i) => {
-          summary.chains.push(c);
-          summary.records.push(m.records[i]);
-        });
-        appendColumns(summary.columns, m.columns);
+      case 'chains': {
+        const part = JSON.parse(m.json) as ChainsPart;
+        for (const [chain, records] of part.rows) {
+          summary.chains.push(chain);
+          summary.records.push(records);
+        }
+        appendColumns(summary.columns, part.columns);
         return;
+      }
       case 'traced':
         settle?.resolve({
           ...summary,
@@ -125,7 +129,7 @@ export function startTrace(
         fail(new Error(m.message));
         return;
       case 'items':
-        (m.items as unknown[]).forEach((x) => details.get(m.ask)?.items.push(x));
+        (JSON.parse(m.json) as DetailItems).forEach((x: unknown) => details.get(m.ask)?.items.push(x));
         return;
       case 'detailed':
         details.get(m.ask)?.resolve(details.get(m.ask)?.items ?? []);

@@ -14,11 +14,20 @@ import type { ChainColumns } from './chainColumns';
 /**
  * The messages between the data source (main thread: Loki requests through Grafana) and the trace runner (a Web
  * Worker, or the same thread where workers cannot start). Every message is structured-cloneable data: no
- * functions, no class instances. Large answers travel in parts of at most PART_SIZE items, so no single message
- * makes the main thread decode a whole answer in one task.
+ * functions, no class instances. What comes back (chains, events) travels as JSON text in parts of at most
+ * ANSWER_PART items: a string crosses as one copy, and parsing a part is one short task, where decoding the
+ * same objects from a structured clone costs the main thread several times more (bench:datasource).
  */
 
+/** Lines per message when a transport's answer did not come in pages. */
 export const PART_SIZE = 1000;
+/** Events or lines per detail message: one part is parsed in one main-thread task. */
+export const ANSWER_PART = 200;
+/**
+ * JSON characters per chains message, about: a chain with its records (raw lines) is a few KB, and one part must
+ * parse in a few ms on a busy machine.
+ */
+export const CHAINS_PART_CHARS = 128 * 1024;
 
 export interface TraceRequest {
   question: Question & { from: number; to: number };
@@ -56,11 +65,23 @@ export type ToRunner =
 
 export type FromRunner =
   | { type: 'query'; query: number; logql: string; from: number; to: number; maxLines?: number }
-  | { type: 'chains'; chains: Chain[]; records: ChainRecord[][]; columns: ChainColumns }
+  /** A ChainsPart as JSON. */
+  | { type: 'chains'; json: string }
   | { type: 'traced'; meta: TraceMeta }
   | { type: 'error'; message: string }
-  | { type: 'items'; ask: number; items: ChangeEvent[] | RawLine[] }
+  /** Events or lines of a detail, as a JSON array. */
+  | { type: 'items'; ask: number; json: string }
   | { type: 'detailed'; ask: number };
+
+export interface ChainsPart {
+  /** Each chain with its records. */
+  rows: Array<[Chain, ChainRecord[]]>;
+  /** The chains frame's columns of these rows. */
+  columns: ChainColumns;
+}
+
+/** What a detail's items are. */
+export type DetailItems = ChangeEvent[] | RawLine[];
 
 /** Either end of the channel: a Worker, or the same-thread runner behind the same shape. */
 export interface RunnerPort {
@@ -71,11 +92,11 @@ export interface RunnerPort {
   terminate(): void;
 }
 
-/** Splits `items` into parts of PART_SIZE. */
-export function partsOf<T>(items: readonly T[]): T[][] {
+/** Splits `items` into parts of `size`. */
+export function partsOf<T>(items: readonly T[], size = PART_SIZE): T[][] {
   const parts: T[][] = [];
-  for (let i = 0; i < items.length; i += PART_SIZE) {
-    parts.push(items.slice(i, i + PART_SIZE));
+  for (let i = 0; i < items.length; i += size) {
+    parts.push(items.slice(i, i + size));
   }
   return parts;
 }

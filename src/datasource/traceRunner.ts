@@ -1,6 +1,13 @@
 import { chainRecords, traceOverLoki, type LokiTrace, type LokiTransport, type RawLine } from '../core';
 import { chainColumns } from './chainColumns';
-import { partsOf, type FromRunner, type ToRunner, type TraceRequest } from './traceMessages';
+import {
+  ANSWER_PART,
+  CHAINS_PART_CHARS,
+  partsOf,
+  type FromRunner,
+  type ToRunner,
+  type TraceRequest,
+} from './traceMessages';
 
 /**
  * The trace side of the channel (in the Web Worker, or on the main thread where no worker starts): core's
@@ -50,8 +57,8 @@ export class TraceRunner {
         return;
       case 'detail': {
         const items = m.detail === 'events' ? this.trace?.parsed.events : this.trace?.effectLines;
-        for (const part of partsOf<unknown>(items ?? [])) {
-          this.send({ type: 'items', ask: m.ask, items: part as RawLine[] });
+        for (const part of partsOf<unknown>(items ?? [], ANSWER_PART)) {
+          this.send({ type: 'items', ask: m.ask, json: JSON.stringify(part) });
         }
         this.send({ type: 'detailed', ask: m.ask });
         return;
@@ -89,9 +96,27 @@ export class TraceRunner {
       }
       this.trace = trace;
       const byId = new Map(trace.parsed.events.map((e) => [e.id, e]));
-      for (const chains of partsOf(trace.chains)) {
-        const records = chains.map((c) => chainRecords(c, byId, r.selectors, trace.lineOf));
-        this.send({ type: 'chains', chains, records, columns: chainColumns(chains, r.selectors) });
+      // Parts of about CHAINS_PART_CHARS: the JSON of a ChainsPart, written row by row.
+      let rows: string[] = [];
+      let chars = 0;
+      let first = 0;
+      const flush = (end: number) => {
+        const columns = JSON.stringify(chainColumns(trace.chains.slice(first, end), r.selectors));
+        this.send({ type: 'chains', json: `{"rows":[${rows.join(',')}],"columns":${columns}}` });
+        rows = [];
+        chars = 0;
+        first = end;
+      };
+      trace.chains.forEach((c, i) => {
+        const row = JSON.stringify([c, chainRecords(c, byId, r.selectors, trace.lineOf)]);
+        rows.push(row);
+        chars += row.length;
+        if (chars >= CHAINS_PART_CHARS) {
+          flush(i + 1);
+        }
+      });
+      if (rows.length > 0) {
+        flush(trace.chains.length);
       }
       this.send({
         type: 'traced',

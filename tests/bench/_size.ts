@@ -1,0 +1,14 @@
+import { serialize } from 'node:v8';
+import { buildAllChains, chainRecords, DEFAULT_SELECTORS, generate, parseLines, scenarioNames } from '../../src/core';
+import { lokiLinesOf } from '../support/fakeLokiDataSource';
+const start = Date.UTC(2026, 2, 2, 10);
+const g = generate({ scenarios: 'all', noiseEvents: 0, eventsPerHour: 20000, seed: 42, start, leadInMs: 5 * 60_000, spacingMs: Math.floor((55 * 60_000) / scenarioNames().length) });
+const lines = lokiLinesOf([...g.records()].map((r) => r.line));
+const p = parseLines(lines);
+const chains = buildAllChains(p.events);
+const byId = new Map(p.events.map((e) => [e.id, e]));
+const recs = chains.map((c) => chainRecords(c, byId, DEFAULT_SELECTORS));
+console.log('chains', chains.length, 'bytes/chain', serialize(chains).length / chains.length, 'records/chain', serialize(recs).length / chains.length, 'event', serialize(p.events).length / p.events.length, 'line', lines.reduce((a, l) => a + l.text.length, 0) / lines.length);
+const c = chains[chains.length >> 1];
+console.log(Object.keys(c), Object.keys(c.effect), JSON.stringify(c).length);
+for (const k of Object.keys(c.effect)) console.log(k, JSON.stringify((c.effect as any)[k])?.length);
