@@ -27,7 +27,7 @@ export const ANSWER_PART = 200;
  * JSON characters per chains message, about: a chain with its records (raw lines) is a few KB, and one part must
  * parse in a few ms on a busy machine.
  */
-export const CHAINS_PART_CHARS = 128 * 1024;
+export const CHAINS_PART_CHARS = 64 * 1024;
 
 export interface TraceRequest {
   question: Question & { from: number; to: number };

@@ -7,9 +7,9 @@
  * real proportions) with every scenario inside. `--events=N` (per hour, default 490,000, which makes the
  * ~200,000-line answer), `--runs=N` (default 1), `--json`.
  */
-import { generate, pushBodies, pushBody, pushEntryOf, scenarioNames, type PushEntry } from '../../src/core';
 import { startHarness } from '../browser/browser';
 import { LokiEmulator } from '../support/lokiEmulator';
+import { busyHour, pushLines } from './pushLines';
 
 const TARGET_MS = 50;
 
@@ -24,33 +24,8 @@ interface Run {
 }
 
 async function load(url: string, eventsPerHour: number) {
-  const start = Date.UTC(2026, 2, 2, 10);
-  const g = generate({
-    scenarios: 'all',
-    noiseEvents: 0,
-    eventsPerHour,
-    seed: 42,
-    start,
-    leadInMs: 5 * 60_000,
-    spacingMs: Math.floor((55 * 60_000) / scenarioNames().length),
-  });
-  let batch: PushEntry[] = [];
-  const flush = async () => {
-    for (const body of pushBodies(batch, 2000)) {
-      await pushBody((u, init) => fetch(u, init), url, body);
-    }
-    batch = [];
-  };
-  for (const r of g.records()) {
-    const e = pushEntryOf(r.line, 'prod-eu');
-    if (e) {
-      batch.push(e);
-    }
-    if (batch.length >= 20_000) {
-      await flush();
-    }
-  }
-  await flush();
+  const g = busyHour(eventsPerHour, Date.UTC(2026, 2, 2, 10));
+  await pushLines(url, g.records());
   return g.span;
 }
 
