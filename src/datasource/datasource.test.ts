@@ -7,6 +7,7 @@ import { stubGrafanaRuntime } from '../../tests/support/grafanaRuntime';
 import { provenanceSettings } from '../../tests/support/instanceSettings';
 import { DataSource } from './datasource';
 import { GrafanaLokiTransport } from './grafanaLokiTransport';
+import { sameThreadPort } from './remoteTrace';
 import type { ProvenanceOptions, ProvenanceQuery } from './types';
 
 const START = Date.UTC(2026, 2, 2, 10);
@@ -186,6 +187,31 @@ describe('DataSource.query over a Loki data source', () => {
     await new Promise((r) => setTimeout(r, 50));
     // The pages in flight finished; no further pages or phase-2 queries were asked.
     expect(loki.requests.length).toBe(inFlight);
+  });
+
+  it('unsubscribing terminates the trace worker', async () => {
+    const terminated: boolean[] = [];
+    const runnerFor = () => {
+      const port = sameThreadPort();
+      const i = terminated.push(false) - 1;
+      return {
+        ...port,
+        terminate: () => {
+          terminated[i] = true;
+          port.terminate();
+        },
+      };
+    };
+    const ds = new DataSource(settings(), undefined, runnerFor);
+    let release: () => void = () => undefined;
+    loki.hold = new Promise((r) => (release = r));
+    const sub = ds.query(request([{ mode: 'chains' }])).subscribe({ next: () => undefined });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(terminated).toEqual([false]);
+    sub.unsubscribe();
+    expect(terminated).toEqual([true]);
+    release();
+    loki.hold = undefined;
   });
 
   it('says what to do when no Loki data source is chosen', async () => {

@@ -22,21 +22,23 @@ import {
   renderCountQuery,
   renderLogQuery,
   renderSelector,
-  traceOverLoki,
-  type LokiTrace,
   type LokiTransport,
   type Question,
   type StreamSelectors,
 } from '../core';
-import { chainsFrame, eventsFrame, logsFrame, nodeGraphFrames } from './frames';
+import { filterColumns } from './chainColumns';
+import { chainsFrameOf, eventsFrame, logsFrame, nodeGraphFrames } from './frames';
 import { GrafanaLokiTransport, lokiDataSource, lokiDataSourceName } from './grafanaLokiTransport';
+import { runnerPort, startTrace, traceWorkerUrl, type RemoteTrace, type TraceAnswer } from './remoteTrace';
 import { searchQuery } from './searchQuery';
 import { streamSelectors } from './selectors';
+import type { RunnerPort } from './traceMessages';
 import { DEFAULT_QUERY, trustedProxyList, type ProvenanceOptions, type ProvenanceQuery } from './types';
 
 /**
  * Grafana glue over core: interpolates variables, asks core's two-phase trace through the user's Loki data
- * source, and turns the answer into frames. Correlation runs in the browser; no backend.
+ * source, and turns the answer into frames. Correlation runs in the browser, in a Web Worker (the same thread
+ * where none starts: remoteTrace.ts); no backend.
  */
 export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions> {
   private readonly options: ProvenanceOptions;
@@ -52,7 +54,8 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
   constructor(
     instanceSettings: DataSourceInstanceSettings<ProvenanceOptions>,
     private readonly transportFor: (o: ProvenanceOptions) => LokiTransport = (o) =>
-      new GrafanaLokiTransport(o.lokiUid ?? '', o.pageLimit ?? 1000)
+      new GrafanaLokiTransport(o.lokiUid ?? '', o.pageLimit ?? 1000),
+    private readonly runnerFor: () => RunnerPort = () => runnerPort(traceWorkerUrl())
   ) {
     super(instanceSettings);
     this.options = instanceSettings.jsonData ?? {};
@@ -144,8 +147,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
       );
     }
     const trace = await this.sharedTrace({ ...this.questionOf(t), from, to }, signal);
-    const chains = t.verdicts?.length ? trace.chains.filter((c) => t.verdicts?.includes(c.verdict)) : trace.chains;
-    const frames = this.framesFor(t, { ...trace, chains });
+    const frames = await this.framesFor(t, trace);
     const notices = noticesOf(trace);
     for (const f of frames) {
       f.meta = { ...f.meta, notices };
@@ -153,18 +155,30 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
     return frames;
   }
 
-  private framesFor(t: ProvenanceQuery, trace: LokiTrace): DataFrame[] {
+  private async framesFor(t: ProvenanceQuery, trace: TraceAnswer): Promise<DataFrame[]> {
     const uid = this.options.lokiUid;
     const loki = uid ? { uid, name: lokiDataSourceName(uid) } : undefined;
+    const verdicts = t.verdicts?.length ? t.verdicts : undefined;
+    const wanted = verdicts && trace.chains.map((c) => verdicts.includes(c.verdict));
+    const chains = wanted ? trace.chains.filter((_, i) => wanted[i]) : trace.chains.slice();
     switch (t.mode) {
       case 'events':
-        return [eventsFrame(trace.parsed.events, t.refId, loki, this.selectors)];
+        return [eventsFrame(await trace.events(), t.refId, loki, this.selectors)];
       case 'graph':
-        return nodeGraphFrames(trace.chains, t.refId);
+        return nodeGraphFrames(chains, t.refId);
       case 'logs':
-        return [logsFrame(trace.effectLines, t.refId)];
+        return [logsFrame(await trace.effectLines(), t.refId)];
       default:
-        return [chainsFrame(trace.chains, t.refId, loki, this.selectors, trace.parsed.events, trace.lineOf)];
+        return [
+          chainsFrameOf(
+            chains,
+            wanted ? trace.records.filter((_, i) => wanted[i]) : trace.records.slice(),
+            t.refId,
+            loki,
+            this.selectors,
+            filterColumns(trace.columns, wanted)
+          ),
+        ];
     }
   }
 
@@ -176,7 +190,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
     const to = options?.range?.to.valueOf() ?? Date.now();
     const from = options?.range?.from.valueOf() ?? to - 86_400_000;
     const trace = await this.traceForVariables(from, to);
-    const pick: Record<string, (c: LokiTrace['chains'][number]) => string | undefined> = {
+    const pick: Record<string, (c: TraceAnswer['chains'][number]) => string | undefined> = {
       actors: (c) => c.who.name,
       apps: (c) => c.gitops?.app,
       namespaces: (c) => c.effect.target.namespace,
@@ -190,7 +204,7 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
     return [...new Set(trace.chains.map(f).filter((v): v is string => Boolean(v)))].sort().map((text) => ({ text }));
   }
 
-  private traceForVariables(from: number, to: number): Promise<LokiTrace> {
+  private traceForVariables(from: number, to: number): Promise<TraceAnswer> {
     return this.sharedTrace({ ...this.questionOf({}), from, to });
   }
 
@@ -200,29 +214,35 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
   }
 
   /** One trace per question and range; `signal` cancels this asker only (the trace stops when all have). */
-  private sharedTrace(question: Question & { from: number; to: number }, signal?: AbortSignal): Promise<LokiTrace> {
+  private sharedTrace(question: Question & { from: number; to: number }, signal?: AbortSignal): Promise<TraceAnswer> {
     const key = JSON.stringify(question);
     const now = Date.now();
     for (const [k, t] of this.traces) {
       if (now - t.at > SHARED_TRACE_MS) {
+        // Its events and lines are no longer asked for: the worker holding them ends.
+        t.remote.stop();
         this.traces.delete(k);
       }
     }
     let shared = this.traces.get(key);
     if (!shared) {
       const abort = new AbortController();
-      const trace = traceOverLoki(
+      const remote = startTrace(
+        this.runnerFor(),
         this.transportFor(this.options),
-        question,
-        this.selectors,
         {
-          ...this.options.windows,
-          trustedProxies: trustedProxyList(this.options.trustedProxies),
-          links: this.options.links,
+          question,
+          selectors: this.selectors,
+          options: {
+            ...this.options.windows,
+            trustedProxies: trustedProxyList(this.options.trustedProxies),
+            links: this.options.links,
+          },
         },
         abort.signal
       );
-      const entry: SharedTrace = { at: now, trace, abort, askers: 0, settled: false };
+      const trace = remote.answer;
+      const entry: SharedTrace = { at: now, trace, remote, abort, askers: 0, settled: false };
       shared = entry;
       this.traces.set(key, entry);
       trace.then(
@@ -305,7 +325,8 @@ function questionOf(q: Partial<ProvenanceQuery>): Question {
 
 interface SharedTrace {
   at: number;
-  trace: Promise<LokiTrace>;
+  trace: Promise<TraceAnswer>;
+  remote: RemoteTrace;
   abort: AbortController;
   askers: number;
   settled: boolean;
@@ -313,7 +334,7 @@ interface SharedTrace {
 
 const SHARED_TRACE_MS = 60_000;
 
-function noticesOf(trace: LokiTrace): QueryResultMetaNotice[] {
+function noticesOf(trace: TraceAnswer): QueryResultMetaNotice[] {
   // Warnings may quote Loki's answer: every notice goes through core's notice redactor.
   const notices: QueryResultMetaNotice[] = trace.warnings.map((text) => ({ severity: 'warning', text }));
   const counted = describeExcluded(trace.excluded);
@@ -326,7 +347,7 @@ function noticesOf(trace: LokiTrace): QueryResultMetaNotice[] {
       text: `Routine system writes left out: ${counted ? `${counted}. ` : ''}${inLoki}Turn on "Keep routine traffic" in the query to see them.`,
     });
   }
-  const skipped = Object.entries(trace.parsed.skipped);
+  const skipped = Object.entries(trace.skipped);
   if (skipped.length > 0) {
     notices.push({
       severity: 'info',

@@ -2,46 +2,25 @@ import { createDataFrame, DataFrameType, FieldType, type DataFrame, type DataLin
 
 import {
   chainRecords,
-  changeSummary,
   DEFAULT_SELECTORS,
-  diffLine,
   objectName,
   rawQueryOf,
   redactRawLine,
   type Chain,
+  type ChainRecord,
   type ChangeEvent,
   type LokiTrace,
   type RawLine,
   type StreamSelectors,
 } from '../core';
+import { chainColumns, type ChainColumns } from './chainColumns';
+
+export { diffColumnText, escapeMarkup, storyOf } from './chainColumns';
 
 /**
  * Core results as DataFrames Grafana's panels and Explore understand. Field names are the contract with the
  * provenance panel (it reads frames, never the data source).
  */
-
-/**
- * Markup as text: Grafana renders annotation text as (sanitised) HTML — `AnnotationTooltipBody` in
- * public/app/plugins/panel/timeseries/plugins/annotations2 sets it with `dangerouslySetInnerHTML` after
- * `textUtil.sanitize`, which keeps `<a href>` and `<img src>` — and every part of the story comes from logs.
- */
-export function escapeMarkup(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** One sentence a person reads, also used as the annotation text (so markup in it is escaped). */
-export function storyOf(c: Chain): string {
-  return escapeMarkup(plainStoryOf(c));
-}
-
-function plainStoryOf(c: Chain): string {
-  const g = c.gitops;
-  const how = g
-    ? ` during ${g.tool} ${g.operation} of ${g.app ?? '?'}${g.commit ? ` at ${g.commit.slice(0, 12)}` : ''}`
-    : '';
-  const from = c.who.ip ? ` from ${c.who.ip}` : '';
-  return `${c.who.name}${from}: ${c.effect.verb} ${objectName(c.effect)}${how}`;
-}
 
 /** The Loki data source the links open: its uid, and its name as Grafana lists it. */
 export interface LokiRef {
@@ -71,19 +50,6 @@ function exploreLink(loki: LokiRef | undefined): DataLink[] {
   ];
 }
 
-const DIFF_LINES_IN_COLUMN = 3;
-
-/** The diff in one cell: the first few changed fields, then how many more and where the diff came from. */
-export function diffColumnText(c: Chain): string {
-  const ch = c.change;
-  if (!ch) {
-    return '';
-  }
-  const shown = ch.diff.slice(0, DIFF_LINES_IN_COLUMN).map((d) => diffLine(d, 40));
-  const more = ch.diff.length - shown.length;
-  return [...shown, ...(more > 0 ? [`+${more} more`] : []), `(${changeSummary(ch)})`].join('; ');
-}
-
 /** A link on a URL column that opens the cell's own URL (https only: core builds no other). */
 function openLink(title: string): { links: DataLink[] } {
   return { links: [{ title, url: '${__value.raw}', targetBlank: true }] };
@@ -98,65 +64,72 @@ export function chainsFrame(
   lineOf?: LokiTrace['lineOf']
 ): DataFrame {
   const byId = new Map(events.map((e) => [e.id, e]));
+  const records = chains.map((c) => chainRecords(c, byId, selectors, lineOf));
+  return chainsFrameOf(chains, records, refId, loki, selectors);
+}
+
+/** The chains frame from chains and their records computed already (by the trace runner, where the lines are). */
+export function chainsFrameOf(
+  chains: Chain[],
+  records: ChainRecord[][],
+  refId: string,
+  loki?: LokiRef,
+  selectors: StreamSelectors = DEFAULT_SELECTORS,
+  columns: ChainColumns = chainColumns(chains, selectors)
+): DataFrame {
   const frame = createDataFrame({
     refId,
     name: 'chains',
     fields: [
-      { name: 'time', type: FieldType.time, values: chains.map((c) => c.effect.time ?? null) },
-      { name: 'verdict', type: FieldType.string, values: chains.map((c) => c.verdict) },
-      { name: 'who', type: FieldType.string, values: chains.map((c) => c.who.name) },
-      { name: 'ip', type: FieldType.string, values: chains.map((c) => c.who.ip ?? '') },
-      { name: 'ip trust', type: FieldType.string, values: chains.map((c) => c.who.ipTrust ?? '') },
-      { name: 'verb', type: FieldType.string, values: chains.map((c) => c.effect.verb) },
-      { name: 'object', type: FieldType.string, values: chains.map((c) => objectName(c.effect)) },
-      { name: 'app', type: FieldType.string, values: chains.map((c) => c.gitops?.app ?? '') },
-      { name: 'commit', type: FieldType.string, values: chains.map((c) => c.gitops?.commit ?? '') },
-      { name: 'initiator', type: FieldType.string, values: chains.map((c) => c.gitops?.initiator ?? '') },
-      { name: 'automation', type: FieldType.string, values: chains.map((c) => c.gitops?.automation ?? '') },
-      { name: 'text', type: FieldType.string, values: chains.map(storyOf) },
-      { name: 'diff', type: FieldType.string, values: chains.map(diffColumnText) },
+      { name: 'time', type: FieldType.time, values: columns.time },
+      { name: 'verdict', type: FieldType.string, values: columns.verdict },
+      { name: 'who', type: FieldType.string, values: columns.who },
+      { name: 'ip', type: FieldType.string, values: columns.ip },
+      { name: 'ip trust', type: FieldType.string, values: columns.ipTrust },
+      { name: 'verb', type: FieldType.string, values: columns.verb },
+      { name: 'object', type: FieldType.string, values: columns.object },
+      { name: 'app', type: FieldType.string, values: columns.app },
+      { name: 'commit', type: FieldType.string, values: columns.commit },
+      { name: 'initiator', type: FieldType.string, values: columns.initiator },
+      { name: 'automation', type: FieldType.string, values: columns.automation },
+      { name: 'text', type: FieldType.string, values: columns.text },
+      { name: 'diff', type: FieldType.string, values: columns.diff },
       {
         name: 'commit url',
         type: FieldType.string,
-        values: chains.map((c) => c.gitops?.commitUrl ?? ''),
+        values: columns.commitUrl,
         config: openLink('Commit on the Git host'),
       },
       {
         name: 'compare url',
         type: FieldType.string,
-        values: chains.map((c) => c.gitops?.compareUrl ?? ''),
+        values: columns.compareUrl,
         config: openLink('Changes since the commit before'),
       },
       {
         name: 'app url',
         type: FieldType.string,
-        values: chains.map((c) => c.gitops?.appUrl ?? ''),
+        values: columns.appUrl,
         config: openLink('Application in Argo CD'),
       },
       {
         name: 'user url',
         type: FieldType.string,
-        values: chains.map((c) => c.who.url ?? ''),
+        values: columns.userUrl,
         config: openLink('User in Rancher'),
       },
-      {
-        name: 'evidence',
-        type: FieldType.string,
-        values: chains.map((c) =>
-          c.links.map((l) => `${l.kind} ${l.confidence.toFixed(2)}: ${l.evidence[0] ?? ''}`).join('\n')
-        ),
-      },
+      { name: 'evidence', type: FieldType.string, values: columns.evidence },
       {
         name: 'raw query',
         type: FieldType.string,
-        values: chains.map((c) => rawQueryOf(c.effect, selectors)),
+        values: columns.rawQuery,
         config: { links: exploreLink(loki) },
       },
-      { name: 'chain', type: FieldType.other, values: chains.map((c) => c), config: { custom: { hidden: true } } },
+      { name: 'chain', type: FieldType.other, values: chains, config: { custom: { hidden: true } } },
       {
         name: 'records',
         type: FieldType.other,
-        values: chains.map((c) => chainRecords(c, byId, selectors, lineOf)),
+        values: records,
         config: { custom: { hidden: true } },
       },
     ],

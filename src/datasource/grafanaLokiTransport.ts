@@ -2,7 +2,7 @@ import { dateTime, LoadingState, type DataQueryResponse, type DataSourceApi } fr
 import { getDataSourceSrv } from '@grafana/runtime';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 
-import { decodeLokiFrames, LokiError, readRange, type FrameLike, type LokiTransport } from '../core';
+import { decodeLokiFrames, LokiError, readRange, type FrameLike, type LokiTransport, type RawLine } from '../core';
 
 /**
  * The Loki data source instance. `getDataSourceSrv` is deprecated in Grafana 13.1 in favour of
@@ -37,7 +37,14 @@ export class GrafanaLokiTransport implements LokiTransport {
     return lokiDataSource(this.lokiUid);
   }
 
-  async queryRange(logql: string, startMs: number, endMs: number, signal?: AbortSignal, maxLines?: number) {
+  async queryRange(
+    logql: string,
+    startMs: number,
+    endMs: number,
+    signal?: AbortSignal,
+    maxLines?: number,
+    onPage?: (piece: number, lines: RawLine[]) => void
+  ) {
     const loki = await this.loki();
     const ms = BigInt(1_000_000);
     return readRange(
@@ -91,7 +98,7 @@ export class GrafanaLokiTransport implements LokiTransport {
       },
       startMs,
       endMs,
-      { pageLimit: this.pageLimit, splitMs: 3_600_000, concurrency: 2, granularityNs: ms, maxLines }
+      { pageLimit: this.pageLimit, splitMs: 3_600_000, concurrency: 2, granularityNs: ms, maxLines, onPage }
     );
   }
 }

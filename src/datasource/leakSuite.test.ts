@@ -104,7 +104,12 @@ describe('notices and errors through the query path (the stub Grafana runtime ov
       }
     }
     // Each kind of notice is there, so the check below reads them all.
-    for (const kind of [/^Routine system writes left out: /, /^Lines not read: /, /share the timestamp/, /^Loki sent: /]) {
+    for (const kind of [
+      /^Routine system writes left out: /,
+      /^Lines not read: /,
+      /share the timestamp/,
+      /^Loki sent: /,
+    ]) {
       expect(notices.some((t) => kind.test(t))).toBe(true);
     }
     expectNoMarkers('notices', JSON.stringify(notices));

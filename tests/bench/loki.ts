@@ -15,17 +15,9 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-import {
-  generate,
-  LokiClient,
-  pushBodies,
-  pushBody,
-  pushEntryOf,
-  scenarioNames,
-  traceOverLoki,
-  type PushEntry,
-} from '../../src/core';
+import { generate, LokiClient, traceOverLoki } from '../../src/core';
 import { LokiEmulator } from '../support/lokiEmulator';
+import { busyHour, pushLines } from './pushLines';
 
 const NODE = ['--max-semi-space-size=32', '--import', 'tsx'];
 
@@ -33,48 +25,6 @@ const NODE = ['--max-semi-space-size=32', '--import', 'tsx'];
 function child(script: string, args: string[], heapMB?: number) {
   const flags = heapMB ? [`--max-old-space-size=${heapMB}`, ...NODE] : NODE;
   return spawn(process.execPath, [...flags, script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
-}
-
-/** Every line in one pass (an idle keep-alive connection is closed by the server: no second pass). */
-async function push(
-  url: string,
-  lines: Iterable<{ file: string; line: string }>
-): Promise<{ pushed: number; auditBytes: number }> {
-  let pushed = 0;
-  let auditBytes = 0;
-  let batch: PushEntry[] = [];
-  const flush = async () => {
-    for (const body of pushBodies(batch, 2000)) {
-      // A keep-alive connection the server closed while we generated lines fails the write (EPIPE) before the
-      // server read anything: sending again on a new connection is safe.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await pushBody((u, init) => fetch(u, init), url, body);
-          break;
-        } catch (e) {
-          if (attempt >= 3 || !(e instanceof TypeError)) {
-            throw e;
-          }
-        }
-      }
-    }
-    pushed += batch.length;
-    batch = [];
-  };
-  for (const r of lines) {
-    const e = pushEntryOf(r.line, 'prod-eu');
-    if (e) {
-      batch.push(e);
-      if (r.file === 'kube-audit.log') {
-        auditBytes += Buffer.byteLength(r.line) + 1;
-      }
-    }
-    if (batch.length >= 20_000) {
-      await flush();
-    }
-  }
-  await flush();
-  return { pushed, auditBytes };
 }
 
 /** The same requests, downloaded and thrown away, four at a time as the client runs them. */
@@ -116,18 +66,9 @@ async function broad(events: number, json: boolean): Promise<void> {
     // One hour: 5 minutes of traffic, then the scenarios one after another, the last one's lines (up to 20
     // minutes after its start) inside the hour.
     const start = Date.UTC(2026, 2, 2, 10);
-    const g = generate({
-      scenarios: 'all',
-      noiseEvents: 0,
-      eventsPerHour: events,
-      seed: 42,
-      start,
-      leadInMs: 5 * 60_000,
-      spacingMs: Math.floor((35 * 60_000) / scenarioNames().length),
-      endMs: start + 55 * 60_000,
-    });
+    const g = busyHour(events, start);
     const t0 = Date.now();
-    const pushedAll = await push(url, g.records());
+    const pushedAll = await pushLines(url, g.records());
     const pushMs = Date.now() - t0;
 
     const tracer = child('tests/bench/broadTrace.ts', [
@@ -226,7 +167,7 @@ async function main(): Promise<void> {
   try {
     const g = generate({ scenarios: 'all', noiseEvents: events, seed: 42, start: Date.UTC(2026, 2, 2, 10) });
     const t0 = Date.now();
-    const { pushed } = await push(url, g.records());
+    const { pushed } = await pushLines(url, g.records());
     const pushMs = Date.now() - t0;
 
     const urls: string[] = [];

@@ -37,9 +37,17 @@ async function launch(): Promise<Browser> {
 const ICON_ROOT = 'public/build/img/icons/';
 const ICONS = join(__dirname, '..', '..', 'node_modules', '@grafana', 'ui', 'dist', 'public', 'img', 'icons');
 
-/** Serves a folder on loopback, and Grafana's icons as Grafana serves them. */
-async function serve(dir: string): Promise<{ url: string; server: Server }> {
+/** Serves a folder on loopback, and Grafana's icons as Grafana serves them; /loki/ goes to `lokiUrl` when given. */
+async function serve(dir: string, lokiUrl?: string): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
+    if (lokiUrl && req.url?.startsWith('/loki/')) {
+      fetch(`${lokiUrl}${req.url}`).then(
+        async (r) =>
+          res.writeHead(r.status, { 'Content-Type': 'application/json' }).end(Buffer.from(await r.arrayBuffer())),
+        (e: unknown) => res.writeHead(502).end(String(e))
+      );
+      return;
+    }
     // Under an app page's path Grafana's relative icon URLs resolve below it: serve them from the icon root too.
     const raw = (req.url ?? '/').split('?')[0];
     const path = raw.includes(`/${ICON_ROOT}`) ? raw.slice(raw.indexOf(`/${ICON_ROOT}`)) : raw;
@@ -73,8 +81,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
-  const { url, server } = await serve(await buildHarness());
+export async function startHarness(options: { lokiUrl?: string } = {}): Promise<Harness> {
+  const { url, server } = await serve(await buildHarness(), options.lokiUrl);
   const browser = await launch();
   return {
     browser,

@@ -73,4 +73,26 @@ describe('data source editors in a real browser', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it("the query is parsed and correlated in the data source's Web Worker, loaded from its public path", async () => {
+    const { page, errors } = await open('dark');
+    const workers: string[] = [];
+    const closed: string[] = [];
+    page.on('worker', (w) => {
+      workers.push(new URL(w.url()).pathname);
+      w.on('close', () => closed.push(w.url()));
+    });
+    await page.getByLabel('Name', { exact: true }).fill('frontend-app');
+    await page.getByLabel('Namespace', { exact: true }).fill('production');
+    await page.getByTestId('run').click();
+    await page.getByTestId('chains').waitFor();
+    // Started, and still alive with the answer: a worker that failed is terminated and the page's thread takes over.
+    expect(workers).toEqual(['/traceWorker.js']);
+    expect(closed).toEqual([]);
+    expect(await page.locator('[data-testid="chains"] tr').allTextContents()).toEqual([
+      'gitops-rollbackdana@example.orgdeployments production/frontend-app45d9f8a1b2c3d4e5f60718293a4b5c6d7e8f9a0b',
+    ]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -25,6 +25,11 @@ export interface PagingOptions {
    * answers 500 ResourceExhausted. Pages are sized from the lines seen so far to stay under this.
    */
   pageBytes?: number;
+  /**
+   * Called with each page's new lines as they arrive, with the index of the piece they belong to: the result is
+   * the pieces in order, each its pages in order, cut to `maxLines` (what a consumer rebuilds from the pages).
+   */
+  onPage?: (piece: number, lines: RawLine[]) => void;
 }
 
 /** Under Loki's default 4 MiB gRPC message, with room for what a page carries besides the lines. */
@@ -107,7 +112,8 @@ async function readPiece(
   endNs: bigint,
   o: PagingOptions,
   sizer: PageSizer,
-  warnings: string[]
+  warnings: string[],
+  piece: number
 ) {
   const step = o.granularityNs ?? BigInt(1);
   const out: RawLine[] = [];
@@ -160,6 +166,9 @@ async function readPiece(
     page.sort(byTime);
     const fresh = page.filter((l) => !seen.has(entryKey(l)));
     out.push(...fresh);
+    if (fresh.length > 0) {
+      o.onPage?.(piece, fresh);
+    }
     if (page.length < limit || out.length >= wanted) {
       break;
     }
@@ -203,7 +212,8 @@ export async function readRange(
         BigInt(Math.floor(pieces[i][1])) * NS_PER_MS,
         o,
         sizer,
-        warnings
+        warnings,
+        i
       );
       results[i] = r.lines;
       read += r.lines.length;

@@ -7,13 +7,16 @@ import type { RawLine } from '../parse/types';
 export interface LokiTransport {
   /**
    * Every line of `logql` in [startMs, endMs), oldest first, with warnings for anything not read; with
-   * `maxLines`, only the oldest that many.
+   * `maxLines`, only the oldest that many. `onPage`, when the transport pages, hears each page's new lines as
+   * they arrive (PagingOptions.onPage: by piece, rebuilt in piece order); a transport that does not page never
+   * calls it.
    */
   queryRange(
     logql: string,
     startMs: number,
     endMs: number,
     signal?: AbortSignal,
-    maxLines?: number
+    maxLines?: number,
+    onPage?: (piece: number, lines: RawLine[]) => void
   ): Promise<{ lines: RawLine[]; warnings: string[]; requests: number }>;
 }
