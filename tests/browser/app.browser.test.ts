@@ -16,10 +16,12 @@ const START = Date.UTC(2026, 2, 2, 10);
 const RANGE = `from=${START - 600_000}&to=${START + scenarioNames().length * 2_400_000}`;
 
 async function openPage(path: string, theme: 'dark' | 'light' = 'dark') {
-  const opened = await openHarnessPage(harness, `a/provenance-gitops-app/${path}&theme=${theme}`, {
-    width: 1400,
-    height: 1000,
-  });
+  const opened = await openHarnessPage(
+    harness,
+    `a/provenance-gitops-app/${path}&theme=${theme}`,
+    { width: 1400, height: 1000 },
+    ['clipboard-read', 'clipboard-write']
+  );
   return opened;
 }
 
@@ -83,6 +85,56 @@ describe('the app pages (Scenes) in a real browser', () => {
     expect(await page.getByRole('textbox', { name: 'Search', exact: true }).inputValue()).toBe(evil);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator('img[src="x"], script:not([src])').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('report: "Copy as Markdown" of one chain (the drawer) and of the selection holds the story and evidence; "Download JSON" is the trace contract', async () => {
+    const { page, errors } = await openPage(`investigate?${RANGE}&var-q=deployments/production/frontend-app`);
+    await storyTexts(page);
+    const rollback = page.getByTestId('story-card').filter({ hasText: 'started by dana@example.org' }).first();
+    await rollback.click();
+    await rollback.click();
+    const details = page.getByTestId('chain-details');
+    await details.waitFor();
+    await details.getByRole('button', { name: 'Copy as Markdown' }).click();
+    await details.getByTestId('report-status').waitFor();
+    const md = await page.evaluate(() => navigator.clipboard.readText());
+    // The scenario's rollback (core/generate/scenarios.ts): dana rolled frontend-app back; its deletion at 10:10 UTC.
+    expect(md).toContain('## 1. dana\\@example\\.org\\: delete deployments production\\/frontend\\-app');
+    expect(md).toMatch(/\| When \| 2026\\-03\\-02 1\d\\:\d\d\\:\d\d UTC/);
+    expect(md).toContain('### How each link was found');
+    expect(md).toContain('**sync\\-trigger**');
+    // Each record's raw line as Loki holds it, and an Explore link on the harness's Loki data source.
+    expect(md).toContain('```json\n');
+    expect(md).toMatch(/\[open in Explore\]\(<http:\/\/127\.0\.0\.1:\d+\/explore\?schemaVersion=1&panes=/);
+    expect(md.match(/^## \d+\. /gm)).toHaveLength(1);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      details.getByRole('button', { name: 'Download JSON' }).click(),
+    ]);
+    const path = await download.path();
+    const json = JSON.parse(require('node:fs').readFileSync(path, 'utf8')) as {
+      chains: Array<Record<string, unknown>>;
+    };
+    expect(Object.keys(json)).toEqual(['chains']);
+    expect(json.chains).toHaveLength(1);
+    expect(json.chains[0]).toMatchObject({ verdict: 'gitops-rollback', who: { name: 'dana@example.org' } });
+    expect(download.suggestedFilename()).toMatch(/^provenance-frontend-app-.*\.json$/);
+    await page.getByTestId('data-testid Drawer close').click();
+    await details.waitFor({ state: 'detached' });
+
+    // The selection: the changes the panel shows after its own search.
+    await page.getByRole('textbox', { name: 'Search changes' }).fill('dana');
+    const toolbar = page.getByTestId('panel-toolbar');
+    const count = await page.getByTestId('story-card').count();
+    await toolbar.getByRole('button', { name: 'Copy as Markdown' }).click();
+    await toolbar.getByTestId('report-status').waitFor();
+    const all = await page.evaluate(() => navigator.clipboard.readText());
+    expect(all).toContain('Question: ` dana `');
+    expect((all.match(/^## \d+\. /gm) ?? []).length).toBeGreaterThanOrEqual(count);
+    expect(all.match(/^## \d+\. .*/gm)?.every((h) => h.includes('dana'))).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });
