@@ -138,4 +138,50 @@ describe('the app pages (Scenes) in a real browser', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('Person trail: every door counted, grouped by cluster and namespace, refusals apart; the namespace narrows through the URL', async () => {
+    const { page, errors } = await openPage(`person?${RANGE}&var-person=kim`);
+    const trail = page.getByTestId('person-trail');
+    await trail.waitFor();
+    const door = async (d: string) => Number((await page.getByTestId(`door-${d}`).innerText()).split(':').pop());
+    // kim in the scenarios (core/generate/scenarios.ts): through Rancher, and Fleet's payments; in the harness:
+    // two kubectl patches in prod-us, one `--as=deploy-bot`, and a refused delete.
+    expect(await door('rancher')).toBeGreaterThanOrEqual(1);
+    expect(await door('fleet')).toBeGreaterThanOrEqual(1);
+    expect(await door('impersonation')).toBe(1);
+    expect(await door('argocd')).toBe(0);
+    const denied = page.getByTestId('trail-denied').locator('tr');
+    expect(await denied.count()).toBe(1);
+    expect(await denied.first().innerText()).toMatch(/403\s+delete secrets kube-system\/bootstrap-token-abcdef/);
+    const text = await trail.innerText();
+    expect(text).toContain('Cluster prod-eu');
+    expect(text).toContain('Cluster prod-us');
+    const billing = page.getByTestId('trail-group').filter({ hasText: 'billing' });
+    expect(await billing.innerText()).toMatch(
+      /^billing — 3 changes \(Directly \(kubectl, API\) 2, Impersonating \(--as\) 1\)/
+    );
+    await page.screenshot({ path: screenshotPath('app-person-trail-groups-dark.png') });
+
+    const ns = page.getByRole('textbox', { name: 'Namespace', exact: true });
+    await ns.fill('billing');
+    await ns.press('Enter');
+    await page.waitForURL(/var-namespace=billing/);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="trail-group"]').length === 1);
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
+    await page.getByTestId('person-trail').waitFor();
+    expect(await page.getByRole('textbox', { name: 'Namespace', exact: true }).inputValue()).toBe('billing');
+    expect(await page.getByTestId('trail-group').allInnerTexts()).toEqual([
+      expect.stringMatching(/^billing — 3 changes/),
+    ]);
+    expect(errors).toEqual([]);
+    await page.close();
+
+    const dana = await openPage(`person?${RANGE}&var-person=dana@example.org`);
+    await dana.page.getByTestId('person-trail').waitFor();
+    // dana started the rollback of frontend-app in Argo CD.
+    expect(Number((await dana.page.getByTestId('door-argocd').innerText()).split(':').pop())).toBeGreaterThanOrEqual(1);
+    expect(dana.errors).toEqual([]);
+    await dana.page.close();
+  });
 });

@@ -54,6 +54,70 @@ loki.add(
     ),
   ])
 );
+// kim's trail beyond the scenarios: a refused delete (403) and two writes in a second cluster (`prod-us`).
+const kimAt = (min: number) => new Date(START + min * 60_000).toISOString();
+const kim = (over: Record<string, unknown>) =>
+  JSON.stringify(
+    kubeAudit({
+      user: { username: 'kim', groups: ['system:authenticated'] },
+      sourceIPs: ['198.51.100.44'],
+      requestReceivedTimestamp: kimAt(over.min as number),
+      stageTimestamp: kimAt(over.min as number),
+      ...over,
+      min: undefined,
+    })
+  );
+loki.add(
+  lokiLinesOf([
+    kim({
+      min: 40,
+      auditID: 'kim-refused-1',
+      verb: 'delete',
+      requestURI: '/api/v1/namespaces/kube-system/secrets/bootstrap-token-abcdef',
+      objectRef: { resource: 'secrets', namespace: 'kube-system', name: 'bootstrap-token-abcdef', apiVersion: 'v1' },
+      responseStatus: { metadata: {}, status: 'Failure', reason: 'Forbidden', code: 403 },
+      annotations: { 'authorization.k8s.io/decision': 'forbid', 'authorization.k8s.io/reason': '' },
+    }),
+  ])
+);
+loki.add(
+  lokiLinesOf(
+    [41, 42]
+      .map((min) =>
+        kim({
+          min,
+          auditID: `kim-us-${min}`,
+          verb: 'patch',
+          requestURI: '/apis/apps/v1/namespaces/billing/deployments/ledger',
+          objectRef: {
+            resource: 'deployments',
+            namespace: 'billing',
+            name: 'ledger',
+            apiGroup: 'apps',
+            apiVersion: 'v1',
+          },
+        })
+      )
+      .concat(
+        // kubectl --as=deploy-bot: kim acting as another account.
+        kim({
+          min: 43,
+          auditID: 'kim-as-1',
+          verb: 'patch',
+          impersonatedUser: { username: 'deploy-bot', groups: ['system:authenticated'] },
+          requestURI: '/apis/apps/v1/namespaces/billing/deployments/ledger',
+          objectRef: {
+            resource: 'deployments',
+            namespace: 'billing',
+            name: 'ledger',
+            apiGroup: 'apps',
+            apiVersion: 'v1',
+          },
+        })
+      ),
+    'prod-us'
+  )
+);
 const settings = provenanceSettings({ lokiUid: loki.uid });
 // A query run by a scene is interpolated by the scene (public/app/features/templating/template_srv.ts `replace`).
 const sceneReplace = (text: string, scopedVars?: ScopedVars) =>
