@@ -7,6 +7,7 @@ import { Alert } from '@grafana/ui';
 import { investigatePage } from './Investigate/investigatePage';
 import { objectHistoryPage } from './ObjectHistory/objectHistoryPage';
 import { personTrailPage } from './PersonTrail/personTrailPage';
+import { sourceHealthPage } from './SourceHealth/sourceHealthPage';
 import { DATASOURCE_TYPE } from './shared/routes';
 
 export interface AppSettings {
@@ -33,7 +34,11 @@ export function App({ meta }: AppRootProps<AppSettings>) {
   const { uid, problem } = pagesDataSource(meta.jsonData);
   const app = useMemo(
     () =>
-      uid ? new SceneApp({ pages: [investigatePage(uid), objectHistoryPage(uid), personTrailPage(uid)] }) : undefined,
+      uid
+        ? new SceneApp({
+            pages: [investigatePage(uid), objectHistoryPage(uid), personTrailPage(uid), sourceHealthPage(uid)],
+          })
+        : undefined,
     [uid]
   );
   if (!app) {

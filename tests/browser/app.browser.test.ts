@@ -1,4 +1,5 @@
 import { scenarioNames } from '../../src/core';
+import { scenarioLokiLines } from '../support/fakeLokiDataSource';
 import { openHarnessPage, screenshotPath, startHarness, type Harness } from './browser';
 
 // Building the harness and starting chromium is slow on a loaded 2-core machine.
@@ -183,5 +184,54 @@ describe('the app pages (Scenes) in a real browser', () => {
     expect(Number((await dana.page.getByTestId('door-argocd').innerText()).split(':').pop())).toBeGreaterThanOrEqual(1);
     expect(dana.errors).toEqual([]);
     await dana.page.close();
+  });
+
+  it('Source health: per source lines per minute, last line, parse share and skip reasons, audit level; what to ship for a missing or unreadable one', async () => {
+    // What the harness's Loki holds, counted here from the same generated lines (plus the harness's own:
+    // the hostile delete and kim's four lines are kube-audit).
+    const lines = scenarioLokiLines(300, START);
+    const count = (job: string) => lines.filter((l) => l.labels?.job === job).length + (job === 'kube-audit' ? 5 : 0);
+    const { page, errors } = await openPage(`health?${RANGE}`);
+    await page.getByTestId('health-kube-audit').waitFor();
+    for (const s of ['kube-audit', 'rancher-audit', 'argocd', 'fleet']) {
+      const row = page.getByTestId(`health-${s}`);
+      expect(await row.innerText()).toContain('arrives and parses');
+      expect(await row.getByTestId('health-rate').innerText()).toContain(`(${count(s)} in the range)`);
+      expect(await row.getByTestId('health-parsed').innerText()).toMatch(/^100 % of \d+$/);
+      expect(await row.getByTestId('health-last').innerText()).toMatch(/^2026-03-02 \d\d:\d\d:00$/);
+    }
+    // The generated kube-apiserver lines are written at all three levels (core/generate/records.ts).
+    expect(await page.getByTestId('health-kube-audit').getByTestId('health-levels').innerText()).toMatch(
+      /^(?=.*Metadata ×\d+)(?=.*Request ×\d+)(?=.*RequestResponse ×\d+)/
+    );
+    await page.screenshot({ path: screenshotPath('app-source-health-dark.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+
+    // A data source set up wrong: Rancher's selector reads a stream no parser reads, Fleet's matches nothing.
+    const bad = await openPage(`health?${RANGE}&app-ds=provenance-misconfigured`, 'light');
+    const rancher = bad.page.getByTestId('health-rancher-audit');
+    await rancher.waitFor();
+    expect(await rancher.innerText()).toContain('unreadable');
+    expect(await rancher.getByTestId('health-parsed').innerText()).toBe('0 % of 20');
+    expect(await rancher.getByTestId('health-skips').innerText()).toMatch(/^unknown-format ×20 — first at ns \d+/);
+    expect(await rancher.getByTestId('health-advice').innerText()).toContain(
+      'docs/shipping-logs.md#5-rancher-api-audit-log'
+    );
+    const fleet = bad.page.getByTestId('health-fleet');
+    expect(await fleet.innerText()).toContain('missing');
+    expect(await fleet.getByTestId('health-advice').innerText()).toMatch(
+      /^No line of \{job="fleet-missing"\} in this range\. Ship fleet-controller .* docs\/shipping-logs\.md#6-fleet\.$/
+    );
+    expect(await bad.page.getByTestId('health-argocd').innerText()).toContain('arrives and parses');
+    await bad.page.screenshot({ path: screenshotPath('app-source-health-misconfigured-light.png') });
+    // The time range is the page's URL state: a reload reads the same range.
+    const url = bad.page.url();
+    await bad.page.reload();
+    await bad.page.getByTestId('health-fleet').waitFor();
+    expect(bad.page.url()).toBe(url);
+    expect(url).toContain(`from=${new Date(START - 600_000).toISOString()}`);
+    expect(bad.errors).toEqual([]);
+    await bad.page.close();
   });
 });

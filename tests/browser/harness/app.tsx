@@ -118,18 +118,39 @@ loki.add(
     'prod-us'
   )
 );
+// A stream of lines no parser reads (for the source health page's "unreadable").
+loki.add(
+  Array.from({ length: 20 }, (_, i) => ({
+    text: `-- rotated ${i} --`,
+    labels: { job: 'garbage' },
+    ns: `${START + i * 60_000}000000`,
+  }))
+);
 const settings = provenanceSettings({ lokiUid: loki.uid });
+// Two data sources set up wrong, for the pages' bad-input answers: one whose Rancher selector reads the
+// unreadable stream and whose Fleet selector matches nothing, one without a Loki data source.
+const misconfigured = {
+  ...provenanceSettings({
+    lokiUid: loki.uid,
+    selectors: { 'rancher-audit': 'job=garbage', fleet: 'job=fleet-missing' },
+  }),
+  uid: 'provenance-misconfigured',
+  name: 'Change Provenance (misconfigured)',
+};
+const noLoki = { ...provenanceSettings({}), uid: 'provenance-no-loki', name: 'Change Provenance (no Loki)' };
 // A query run by a scene is interpolated by the scene (public/app/features/templating/template_srv.ts `replace`).
 const sceneReplace = (text: string, scopedVars?: ScopedVars) =>
   scopedVars?.__sceneObject
     ? sceneGraph.interpolate(scopedVars.__sceneObject.value.valueOf() as SceneObject, text, scopedVars)
     : text;
-stubGrafanaRuntime(loki, sceneReplace, [
-  {
-    api: new DataSource(settings) as unknown as DataSourceApi,
-    settings: settings as unknown as DataSourceInstanceSettings,
-  },
-]);
+stubGrafanaRuntime(
+  loki,
+  sceneReplace,
+  [settings, misconfigured, noLoki].map((s) => ({
+    api: new DataSource(s) as unknown as DataSourceApi,
+    settings: s as unknown as DataSourceInstanceSettings,
+  }))
+);
 stubRunRequest();
 const state = window as unknown as { harnessReady: boolean; lokiRequests: () => string[] };
 state.lokiRequests = () => loki.requests.map((r) => r.expr);
@@ -148,7 +169,9 @@ function GrafanaRouter({ children }: { children: React.ReactNode }) {
   );
 }
 
-const props = { meta: { id: PLUGIN_ID, jsonData: {} }, basename: PLUGIN_BASE_URL };
+// The app's settings (jsonData) as Grafana hands them to the root page; `app-ds` picks the pages' data source.
+const appDs = params.get('app-ds');
+const props = { meta: { id: PLUGIN_ID, jsonData: appDs ? { datasourceUid: appDs } : {} }, basename: PLUGIN_BASE_URL };
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <ThemeContext.Provider value={theme}>
