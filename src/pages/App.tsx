@@ -23,7 +23,9 @@ export function pagesDataSource(settings: AppSettings | undefined): { uid?: stri
   if (settings?.datasourceUid) {
     return list.some((d) => d.uid === settings.datasourceUid)
       ? { uid: settings.datasourceUid }
-      : { problem: `The data source ${settings.datasourceUid} named in the app's settings does not exist.` };
+      : {
+          problem: `The data source ${settings.datasourceUid} named in the app's settings does not exist. Choose another on the app's configuration page (Administration → Plugins → Change Provenance → Configuration).`,
+        };
   }
   return list[0]
     ? { uid: list[0].uid }

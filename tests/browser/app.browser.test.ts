@@ -234,4 +234,75 @@ describe('the app pages (Scenes) in a real browser', () => {
     expect(bad.errors).toEqual([]);
     await bad.page.close();
   });
+
+  it('App configuration: the pages use the first data source until another is chosen and saved in jsonData; a Viewer is told why it did not save', async () => {
+    const { page, errors } = await openPage('__config?');
+    const radios = page.getByRole('radio');
+    await radios.first().waitFor();
+    expect(await radios.count()).toBe(4);
+    expect(await page.getByLabel('The first one (Change Provenance)').isChecked()).toBe(true);
+    await page.getByText('Change Provenance (misconfigured)').click();
+    await page.screenshot({ path: screenshotPath('app-configuration-dark.png') });
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Save settings' }).click()]);
+    const saves = await page.evaluate(() => (window as unknown as { settingsSaves: unknown[] }).settingsSaves);
+    expect(saves).toEqual([]);
+    // The save went out before the reload: what Grafana stores is what the page reads after it.
+    await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
+    expect(await page.getByLabel('Change Provenance (misconfigured)').isChecked()).toBe(true);
+    expect(await page.evaluate(() => sessionStorage.getItem('provenance-app-settings'))).toBe(
+      JSON.stringify({ datasourceUid: 'provenance-misconfigured' })
+    );
+    await page.goto(page.url().replace(/__config\?.*/, `health?${RANGE}`));
+    await page.getByTestId('health-fleet').waitFor();
+    expect(await page.getByTestId('health-fleet').innerText()).toContain('missing');
+    await page.evaluate(() => sessionStorage.clear());
+    expect(errors).toEqual([]);
+    await page.close();
+
+    const viewer = await openPage('__config?role=viewer');
+    await viewer.page.getByText('Change Provenance (no Loki)').click();
+    await viewer.page.getByRole('button', { name: 'Save settings' }).click();
+    await viewer.page.getByText(/The settings were not saved: Permission denied\. You need the Admin role/).waitFor();
+    expect(viewer.errors).toEqual([]);
+    await viewer.page.close();
+  });
+
+  it('bad input: an unknown object, a LogQL injection, a data source without Loki or that does not exist — each page says what happened and what to do, as text', async () => {
+    const unknown = await openPage(`object?${RANGE}&var-object=deployments/nowhere/nothing`);
+    await unknown.page.getByTestId('panel-empty').waitFor();
+    expect(await unknown.page.getByTestId('panel-empty').innerText()).toMatch(
+      /^No changes in this time range\. Widen the range/
+    );
+    await unknown.page.close();
+
+    const injection = '"} |= "" or {job=~".+';
+    const inj = await openPage(`investigate?${RANGE}&var-q=${encodeURIComponent(injection)}`);
+    await inj.page.getByTestId('panel-empty').waitFor();
+    const exprs = await inj.page.evaluate(() => (window as unknown as { lokiRequests: () => string[] }).lokiRequests());
+    // Whatever the search became, it never reached Loki as a selector or filter of its own.
+    expect(exprs.length).toBeGreaterThan(0);
+    expect(exprs.every((e) => !e.includes('{job=~".+'))).toBe(true);
+    expect(inj.errors).toEqual([]);
+    await inj.page.close();
+
+    for (const path of ['investigate', 'object', 'person', 'health']) {
+      const { page, errors } = await openPage(
+        `${path}?${RANGE}&var-q=kim&var-object=x&var-person=kim&app-ds=provenance-no-loki`
+      );
+      await page
+        .getByText(/choose the Loki data source that holds your audit streams \(data source settings\)/)
+        .first()
+        .waitFor();
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+    const gone = await openPage(`person?${RANGE}&app-ds=deleted-uid`);
+    await gone.page
+      .getByText(
+        /The data source deleted-uid named in the app's settings does not exist\. Choose another on the app's configuration page/
+      )
+      .waitFor();
+    await gone.page.screenshot({ path: screenshotPath('app-bad-datasource-light.png') });
+    await gone.page.close();
+  });
 });

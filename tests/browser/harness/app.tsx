@@ -14,11 +14,13 @@ import {
   type DataSourceInstanceSettings,
   type ScopedVars,
 } from '@grafana/data';
-import { LocationServiceProvider, locationService } from '@grafana/runtime';
+import { LocationServiceProvider, locationService, setBackendSrv } from '@grafana/runtime';
+import { of, throwError } from 'rxjs';
 import { sceneGraph, type SceneObject } from '@grafana/scenes';
 import { GlobalStyles } from '@grafana/ui';
 
 import { AppRoot } from '../../../src/components/AppRoot';
+import { AppConfig } from '../../../src/pages/AppConfig/AppConfig';
 import { PLUGIN_BASE_URL, PLUGIN_ID } from '../../../src/pages/shared/routes';
 import { DataSource } from '../../../src/datasource/datasource';
 import { FakeLokiDataSource, lokiLinesOf, scenarioLokiLines } from '../../support/fakeLokiDataSource';
@@ -169,9 +171,26 @@ function GrafanaRouter({ children }: { children: React.ReactNode }) {
   );
 }
 
-// The app's settings (jsonData) as Grafana hands them to the root page; `app-ds` picks the pages' data source.
+// The app's settings (jsonData) as Grafana hands them to the root page when it loads: `app-ds` picks the pages'
+// data source; else what the configuration page last saved (kept in sessionStorage, as Grafana keeps it in its DB).
+const SAVED = 'provenance-app-settings';
 const appDs = params.get('app-ds');
-const props = { meta: { id: PLUGIN_ID, jsonData: appDs ? { datasourceUid: appDs } : {} }, basename: PLUGIN_BASE_URL };
+const jsonData = appDs ? { datasourceUid: appDs } : (JSON.parse(sessionStorage.getItem(SAVED) ?? '{}') as object);
+const meta = { id: PLUGIN_ID, enabled: true, pinned: true, jsonData };
+const props = { meta, basename: PLUGIN_BASE_URL };
+const saves: unknown[] = [];
+(window as unknown as { settingsSaves: unknown[] }).settingsSaves = saves;
+// Grafana's `POST /api/plugins/<id>/settings` (pkg/api/plugins.go UpdatePluginSetting): Admin only, 403 otherwise.
+setBackendSrv({
+  fetch: (o: { url: string; method: string; data: { jsonData: object } }) => {
+    saves.push(o);
+    if (params.get('role') === 'viewer') {
+      return throwError(() => ({ status: 403, data: { message: 'Permission denied' } }));
+    }
+    sessionStorage.setItem(SAVED, JSON.stringify(o.data.jsonData));
+    return of({ status: 200, ok: true, data: { message: 'Plugin settings updated' } });
+  },
+} as never);
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <ThemeContext.Provider value={theme}>
@@ -181,6 +200,8 @@ createRoot(document.getElementById('root') as HTMLElement).render(
         {/* Grafana mounts an app's root page under /a/<app id>/* (public/app/features/plugins/components/AppRootPage.tsx). */}
         <Routes>
           <Route path={`${PLUGIN_BASE_URL}/*`} element={<AppRoot {...(props as unknown as AppRootProps)} />} />
+          {/* Grafana shows an app's config pages on /plugins/<id>?page=<id>; the harness serves pages under /a/. */}
+          <Route path={`${PLUGIN_BASE_URL}/__config`} element={<AppConfig plugin={{ meta } as never} query={{}} />} />
         </Routes>
       </GrafanaRouter>
     </div>
