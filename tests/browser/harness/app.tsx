@@ -82,41 +82,23 @@ loki.add(
     }),
   ])
 );
+// kim's patches of billing/ledger in prod-us: two as herself, one `kubectl --as=deploy-bot`.
+const ledgerPatch = (min: number, auditID: string, over: Record<string, unknown> = {}) =>
+  kim({
+    min,
+    auditID,
+    verb: 'patch',
+    requestURI: '/apis/apps/v1/namespaces/billing/deployments/ledger',
+    objectRef: { resource: 'deployments', namespace: 'billing', name: 'ledger', apiGroup: 'apps', apiVersion: 'v1' },
+    ...over,
+  });
 loki.add(
   lokiLinesOf(
-    [41, 42]
-      .map((min) =>
-        kim({
-          min,
-          auditID: `kim-us-${min}`,
-          verb: 'patch',
-          requestURI: '/apis/apps/v1/namespaces/billing/deployments/ledger',
-          objectRef: {
-            resource: 'deployments',
-            namespace: 'billing',
-            name: 'ledger',
-            apiGroup: 'apps',
-            apiVersion: 'v1',
-          },
-        })
-      )
-      .concat(
-        // kubectl --as=deploy-bot: kim acting as another account.
-        kim({
-          min: 43,
-          auditID: 'kim-as-1',
-          verb: 'patch',
-          impersonatedUser: { username: 'deploy-bot', groups: ['system:authenticated'] },
-          requestURI: '/apis/apps/v1/namespaces/billing/deployments/ledger',
-          objectRef: {
-            resource: 'deployments',
-            namespace: 'billing',
-            name: 'ledger',
-            apiGroup: 'apps',
-            apiVersion: 'v1',
-          },
-        })
-      ),
+    [
+      ledgerPatch(41, 'kim-us-41'),
+      ledgerPatch(42, 'kim-us-42'),
+      ledgerPatch(43, 'kim-as-1', { impersonatedUser: { username: 'deploy-bot', groups: ['system:authenticated'] } }),
+    ],
     'prod-us'
   )
 );
