@@ -40,7 +40,7 @@ module.exports = {
       ...shared,
       displayName: 'plugin',
       testMatch: [
-        '<rootDir>/src/{datasource,panel,components}/**/*.test.{ts,tsx}',
+        '<rootDir>/src/{datasource,panel,components,pages}/**/*.test.{ts,tsx}',
         '<rootDir>/src/*.test.{ts,tsx}',
         '<rootDir>/tests/plugin/**/*.test.{ts,tsx}',
       ],

@@ -16,6 +16,10 @@ const README_SCREENSHOTS = [
   'app-investigate-dark.png',
   'app-object-history-light.png',
   'app-person-trail-dark.png',
+  'app-person-trail-groups-dark.png',
+  'app-source-health-dark.png',
+  'app-source-health-misconfigured-light.png',
+  'app-configuration-dark.png',
 ];
 
 const root = join(import.meta.dirname, '..');

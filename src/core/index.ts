@@ -64,3 +64,16 @@ export { ALERT_RULES, ruleLogQL } from './alerts/catalog';
 export { ACTOR, BY_A_PERSON, kubeAuditQuery, WRITES, type AlertRule } from './alerts/rule';
 export { alertDashboardLink, DASHBOARD_UID } from './alerts/dashboardLink';
 export * from './watch';
+export {
+  failedSourceHealth,
+  guideAnchor,
+  HEALTH_SOURCES,
+  healthStepMs,
+  metricPoints,
+  perMinuteQuery,
+  sampleQuery,
+  SHIPPING_GUIDE,
+  sourceHealth,
+  type HealthSource,
+  type SourceHealth,
+} from './loki/health';

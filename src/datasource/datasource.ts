@@ -13,6 +13,15 @@ import { Observable } from 'rxjs';
 
 import {
   ALL_ROUTINE,
+  DEFAULT_SELECTORS,
+  failedSourceHealth,
+  HEALTH_SOURCES,
+  healthStepMs,
+  metricPoints,
+  perMinuteQuery,
+  sampleQuery,
+  sourceHealth,
+  type SourceHealth,
   describeExcluded,
   effectsQuery,
   phaseOneQuery,
@@ -278,6 +287,44 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
     });
   }
 
+  /**
+   * Whether each stream arrives and parses (the app's Source health page): per source a metric query for the
+   * lines per minute and a sample of its newest lines (up to an hour before its last line) parsed by core.
+   */
+  async sourceHealth(from: number, to: number): Promise<SourceHealth[]> {
+    if (!this.options.lokiUid) {
+      throw new Error(
+        'Change Provenance: choose the Loki data source that holds your audit streams (data source settings).'
+      );
+    }
+    const transport = this.transportFor(this.options);
+    const metric = transport.queryMetric?.bind(transport);
+    if (!metric) {
+      throw new Error('this data source reads Loki without metric queries');
+    }
+    const stepMs = healthStepMs(from, to);
+    return Promise.all(
+      HEALTH_SOURCES.map(async (source) => {
+        const labels = this.selectors[source] ?? DEFAULT_SELECTORS[source];
+        try {
+          const points = metricPoints(await metric(perMinuteQuery(labels, stepMs), from, to, stepMs));
+          const last = points.filter(([, v]) => v > 0).pop()?.[0];
+          const sampleTo = Math.min(to, last === undefined ? to : last + 1);
+          const sample = await transport.queryRange(
+            sampleQuery(labels),
+            Math.max(from, sampleTo - HEALTH_SAMPLE_SPAN_MS),
+            sampleTo,
+            undefined,
+            HEALTH_SAMPLE_LINES
+          );
+          return sourceHealth(source, this.selectors, { points, sample: sample.lines, fromMs: from, toMs: to });
+        } catch (e) {
+          return failedSourceHealth(source, this.selectors, redactNotice(e instanceof Error ? e.message : String(e)));
+        }
+      })
+    );
+  }
+
   async testDatasource(): Promise<TestDataSourceResponse> {
     if (!this.options.lokiUid) {
       return { status: 'error', message: 'Choose the Loki data source that holds your audit streams.' };
@@ -333,6 +380,9 @@ interface SharedTrace {
 }
 
 const SHARED_TRACE_MS = 60_000;
+/** The source health sample: enough lines to see every skip reason that matters, read in one page. */
+const HEALTH_SAMPLE_LINES = 500;
+const HEALTH_SAMPLE_SPAN_MS = 3_600_000;
 
 function noticesOf(trace: TraceAnswer): QueryResultMetaNotice[] {
   // Warnings may quote Loki's answer: every notice goes through core's notice redactor.

@@ -101,4 +101,37 @@ export class GrafanaLokiTransport implements LokiTransport {
       { pageLimit: this.pageLimit, splitMs: 3_600_000, concurrency: 2, granularityNs: ms, maxLines, onPage }
     );
   }
+
+  /**
+   * A metric query over [startMs, endMs) at `stepMs`: its frames as Grafana's Loki data source gives them (one
+   * frame per series, a `Time` and a `Value` field: grafana pkg/util/converter/prom.go readMatrixOrVectorMulti).
+   */
+  async queryMetric(logql: string, startMs: number, endMs: number, stepMs: number): Promise<FrameLike[]> {
+    const loki = await this.loki();
+    const range = {
+      from: dateTime(startMs),
+      to: dateTime(endMs),
+      raw: { from: dateTime(startMs), to: dateTime(endMs) },
+    };
+    const request = {
+      requestId: `provenance-${nextRequest++}-metric`,
+      app: 'provenance',
+      interval: `${stepMs / 1000}s`,
+      intervalMs: stepMs,
+      range,
+      scopedVars: {},
+      timezone: 'utc',
+      startTime: Date.now(),
+      targets: [{ refId: 'provenance', expr: logql, queryType: 'range', step: `${stepMs / 1000}s` }],
+    };
+    const answer = loki.query(request as never) as Observable<DataQueryResponse> | Promise<DataQueryResponse>;
+    const res = await lastValueFrom(from(answer));
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
+    const error = res.error ?? res.errors?.[0];
+    if (error) {
+      throw new LokiError(`Loki data source: ${error.message ?? 'query failed'}`);
+    }
+    // A metric query with no sample in the range has no series, so no frame: that is zero lines, not a failure.
+    return (res.data ?? []) as FrameLike[];
+  }
 }

@@ -7,6 +7,7 @@ import { Alert } from '@grafana/ui';
 import { investigatePage } from './Investigate/investigatePage';
 import { objectHistoryPage } from './ObjectHistory/objectHistoryPage';
 import { personTrailPage } from './PersonTrail/personTrailPage';
+import { sourceHealthPage } from './SourceHealth/sourceHealthPage';
 import { DATASOURCE_TYPE } from './shared/routes';
 
 export interface AppSettings {
@@ -22,7 +23,9 @@ export function pagesDataSource(settings: AppSettings | undefined): { uid?: stri
   if (settings?.datasourceUid) {
     return list.some((d) => d.uid === settings.datasourceUid)
       ? { uid: settings.datasourceUid }
-      : { problem: `The data source ${settings.datasourceUid} named in the app's settings does not exist.` };
+      : {
+          problem: `The data source ${settings.datasourceUid} named in the app's settings does not exist. Choose another on the app's configuration page (Administration → Plugins → Change Provenance → Configuration).`,
+        };
   }
   return list[0]
     ? { uid: list[0].uid }
@@ -33,7 +36,11 @@ export function App({ meta }: AppRootProps<AppSettings>) {
   const { uid, problem } = pagesDataSource(meta.jsonData);
   const app = useMemo(
     () =>
-      uid ? new SceneApp({ pages: [investigatePage(uid), objectHistoryPage(uid), personTrailPage(uid)] }) : undefined,
+      uid
+        ? new SceneApp({
+            pages: [investigatePage(uid), objectHistoryPage(uid), personTrailPage(uid), sourceHealthPage(uid)],
+          })
+        : undefined,
     [uid]
   );
   if (!app) {

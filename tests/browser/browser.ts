@@ -98,9 +98,11 @@ export async function startHarness(options: { lokiUrl?: string } = {}): Promise<
 export async function openHarnessPage(
   h: Harness,
   path: string,
-  viewport: { width: number; height: number }
+  viewport: { width: number; height: number },
+  /** Browser permissions the page is granted (the report's "Copy as Markdown" writes the clipboard). */
+  permissions: string[] = []
 ): Promise<{ page: Page; errors: string[] }> {
-  const page = await h.browser.newPage({ viewport });
+  const page = await h.browser.newPage({ viewport, permissions, acceptDownloads: true });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${h.url}/${path}`);

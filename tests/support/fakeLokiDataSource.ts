@@ -27,6 +27,8 @@ export interface FakeLokiTarget {
   direction?: string;
   maxLines?: number;
   hide?: boolean;
+  /** Metric queries: the step (`60s`), Grafana's LokiQuery `step`. */
+  step?: string;
 }
 
 export interface FakeLokiRequest {
@@ -47,6 +49,14 @@ export const LOKI_MAX_ENTRIES_PER_QUERY = 5000;
 
 type Row = { labels: Record<string, string>; ns: string; line: string };
 
+function isMetric(expr: string): boolean {
+  try {
+    return compile(expr).kind === 'metric';
+  } catch {
+    return false;
+  }
+}
+
 const nsCompare = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
 export class FakeLokiDataSource {
@@ -55,6 +65,8 @@ export class FakeLokiDataSource {
   readonly name = 'Audit logs (Loki)';
   readonly type = 'loki';
   readonly requests: FakeLokiRequest[] = [];
+  /** Every metric query answered. */
+  readonly metricRequests: string[] = [];
   /** Every request that was answered with an error, and the error. */
   readonly rejected: Array<{ target: FakeLokiTarget; error: string }> = [];
   private readonly entries: Row[] = [];
@@ -141,6 +153,17 @@ export class FakeLokiDataSource {
       return { data, errors };
     }
     for (const target of targets) {
+      if (isMetric(target.expr)) {
+        const answer = this.metric(target, from, to);
+        if ('error' in answer) {
+          this.rejected.push({ target, error: answer.error });
+          errors.push({ message: answer.error, refId: target.refId });
+        } else {
+          this.metricRequests.push(target.expr);
+          data.push(...answer.frames);
+        }
+        continue;
+      }
       const read = this.read(target, from, to);
       if ('error' in read) {
         this.rejected.push({ target, error: read.error });
@@ -154,6 +177,72 @@ export class FakeLokiDataSource {
       data.push(this.frame(read.request, read.limit));
     }
     return errors.length ? { data, errors } : { data };
+  }
+
+  /**
+   * A metric range query as Loki evaluates it (v3.5.0 pkg/logql/range_vector.go): a point at start, start+step, …
+   * ≤ end, each counting the lines in (t - range, t]; a point with no line is left out; more than 11,000 points is
+   * refused (pkg/loghttp/params.go). Answered as Grafana's backend frames it, one frame per series with `Time` and
+   * `Value` (the series labels on Value) (grafana pkg/util/converter/prom.go readMatrixOrVectorMulti).
+   */
+  private metric(target: FakeLokiTarget, from: number, to: number): { error: string } | { frames: unknown[] } {
+    const plan = compile(target.expr);
+    if (plan.kind !== 'metric') {
+      return { error: 'unreachable: not a metric query' };
+    }
+    const step = /^(\d+)s$/.exec(target.step ?? '');
+    if (!step || Number(step[1]) <= 0) {
+      return { error: 'zero or negative query resolution step widths are not accepted. Try a positive integer' };
+    }
+    const stepMs = Number(step[1]) * 1000;
+    if ((to - from) / stepMs > 11_000) {
+      return {
+        error:
+          'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
+      };
+    }
+    const { log, rangeMs, by } = plan.plan;
+    const series = new Map<string, { labels: Record<string, string>; counts: Map<number, number> }>();
+    for (const e of this.entries) {
+      const ms = Number(e.ns.slice(0, -6) || '0');
+      if (ms <= from - rangeMs || ms > to) {
+        continue;
+      }
+      const selected = log.selector.every((m) =>
+        runPipeline({ selector: [], stages: [{ kind: 'label', m }] }, '', e.labels)
+      );
+      if (!selected || !runPipeline(log, e.line, e.labels)) {
+        continue;
+      }
+      const labels =
+        by === undefined
+          ? e.labels
+          : Object.fromEntries(by.filter((l) => e.labels[l] !== undefined).map((l) => [l, e.labels[l]]));
+      const key = JSON.stringify(Object.entries(labels).sort());
+      const s = series.get(key) ?? { labels, counts: new Map<number, number>() };
+      series.set(key, s);
+      // Every point whose window (t - range, t] holds the line.
+      for (
+        let k = Math.max(0, Math.ceil((ms - from) / stepMs));
+        from + k * stepMs <= to && from + k * stepMs < ms + rangeMs;
+        k++
+      ) {
+        const t = from + k * stepMs;
+        s.counts.set(t, (s.counts.get(t) ?? 0) + 1);
+      }
+    }
+    const frames = [...series.values()].map((s) => {
+      const points = [...s.counts.entries()].sort((a, b) => a[0] - b[0]);
+      return {
+        refId: target.refId,
+        meta: { type: 'timeseries-multi' },
+        fields: [
+          { name: 'Time', type: 'time', values: points.map((p) => p[0]) },
+          { name: 'Value', type: 'number', labels: s.labels, values: points.map((p) => p[1]) },
+        ],
+      };
+    });
+    return { frames };
   }
 
   private frame(r: FakeLokiRequest, limit: number) {

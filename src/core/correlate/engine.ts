@@ -281,7 +281,14 @@ function selected(c: Chain, sel: TraceSelection): boolean {
   }
   if (sel.actor) {
     const want = sel.actor.toLowerCase();
-    const names = [c.who.name, c.effect.actor.name, c.effect.actor.loginName, c.gitops?.initiator]
+    // The accounts in between count too: a person's trail holds what they did as another (`kubectl --as`).
+    const names = [
+      c.who.name,
+      c.effect.actor.name,
+      c.effect.actor.loginName,
+      c.gitops?.initiator,
+      ...c.effect.actor.via.map((h) => h.name),
+    ]
       .filter(Boolean)
       .map((n) => (n as string).toLowerCase());
     if (!names.includes(want)) {

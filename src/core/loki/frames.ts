@@ -15,7 +15,7 @@ export interface FrameLike {
   fields: Array<{ name: string; values: unknown; nanos?: unknown }>;
 }
 
-function valuesOf(v: unknown): unknown[] {
+export function valuesOf(v: unknown): unknown[] {
   if (Array.isArray(v)) {
     return v;
   }

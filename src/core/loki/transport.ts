@@ -1,3 +1,4 @@
+import type { FrameLike } from './frames';
 import type { RawLine } from '../parse/types';
 
 /**
@@ -19,4 +20,6 @@ export interface LokiTransport {
     maxLines?: number,
     onPage?: (piece: number, lines: RawLine[]) => void
   ): Promise<{ lines: RawLine[]; warnings: string[]; requests: number }>;
+  /** A metric query at `stepMs`, as frames (the source health page); transports that cannot leave it out. */
+  queryMetric?(logql: string, startMs: number, endMs: number, stepMs: number): Promise<FrameLike[]>;
 }

@@ -10,6 +10,7 @@ import {
   SceneVariableSet,
   TextBoxVariable,
   VariableValueSelectors,
+  type SceneObject,
 } from '@grafana/scenes';
 
 import type { ProvenancePanelOptions } from '../../panel/types';
@@ -27,6 +28,12 @@ export interface QuestionSceneSpec {
   query: Partial<ProvenanceQuery>;
   options?: Partial<ProvenancePanelOptions>;
   emptyText?: string;
+  /** More text variables that narrow the question (each in the URL as `var-<name>`). */
+  narrowing?: Array<{ name: string; label: string }>;
+  /** More queries over the same question (the data source asks Loki once for them all). */
+  moreQueries?: Array<Partial<ProvenanceQuery>>;
+  /** Shown above the stories, over the same data (e.g. the person trail's summary). */
+  above?: SceneObject;
 }
 
 /**
@@ -37,11 +44,17 @@ export function questionScene(spec: QuestionSceneSpec): EmbeddedScene {
   return new EmbeddedScene({
     $timeRange: new SceneTimeRange({ from: 'now-6h', to: 'now' }),
     $variables: new SceneVariableSet({
-      variables: [new TextBoxVariable({ name: spec.variable, label: spec.label, value: '' })],
+      variables: [
+        new TextBoxVariable({ name: spec.variable, label: spec.label, value: '' }),
+        ...(spec.narrowing ?? []).map((v) => new TextBoxVariable({ name: v.name, label: v.label, value: '' })),
+      ],
     }),
     $data: new SceneQueryRunner({
       datasource: { type: DATASOURCE_TYPE, uid: spec.datasourceUid },
-      queries: [{ refId: 'A', mode: 'chains', ...spec.query }],
+      queries: [
+        { refId: 'A', mode: 'chains', ...spec.query },
+        ...(spec.moreQueries ?? []).map((q, i) => ({ refId: String.fromCharCode(66 + i), mode: 'chains', ...q })),
+      ],
     }),
     controls: [
       new VariableValueSelectors({}),
@@ -52,6 +65,7 @@ export function questionScene(spec: QuestionSceneSpec): EmbeddedScene {
     body: new SceneFlexLayout({
       direction: 'column',
       children: [
+        ...(spec.above ? [new SceneFlexItem({ body: spec.above })] : []),
         new SceneFlexItem({
           minHeight: 520,
           body: new ChainStories({ options: spec.options, emptyText: spec.emptyText }),

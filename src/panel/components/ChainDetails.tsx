@@ -19,6 +19,8 @@ interface Props {
   /** The run of identical changes the card stood for, this one first. */
   repeats?: Chain[];
   onClose: () => void;
+  /** What can be done with the change (the report buttons), above the story. */
+  actions?: React.ReactNode;
   /** More of the story, told by the caller: what the change set off (ConsequenceList). */
   children?: React.ReactNode;
 }
@@ -44,7 +46,7 @@ function EvidenceList({ sentences }: { sentences: string[] }) {
  * The card's story told in full — who, by which door, the app, commit and who started it — then every link in
  * words with how sure it is and why, the context, and the way to the raw lines. Text only.
  */
-export function ChainDetails({ chain: c, evidence, timeZone, repeats = [], onClose, children }: Props) {
+export function ChainDetails({ chain: c, evidence, timeZone, repeats = [], onClose, actions, children }: Props) {
   const styles = useStyles2(getPanelStyles);
   const e = c.effect;
   const at = (t: number | undefined) =>
@@ -54,6 +56,7 @@ export function ChainDetails({ chain: c, evidence, timeZone, repeats = [], onClo
   return (
     <Drawer title={effectText(c)} subtitle={<VerdictBadge verdict={c.verdict} />} onClose={onClose} size="md">
       <div data-testid="chain-details">
+        {actions}
         <h4>Who</h4>
         <p dir="auto" data-testid="chain-who">
           {c.who.name} ({c.who.kind}){c.who.ip ? ` from ${c.who.ip}` : ''}

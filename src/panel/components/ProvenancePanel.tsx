@@ -14,6 +14,7 @@ import type { ProvenancePanelOptions } from '../types';
 import { ChainDetails } from './ChainDetails';
 import { ConsequenceList } from './ConsequenceList';
 import { Notices } from './Notices';
+import { ReportButtons } from './ReportButtons';
 import { StoryList } from './StoryList';
 import { getPanelStyles } from './styles';
 import { Timeline } from './Timeline';
@@ -134,6 +135,16 @@ export function ProvenancePanel({
               ? { shown: timelineShown, onToggle: () => setTimelineShown(!timelineShown) }
               : undefined
           }
+          actions={
+            layout.toolbar === 'buttons' && shown.length > 0 ? (
+              <ReportButtons
+                series={data.series}
+                chains={shown}
+                timeZone={timeZone}
+                question={search.trim() || undefined}
+              />
+            ) : undefined
+          }
         />
       )}
       <Notices notices={input.notices} />
@@ -207,6 +218,7 @@ export function ProvenancePanel({
           evidence={evidenceOf(data.series, open.chain)}
           timeZone={timeZone}
           onClose={() => setOpen(undefined)}
+          actions={<ReportButtons series={data.series} chains={[open.chain]} timeZone={timeZone} />}
         >
           {open.consequences?.length ? (
             <ConsequenceList

@@ -16,12 +16,24 @@ interface Props {
   shortCount: string;
   /** Only on a tile too small for the timeline: a button that shows it. */
   timelineToggle?: { shown: boolean; onToggle: () => void };
+  /** What can be done with the changes shown (the report buttons), after the count. */
+  actions?: React.ReactNode;
 }
 
 const VERDICTS = Object.keys(VERDICT_LABEL);
 
 /** Search, the verdict filter (each verdict with its colour: the timeline's legend), and the count. */
-export function Toolbar({ search, onSearch, verdicts, onToggle, kind, count, shortCount, timelineToggle }: Props) {
+export function Toolbar({
+  search,
+  onSearch,
+  verdicts,
+  onToggle,
+  kind,
+  count,
+  shortCount,
+  timelineToggle,
+  actions,
+}: Props) {
   const styles = useStyles2(getPanelStyles);
   const theme = useTheme2();
   const swatch = (v: string) => (
@@ -94,6 +106,7 @@ export function Toolbar({ search, onSearch, verdicts, onToggle, kind, count, sho
           {kind === 'menu' ? shortCount : count}
         </span>
       </Tooltip>
+      {actions}
     </div>
   );
 }
