@@ -152,11 +152,22 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--until <iso>', 'stop once every change before this time is recorded (backfills, tests)')
     .option('--state <file>', 'checkpoint file (without it, resume after the newest recorded entry)')
     .option('--cluster <name>', 'read only streams with this cluster label, and record with it')
-    .option('--lag <duration>', 'stay this far behind now (default 21m: look-ahead 10m + sync window 10m + 1m ingestion)')
+    .option(
+      '--lag <duration>',
+      'stay this far behind now (default 21m: look-ahead 10m + sync window 10m + 1m ingestion)'
+    )
     .option('--window <duration>', 'length of one correlation window', '5m')
-    .option('--recheck <duration>', 'correlate each live window again this long later, re-recording changed answers', '0')
+    .option(
+      '--recheck <duration>',
+      'correlate each live window again this long later, re-recording changed answers',
+      '0'
+    )
     .option('--backoff <duration>', 'first wait after a failed window (doubles, up to 1m)', '1s')
-    .option('--max-line-bytes <n>', "Loki's max_line_size: longer chains are shortened (evidence records first)", positiveInt)
+    .option(
+      '--max-line-bytes <n>',
+      "Loki's max_line_size: longer chains are shortened (evidence records first)",
+      positiveInt
+    )
     .option('--listen <port>', 'serve /metrics (Prometheus) and /healthz on this port', nonNegativeInt)
     .action(async (opts) => {
       setExit(await watchCommand(opts, io));
@@ -194,6 +205,10 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     )
     .option('--loki-uid <uid>', 'uid of the Loki data source the Grafana rules query', 'loki')
     .option('--cluster <name>', 'only streams with this cluster label')
+    .option(
+      '--protected-namespaces <list>',
+      "namespaces (comma-separated) where a person's write outside GitOps alerts (recorded-protected-namespace-write; default: production)"
+    )
     .action((opts) => {
       setExit(rulesCommand(opts, io));
     });
