@@ -97,27 +97,9 @@ async function rawDownload(urls: string[]): Promise<{ ms: number; bytes: number 
 }
 
 async function broad(events: number, json: boolean): Promise<void> {
-  const server = child('tests/bench/lokiServer.ts', [], 12_000);
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: server.stdout }).once('line', resolve);
-    server.once('exit', (code) => reject(new Error(`the emulator exited (${code})`)));
-  });
-  server.once('exit', (code, signal) => process.stderr.write(`the emulator exited (${code ?? signal})\n`));
+  const { server, url } = await emulatorProcess();
   try {
-    // One hour: 5 minutes of traffic, then the scenarios one after another until the hour is up.
-    const start = Date.UTC(2026, 2, 2, 10);
-    const g = generate({
-      scenarios: 'all',
-      noiseEvents: 0,
-      eventsPerHour: events,
-      seed: 42,
-      start,
-      leadInMs: 5 * 60_000,
-      spacingMs: Math.floor((55 * 60_000) / scenarioNames().length),
-    });
-    const t0 = Date.now();
-    const pushedAll = await push(url, g.records());
-    const pushMs = Date.now() - t0;
+    const { g, pushed: pushedAll, pushMs } = await pushHour(url, events);
 
     const tracer = child('tests/bench/broadTrace.ts', [
       JSON.stringify({ url, from: g.span.from, to: g.span.to, truth: g.truth }),
@@ -202,32 +184,37 @@ async function broad(events: number, json: boolean): Promise<void> {
   }
 }
 
-/** The server in its own process, and one hour of traffic with every scenario pushed into it. */
-async function loadedHour(events: number) {
+/** The emulator in a process of its own, and its URL. */
+async function emulatorProcess() {
   const server = child('tests/bench/lokiServer.ts', [], 12_000);
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: server.stdout }).once('line', resolve);
     server.once('exit', (code) => reject(new Error(`the emulator exited (${code})`)));
   });
   server.once('exit', (code, signal) => process.stderr.write(`the emulator exited (${code ?? signal})\n`));
-  const start = Date.UTC(2026, 2, 2, 10);
+  return { server, url };
+}
+
+/** One hour: 5 minutes of traffic, then the scenarios one after another until the hour is up; pushed. */
+async function pushHour(url: string, events: number) {
   const g = generate({
     scenarios: 'all',
     noiseEvents: 0,
     eventsPerHour: events,
     seed: 42,
-    start,
+    start: Date.UTC(2026, 2, 2, 10),
     leadInMs: 5 * 60_000,
     spacingMs: Math.floor((55 * 60_000) / scenarioNames().length),
   });
   const t0 = Date.now();
   const pushed = await push(url, g.records());
-  return { server, url, g, pushed, pushMs: Date.now() - t0 };
+  return { g, pushed, pushMs: Date.now() - t0 };
 }
 
 async function watchBench(events: number, json: boolean): Promise<void> {
-  const { server, url, g, pushed, pushMs } = await loadedHour(events);
+  const { server, url } = await emulatorProcess();
   try {
+    const { g, pushed, pushMs } = await pushHour(url, events);
     // The watcher's 5-minute window grid, around the generated span.
     const grid = 300_000;
     const from = Math.floor(g.span.from / grid) * grid;
