@@ -40,11 +40,18 @@ async function main(): Promise<void> {
       '--cluster',
       'prod-eu',
     ],
-    { out: (t) => (out += t), err: (t) => (err += t), errIsTTY: false }
+    {
+      out: (t) => (out += t),
+      // The watcher's log (windows, retries) as it goes, on the bench's stderr.
+      err: (t) => {
+        err += t;
+        process.stderr.write(t);
+      },
+      errIsTTY: false,
+    }
   );
   const ms = Date.now() - t0;
   if (code !== 0) {
-    process.stderr.write(err);
     throw new Error(`watch exited with ${code}`);
   }
   process.stdout.write(
