@@ -218,6 +218,10 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     )
     .option('--loki-uid <uid>', 'uid of the Loki data source the Grafana rules query', 'loki')
     .option('--cluster <name>', 'only streams with this cluster label')
+    .option(
+      '--protected-namespaces <list>',
+      "namespaces (comma-separated) where a person's write outside GitOps alerts (recorded-protected-namespace-write; default: production)"
+    )
     .action((opts) => {
       setExit(rulesCommand(opts, io));
     });

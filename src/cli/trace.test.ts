@@ -45,6 +45,8 @@ describe('provenance generate → trace', () => {
       'consequenceOf',
       'consequences',
       'change',
+      'grantedBy',
+      'failedSyncBefore',
     ]);
     expect(Object.keys(j.chains[0].effect)).toEqual([
       'time',

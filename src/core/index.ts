@@ -61,8 +61,16 @@ export type { LokiTransport } from './loki/transport';
 export { decodeLokiFrames, framesFromJson, type FrameLike } from './loki/frames';
 export { readRange, type PageFetcher, type PagingOptions } from './loki/paging';
 export { ALERT_RULES, ruleLogQL } from './alerts/catalog';
-export { ACTOR, BY_A_PERSON, kubeAuditQuery, WRITES, type AlertRule } from './alerts/rule';
-export { alertDashboardLink, DASHBOARD_UID } from './alerts/dashboardLink';
+export {
+  ACTOR,
+  BY_A_PERSON,
+  DEFAULT_ALERT_SETTINGS,
+  kubeAuditQuery,
+  WRITES,
+  type AlertRule,
+  type AlertSettings,
+} from './alerts/rule';
+export { alertDashboardLink, DASHBOARD_UID, recordedChainLink } from './alerts/dashboardLink';
 export * from './watch';
 export {
   failedSourceHealth,

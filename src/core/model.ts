@@ -310,6 +310,13 @@ export interface Chain {
   consequences?: number;
   /** What exactly changed, when a body or Argo CD said (correlate/change.ts); null when nothing was recorded. */
   change?: Change | null;
+  /**
+   * The newest RBAC change in the look-back that granted the acting identity by name (rbac-context rule, also in
+   * `context`), and who made it (resolved through impersonation and Rancher).
+   */
+  grantedBy?: { event: ChangeEvent; by: string };
+  /** For a GitOps operation: the app's last failed sync before it started (also in `context`). */
+  failedSyncBefore?: ChangeEvent;
 }
 
 /** One changed field: `before` absent when the field was new (or, from a patch alone, not known); `after` absent when removed. */

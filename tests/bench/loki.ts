@@ -6,6 +6,10 @@
  * the same requests, bytes read from Loki against the audit stream's bytes, chains by verdict, and each
  * embedded scenario's chain as found by the broad and by a targeted question.
  *
+ * `npm run bench:loki -- --watch [--json] [--events=N]`: the same hour, recorded by `provenance watch --until` (in
+ * a process of its own, watchRun.ts): events/s through the watcher, its peak RSS, against a raw download of the
+ * same read requests from the same server in the same run.
+ *
  * `npm run bench:loki`: loads N generated events (default 1,000,000) into the Loki emulator, then answers a
  * typical incident question ("who deleted deployments/production/frontend-app, and why?") end to end with
  * trace --loki, and compares it with a raw download of exactly the same Loki requests (plain HTTP, same
@@ -56,20 +60,9 @@ async function rawDownload(urls: string[]): Promise<{ ms: number; bytes: number 
 }
 
 async function broad(events: number, json: boolean): Promise<void> {
-  const server = child('tests/bench/lokiServer.ts', [], 12_000);
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: server.stdout }).once('line', resolve);
-    server.once('exit', (code) => reject(new Error(`the emulator exited (${code})`)));
-  });
-  server.once('exit', (code, signal) => process.stderr.write(`the emulator exited (${code ?? signal})\n`));
+  const { server, url } = await emulatorProcess();
   try {
-    // One hour: 5 minutes of traffic, then the scenarios one after another, the last one's lines (up to 20
-    // minutes after its start) inside the hour.
-    const start = Date.UTC(2026, 2, 2, 10);
-    const g = busyHour(events, start);
-    const t0 = Date.now();
-    const pushedAll = await pushLines(url, g.records());
-    const pushMs = Date.now() - t0;
+    const { g, pushed: pushedAll, pushMs } = await pushHour(url, events);
 
     const tracer = child('tests/bench/broadTrace.ts', [
       JSON.stringify({ url, from: g.span.from, to: g.span.to, truth: g.truth }),
@@ -154,6 +147,84 @@ async function broad(events: number, json: boolean): Promise<void> {
   }
 }
 
+/** The emulator in a process of its own, and its URL. */
+async function emulatorProcess() {
+  const server = child('tests/bench/lokiServer.ts', [], 12_000);
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: server.stdout }).once('line', resolve);
+    server.once('exit', (code) => reject(new Error(`the emulator exited (${code})`)));
+  });
+  server.once('exit', (code, signal) => process.stderr.write(`the emulator exited (${code ?? signal})\n`));
+  return { server, url };
+}
+
+/** The busy hour (every scenario inside it), pushed. */
+async function pushHour(url: string, events: number) {
+  const g = busyHour(events, Date.UTC(2026, 2, 2, 10));
+  const t0 = Date.now();
+  const pushed = await pushLines(url, g.records());
+  return { g, pushed, pushMs: Date.now() - t0 };
+}
+
+async function watchBench(events: number, json: boolean): Promise<void> {
+  const { server, url } = await emulatorProcess();
+  try {
+    const { g, pushed, pushMs } = await pushHour(url, events);
+    // The watcher's 5-minute window grid, around the generated span.
+    const grid = 300_000;
+    const from = Math.floor(g.span.from / grid) * grid;
+    const until = Math.ceil(g.span.to / grid) * grid;
+    const watcher = child('tests/bench/watchRun.ts', [JSON.stringify({ url, from, until })]);
+    let text = '';
+    watcher.stdout.on('data', (d: Buffer) => (text += d.toString()));
+    const code = await new Promise<number | null>((resolve) => watcher.once('exit', resolve));
+    if (code !== 0) {
+      throw new Error(`the watcher exited with ${code}`);
+    }
+    const r = JSON.parse(text) as {
+      ms: number;
+      peakRssMB: number;
+      summary: string;
+      windows: number;
+      reads: string[];
+      pushes: number;
+    };
+    const raw = await rawDownload(r.reads);
+    const out = {
+      events: pushed.pushed,
+      auditStreamMB: Number((pushed.auditBytes / 1e6).toFixed(1)),
+      pushEventsPerSec: Math.round((pushed.pushed / pushMs) * 1000),
+      watchMs: r.ms,
+      watchEventsPerSec: Math.round((pushed.pushed / r.ms) * 1000),
+      peakRssMB: r.peakRssMB,
+      windows: r.windows,
+      readRequests: r.reads.length,
+      pushRequests: r.pushes,
+      rawDownloadMs: raw.ms,
+      bytesReadMB: Number((raw.bytes / 1e6).toFixed(1)),
+      ratio: Number((r.ms / raw.ms).toFixed(2)),
+      summary: r.summary,
+    };
+    if (json) {
+      process.stdout.write(JSON.stringify(out) + '\n');
+    } else {
+      process.stdout.write(
+        [
+          `events pushed          ${out.events} in one hour (${out.auditStreamMB} MB audit stream; ${out.pushEventsPerSec}/s into the emulator)`,
+          `watch --until          ${out.watchMs} ms: ${out.watchEventsPerSec} events/s, ${out.windows} windows, peak RSS ${out.peakRssMB} MB`,
+          `                       ${out.summary}`,
+          `requests               ${out.readRequests} reads (${out.bytesReadMB} MB), ${out.pushRequests} pushes`,
+          `raw download           ${out.rawDownloadMs} ms (same reads, no processing)`,
+          `ratio                  ${out.ratio}×`,
+          '',
+        ].join('\n')
+      );
+    }
+  } finally {
+    server.stdin.end();
+  }
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const json = args.includes('--json');
@@ -161,6 +232,9 @@ async function main(): Promise<void> {
   const events = eventsArg ? Number(eventsArg.split('=')[1]) : 1_000_000;
   if (args.includes('--broad')) {
     return broad(events, json);
+  }
+  if (args.includes('--watch')) {
+    return watchBench(events, json);
   }
   const emu = new LokiEmulator();
   const url = await emu.start();

@@ -7,9 +7,11 @@ import {
   pushEntryOf,
   scenarioNames,
   type PushEntry,
+  type TruthChain,
 } from '../../src/core';
 import { grafanaAlertRules } from '../../src/cli/provisioning/alertRules';
 import { argoLog, kubeAudit } from '../support/builders';
+import { runCli } from '../support/cli';
 import { evaluateRule, type Evaluation, type ProvisionedRule } from '../support/grafanaAlertEval';
 import { LokiEmulator } from '../support/lokiEmulator';
 
@@ -21,6 +23,59 @@ import { LokiEmulator } from '../support/lokiEmulator';
 
 const T = Date.UTC(2026, 2, 2, 10, 15, 30);
 const human = { user: { username: 'mallory@example.org', groups: ['system:authenticated'] } };
+
+const ARGO_SA = 'system:serviceaccount:argocd:argocd-application-controller';
+const GRANT = {
+  time: new Date(T - 600_000).toISOString(),
+  by: 'kim',
+  verb: 'update',
+  object: 'rolebindings argocd/argocd-admin',
+};
+const FAILED = { time: new Date(T - 480_000).toISOString(), message: 'Sync operation to 0a1b2c3d failed' };
+
+/** A recorded chain line of a write (by default a patch by `who`) to shop/checkout at T. */
+function recordedChain(
+  verdict: string,
+  who: { name: string; kind: string; via: string[] },
+  over: { verb?: string; actor?: string; namespace?: string; grantedBy?: object; failedSyncBefore?: object } = {}
+): object {
+  return {
+    id: `kube-audit:${verdict}-${over.verb ?? 'patch'}`,
+    effect: {
+      time: new Date(T).toISOString(),
+      source: 'kube-audit',
+      verb: over.verb ?? 'patch',
+      target: {
+        apiGroup: 'apps',
+        resource: 'deployments',
+        namespace: over.namespace ?? 'shop',
+        name: 'checkout',
+        subresource: null,
+      },
+      actor: { name: over.actor ?? who.name, kind: over.actor ? 'gitops-controller' : who.kind },
+      sourceIPs: ['203.0.113.9'],
+      userAgent: 'kubectl/v1.31.0',
+    },
+    verdict,
+    who: { ...who, ip: '203.0.113.9', ipTrust: 'seen by the server' },
+    gitops:
+      verdict === 'manual-drift' || verdict.startsWith('gitops-')
+        ? {
+            tool: 'argocd',
+            app: 'shop',
+            commit: '45d9f8a1',
+            operation: verdict === 'gitops-rollback' ? 'rollback' : 'sync',
+          }
+        : null,
+    links: [],
+    context: [],
+    consequenceOf: null,
+    consequences: 0,
+    change: null,
+    grantedBy: over.grantedBy ?? null,
+    failedSyncBefore: over.failedSyncBefore ?? null,
+  };
+}
 
 /** Lines each rule is about, made with our builders. */
 const TRIGGERS: Record<string, object[]> = {
@@ -161,30 +216,30 @@ const TRIGGERS: Record<string, object[]> = {
       via: ['system:serviceaccount:cattle-impersonation-system:cattle-impersonation-u-kim4x9 (rancher-impersonation)'],
     }),
   ],
+  'recorded-rbac-enabled-delete': [
+    recordedChain(
+      'gitops-rollback',
+      { name: 'dana@example.org', kind: 'human', via: [ARGO_SA] },
+      {
+        verb: 'delete',
+        actor: ARGO_SA,
+        grantedBy: GRANT,
+      }
+    ),
+  ],
+  'recorded-protected-namespace-write': [
+    recordedChain('manual', { name: 'rio@example.org', kind: 'human', via: [] }, { namespace: 'production' }),
+  ],
+  'recorded-rollback-after-failed-sync': [
+    recordedChain(
+      'gitops-rollback',
+      { name: 'dana@example.org', kind: 'human', via: [ARGO_SA] },
+      {
+        failedSyncBefore: FAILED,
+      }
+    ),
+  ],
 };
-
-/** A recorded chain line of a write to shop/checkout at T. */
-function recordedChain(verdict: string, who: { name: string; kind: string; via: string[] }): object {
-  return {
-    id: `kube-audit:${verdict}`,
-    effect: {
-      time: new Date(T).toISOString(),
-      source: 'kube-audit',
-      verb: 'patch',
-      target: { apiGroup: 'apps', resource: 'deployments', namespace: 'shop', name: 'checkout', subresource: null },
-      actor: { name: who.name, kind: who.kind },
-      sourceIPs: ['203.0.113.9'],
-      userAgent: 'kubectl/v1.31.0',
-    },
-    verdict,
-    who: { ...who, ip: '203.0.113.9', ipTrust: 'seen by the server' },
-    gitops: verdict === 'manual-drift' ? { tool: 'argocd', app: 'shop', operation: 'sync' } : null,
-    links: [],
-    context: [],
-    consequenceOf: null,
-    consequences: 0,
-  };
-}
 
 let emu: LokiEmulator;
 let url: string;
@@ -219,6 +274,28 @@ function provisioned(ruleId: string, cluster: string): ProvisionedRule {
   // Grafana reads `$$` in a provisioning file as `$`.
   const rules = JSON.parse(JSON.stringify(file).replace(/\$\$/g, '$')) as typeof file;
   return rules.groups[0].rules.find((r) => r.labels?.rule === ruleId) as ProvisionedRule;
+}
+
+/** The provisioned rule with alert settings (`provenance rules --protected-namespaces …`). */
+function provisionedWith(ruleId: string, cluster: string, settings: object): ProvisionedRule {
+  const file = grafanaAlertRules('loki', clusterSelectors(cluster), settings);
+  const rules = JSON.parse(JSON.stringify(file).replace(/\$\$/g, '$')) as typeof file;
+  return rules.groups[0].rules.find((r) => r.labels?.rule === ruleId) as ProvisionedRule;
+}
+
+/** Whether a provisioned rule fires at any range step over the data set. */
+async function firesRule(rule: ProvisionedRule, cluster: string): Promise<boolean> {
+  const [first, last] = spans.get(cluster)!;
+  for (let t = first + 1; t <= last + HOUR; t += 5 * 60_000) {
+    const e = await evaluateRule(rule, t, lokiInstant);
+    if (e.state === 'Error') {
+      throw new Error(e.error);
+    }
+    if (e.state === 'Alerting') {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Grafana's Loki query for an alert's data node: an instant query at the range end, on the emulator. */
@@ -259,6 +336,27 @@ async function fires(ruleId: string, cluster: string): Promise<boolean> {
   return all.some((e) => e.state === 'Alerting');
 }
 
+const HOUR = 3_600_000;
+/** Ground truth of every scenario, to say which recorded-verdict rule each must set off. */
+const truth: TruthChain[] = [];
+
+/**
+ * `provenance watch` records the chains of one data set's audit lines under its `cluster`, as it does beside a
+ * real Loki: the recorded-verdict rules then count what the correlation found, not lines made for them.
+ */
+async function record(cluster: string, span: { from: number; to: number }): Promise<void> {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const from = Math.floor(span.from / HOUR) * HOUR;
+  const until = Math.ceil(span.to / HOUR) * HOUR + HOUR;
+  const r = await runCli(['watch', '--loki', url, '--from', iso(from), '--until', iso(until), '--cluster', cluster]);
+  if (r.code !== 0) {
+    throw new Error(`watch ${cluster}: ${r.err}`);
+  }
+  if (emu.dump({ job: 'change-provenance', cluster }).length === 0) {
+    throw new Error(`watch ${cluster}: recorded no chain`);
+  }
+}
+
 beforeAll(async () => {
   emu = new LokiEmulator();
   url = await emu.start();
@@ -268,12 +366,15 @@ beforeAll(async () => {
     'noise',
     [...noise.records()].map((r) => ({ text: r.line }))
   );
+  await record('noise', noise.span);
   for (const name of scenarioNames()) {
     const g = generate({ scenarios: [name], noiseEvents: 0, seed: 3, start });
     await load(
       `scenario-${name}`,
       [...g.records()].map((r) => ({ text: r.line }))
     );
+    await record(`scenario-${name}`, g.span);
+    truth.push(...g.truth);
   }
   for (const [id, lines] of Object.entries(TRIGGERS)) {
     await load(
@@ -285,7 +386,7 @@ beforeAll(async () => {
       }))
     );
   }
-}, 60_000);
+}, 240_000);
 
 afterAll(() => emu.stop());
 
@@ -341,7 +442,9 @@ describe('alert rules on the Loki emulator', () => {
   it('argocd-sync-failed fires on a failed sync in Argo CD text format too (the default up to v2.14), not on a success', async () => {
     const line = (msg: string) =>
       `time="2026-03-02T10:00:00Z" level=warning msg="${msg}" application=shop dest-namespace=shop reason=OperationCompleted type=Warning`;
-    await load('argocd-text-failed', [{ text: line('Sync operation to 0a1b2c3d failed: one or more objects failed to apply'), job: 'argocd' }]);
+    await load('argocd-text-failed', [
+      { text: line('Sync operation to 0a1b2c3d failed: one or more objects failed to apply'), job: 'argocd' },
+    ]);
     await load('argocd-text-succeeded', [{ text: line('Sync operation to 0a1b2c3d succeeded'), job: 'argocd' }]);
     expect(await fires('argocd-sync-failed', 'argocd-text-failed')).toBe(true);
     expect(await fires('argocd-sync-failed', 'argocd-text-succeeded')).toBe(false);
@@ -362,6 +465,67 @@ describe('alert rules on the Loki emulator', () => {
     expect(failed.error).toMatch(/^Loki 500/);
   });
 
+  // What a person reads when a recorded-verdict rule fires on the seed's story: the labels its annotations name,
+  // from the ground truth, and the `chain` link's query finds that very chain in Loki.
+  it.each([
+    ['recorded-rbac-enabled-delete', { granted_by: 'kim', grant: 'rolebindings argocd/argocd-admin' }],
+    ['recorded-rollback-after-failed-sync', {}],
+  ])('%s names the person, object, app, commit and links the chain', async (id, more) => {
+    const cluster = 'scenario-unauthorized-deletion';
+    const firing = (await evaluations(id, cluster)).find((e) => e.state === 'Alerting')!;
+    expect(firing.instances).toHaveLength(1);
+    const labels = firing.instances[0].labels;
+    const del = truth.find((t) => t.scenario === 'unauthorized-deletion' && t.effect.verb === 'delete')!;
+    expect(labels).toMatchObject({
+      actor: del.who.name,
+      objectRef_resource: del.effect.resource,
+      objectRef_namespace: del.effect.namespace,
+      objectRef_name: del.effect.name,
+      application: del.gitops?.app,
+      commit: del.gitops?.commit,
+      ...more,
+    });
+    const rule = provisioned(id, cluster);
+    for (const text of Object.values(rule.annotations ?? {})) {
+      for (const [, label] of text.matchAll(/\$labels\.(\w+)/g)) {
+        expect({ id, label, value: labels[label] }).toEqual({ id, label, value: expect.stringMatching(/./) });
+      }
+    }
+    // Grafana renders the link's template; the id is one an auditID makes, so nothing is taken out of it.
+    const href = rule.annotations!.chain.replace(/\{\{ reReplaceAll [^}]* \$labels\.chain \}\}/, labels.chain);
+    const panes = JSON.parse(new URL(href, 'http://grafana').searchParams.get('panes')!) as Record<
+      string,
+      { queries: Array<{ expr: string }> }
+    >;
+    const expr = panes.provenance.queries[0].expr;
+    const [first, last] = spans.get(cluster)!;
+    const q = new URLSearchParams({ query: expr, start: `${first - HOUR}000000`, end: `${last + HOUR}000000` });
+    const body = (await (await fetch(`${url}/loki/api/v1/query_range?${q}`)).json()) as {
+      data: { result: Array<{ values: Array<[string, string]> }> };
+    };
+    const found = body.data.result.flatMap((r) => r.values.map((v) => (JSON.parse(v[1]) as { id: string }).id));
+    expect(found).toEqual([labels.chain]);
+  });
+
+  it('recorded-protected-namespace-write: the namespaces are a setting; other namespaces and GitOps writes stay quiet', async () => {
+    const inShop = (settings: object) =>
+      provisionedWith('recorded-protected-namespace-write', 'trigger-recorded-manual-drift', settings);
+    // The drift trigger is a person's write in shop: quiet by default, firing once shop is protected.
+    expect(await firesRule(inShop({}), 'trigger-recorded-manual-drift')).toBe(false);
+    expect(
+      await firesRule(inShop({ protectedNamespaces: ['payments', 'shop'] }), 'trigger-recorded-manual-drift')
+    ).toBe(true);
+    // A rollback in production is GitOps: quiet even with production protected.
+    const rollback = provisionedWith(
+      'recorded-protected-namespace-write',
+      'trigger-recorded-rollback-after-failed-sync',
+      {
+        protectedNamespaces: ['shop'],
+      }
+    );
+    expect(await firesRule(rollback, 'trigger-recorded-rollback-after-failed-sync')).toBe(false);
+  });
+
   it('rule × scenario: what each generated incident sets off', async () => {
     const rows: string[] = [];
     const table: Record<string, string[]> = {};
@@ -373,7 +537,7 @@ describe('alert rules on the Loki emulator', () => {
         }
       }
       table[r.id] = fired;
-      rows.push(`${r.id.padEnd(28)} ${fired.join(', ') || '—'}`);
+      rows.push(`${r.id.padEnd(36)} ${fired.join(', ') || '—'}`);
     }
     console.log(`rule × scenario\n${rows.join('\n')}`);
     // The seed's story sets off the failed automated sync before the rollback; the exec into the checkout pod
@@ -383,6 +547,21 @@ describe('alert rules on the Loki emulator', () => {
     expected['pod-exec'] = ['exec-into-pod'];
     // A person turning auto-sync off on an Application is what gitops-paused is for.
     expected['gitops-paused'] = ['image-change-and-auto-sync-off'];
+    // The recorded-verdict rules, from the chains watch recorded: the scenarios whose ground truth has a chain of
+    // the kind each is about (every scenario logs Rancher's audit, so no Rancher change lacks its person).
+    const whereTruth = (is: (t: TruthChain) => boolean) => [...new Set(truth.filter(is).map((t) => t.scenario))];
+    expected['recorded-manual-drift'] = whereTruth((t) => t.verdict === 'manual-drift');
+    expected['recorded-rbac-enabled-delete'] = whereTruth(
+      (t) => t.grantedBy !== undefined && t.effect.verb.startsWith('delete')
+    );
+    expected['recorded-protected-namespace-write'] = whereTruth(
+      (t) => ['manual', 'manual-drift'].includes(t.verdict) && t.effect.namespace === 'production'
+    );
+    expected['recorded-rollback-after-failed-sync'] = whereTruth(
+      (t) => t.verdict === 'gitops-rollback' && t.failedSyncBefore !== undefined
+    );
+    expect(expected['recorded-rbac-enabled-delete']).toEqual(['unauthorized-deletion']);
+    expect(expected['recorded-protected-namespace-write']).toEqual(['production-hotfix']);
     expect(table).toEqual(expected);
   }, 60_000);
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 import { encodeCheckpoint, newestVersions, type ChainJson, type RecordedChain } from '../../src/core';
 import { grafanaAlertRules } from '../../src/cli/provisioning/alertRules';
+import { recordedVerdictsQuery } from '../../src/cli/provisioning/dashboard';
 import { clusterSelectors } from '../../src/core';
 import { runCli as cli } from '../support/cli';
 import { evaluateRule, type ProvisionedRule } from '../support/grafanaAlertEval';
@@ -329,6 +330,28 @@ describe('alert rules on recorded chains', () => {
   }, 120_000);
 });
 
+/** The dashboard's recorded-verdicts query over the whole recorded range, as an instant query: count by verdict. */
+async function recordedVerdicts(url: string): Promise<Record<string, number>> {
+  const q = new URLSearchParams({ query: recordedVerdictsQuery('3h'), time: `${Date.parse(UNTIL)}000000` });
+  const body = (await (await fetch(`${url}/loki/api/v1/query?${q}`)).json()) as {
+    data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+  };
+  return Object.fromEntries(body.data.result.map((r) => [r.metric.verdict, Number(r.value[1])]));
+}
+
+describe('the dashboard panel of recorded verdicts', () => {
+  it('counts each recorded chain once, by verdict, from the stream labels', async () => {
+    const want: Record<string, number> = {};
+    for (const entry of clean) {
+      // `<stream> <ns> <line> <metadata>`: the verdict label of the stream.
+      const v = /verdict="([^"]+)"/.exec(entry)![1];
+      want[v] = (want[v] ?? 0) + 1;
+    }
+    expect(Object.keys(want).length).toBeGreaterThan(1);
+    expect(await recordedVerdicts(cleanUrl)).toEqual(want);
+  });
+});
+
 describe('a chain whose answer changes later', () => {
   it('is re-recorded one revision up, only that one; trace --recorded shows the newest', async () => {
     const emu = new LokiEmulator();
@@ -350,6 +373,9 @@ describe('a chain whose answer changes later', () => {
       const after = emu.dump(RECORDED);
       expect(after.length).toBe(before.length + rerecorded);
       expect(after.filter((d) => !before.includes(d)).every((d) => d.includes('"revision":2'))).toBe(true);
+      // The dashboard counts each chain once, at its first recording, re-recorded or not.
+      const first = Object.values(await recordedVerdicts(url)).reduce((a, b) => a + b, 0);
+      expect(first).toBe(before.length);
       // The newest answers equal the clean run's (which had the Rancher records from the start).
       const got = await recordedTrace(url, '2026-03-02T12:29:59.999Z');
       const want = await recordedTrace(cleanUrl, '2026-03-02T12:29:59.999Z');

@@ -32,6 +32,8 @@ export interface ProvisionedRule {
   noDataState?: string;
   execErrState?: string;
   for?: string;
+  /** Templates Grafana renders for each firing instance (not evaluated here). */
+  annotations?: Record<string, string>;
 }
 
 export type RuleState = 'Normal' | 'Pending' | 'Alerting' | 'NoData' | 'Error';

@@ -100,6 +100,16 @@ export function chainProblems(
       problems.push(`change: got ${JSON.stringify(got)}, want ${JSON.stringify(truth.change)}`);
     }
   }
+  // The flat facts alert rules read: the granting RBAC change (another scenario's may be one) and the failed sync.
+  const grant = chain.grantedBy && {
+    by: chain.grantedBy.by,
+    verb: chain.grantedBy.verb,
+    object: chain.grantedBy.object,
+  };
+  if (truth.grantedBy || !chain.grantedBy || !otherChanges.has(`rbac-context@${chain.grantedBy.time}`)) {
+    eq('grantedBy', grant, truth.grantedBy ?? null);
+  }
+  eq('failedSyncBefore', chain.failedSyncBefore?.message ?? null, truth.failedSyncBefore ?? null);
   // Each context entry the truth names, once; and no other.
   const left = [...chain.context];
   for (const c of truth.context ?? []) {
@@ -243,6 +253,12 @@ function routineProblems(j: ChainJson, actor: string, truthNames: Set<string>): 
   }
   if (j.gitops) {
     problems.push(`gitops: got ${show(j.gitops)}, want null`);
+  }
+  if (j.failedSyncBefore) {
+    problems.push(`failedSyncBefore: got ${show(j.failedSyncBefore)}, want null`);
+  }
+  if (j.grantedBy && ![...truthNames].some((n) => n.endsWith(`at ${j.grantedBy?.time}`))) {
+    problems.push(`grantedBy: got ${show(j.grantedBy)}, want null or a truth change`);
   }
   for (const c of j.context) {
     const pointsAtTruth = c.kind === 'rbac-context' && [...truthNames].some((n) => n.endsWith(`at ${c.time}`));

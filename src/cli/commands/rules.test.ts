@@ -31,4 +31,21 @@ describe('provenance rules', () => {
   it('refuses a format it does not know', async () => {
     expect((await rules(['--format', 'prometheus'])).code).toBe(2);
   });
+
+  it('--protected-namespaces sets the namespaces of the protected-namespace rule, and refuses what is no namespace', async () => {
+    const { code, out } = await rules(['--format', 'loki-ruler', '--protected-namespaces', 'payments, production']);
+    expect(code).toBe(0);
+    const doc = parse(out) as { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> };
+    const rule = doc.groups[0].rules.find((r) => r.alert === 'recorded-protected-namespace-write')!;
+    expect(rule.expr).toContain('effect_target_namespace=~"^(?:payments|production)$"');
+    expect(out.split('\n')[0]).toContain('--protected-namespaces payments,production');
+    for (const bad of ['', ',', 'prod|.*', 'Prod']) {
+      const r = await rules(['--protected-namespaces', bad]);
+      expect({ bad, code: r.code, err: r.err }).toEqual({
+        bad,
+        code: 2,
+        err: expect.stringContaining('--protected-namespaces needs namespace names'),
+      });
+    }
+  });
 });

@@ -1,13 +1,34 @@
 import { stringify } from 'yaml';
 
-import { clusterSelectors } from '../../core';
+import { clusterSelectors, type AlertSettings } from '../../core';
+import { CliError, type Io } from '../io';
 import { grafanaAlertRules, lokiRulerRules } from '../provisioning/alertRules';
-import type { Io } from '../io';
 
 export interface RulesCommandOptions {
   format: 'grafana' | 'loki-ruler';
   lokiUid: string;
   cluster?: string;
+  /** Comma-separated namespaces where a person's write outside GitOps alerts. */
+  protectedNamespaces?: string;
+}
+
+/** `--protected-namespaces a,b`: Kubernetes namespace names (RFC 1123 labels), at least one. */
+export function protectedNamespacesOption(v: string | undefined): Partial<AlertSettings> {
+  if (v === undefined) {
+    return {};
+  }
+  const names = v
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  const bad = names.find((n) => !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(n));
+  if (names.length === 0 || bad !== undefined) {
+    throw new CliError(
+      `--protected-namespaces needs namespace names separated by commas${bad === undefined ? '' : `; not a namespace name: ${JSON.stringify(bad)}`}`,
+      2
+    );
+  }
+  return { protectedNamespaces: names };
 }
 
 /** The header of a generated file: it says how it was made, so nobody edits it by hand. */
@@ -18,9 +39,12 @@ export function generatedHeader(command: string): string {
 /** `provenance rules`: the alert-rule catalog as a Grafana provisioning file or Loki ruler YAML, on stdout. */
 export function rulesCommand(o: RulesCommandOptions, io: Io): number {
   const selectors = o.cluster ? clusterSelectors(o.cluster) : undefined;
-  const doc = o.format === 'grafana' ? grafanaAlertRules(o.lokiUid, selectors) : lokiRulerRules(selectors);
+  const settings = protectedNamespacesOption(o.protectedNamespaces);
+  const doc =
+    o.format === 'grafana' ? grafanaAlertRules(o.lokiUid, selectors, settings) : lokiRulerRules(selectors, settings);
   const args = o.format === 'grafana' ? `--format grafana --loki-uid ${o.lokiUid}` : '--format loki-ruler';
-  io.out(generatedHeader(`provenance rules ${args}${o.cluster ? ` --cluster ${o.cluster}` : ''}`));
+  const more = `${o.cluster ? ` --cluster ${o.cluster}` : ''}${settings.protectedNamespaces ? ` --protected-namespaces ${settings.protectedNamespaces.join(',')}` : ''}`;
+  io.out(generatedHeader(`provenance rules ${args}${more}`));
   io.out(stringify(doc, { lineWidth: 0 }));
   return 0;
 }

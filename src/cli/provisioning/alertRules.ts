@@ -6,8 +6,10 @@ import {
   ALERT_RULES,
   alertDashboardLink,
   DEFAULT_SELECTORS,
+  recordedChainLink,
   ruleLogQL,
   type AlertRule,
+  type AlertSettings,
   type StreamSelectors,
 } from '../../core';
 
@@ -31,10 +33,15 @@ function seconds(duration: string): number {
  * One rule: an instant query on the Loki data source with the LogQL our builder made, reduced to its last value,
  * firing above zero (a front-end data source cannot be an alert source, so the rule queries Loki itself).
  */
-export function grafanaRule(r: AlertRule, lokiUid: string, selectors: StreamSelectors): alerting.Rule {
+export function grafanaRule(
+  r: AlertRule,
+  lokiUid: string,
+  selectors: StreamSelectors,
+  settings: Partial<AlertSettings> = {}
+): alerting.Rule {
   const logs = new loki.DataqueryBuilder()
     .refId('A')
-    .expr(ruleLogQL(r, selectors))
+    .expr(ruleLogQL(r, selectors, settings))
     .queryType(loki.LokiQueryType.Instant)
     .editorMode(loki.QueryEditorMode.Code);
   return new alerting.RuleBuilder(r.title)
@@ -64,6 +71,7 @@ export function grafanaRule(r: AlertRule, lokiUid: string, selectors: StreamSele
       description: r.description,
       runbook: r.runbook,
       dashboard: alertDashboardLink(r),
+      ...(r.by.includes('chain') ? { chain: recordedChainLink(lokiUid, selectors['kube-audit']?.cluster) } : {}),
     })
     .build();
 }
@@ -79,7 +87,11 @@ function fileRule(rule: alerting.Rule) {
 }
 
 /** Grafana's alerting provisioning file (`apiVersion: 1`) with every rule of the catalog, on the Loki uid. */
-export function grafanaAlertRules(lokiUid: string, selectors: StreamSelectors = DEFAULT_SELECTORS) {
+export function grafanaAlertRules(
+  lokiUid: string,
+  selectors: StreamSelectors = DEFAULT_SELECTORS,
+  settings: Partial<AlertSettings> = {}
+) {
   return dollarsEscaped({
     apiVersion: 1,
     groups: [
@@ -88,7 +100,7 @@ export function grafanaAlertRules(lokiUid: string, selectors: StreamSelectors = 
         name: GROUP,
         folder: FOLDER,
         interval: '1m',
-        rules: ALERT_RULES.map((r) => fileRule(grafanaRule(r, lokiUid, selectors))),
+        rules: ALERT_RULES.map((r) => fileRule(grafanaRule(r, lokiUid, selectors, settings))),
       },
     ],
   });
@@ -112,14 +124,14 @@ function dollarsEscaped<T>(value: T): T {
 }
 
 /** The same rules for Loki's own ruler (Prometheus rule-file format), for teams that alert from Loki. */
-export function lokiRulerRules(selectors: StreamSelectors = DEFAULT_SELECTORS) {
+export function lokiRulerRules(selectors: StreamSelectors = DEFAULT_SELECTORS, settings: Partial<AlertSettings> = {}) {
   return {
     groups: [
       {
         name: GROUP,
         rules: ALERT_RULES.map((r) => ({
           alert: r.id,
-          expr: `${ruleLogQL(r, selectors)} > 0`,
+          expr: `${ruleLogQL(r, selectors, settings)} > 0`,
           for: r.for,
           labels: { severity: r.severity, origin: r.origin },
           annotations: { summary: r.summary, description: r.description, runbook: r.runbook },

@@ -14,6 +14,7 @@ import {
   DEFAULT_SELECTORS,
   kubeAuditQuery,
   lineQuery,
+  RECORDED_JOB,
   renderLogQuery,
   WRITES,
   type LogQuery,
@@ -50,6 +51,18 @@ function auditLines(lineFilters: LogQuery['lineFilters'], labelFilters: LogQuery
 function lokiQuery(expr: string, legend?: string): loki.DataqueryBuilder {
   const q = new loki.DataqueryBuilder().expr(expr).refId('A').datasource(LOKI);
   return legend ? q.legendFormat(legend) : q;
+}
+
+/**
+ * Chains `provenance watch` recorded, by verdict, counted without `| json` (cheap over 30 days): each chain once,
+ * at its first recording — a re-recorded chain's entry carries `revision` in its structured metadata.
+ */
+export function recordedVerdictsQuery(range: string): string {
+  const firstRecordings = renderLogQuery({
+    ...lineQuery({ job: RECORDED_JOB }),
+    labelFilters: [{ label: 'revision', op: '=', value: '' }],
+  });
+  return `sum by (verdict) (count_over_time(${firstRecordings} [${range}]))`;
 }
 
 function textVariable(name: string, label: string): dashboard.TextBoxVariableBuilder {
@@ -146,6 +159,17 @@ export function provenanceDashboard(): dashboard.Dashboard {
         .datasource(LOKI)
         .withTarget(lokiQuery(syncs))
         .gridPos({ x: 10, y: 34, w: 14, h: 8 })
+    )
+    .withPanel(
+      new timeseries.PanelBuilder()
+        .id(8)
+        .title('Recorded verdicts over time (provenance watch)')
+        .description(
+          'Chains provenance watch recorded in Loki, by verdict, at their effect time: the correlated answer over long ranges. Empty until the watcher runs.'
+        )
+        .datasource(LOKI)
+        .withTarget(lokiQuery(recordedVerdictsQuery('$__auto'), '{{verdict}}'))
+        .gridPos({ x: 0, y: 42, w: 24, h: 8 })
     )
     .build();
 }

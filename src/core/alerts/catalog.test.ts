@@ -39,4 +39,19 @@ describe('alert rule catalog', () => {
       '/d/change-provenance?var-namespace={{ $labels.objectRef_namespace }}&var-name={{ $labels.objectRef_name }}'
     );
   });
+
+  it('anchors the protected namespaces (Loki would turn prod|prod-eu into "contains") and refuses none', () => {
+    const rule = ALERT_RULES.find((r) => r.id === 'recorded-protected-namespace-write')!;
+    expect(ruleLogQL(rule)).toContain('| effect_target_namespace=~"^(?:production)$"');
+    const q = ruleLogQL(rule, {}, { protectedNamespaces: ['prod', 'prod-eu'] });
+    expect(q).toContain('| effect_target_namespace=~"^(?:prod|prod-eu)$"');
+    expect(parseErrors(q)).toBe(0);
+    expect(() => ruleLogQL(rule, {}, { protectedNamespaces: [] })).toThrow('no protected namespaces set');
+  });
+
+  it('recorded-verdict rules count at least an hour: the watcher writes a chain at its effect time, 21 min or more later', () => {
+    for (const r of ALERT_RULES.filter((x) => x.id.startsWith('recorded-'))) {
+      expect({ id: r.id, range: r.range }).toEqual({ id: r.id, range: '60m' });
+    }
+  });
 });

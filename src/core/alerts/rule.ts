@@ -13,8 +13,8 @@ export interface AlertRule {
   severity: 'critical' | 'high' | 'warning';
   /** Where the condition comes from: a Falco k8saudit rule, or our GitOps view. */
   origin: 'falco' | 'gitops';
-  /** The lines that count, on the stream selectors the user configured. */
-  lines: (selectors: Required<StreamSelectors>) => LogQuery;
+  /** The lines that count, on the stream selectors and alert settings the user configured. */
+  lines: (selectors: Required<StreamSelectors>, settings: AlertSettings) => LogQuery;
   /** Labels the count is grouped by, so one alert instance names one namespace / object / person. */
   by: string[];
   /** Count range, LogQL duration. */
@@ -25,6 +25,14 @@ export interface AlertRule {
   description: string;
   runbook: string;
 }
+
+/** What a team sets for its alerts, beyond where the streams are. */
+export interface AlertSettings {
+  /** Namespaces where a person's write outside GitOps alerts (`recorded-protected-namespace-write`). */
+  protectedNamespaces: string[];
+}
+
+export const DEFAULT_ALERT_SETTINGS: AlertSettings = { protectedNamespaces: ['production'] };
 
 /** Verbs that change cluster state, as a LogQL regex. */
 export const WRITES = [...WRITE_VERBS].join('|');

@@ -1,4 +1,5 @@
 import type { Chain, Change } from '../model';
+import { targetName } from './rule';
 
 /**
  * The stable JSON contract of `provenance trace --format json` (documented in the README). Field names and
@@ -52,6 +53,13 @@ export interface ChainJson {
   consequences: number;
   /** What exactly changed (README "What changed"); null when nothing recorded says. */
   change: Change | null;
+  /**
+   * The newest RBAC change in the look-back that granted the acting identity by name (also in `context`), or
+   * null. A flat object rather than a `context` entry: Loki's `| json` skips arrays, and alert rules read it.
+   */
+  grantedBy: { time: string | null; by: string; verb: string; object: string } | null;
+  /** For an Argo CD operation: the app's last failed sync before it started (also in `context`), or null. */
+  failedSyncBefore: { time: string | null; message: string | null } | null;
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
@@ -110,5 +118,16 @@ export function chainToJson(c: Chain): ChainJson {
     consequenceOf: c.consequenceOf ?? null,
     consequences: c.consequences ?? 0,
     change: c.change ?? null,
+    grantedBy: c.grantedBy
+      ? {
+          time: iso(c.grantedBy.event.time),
+          by: c.grantedBy.by,
+          verb: c.grantedBy.event.verb,
+          object: targetName(c.grantedBy.event.target),
+        }
+      : null,
+    failedSyncBefore: c.failedSyncBefore
+      ? { time: iso(c.failedSyncBefore.time), message: c.failedSyncBefore.gitops?.message ?? null }
+      : null,
   };
 }

@@ -1,4 +1,12 @@
-import { WRITE_VERBS, type ActorKind, type Chain, type ChangeEvent, type GitOpsRef, type Link, type Verdict } from '../model';
+import {
+  WRITE_VERBS,
+  type ActorKind,
+  type Chain,
+  type ChangeEvent,
+  type GitOpsRef,
+  type Link,
+  type Verdict,
+} from '../model';
 import { classifyActor } from '../parse/actor';
 import { attachChange, attachConsequenceChange } from './change';
 import { EventIndex } from './eventIndex';
@@ -134,6 +142,7 @@ function buildChain(e: ChangeEvent, rc: RuleContext, depth = 0, causeChain?: Cau
   };
   let gitops: GitOpsRef | null = null;
   let drift = false;
+  let failedSyncBefore: ChangeEvent | undefined;
 
   const applied = linkGitopsApply(e, rc);
   take(applied);
@@ -144,10 +153,12 @@ function buildChain(e: ChangeEvent, rc: RuleContext, depth = 0, causeChain?: Cau
     take(trigger.hits);
     gitops = trigger.gitops;
     startedBy =
-      trigger.automaton ?? (gitops.initiator ? { name: gitops.initiator, kind: classifyActor(gitops.initiator) } : undefined);
+      trigger.automaton ??
+      (gitops.initiator ? { name: gitops.initiator, kind: classifyActor(gitops.initiator) } : undefined);
     const failed = priorFailure(op, rc);
     if (failed) {
       context.push(failed);
+      failedSyncBefore = failed.event;
     }
   } else if (op?.source === 'fleet') {
     const trigger = linkFleetCommit(op, rc);
@@ -177,8 +188,12 @@ function buildChain(e: ChangeEvent, rc: RuleContext, depth = 0, causeChain?: Cau
   take(driftHits);
   drift = driftHits.length > 0;
 
+  let grantedBy: Chain['grantedBy'];
   for (const r of findRbacContext(e, rc)) {
     const changer = resolveIdentity(r.event, rc);
+    if (r.grants && (!grantedBy || (grantedBy.event.time as number) < (r.event.time as number))) {
+      grantedBy = { event: r.event, by: changer.name };
+    }
     const where = changer.ip ? ` from ${changer.ip}` : '';
     context.push({
       kind: 'rbac-context',
@@ -195,6 +210,8 @@ function buildChain(e: ChangeEvent, rc: RuleContext, depth = 0, causeChain?: Cau
     gitops,
     links,
     context,
+    ...(grantedBy ? { grantedBy } : {}),
+    ...(failedSyncBefore ? { failedSyncBefore } : {}),
   };
   attachChange(chain, rc);
   return chain;

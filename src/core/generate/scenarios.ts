@@ -51,6 +51,10 @@ export interface TruthChain {
   context?: Array<{ kind: string; mentions: string[] }>;
   /** A controller's consequence: the change (another truth chain's effect) whose chain it is `consequenceOf`. */
   cause?: TruthChain['effect'];
+  /** The RBAC change that granted the acting identity its rights (chain JSON `grantedBy`); absent: none. */
+  grantedBy?: { by: string; verb: string; object: string };
+  /** The app's last failed sync before the operation (chain JSON `failedSyncBefore`): its message; absent: none. */
+  failedSyncBefore?: string;
 }
 
 export interface Scenario {
@@ -301,6 +305,8 @@ const unauthorizedDeletion: Scenario = {
             { kind: 'rbac-context', mentions: ['kim', KIM.ip, 'argocd-admin'] },
             { kind: 'sync-trigger', mentions: ['failed'] },
           ],
+          grantedBy: { by: 'kim', verb: 'update', object: 'rolebindings argocd/argocd-admin' },
+          failedSyncBefore: `Sync operation to ${bad} failed: one or more objects failed to apply, reason: deployments.apps "frontend-app" is forbidden`,
         },
         {
           scenario: this.name,
@@ -1627,6 +1633,54 @@ const imageChangeAndAutoSyncOff: Scenario = {
   },
 };
 
+/** A namespace the protected-namespace alert watches by default (`recorded-protected-namespace-write`). */
+const PROTECTED = 'production';
+const RIO = { user: 'rio@example.org', ip: '198.51.100.23' };
+
+/** A person edits a ConfigMap in production with kubectl: no GitOps tool manages it, no sync is behind it. */
+const productionHotfix: Scenario = {
+  name: 'production-hotfix',
+  description: 'a person edits a ConfigMap in the production namespace with kubectl edit, outside GitOps',
+  build(t, rng) {
+    // kubectl edit reads the object, then sends the edited one back.
+    const request = (ms: number, verb: string, code: number): GeneratedRecord => ({
+      file: 'kube-audit.log',
+      ms,
+      line: kubeAuditLine({
+        ms,
+        auditID: uuid(rng),
+        verb,
+        resource: 'configmaps',
+        apiGroup: '',
+        namespace: PROTECTED,
+        name: 'payment-limits',
+        user: RIO.user,
+        groups: ['sre', 'system:authenticated'],
+        sourceIPs: [RIO.ip],
+        userAgent: KUBECTL,
+        code,
+      }),
+    });
+    return {
+      records: [request(t, 'get', 200), request(t + 41_000, 'patch', 200)],
+      truth: [
+        {
+          scenario: this.name,
+          effect: {
+            verb: 'patch',
+            resource: 'configmaps',
+            namespace: PROTECTED,
+            name: 'payment-limits',
+            time: at(t + 41_000),
+          },
+          verdict: 'manual',
+          who: { name: RIO.user, ip: RIO.ip },
+        },
+      ],
+    };
+  },
+};
+
 export const SCENARIOS: readonly Scenario[] = [
   unauthorizedDeletion,
   driftSelfHeal,
@@ -1644,4 +1698,5 @@ export const SCENARIOS: readonly Scenario[] = [
   manualScaleCascade,
   cronJobRun,
   imageChangeAndAutoSyncOff,
+  productionHotfix,
 ];

@@ -24,7 +24,8 @@ const PROGRESS_SLACK_MS = 3_600_000;
 /** The recorded chain as the trace contract has it (evidence records, revision and cut notes left out). */
 export function asChainJson(c: RecordedChain): ChainJson {
   const { records: _records, revision: _revision, shortened: _shortened, ...chain } = c;
-  return chain;
+  // Recorded before these fields were in the contract: absent means none.
+  return { ...chain, grantedBy: chain.grantedBy ?? null, failedSyncBefore: chain.failedSyncBefore ?? null };
 }
 
 /** The order of a trace: effect time, then id. */

@@ -34,6 +34,8 @@ const chain = (id: string, over: Partial<ChainJson> = {}): ChainJson => ({
   consequenceOf: null,
   consequences: 0,
   change: null,
+  grantedBy: null,
+  failedSyncBefore: null,
   ...over,
 });
 

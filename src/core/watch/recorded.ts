@@ -268,7 +268,8 @@ export function planWrites(
       labels: recordedLabels(c.chain, c.cluster),
       ns: `${c.ms}000000`,
       line: fit.line,
-      meta: recordedMeta(c.chain),
+      // A later revision says so in metadata too: counts of first recordings filter on it without `| json`.
+      meta: { ...recordedMeta(c.chain), ...(revision > 1 ? { revision: String(revision) } : {}) },
     });
   }
   return plan;

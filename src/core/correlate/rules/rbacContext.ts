@@ -14,7 +14,15 @@ export interface RbacContextHit {
   event: ChangeEvent;
   confidence: number;
   evidence: string[];
+  /**
+   * The change granted this identity by name: a create, update or patch whose recorded subjects name its user,
+   * its service account or one of its own groups (not a group every account is in, not a guess without a body).
+   */
+  grants: boolean;
 }
+
+/** Verbs that give a binding's subjects rights (a delete takes them away). */
+const GRANTING_VERBS = new Set(['create', 'update', 'patch']);
 
 type ServiceAccountRef = { namespace: string; name: string };
 
@@ -196,6 +204,11 @@ export function findRbacContext(e: ChangeEvent, { ix, opts }: RuleContext): Rbac
     if (i === shown.length - 1 && kept.length > shown.length) {
       evidence.push(`${kept.length - shown.length} more RBAC changes granting this identity are not listed`);
     }
-    return { event: m.event, confidence: m.exact ? 1 : 0.5, evidence };
+    return {
+      event: m.event,
+      confidence: m.exact ? 1 : 0.5,
+      evidence,
+      grants: m.exact && m.wide === undefined && GRANTING_VERBS.has(m.event.verb),
+    };
   });
 }
