@@ -162,3 +162,73 @@ describe('Rancher user ids through the authorized cluster endpoint: the identity
     expect(r.rancherReads).toHaveLength(1);
   });
 });
+
+describe('a busy window names hundreds of owners: every one is read, in queries a Loki can take', () => {
+  const at = Date.UTC(2026, 3, 1, 10);
+  /** A write at `at + i` s, as kube-apiserver logs it (written here): `who` writes `resource` `name` in `web`. */
+  const writeOf = (i: number, who: string, resource: string, name: string, group = ''): RawLine => {
+    const t = new Date(at + i * 1000).toISOString();
+    const api = group ? `/apis/${group}/v1` : '/api/v1';
+    return {
+      text: JSON.stringify({
+        kind: 'Event',
+        apiVersion: 'audit.k8s.io/v1',
+        level: 'Metadata',
+        auditID: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        stage: 'ResponseComplete',
+        requestURI: `${api}/namespaces/web/${resource}/${name}`,
+        verb: 'create',
+        user: { username: who, groups: ['system:authenticated'] },
+        sourceIPs: ['10.0.0.1'],
+        objectRef: { resource, namespace: 'web', name, apiVersion: 'v1', ...(group ? { apiGroup: group } : {}) },
+        responseStatus: { metadata: {}, code: 201 },
+        requestReceivedTimestamp: t,
+        stageTimestamp: t,
+      }),
+      labels: { job: 'kube-audit' },
+      ns: `${at + i * 1000}000000`,
+    };
+  };
+  /** Loki answering phase 1 (the write-verb query first of all) with `lines`; every query's LogQL recorded. */
+  const lokiWith = (lines: RawLine[]) => {
+    const asked: string[] = [];
+    const loki: LokiTransport = {
+      queryRange(logql) {
+        asked.push(logql);
+        return Promise.resolve({ lines: asked.length === 1 ? lines : [], warnings: [], requests: 1 });
+      },
+    };
+    return { loki, asked };
+  };
+  // Names as Loki's regex alternation holds them: `a|b|c` between `"name":"(` and `)`.
+  const namedIn = (logql: string, prefix: string) =>
+    (new RegExp(`${prefix}\\((.*?)\\)`).exec(logql)?.[1] ?? '').split('|').filter(Boolean);
+  const names = Array.from({ length: 450 }, (_, i) => `app${String(i).padStart(3, '0')}`);
+
+  it('450 Deployments a person created: what they set off is read in three queries naming 200, 200 and 50', async () => {
+    const { loki, asked } = lokiWith(names.map((n, i) => writeOf(i, 'dana@example.org', 'deployments', n, 'apps')));
+    const r = await traceOverLoki(loki, { target: { resource: 'deployments' }, from: at - 60_000, to: at + 3_600_000 });
+    const dependents = asked.filter((q) => q.includes('\\"name\\":\\"(') && q.endsWith(')-"'));
+    expect(dependents.map((q) => namedIn(q, '\\\\"name\\\\":\\\\"').length)).toEqual([200, 200, 50]);
+    expect(dependents.flatMap((q) => namedIn(q, '\\\\"name\\\\":\\\\"')).sort()).toEqual(names);
+    expect(r.warnings.filter((w) => /not read/.test(w))).toEqual([]);
+  });
+
+  it("450 Pods a ReplicaSet controller created: their owners' writes are read, every owner named, none left out", async () => {
+    const rsNames = names.map((n) => `${n}-7d9f8c6b5`);
+    const { loki, asked } = lokiWith(
+      rsNames.map((rs, i) =>
+        writeOf(i, 'system:serviceaccount:kube-system:replicaset-controller', 'pods', `${rs}-x2k4q`)
+      )
+    );
+    const r = await traceOverLoki(loki, { target: { resource: 'pods' }, from: at - 60_000, to: at + 3_600_000 });
+    const ownerReads = asked.filter((q) => q.includes('\\"resource\\":\\"(replicasets'));
+    const named = ownerReads.map((q) => namedIn(q, '\\\\"name\\\\":\\\\"'));
+    // A Pod's name gives more than one owner to look for (a ReplicaSet or another kind by the same name): queries
+    // of at most 200 owners, so more than three, each naming no more than 200.
+    expect(named.length).toBeGreaterThan(2);
+    expect(Math.max(...named.map((n) => n.length))).toBeLessThanOrEqual(200);
+    expect([...new Set(named.flat())].sort()).toEqual(rsNames);
+    expect(r.warnings.filter((w) => /not read/.test(w))).toEqual([]);
+  });
+});

@@ -147,6 +147,17 @@ async function addInChunks(session: ParseSession, lines: RawLine[], signal?: Abo
   }
 }
 
+/** Queries naming owners, at most MAX_ALTERNATION names each, per hop or per question. */
+const MAX_NAME_CHUNKS = 25;
+
+function inChunks<T>(xs: T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) {
+    out.push(xs.slice(i, i + n));
+  }
+  return out;
+}
+
 /**
  * Keeps the lines of the records behind the chains (a few per chain) so the details can show them, and lets the
  * rest of what was read go. Lines are found by their Loki entry time, then by their stream labels.
@@ -215,8 +226,9 @@ export function phaseOneQuery(question: Question, selectors: StreamSelectors = D
 /**
  * The owner chain of the controller writes among `effects` (Pod → ReplicaSet → Deployment …): per hop, one query
  * for the owners' writes within the cascade window that were not read already, by the names the cascade rule
- * looks for (ownerReferences, pod-template-hash, naming rules). At most MAX_OWNER_HOPS queries, each naming at
- * most MAX_ALTERNATION owners (the newest writes' first, the rest said in a warning). Returns the owners' writes.
+ * looks for (ownerReferences, pod-template-hash, naming rules). At most MAX_OWNER_HOPS hops, each in queries of at
+ * most MAX_ALTERNATION owners, at most MAX_NAME_CHUNKS of them (the newest writes' owners first, the rest said in a
+ * warning). Returns the owners' writes.
  */
 async function fetchOwnerChain(effects: ChangeEvent[], known: ChangeEvent[], f: OwnerFetch): Promise<ChangeEvent[]> {
   const byKey = new Map<string, ChangeEvent[]>();
@@ -256,13 +268,15 @@ async function fetchOwnerChain(effects: ChangeEvent[], known: ChangeEvent[], f: 
       }
     }
     const ask = [...wanted].filter(([k]) => !fetched.has(k));
-    if (ask.length > MAX_ALTERNATION) {
+    const most = MAX_ALTERNATION * MAX_NAME_CHUNKS;
+    if (ask.length > most) {
       f.warnings.push(
-        `${ask.length} owners of controller-written objects were not read; the ${MAX_ALTERNATION} of the newest writes were fetched, the others' changes may be missing from their stories: narrow the question.`
+        `${ask.length} owners of controller-written objects were not read; the ${most} of the newest writes were fetched, the others' changes may be missing from their stories: narrow the question.`
       );
     }
-    const chosen = ask.slice(0, MAX_ALTERNATION);
-    if (chosen.length > 0) {
+    // In pieces a query can name (a busy window of a cluster has hundreds of owners), one after another so the
+    // session takes their lines in one order.
+    for (const chosen of inChunks(ask.slice(0, most), MAX_ALTERNATION)) {
       chosen.forEach(([k]) => fetched.add(k));
       const owners = chosen.map(([, o]) => o);
       const namespaces = owners.every((o) => o.namespace) ? [...new Set(owners.map((o) => o.namespace as string))] : [];
@@ -390,18 +404,22 @@ export async function traceOverLoki(
     const namespaces = owners.every((e) => e.target.namespace)
       ? [...new Set(owners.map((e) => e.target.namespace as string))]
       : [];
-    if (names.length <= MAX_ALTERNATION) {
-      // Two controller hops (ReplicaSet, then its Pods), each within the cascade window of its cause.
-      const lines = await run(
-        2,
-        dependentWritesQuery({ names, namespaces }, selectors),
-        first - opts.skewMs,
-        Math.min(last + 2 * opts.cascadeWindowMs, question.to + 2 * opts.cascadeWindowMs) + 1
-      );
-      await addInChunks(session, lines, signal);
+    const most = MAX_ALTERNATION * MAX_NAME_CHUNKS;
+    if (names.length <= most) {
+      // Two controller hops (ReplicaSet, then its Pods), each within the cascade window of its cause; in pieces a
+      // query can name, one after another.
+      for (const some of inChunks(names, MAX_ALTERNATION)) {
+        const lines = await run(
+          2,
+          dependentWritesQuery({ names: some, namespaces }, selectors),
+          first - opts.skewMs,
+          Math.min(last + 2 * opts.cascadeWindowMs, question.to + 2 * opts.cascadeWindowMs) + 1
+        );
+        await addInChunks(session, lines, signal);
+      }
     } else {
       warnings.push(
-        `${names.length} owners asked about: what they set off through controllers was not read (at most ${MAX_ALTERNATION}); narrow the question to see their consequences.`
+        `${names.length} owners asked about: what they set off through controllers was not read (at most ${most}); narrow the question to see their consequences.`
       );
     }
   }
