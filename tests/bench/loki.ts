@@ -36,13 +36,21 @@ async function rawDownload(urls: string[]): Promise<{ ms: number; bytes: number 
   const t0 = Date.now();
   let next = 0;
   let bytes = 0;
+  const statuses: Record<number, number> = {};
+  const errors = new Map<number, string>();
   const get = async (url: string): Promise<string> => {
     // A keep-alive connection the server closed while idle fails at once (ECONNRESET): as the client does, ask
     // again on a new one (the trace's client retries network errors too).
     for (let attempt = 0; ; attempt++) {
       try {
         const res = await fetch(url, { headers: { 'X-Loki-Response-Encoding-Flags': 'categorize-labels' } });
-        return await res.text();
+        const text = await res.text();
+        // The trace's refused pages (Loki's message limit) are among the requests: they are downloaded again too.
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+        if (!res.ok && !errors.has(res.status)) {
+          errors.set(res.status, text.slice(0, 300));
+        }
+        return text;
       } catch (e) {
         if (attempt >= 3 || !(e instanceof TypeError)) {
           throw e;
@@ -56,6 +64,7 @@ async function rawDownload(urls: string[]): Promise<{ ms: number; bytes: number 
     }
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
+  process.stderr.write(`raw download statuses ${JSON.stringify(statuses)} ${JSON.stringify([...errors])}\n`);
   return { ms: Date.now() - t0, bytes };
 }
 

@@ -135,7 +135,8 @@ export function ownerWritesQuery(
  */
 export function dependentWritesQuery(
   owners: { names: string[]; namespaces: string[] },
-  selectors: StreamSelectors = DEFAULT_SELECTORS
+  selectors: StreamSelectors = DEFAULT_SELECTORS,
+  leaveOut: readonly RoutineClass[] = []
 ): LogQuery {
   return lineQuery(selectors['kube-audit'] ?? DEFAULT_SELECTORS['kube-audit'], [
     { op: '|~', value: `"verb":"(${regexAnyOf(WRITE_VERB_LIST)})"` },
@@ -143,6 +144,8 @@ export function dependentWritesQuery(
       ? [{ op: '|~' as const, value: `"namespace":"(${regexAnyOf(owners.namespaces)})"` }]
       : []),
     { op: '|~', value: `"name":"(${regexAnyOf(owners.names)})-` },
+    // A Pod's status heartbeats and Events are named after it too: routine, left out as phase 1 leaves them out.
+    ...routineLineFilters(leaveOut),
   ]);
 }
 

@@ -208,10 +208,32 @@ describe('a busy window names hundreds of owners: every one is read, in queries 
   it('450 Deployments a person created: what they set off is read in three queries naming 200, 200 and 50', async () => {
     const { loki, asked } = lokiWith(names.map((n, i) => writeOf(i, 'dana@example.org', 'deployments', n, 'apps')));
     const r = await traceOverLoki(loki, { target: { resource: 'deployments' }, from: at - 60_000, to: at + 3_600_000 });
-    const dependents = asked.filter((q) => q.includes('\\"name\\":\\"(') && q.endsWith(')-"'));
+    // The dependents' reads: names followed by `-` (`<owner>-…`).
+    const dependents = asked.filter((q) => q.includes(')-"'));
     expect(dependents.map((q) => namedIn(q, '\\\\"name\\\\":\\\\"').length)).toEqual([200, 200, 50]);
     expect(dependents.flatMap((q) => namedIn(q, '\\\\"name\\\\":\\\\"')).sort()).toEqual(names);
     expect(r.warnings.filter((w) => /not read/.test(w))).toEqual([]);
+  });
+
+  it('a broad question reads what they set off only past its range: phase 1 read the rest already', async () => {
+    const lines = names.map((n, i) => writeOf(i, 'dana@example.org', 'deployments', n, 'apps'));
+    const inside = lokiWith(lines);
+    await traceOverLoki(inside.loki, { from: at - 60_000, to: at + 3_600_000 });
+    // The writes end 450 s into an hour: their cascade window (10 minutes) ends inside it.
+    expect(inside.asked.filter((q) => q.includes(')-"'))).toEqual([]);
+    const starts: number[] = [];
+    const edge = lokiWith(lines);
+    const recording: LokiTransport = {
+      queryRange(logql, start, end, signal) {
+        if (logql.includes(')-"')) {
+          starts.push(start);
+        }
+        return edge.loki.queryRange(logql, start, end, signal);
+      },
+    };
+    await traceOverLoki(recording, { from: at - 60_000, to: at + 500_000 });
+    // The range ends 50 s after the last write: only the ten minutes past it are read, in three queries.
+    expect(starts).toEqual([at + 500_001, at + 500_001, at + 500_001]);
   });
 
   it("450 Pods a ReplicaSet controller created: their owners' writes are read, every owner named, none left out", async () => {

@@ -398,7 +398,7 @@ export async function traceOverLoki(
   const owners = phase1Events.filter((e) => isWanted(e) && OWNER_RESOURCES.has(e.target.resource) && e.target.name);
   const ownerTimes = owners.map((e) => e.time).filter((t): t is number => t !== undefined);
   const readFrom = readFromOf(queries, question.from);
-  if (ownerTimes.length > 0 && !phase1Covers(question, readFrom)(-Infinity, Infinity)) {
+  if (ownerTimes.length > 0) {
     const [first, last] = extent(ownerTimes);
     const names = [...new Set(owners.map((e) => e.target.name as string))];
     const namespaces = owners.every((e) => e.target.namespace)
@@ -408,14 +408,20 @@ export async function traceOverLoki(
     if (names.length <= most) {
       // Two controller hops (ReplicaSet, then its Pods), each within the cascade window of its cause; in pieces a
       // query can name, one after another.
-      for (const some of inChunks(names, MAX_ALTERNATION)) {
-        const lines = await run(
-          2,
-          dependentWritesQuery({ names: some, namespaces }, selectors),
-          first - opts.skewMs,
-          Math.min(last + 2 * opts.cascadeWindowMs, question.to + 2 * opts.cascadeWindowMs) + 1
-        );
-        await addInChunks(session, lines, signal);
+      const lo = first - opts.skewMs;
+      const hi = Math.min(last + 2 * opts.cascadeWindowMs, question.to + 2 * opts.cascadeWindowMs) + 1;
+      // What phase 1 read already (a broad question's whole range) is not read again: only what lies outside it.
+      const windows: Array<[number, number]> = phase1Covers(question, readFrom)(readFrom, question.to)
+        ? [
+            [lo, Math.min(hi, readFrom)],
+            [Math.max(lo, question.to + 1), hi],
+          ]
+        : [[lo, hi]];
+      for (const [from, to] of windows.filter(([a, b]) => a < b)) {
+        for (const some of inChunks(names, MAX_ALTERNATION)) {
+          const lines = await run(2, dependentWritesQuery({ names: some, namespaces }, selectors, leaveOut), from, to);
+          await addInChunks(session, lines, signal);
+        }
       }
     } else {
       warnings.push(
