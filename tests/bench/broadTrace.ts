@@ -28,11 +28,17 @@ async function main(): Promise<void> {
   keepHeapNearLiveSize();
   const input = JSON.parse(process.argv[2]) as Input;
   const urls: string[] = [];
+  let bytesReceived = 0;
   const client = new LokiClient({
     baseUrl: input.url,
-    fetch: (u, init) => {
+    // What the trace itself received (the bytes read from Loki), counted as it reads them: a re-download of the
+    // same requests may be answered otherwise (a refused page, a page cut by the answer's size).
+    fetch: async (u, init) => {
       urls.push(u);
-      return fetch(u, init);
+      const res = await fetch(u, init);
+      const text = await res.text();
+      bytesReceived += Buffer.byteLength(text);
+      return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
     },
   });
   const t0 = Date.now();
@@ -83,6 +89,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     JSON.stringify({
       urls,
+      bytesReceived,
       endToEndMs,
       peakRssMB: Math.round(rssAfterBroad / 1024),
       chains: broad.chains.length,
