@@ -187,16 +187,16 @@ describe('where no worker runs, the same thread', () => {
     (globalThis as { Worker?: unknown }).Worker = realWorker;
   });
 
+  /** The runner `runnerPort(url)` gives answers the question as core does on this thread. */
+  const expectCoreAnswerThrough = async (url: string) => {
+    const expected = await direct();
+    const remote = startTrace(runnerPort(url), transport(), request, new AbortController().signal);
+    expect((await remote.answer).chains).toEqual(expected.trace.chains);
+  };
+
   it('without Worker (this jsdom has none) the runner is on this thread and answers as core does', async () => {
     expect(typeof Worker).toBe('undefined');
-    const expected = await direct();
-    const remote = startTrace(
-      runnerPort('http://grafana.example/traceWorker.js'),
-      transport(),
-      request,
-      new AbortController().signal
-    );
-    expect((await remote.answer).chains).toEqual(expected.trace.chains);
+    await expectCoreAnswerThrough('http://grafana.example/traceWorker.js');
   });
 
   it('a worker the page refuses (another origin) falls back at once', async () => {
@@ -205,14 +205,7 @@ describe('where no worker runs, the same thread', () => {
         throw new DOMException('Script at cdn.example cannot be accessed from origin grafana.example', 'SecurityError');
       }
     };
-    const expected = await direct();
-    const remote = startTrace(
-      runnerPort('https://cdn.example/traceWorker.js'),
-      transport(),
-      request,
-      new AbortController().signal
-    );
-    expect((await remote.answer).chains).toEqual(expected.trace.chains);
+    await expectCoreAnswerThrough('https://cdn.example/traceWorker.js');
   });
 
   it('a worker whose script never runs (not found) falls back, and what was posted to it is replayed', async () => {
@@ -233,14 +226,7 @@ describe('where no worker runs, the same thread', () => {
         this.terminated = true;
       }
     };
-    const expected = await direct();
-    const remote = startTrace(
-      runnerPort('http://grafana.example/traceWorker.js'),
-      transport(),
-      request,
-      new AbortController().signal
-    );
-    expect((await remote.answer).chains).toEqual(expected.trace.chains);
+    await expectCoreAnswerThrough('http://grafana.example/traceWorker.js');
     expect(started).toEqual(['http://grafana.example/traceWorker.js']);
   });
 

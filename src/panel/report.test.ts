@@ -45,7 +45,20 @@ describe('the report of chains (Copy as Markdown, Download JSON)', () => {
     const j = reportJson([rollback]);
     expect(Object.keys(j)).toEqual(['chains']);
     expect(Object.keys(j.chains[0]).sort()).toEqual(
-      ['id', 'effect', 'verdict', 'who', 'gitops', 'links', 'context', 'consequenceOf', 'consequences', 'change'].sort()
+      [
+        'id',
+        'effect',
+        'verdict',
+        'who',
+        'gitops',
+        'links',
+        'context',
+        'consequenceOf',
+        'consequences',
+        'change',
+        'grantedBy',
+        'failedSyncBefore',
+      ].sort()
     );
     expect(j.chains[0].gitops?.commit?.startsWith('45d9f8a1b2c3')).toBe(true);
     expect(j.chains[0].effect.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);

@@ -193,6 +193,19 @@ describe('Secret values never reach any output', () => {
   });
 });
 
+/** The Argo CD application controller's write of the deployment at 10:15:00 (a sync's). */
+const syncWrite = () =>
+  kubeAudit({
+    auditID: id(),
+    user: {
+      username: 'system:serviceaccount:argocd:argocd-application-controller',
+      groups: ['system:serviceaccounts'],
+    },
+    userAgent: 'argocd-application-controller/v3.1.8',
+    requestReceivedTimestamp: '2026-03-02T10:15:00Z',
+    stageTimestamp: '2026-03-02T10:15:00Z',
+  });
+
 describe('links to the commit, the app and the user', () => {
   const OLD = '0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d';
   const NEW = '0f3c9a1d2b7e4c6a8f1e2d3c4b5a69788766554e';
@@ -226,16 +239,7 @@ describe('links to the commit, the app and the user', () => {
         }
       ),
       argoLog(),
-      kubeAudit({
-        auditID: id(),
-        user: {
-          username: 'system:serviceaccount:argocd:argocd-application-controller',
-          groups: ['system:serviceaccounts'],
-        },
-        userAgent: 'argocd-application-controller/v3.1.8',
-        requestReceivedTimestamp: '2026-03-02T10:15:00Z',
-        stageTimestamp: '2026-03-02T10:15:00Z',
-      }),
+      syncWrite(),
     ];
     const links = { argocdUrl: 'https://admin:pw@argocd.example.org/', gitHosts: { 'gitlab.example.org': 'gitlab' } };
     const c = chainsOf(records, { links }).find((x) => x.effect.target.resource === 'deployments') as Chain;
@@ -262,16 +266,7 @@ describe('links to the commit, the app and the user', () => {
         stageTimestamp: '2026-03-02T11:30:00Z',
       }),
       argoLog(),
-      kubeAudit({
-        auditID: id(),
-        user: {
-          username: 'system:serviceaccount:argocd:argocd-application-controller',
-          groups: ['system:serviceaccounts'],
-        },
-        userAgent: 'argocd-application-controller/v3.1.8',
-        requestReceivedTimestamp: '2026-03-02T10:15:00Z',
-        stageTimestamp: '2026-03-02T10:15:00Z',
-      }),
+      syncWrite(),
     ]).find((x) => x.effect.target.resource === 'deployments') as Chain;
   const LATER = '9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b';
 
