@@ -54,6 +54,7 @@ describe('dist/ as Grafana loads it', () => {
         { type: 'page', path: '/a/provenance-gitops-app/investigate', addToNav: true, defaultNav: true },
         { type: 'page', path: '/a/provenance-gitops-app/object', addToNav: true },
         { type: 'page', path: '/a/provenance-gitops-app/person', addToNav: true },
+        { type: 'page', path: '/a/provenance-gitops-app/health', addToNav: true },
         { type: 'datasource', path: 'datasource/plugin.json' },
         { type: 'panel', path: 'panel/plugin.json' },
       ],

@@ -50,6 +50,18 @@ const full = {
   consequenceOf: 'c0',
   consequences: 3,
   change: { kind: 'fields', fields: [] },
+  grantedBy: {
+    by: 'admin@example.org',
+    event: {
+      time: Date.UTC(2026, 2, 2, 9, 30, 0),
+      verb: 'create',
+      target: { resource: 'rolebindings', namespace: 'shop', name: 'dana-edit' },
+    },
+  },
+  failedSyncBefore: {
+    time: Date.UTC(2026, 2, 2, 10, 0, 0),
+    gitops: { message: 'one or more objects failed to apply' },
+  },
 } as unknown as Chain;
 
 describe('chainToJson', () => {
@@ -87,6 +99,13 @@ describe('chainToJson', () => {
       consequenceOf: 'c0',
       consequences: 3,
       change: { kind: 'fields', fields: [] },
+      grantedBy: {
+        time: '2026-03-02T09:30:00.000Z',
+        by: 'admin@example.org',
+        verb: 'create',
+        object: 'rolebindings shop/dana-edit',
+      },
+      failedSyncBefore: { time: '2026-03-02T10:00:00.000Z', message: 'one or more objects failed to apply' },
     });
   });
 
@@ -137,6 +156,8 @@ describe('chainToJson', () => {
       consequenceOf: null,
       consequences: 0,
       change: null,
+      grantedBy: null,
+      failedSyncBefore: null,
     });
     expect(chainToJson({ ...bare, gitops: undefined } as unknown as Chain).gitops).toBeNull();
   });
