@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { ChainJson, TruthChain } from '../core';
+import { CHAIN_JSON_KEYS } from '../../tests/support/contract';
 import { compareToTruth } from '../../tests/support/truth';
 import { rancherAudit } from '../../tests/support/builders';
 import { runCli } from '../../tests/support/cli';
@@ -34,20 +35,7 @@ describe('provenance generate → trace', () => {
     expect(Object.keys(j)).toEqual(['chains', 'skipped', 'stats']);
     expect(Object.keys(j.stats)).toEqual(['lines', 'events', 'chains', 'excluded', 'ms']);
     expect(j.skipped).toEqual({});
-    expect(Object.keys(j.chains[0])).toEqual([
-      'id',
-      'effect',
-      'verdict',
-      'who',
-      'gitops',
-      'links',
-      'context',
-      'consequenceOf',
-      'consequences',
-      'change',
-      'grantedBy',
-      'failedSyncBefore',
-    ]);
+    expect(Object.keys(j.chains[0])).toEqual(CHAIN_JSON_KEYS);
     expect(Object.keys(j.chains[0].effect)).toEqual([
       'time',
       'source',

@@ -5,7 +5,7 @@
  */
 import { chainToJson, LokiClient, traceOverLoki, type ChainJson, type TruthChain } from '../../src/core';
 import { keepHeapNearLiveSize } from '../../src/cli/heap';
-import { compareToTruth } from '../support/truth';
+import { compareToTruth, targetedChains } from '../support/truth';
 
 interface Input {
   url: string;
@@ -61,18 +61,7 @@ async function main(): Promise<void> {
   for (const t of input.truth) {
     // Another scenario's RBAC change is context for later writes too (every scenario is in one stream).
     const inBroad = compareToTruth(broadJson, t, input.truth);
-    const targeted = await traceOverLoki(quiet, {
-      target: { resource: t.effect.resource, namespace: t.effect.namespace, name: t.effect.name },
-      from: input.from,
-      to: input.to,
-    });
-    // A consequence's cause chain is among what was read (allChains), not among the chains asked about.
-    const targetedJson = targeted.chains.map(chainToJson);
-    const inTargeted = compareToTruth(
-      [...targetedJson, ...targeted.allChains.filter((c) => !targeted.chains.includes(c)).map(chainToJson)],
-      t,
-      input.truth
-    );
+    const inTargeted = compareToTruth(await targetedChains(quiet, t, input), t, input.truth);
     scenarios.push({
       scenario: t.scenario,
       change: `${t.effect.verb} ${t.effect.resource} ${t.effect.namespace ?? ''}/${t.effect.name}`,

@@ -1,7 +1,7 @@
 import { chainToJson, generate, scenarioNames, traceOverLoki, type ChainJson, type TruthChain } from '../../src/core';
 import { LokiEmulator } from '../support/lokiEmulator';
 import { loadLoki } from '../support/lokiLoad';
-import { compareToTruth } from '../support/truth';
+import { compareToTruth, targetedChains } from '../support/truth';
 
 /**
  * Every scenario change, asked about alone over Loki (a targeted question: its object, the whole range), gets
@@ -41,16 +41,7 @@ const label = (t: TruthChain) =>
 it.each(g.truth.map((t) => [label(t), t] as const))(
   '%s',
   async (_name, t) => {
-    const targeted = await traceOverLoki(client, {
-      target: { resource: t.effect.resource, namespace: t.effect.namespace, name: t.effect.name },
-      from: g.span.from,
-      to: g.span.to,
-    });
-    // A consequence's cause chain is among what was read (allChains), not among the chains asked about.
-    const json = [
-      ...targeted.chains.map(chainToJson),
-      ...targeted.allChains.filter((c) => !targeted.chains.includes(c)).map(chainToJson),
-    ];
+    const json = await targetedChains(client, t, g.span);
     const { chain, problems } = compareToTruth(json, t, g.truth);
     expect(problems).toEqual([]);
     // The whole chain, fields the truth does not name too, as the broad question ("every change") answers it.

@@ -1,4 +1,5 @@
-import type { Chain, ChainJson, ChangeEvent, TruthChain } from '../../src/core';
+import { chainToJson, traceOverLoki } from '../../src/core';
+import type { Chain, ChainJson, ChangeEvent, LokiTransport, TruthChain } from '../../src/core';
 
 /**
  * Ground truth checks. `compareToTruth` checks one truth entry against the chains a run produced (the CLI and
@@ -267,4 +268,18 @@ function routineProblems(j: ChainJson, actor: string, truthNames: Set<string>): 
     }
   }
   return problems;
+}
+
+/**
+ * A truth entry's object asked about alone over Loki (the whole span): the chains asked about, then the others
+ * read — a consequence's cause chain is among what was read (allChains), not among the chains asked about.
+ */
+export async function targetedChains(
+  loki: LokiTransport,
+  t: TruthChain,
+  span: { from: number; to: number }
+): Promise<ChainJson[]> {
+  const { resource, namespace, name } = t.effect;
+  const r = await traceOverLoki(loki, { target: { resource, namespace, name }, from: span.from, to: span.to });
+  return [...r.chains, ...r.allChains.filter((c) => !r.chains.includes(c))].map(chainToJson);
 }
