@@ -318,8 +318,8 @@ function previousCommitOf(g: GitOpsRef, commit: string, e: ChangeEvent, rc: Rule
     const i =
       ofCommit.find((k) => (history[k][1].deployedAt ?? Infinity) >= t - rc.opts.skewMs) ?? ofCommit.at(-1) ?? -1;
     // A commit the history does not hold: the deployment before this write, not one made after it.
-    const before = history.filter(([, h]) => (h.deployedAt ?? -Infinity) < t);
-    const prev = i > 0 ? history[i - 1] : i < 0 ? before[before.length - 1] : undefined;
+    const prev =
+      i > 0 ? history[i - 1] : i < 0 ? history.filter(([, h]) => (h.deployedAt ?? -Infinity) < t).at(-1) : undefined;
     if (prev && SHA.test(prev[1].revision) && prev[1].revision !== commit) {
       return prev[1].revision;
     }
