@@ -7,20 +7,45 @@ import type { RawLine } from '../parse/types';
 import type { LokiTransport } from './transport';
 import { traceOverLoki } from './twoPhase';
 
-/** A person's write at `ms`, as kube-apiserver logs it (written here, not by the generator). */
-function write(ms: number, i: number): RawLine {
+/** A write at `ms` as kube-apiserver logs it (written here, not by the generator): `who` writes `resource` `name` in `web`. */
+function auditWrite(
+  ms: number,
+  i: number,
+  w: { who: string; resource: string; name: string; group?: string; verb?: string }
+): RawLine {
   const t = new Date(ms).toISOString();
+  const api = w.group ? `/apis/${w.group}/v1` : '/api/v1';
   return {
-    text:
-      `{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"00000000-0000-4000-8000-${String(i).padStart(12, '0')}",` +
-      `"stage":"ResponseComplete","requestURI":"/api/v1/namespaces/web/configmaps/c${i}","verb":"update",` +
-      `"user":{"username":"alice@example.org","groups":["system:authenticated"]},"sourceIPs":["203.0.113.5"],` +
-      `"userAgent":"kubectl/v1.31.2","objectRef":{"resource":"configmaps","namespace":"web","name":"c${i}","apiVersion":"v1"},` +
-      `"responseStatus":{"metadata":{},"code":200},"requestReceivedTimestamp":"${t}","stageTimestamp":"${t}"}`,
+    text: JSON.stringify({
+      kind: 'Event',
+      apiVersion: 'audit.k8s.io/v1',
+      level: 'Metadata',
+      auditID: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      stage: 'ResponseComplete',
+      requestURI: `${api}/namespaces/web/${w.resource}/${w.name}`,
+      verb: w.verb ?? 'create',
+      user: { username: w.who, groups: ['system:authenticated'] },
+      sourceIPs: ['203.0.113.5'],
+      userAgent: 'kubectl/v1.31.2',
+      objectRef: {
+        resource: w.resource,
+        namespace: 'web',
+        name: w.name,
+        apiVersion: 'v1',
+        ...(w.group ? { apiGroup: w.group } : {}),
+      },
+      responseStatus: { metadata: {}, code: 200 },
+      requestReceivedTimestamp: t,
+      stageTimestamp: t,
+    }),
     labels: { job: 'kube-audit' },
     ns: `${ms}000000`,
   };
 }
+
+/** A person's update of ConfigMap c<i> at `ms`. */
+const write = (ms: number, i: number) =>
+  auditWrite(ms, i, { who: 'alice@example.org', resource: 'configmaps', name: `c${i}`, verb: 'update' });
 
 /** Loki with `perHour` writes an hour over the whole month; phase-1 queries are recorded. */
 function monthOfWrites(perHour: number): LokiTransport & { phase1: Array<[number, number]> } {
@@ -165,30 +190,9 @@ describe('Rancher user ids through the authorized cluster endpoint: the identity
 
 describe('a busy window names hundreds of owners: every one is read, in queries a Loki can take', () => {
   const at = Date.UTC(2026, 3, 1, 10);
-  /** A write at `at + i` s, as kube-apiserver logs it (written here): `who` writes `resource` `name` in `web`. */
-  const writeOf = (i: number, who: string, resource: string, name: string, group = ''): RawLine => {
-    const t = new Date(at + i * 1000).toISOString();
-    const api = group ? `/apis/${group}/v1` : '/api/v1';
-    return {
-      text: JSON.stringify({
-        kind: 'Event',
-        apiVersion: 'audit.k8s.io/v1',
-        level: 'Metadata',
-        auditID: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-        stage: 'ResponseComplete',
-        requestURI: `${api}/namespaces/web/${resource}/${name}`,
-        verb: 'create',
-        user: { username: who, groups: ['system:authenticated'] },
-        sourceIPs: ['10.0.0.1'],
-        objectRef: { resource, namespace: 'web', name, apiVersion: 'v1', ...(group ? { apiGroup: group } : {}) },
-        responseStatus: { metadata: {}, code: 201 },
-        requestReceivedTimestamp: t,
-        stageTimestamp: t,
-      }),
-      labels: { job: 'kube-audit' },
-      ns: `${at + i * 1000}000000`,
-    };
-  };
+  /** The i-th write, `i` seconds after `at`. */
+  const writeOf = (i: number, who: string, resource: string, name: string, group?: string) =>
+    auditWrite(at + i * 1000, i, { who, resource, name, group });
   /** Loki answering phase 1 (the write-verb query first of all) with `lines`; every query's LogQL recorded. */
   const lokiWith = (lines: RawLine[]) => {
     const asked: string[] = [];
