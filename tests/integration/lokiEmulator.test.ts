@@ -149,6 +149,26 @@ describe('Loki API emulator', () => {
     });
   });
 
+  it("refuses a query_range longer than max_query_length (721 h) with Loki's message; 721 h itself is read", async () => {
+    const start = 1_700_000_000_000;
+    const ns = (ms: number) => `${ms}000000`;
+    const over = await get('/loki/api/v1/query_range', {
+      query: '{job="argocd"}',
+      start: ns(start),
+      end: ns(start + 721 * 3_600_000 + 1500),
+    });
+    expect(over).toEqual({
+      status: 400,
+      text: 'the query time range exceeds the limit (query length: 721h0m1.5s, limit: 30d1h)',
+    });
+    const at = await get('/loki/api/v1/query_range', {
+      query: '{job="argocd"}',
+      start: ns(start),
+      end: ns(start + 721 * 3_600_000),
+    });
+    expect(at.status).toBe(200);
+  });
+
   it('answers 400 to LogQL it does not implement, and to parse errors', async () => {
     for (const query of [
       '{job="argocd"} | logfmt',
@@ -358,7 +378,11 @@ describe('| regexp, as Loki builds and runs it (pkg/logql/log/parser.go RegexpPa
 
   it.each([
     ['no named capture', '(verb)', 'parse error : invalid regexp parser: at least one named capture must be supplied'],
-    ['a group name Go does not compile', '(?P<a-b>x)', 'invalid regexp parser: error parsing regexp: invalid named capture'],
+    [
+      'a group name Go does not compile',
+      '(?P<a-b>x)',
+      'invalid regexp parser: error parsing regexp: invalid named capture',
+    ],
     ['an invalid label name', '(?P<1a>x)', "parse error : invalid regexp parser: invalid extracted label name '1a'"],
     ['a name twice', '(?P<a>x)(?P<a>y)', "parse error : invalid regexp parser: duplicate extracted label name 'a'"],
   ])('refuses %s with Loki’s message', async (_what, re, message) => {

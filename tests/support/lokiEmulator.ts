@@ -40,9 +40,41 @@ interface Stream {
 
 const NS_PER_MS = BigInt(1_000_000);
 
+/** Go's time.Duration text of whole milliseconds (`745h0m0.5s`). */
+function goDuration(ms: number): string {
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = (ms % 60_000) / 1000;
+  return h > 0 ? `${h}h${m}m${s}s` : m > 0 ? `${m}m${s}s` : `${s}s`;
+}
+
+/** Prometheus model.Duration text (vendor/github.com/prometheus/common/model/time.go): years and weeks only exact. */
+function promDuration(ms: number): string {
+  const units: Array<[string, number, boolean]> = [
+    ['y', 31_536_000_000, true],
+    ['w', 604_800_000, true],
+    ['d', 86_400_000, false],
+    ['h', 3_600_000, false],
+    ['m', 60_000, false],
+    ['s', 1000, false],
+    ['ms', 1, false],
+  ];
+  let rest = ms;
+  let out = '';
+  for (const [unit, n, exact] of units) {
+    if ((!exact || rest % n === 0) && rest >= n) {
+      out += `${Math.floor(rest / n)}${unit}`;
+      rest %= n;
+    }
+  }
+  return out || '0s';
+}
+
 export interface EmulatorOptions {
   maxLineSize?: number;
   maxEntriesLimitPerQuery?: number;
+  /** `store.max-query-length` (default 721 h): a longer query_range is refused. */
+  maxQueryLengthMs?: number;
   /** The querier's gRPC message limit; Infinity switches it off (a Loki with raised limits). */
   grpcMaxMessageBytes?: number;
   /** `ingester.max-chunk-age` (default 2 h): entries older than a stream's newest minus half of it are refused. */
@@ -85,6 +117,7 @@ export class LokiEmulator {
   private readonly pushFaults: Fault[] = [];
   readonly maxLineSize: number;
   readonly maxEntries: number;
+  readonly maxQueryLengthMs: number;
   readonly grpcMaxMessageBytes: number;
   readonly maxChunkAgeMs: number;
   readonly creationGracePeriodMs: number;
@@ -94,6 +127,8 @@ export class LokiEmulator {
   constructor(options: EmulatorOptions = {}) {
     this.maxLineSize = options.maxLineSize ?? 256 * 1024;
     this.maxEntries = options.maxEntriesLimitPerQuery ?? 5000;
+    // loki v3.5.0 pkg/validation/limits.go: MaxQueryLength.Set("721h").
+    this.maxQueryLengthMs = options.maxQueryLengthMs ?? 721 * 3_600_000;
     this.grpcMaxMessageBytes = options.grpcMaxMessageBytes ?? GRPC_DEFAULT_MAX_MESSAGE_BYTES;
     // loki v3.5.0 pkg/ingester/ingester.go (max-chunk-age 2h), pkg/validation/limits.go (create-grace-period 10m).
     this.maxChunkAgeMs = options.maxChunkAgeMs ?? 2 * 3_600_000;
@@ -349,6 +384,14 @@ export class LokiEmulator {
       return send(
         400,
         `max entries limit per query exceeded, limit > max_entries_limit_per_query (${limit} > ${this.maxEntries})`
+      );
+    }
+    // loki v3.5.0 pkg/querier/queryrange/limits.go: the length in ms, refused with validation.ErrQueryTooLong.
+    const lengthMs = Number(end / NS_PER_MS - start / NS_PER_MS);
+    if (lengthMs > this.maxQueryLengthMs) {
+      return send(
+        400,
+        `the query time range exceeds the limit (query length: ${goDuration(lengthMs)}, limit: ${promDuration(this.maxQueryLengthMs)})`
       );
     }
     const direction = p.get('direction') ?? 'backward';

@@ -1,6 +1,6 @@
 import type { RawLine } from '../parse/types';
 import { LokiError } from './errors';
-import { messageTooLarge, readRange, type PageFetcher, type PagingOptions } from './paging';
+import { messageTooLarge, pieceLengthMs, readRange, type PageFetcher, type PagingOptions } from './paging';
 
 /**
  * The pager against a fetcher that answers as Loki's query_range does (start inclusive, end exclusive, oldest
@@ -167,6 +167,95 @@ describe('readRange', () => {
     };
     const r = await readRange(fetchPage, T0, T0 + 1000, options({ pageLimit: 2 }));
     expect(r.lines.map((l) => l.text)).toEqual(['a0', 'b1', 'a2', 'b3', 'a4']);
+  });
+
+  it('a long range is read in at most 24 pieces, none longer than a day: a week in pieces of 7 h', async () => {
+    const week = 7 * 24 * 3_600_000;
+    const { fetchPage, asked } = loki([at(10, 'a'), at(week - 1, 'b')]);
+    const r = await readRange(fetchPage, T0, T0 + week, options());
+    expect(r.lines.map((l) => l.text)).toEqual(['a', 'b']);
+    expect(r.requests).toBe(24);
+    expect(asked.slice(0, 2).map((q) => [q.start, q.end])).toEqual([
+      [nsAt(0), nsAt(25_200_000)],
+      [nsAt(25_200_000), nsAt(50_400_000)],
+    ]);
+    expect(asked[23].end).toBe(nsAt(week));
+    // 30 days: 30 pieces of a day (Loki refuses a query over 721 h); 6 h: six of an hour, as before.
+    expect(pieceLengthMs(0, 30 * 86_400_000, 3_600_000)).toBe(86_400_000);
+    expect(pieceLengthMs(0, 6 * 3_600_000, 3_600_000)).toBe(3_600_000);
+    expect(pieceLengthMs(0, 3_600_000, 2 * 86_400_000)).toBe(2 * 86_400_000);
+  });
+
+  it('after a full first page, the rest of a dense piece is read in parts side by side: same lines, same order', async () => {
+    // 102 lines over the hour, 10 a page: the first page spans a tenth of it, so the rest is split in 4 parts.
+    const lines = Array.from({ length: 100 }, (_, i) => at(i * 36_000, `l${i}`, i % 3));
+    // Two more in l1's millisecond, one at its very nanosecond; the fake answers oldest first, as Loki does.
+    lines.push(at(36_000, 'same-ms-as-l1'), at(36_000, 'twin-of-l1', 1));
+    lines.sort((a, b) => (BigInt(a.ns as string) < BigInt(b.ns as string) ? -1 : a.ns === b.ns ? 0 : 1));
+    const sequential = await readRange(loki(lines).fetchPage, T0, T0 + 3_600_000, options({ pageLimit: 10 }));
+    let inFlight = 0;
+    let most = 0;
+    const { fetchPage: plain, asked } = loki(lines);
+    const fetchPage: PageFetcher = async (start, end, limit) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      inFlight--;
+      return plain(start, end, limit);
+    };
+    const pages: string[] = [];
+    const r = await readRange(
+      fetchPage,
+      T0,
+      T0 + 3_600_000,
+      options({
+        pageLimit: 10,
+        concurrency: 4,
+        onPage: (piece, got) => pages.push(...got.map((l) => `${piece}:${l.text}`)),
+      })
+    );
+    expect(sequential.lines).toHaveLength(102);
+    expect(r.lines.map((l) => l.text)).toEqual(sequential.lines.map((l) => l.text));
+    // Pages are heard in the order of the answer, all as piece 0.
+    expect(pages).toEqual(sequential.lines.map((l) => `0:${l.text}`));
+    expect(most).toBe(4);
+    // The parts start where the first page ended and at three more points, a quarter of the rest apart.
+    // The first page is l0, l1 and its two, l2 … l7: its newest line, l7, is at 252,000 ms + 1 ns.
+    const next = nsAt(252_000) + BigInt(1);
+    const rest = nsAt(3_600_000) - next;
+    const quarter = (i: number) => next + (rest * BigInt(i)) / BigInt(4);
+    expect(asked.slice(0, 5).map((q) => q.start)).toEqual([nsAt(0), next, quarter(1), quarter(2), quarter(3)]);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('pages of pieces read side by side are heard in the order of the answer, a later piece held until the earlier is read', async () => {
+    const lines = [at(10, 'a'), at(20, 'b'), at(3_600_010, 'c'), at(7_200_010, 'd')];
+    const { fetchPage: plain } = loki(lines);
+    // The first piece answers last.
+    const fetchPage: PageFetcher = async (start, end, limit) => {
+      await new Promise((resolve) => setTimeout(resolve, start === nsAt(0) ? 20 : 1));
+      return plain(start, end, limit);
+    };
+    const heard: string[] = [];
+    const r = await readRange(
+      fetchPage,
+      T0,
+      T0 + 9_000_000,
+      options({ concurrency: 3, onPage: (piece, got) => heard.push(...got.map((l) => `${piece}:${l.text}`)) })
+    );
+    expect(heard).toEqual(['0:a', '0:b', '1:c', '2:d']);
+    expect(r.lines.map((l) => l.text)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('a capped read (maxLines) or one at a time is never split: pages follow each other', async () => {
+    const lines = Array.from({ length: 50 }, (_, i) => at(i * 60_000, `l${i}`));
+    const { fetchPage, asked } = loki(lines);
+    const r = await readRange(fetchPage, T0, T0 + 3_600_000, options({ pageLimit: 10, concurrency: 4, maxLines: 30 }));
+    expect(r.lines).toHaveLength(30);
+    // Each page starts at the last one's newest line (l9, l18, l27): 9 new lines a page after the first.
+    expect(asked.map((q) => q.start)).toEqual([nsAt(0), nsAt(540_000), nsAt(1_080_000), nsAt(1_620_000)]);
+    const one = loki(lines);
+    await readRange(one.fetchPage, T0, T0 + 3_600_000, options({ pageLimit: 10 }));
+    expect(one.asked).toHaveLength(6);
   });
 
   it('stops at maxLines, the oldest lines, even with pieces read side by side', async () => {

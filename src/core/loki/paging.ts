@@ -26,8 +26,9 @@ export interface PagingOptions {
    */
   pageBytes?: number;
   /**
-   * Called with each page's new lines as they arrive, with the index of the piece they belong to: the result is
-   * the pieces in order, each its pages in order, cut to `maxLines` (what a consumer rebuilds from the pages).
+   * Called with each page's new lines, with the index of the piece they belong to, in the order of the result
+   * (a piece's pages are held until the pieces before it are read): the lines heard, cut to `maxLines`, are the
+   * result, so a consumer can parse them as they come.
    */
   onPage?: (piece: number, lines: RawLine[]) => void;
 }
@@ -106,6 +107,39 @@ function entryKey(l: RawLine): string {
   return `${l.ns}\u0000${JSON.stringify(l.labels ?? {})}\u0000${l.text}`;
 }
 
+/** Where a piece is read from, and how its pages are reported. */
+interface PieceRead {
+  /** Lines at the start already read (by the page before, when a piece is split after its first page). */
+  seen?: Set<string>;
+  /** May the rest of the piece be split after a full first page (not again inside a part). */
+  split: boolean;
+  onPage?: (lines: RawLine[]) => void;
+}
+
+/**
+ * After a full first page, the rest of a piece in parts read side by side: as many as the first page's span says
+ * pages are left, at most `concurrency`. A dense piece (the hour a broad question asks about) is then paged
+ * `concurrency` pages at a time instead of one after another, which is what a raw download of its pages does.
+ */
+function partsAfterFirstPage(startNs: bigint, lastNs: bigint, endNs: bigint, o: PagingOptions): bigint[] {
+  const step = o.granularityNs ?? BigInt(1);
+  const covered = lastNs - startNs;
+  const rest = endNs - lastNs;
+  if (covered <= BigInt(0) || rest <= BigInt(0)) {
+    return [];
+  }
+  const pagesLeft = (rest + covered - BigInt(1)) / covered;
+  const parts = Number(pagesLeft < BigInt(o.concurrency) ? pagesLeft : BigInt(o.concurrency));
+  const bounds: bigint[] = [];
+  for (let i = 1; i < parts; i++) {
+    const b = ((lastNs + (rest * BigInt(i)) / BigInt(parts)) / step) * step;
+    if (b > (bounds[bounds.length - 1] ?? lastNs) && b < endNs) {
+      bounds.push(b);
+    }
+  }
+  return bounds;
+}
+
 async function readPiece(
   fetchPage: PageFetcher,
   startNs: bigint,
@@ -113,15 +147,16 @@ async function readPiece(
   o: PagingOptions,
   sizer: PageSizer,
   warnings: string[],
-  piece: number
-) {
+  r: PieceRead
+): Promise<{ lines: RawLine[]; requests: number }> {
   const step = o.granularityNs ?? BigInt(1);
   const out: RawLine[] = [];
   let start = startNs;
   const wanted = o.maxLines ?? Infinity;
   let entriesCap = Math.min(o.pageLimit, wanted);
-  let seen = new Set<string>();
+  let seen = r.seen ?? new Set<string>();
   let requests = 0;
+  let pages = 0;
   let refusals = 0;
   const refused = (message: string) => {
     refusals++;
@@ -162,12 +197,13 @@ async function readPiece(
       throw e;
     }
     refusals = 0;
+    pages++;
     sizer.observe(page);
     page.sort(byTime);
     const fresh = page.filter((l) => !seen.has(entryKey(l)));
     out.push(...fresh);
     if (fresh.length > 0) {
-      o.onPage?.(piece, fresh);
+      r.onPage?.(fresh);
     }
     if (page.length < limit || out.length >= wanted) {
       break;
@@ -181,9 +217,107 @@ async function readPiece(
       continue;
     }
     seen = new Set(page.filter((l) => BigInt(l.ns as string) >= next).map(entryKey));
+    // A cap reads oldest first, one page after another: a split could read past it.
+    const bounds = r.split && pages === 1 && wanted === Infinity ? partsAfterFirstPage(start, next, endNs, o) : [];
+    if (bounds.length > 0) {
+      const rest = await readParts(fetchPage, [next, ...bounds, endNs], seen, o, sizer, warnings, r.onPage);
+      return { lines: [...out, ...rest.lines], requests: requests + rest.requests };
+    }
     start = next;
   }
   return { lines: out, requests };
+}
+
+/** Pages of parts read side by side, reported in the parts' order: a later part's are held until those before it are done. */
+class InOrder {
+  private readonly held: RawLine[][][];
+  private readonly done: boolean[];
+  private current = 0;
+
+  constructor(
+    private readonly parts: number,
+    private readonly emit: (part: number, lines: RawLine[]) => void
+  ) {
+    this.held = Array.from({ length: parts }, () => []);
+    this.done = new Array<boolean>(parts).fill(false);
+  }
+
+  page(part: number, lines: RawLine[]): void {
+    if (part === this.current) {
+      this.emit(part, lines);
+    } else {
+      this.held[part].push(lines);
+    }
+  }
+
+  finished(part: number): void {
+    this.done[part] = true;
+    while (this.current < this.parts && this.done[this.current]) {
+      this.current++;
+      this.held[this.current]?.forEach((p) => this.emit(this.current, p));
+      this.held[this.current] = [];
+    }
+  }
+}
+
+/**
+ * The parts between `edges` side by side (the first starting with the lines `seen` already read), their lines in
+ * time order; pages are reported in that order too, a later part's held back until the parts before it are done.
+ */
+async function readParts(
+  fetchPage: PageFetcher,
+  edges: bigint[],
+  seen: Set<string>,
+  o: PagingOptions,
+  sizer: PageSizer,
+  warnings: string[],
+  onPage: ((lines: RawLine[]) => void) | undefined
+): Promise<{ lines: RawLine[]; requests: number }> {
+  const parts = edges.length - 1;
+  const order = new InOrder(parts, (_, lines) => onPage?.(lines));
+  const read = await Promise.all(
+    Array.from({ length: parts }, async (_, j) => {
+      const got = await readPiece(fetchPage, edges[j], edges[j + 1], o, sizer, warnings, {
+        seen: j === 0 ? seen : undefined,
+        split: false,
+        onPage: (lines) => order.page(j, lines),
+      });
+      order.finished(j);
+      return got;
+    })
+  );
+  return { lines: read.flatMap((x) => x.lines), requests: read.reduce((n, x) => n + x.requests, 0) };
+}
+
+/** At most `concurrency` pages in flight, however many pieces and parts are being read. */
+function limitedFetcher(fetchPage: PageFetcher, concurrency: number): PageFetcher {
+  let inFlight = 0;
+  const waiting: Array<() => void> = [];
+  return async (startNs, endNs, limit) => {
+    while (inFlight >= concurrency) {
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
+    inFlight++;
+    try {
+      return await fetchPage(startNs, endNs, limit);
+    } finally {
+      inFlight--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+/**
+ * Pieces of a long range grow past `splitMs` so a range is read in at most this many: a week's look-back is 24
+ * requests, not 168 mostly empty ones (Loki's query frontend splits each by its own `split_queries_by_interval`).
+ */
+export const MAX_PIECES = 24;
+/** and never longer than a day (Loki refuses a query longer than `max_query_length`, 721 h by default). */
+const LONGEST_PIECE_MS = 24 * 3_600_000;
+
+/** The length of the pieces `[startMs, endMs)` is read in. */
+export function pieceLengthMs(startMs: number, endMs: number, splitMs: number): number {
+  return Math.min(Math.max(splitMs, LONGEST_PIECE_MS), Math.max(splitMs, Math.ceil((endMs - startMs) / MAX_PIECES)));
 }
 
 export async function readRange(
@@ -195,9 +329,12 @@ export async function readRange(
   const warnings: string[] = [];
   const sizer = new PageSizer(o.pageBytes ?? DEFAULT_PAGE_BYTES);
   const pieces: Array<[number, number]> = [];
-  for (let s = startMs; s < endMs; s += o.splitMs) {
-    pieces.push([s, Math.min(endMs, s + o.splitMs)]);
+  const pieceMs = pieceLengthMs(startMs, endMs, o.splitMs);
+  for (let s = startMs; s < endMs; s += pieceMs) {
+    pieces.push([s, Math.min(endMs, s + pieceMs)]);
   }
+  const fetchLimited = limitedFetcher(fetchPage, o.concurrency);
+  const order = new InOrder(pieces.length, (i, lines) => o.onPage?.(i, lines));
   const results: RawLine[][] = new Array(pieces.length);
   let requests = 0;
   let read = 0;
@@ -207,14 +344,15 @@ export async function readRange(
     while (next < pieces.length && read < wanted) {
       const i = next++;
       const r = await readPiece(
-        fetchPage,
+        fetchLimited,
         BigInt(Math.floor(pieces[i][0])) * NS_PER_MS,
         BigInt(Math.floor(pieces[i][1])) * NS_PER_MS,
         o,
         sizer,
         warnings,
-        i
+        { split: o.concurrency > 1, onPage: (lines) => order.page(i, lines) }
       );
+      order.finished(i);
       results[i] = r.lines;
       read += r.lines.length;
       requests += r.requests;

@@ -8,9 +8,9 @@ import type { RawLine } from '../parse/types';
 export interface LokiTransport {
   /**
    * Every line of `logql` in [startMs, endMs), oldest first, with warnings for anything not read; with
-   * `maxLines`, only the oldest that many. `onPage`, when the transport pages, hears each page's new lines as
-   * they arrive (PagingOptions.onPage: by piece, rebuilt in piece order); a transport that does not page never
-   * calls it.
+   * `maxLines`, only the oldest that many. `onPage`, when the transport pages, hears each page's new lines in
+   * the order of the answer (PagingOptions.onPage); a transport that does not page never calls it, and a caller
+   * checks what it heard against the answer before relying on it.
    */
   queryRange(
     logql: string,

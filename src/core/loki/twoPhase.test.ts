@@ -188,6 +188,42 @@ describe('Rancher user ids through the authorized cluster endpoint: the identity
   });
 });
 
+describe('phase 1 parsed as its pages arrive', () => {
+  const at = Date.UTC(2026, 3, 2, 9);
+  // A person's and a controller's writes, and reads between them (counted, not parsed).
+  const lines: RawLine[] = Array.from({ length: 40 }, (_, i) =>
+    auditWrite(at + i * 60_000, i, {
+      who: i % 2 ? 'alice@example.org' : 'system:serviceaccount:kube-system:replicaset-controller',
+      resource: i % 3 ? 'configmaps' : 'pods',
+      name: `n${i}`,
+      verb: i % 5 === 0 ? 'get' : 'update',
+    })
+  );
+  /** Loki answering phase 1 with `lines`, its pages heard as `pages` says; nothing else. */
+  const paging = (pages: (all: RawLine[]) => RawLine[][]): LokiTransport => ({
+    queryRange(logql, _s, _e, _signal, _max, onPage) {
+      const hits = logql.startsWith('{job="kube-audit"} |~ "\\"verb') ? lines : [];
+      pages(hits).forEach((p, i) => onPage?.(i, p));
+      return Promise.resolve({ lines: hits, warnings: [], requests: 1 });
+    },
+  });
+  const answer = async (t: LokiTransport) => {
+    const r = await traceOverLoki(t, { from: at, to: at + 3_600_000 });
+    return { chains: r.chains.map((c) => [c.effect.id, c.verdict, c.who.name]), stats: r.parsed.stats };
+  };
+
+  it('the same answer whether the pages come in order, out of order, short of the answer, or not at all', async () => {
+    const whole = await answer(paging(() => []));
+    // 40 lines, 8 of them reads (every fifth): 32 writes, each a chain.
+    expect(whole.stats.lines).toBe(40);
+    expect(whole.chains).toHaveLength(32);
+    expect(await answer(paging((all) => [all.slice(0, 15), all.slice(15)]))).toEqual(whole);
+    expect(await answer(paging((all) => [all.slice(15), all.slice(0, 15)]))).toEqual(whole);
+    expect(await answer(paging((all) => [all.slice(0, 15)]))).toEqual(whole);
+    expect(await answer(paging((all) => [all.map((l) => ({ ...l }))]))).toEqual(whole);
+  });
+});
+
 describe('a busy window names hundreds of owners: every one is read, in queries a Loki can take', () => {
   const at = Date.UTC(2026, 3, 1, 10);
   /** The i-th write, `i` seconds after `at`. */

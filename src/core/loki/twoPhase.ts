@@ -328,9 +328,15 @@ export async function traceOverLoki(
   const warnings: string[] = [];
   const queries: LokiTrace['queries'] = [];
   const read: RawLine[][] = [];
-  const run = async (phase: 1 | 2, q: LogQuery, from: number, to: number): Promise<RawLine[]> => {
+  const run = async (
+    phase: 1 | 2,
+    q: LogQuery,
+    from: number,
+    to: number,
+    onPage?: (lines: RawLine[]) => void
+  ): Promise<RawLine[]> => {
     const logql = renderLogQuery(q);
-    const r = await client.queryRange(logql, from, to, signal);
+    const r = await client.queryRange(logql, from, to, signal, undefined, onPage && ((_, lines) => onPage(lines)));
     warnings.push(...r.warnings);
     queries.push({ phase, logql, from, to, lines: r.lines.length, requests: r.requests });
     read.push(r.lines);
@@ -343,8 +349,24 @@ export async function traceOverLoki(
   const budget = limits.maxEffectLines ?? DEFAULT_MAX_EFFECT_LINES;
   const pieceMs = limits.pieceMs ?? 3_600_000;
   let effectLines: RawLine[];
+  // Reads explain nothing: lines that certainly are reads are counted, not parsed (prescan.ts).
+  let session = new ParseSession({ skipReads: true });
+  let parsedAlready = 0;
   if (end - question.from <= (limits.newestFirstOverMs ?? 6 * 3_600_000)) {
-    effectLines = await run(1, phase1, question.from, end);
+    // Parsed as its pages arrive, while the next ones are on their way: the pages come in the answer's order.
+    const heard: RawLine[] = [];
+    effectLines = await run(1, phase1, question.from, end, (lines) => {
+      for (const l of lines) {
+        heard.push(l);
+        session.add(l);
+      }
+    });
+    if (heard.length === effectLines.length && heard.every((l, i) => l === effectLines[i])) {
+      parsedAlready = heard.length;
+    } else if (heard.length > 0) {
+      // A transport that paged otherwise: the answer is parsed whole, as it says it is.
+      session = new ParseSession({ skipReads: true });
+    }
     limits.onProgress?.({ pieces: 1, piecesDone: 1, lines: effectLines.length });
   } else {
     // A long range: the newest piece first, older ones while the budget lasts; what is left is said, not hidden.
@@ -372,9 +394,7 @@ export async function traceOverLoki(
   if (rancherTarget) {
     effectLines = [...effectLines, ...(await run(1, rancherTarget, question.from, end))];
   }
-  // Reads explain nothing: lines that certainly are reads are counted, not parsed (prescan.ts).
-  const session = new ParseSession({ skipReads: true });
-  await addInChunks(session, effectLines, signal);
+  await addInChunks(session, parsedAlready > 0 ? effectLines.slice(parsedAlready) : effectLines, signal);
   // Routine writes explain nothing and need no explaining: they do not widen the phase-2 windows.
   const isWanted = (e: ChangeEvent) => isEffect(e) && !leftOut.has(routineClassOf(e) ?? '');
   // Parsed once: phase 2 is planned from the same events the answer is built from.
