@@ -23,25 +23,43 @@ function differingFields(a: ChainJson | undefined, b: ChainJson | undefined): st
   return [...keys].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }
 
+/** The time within [0, endMs] when no request was in flight (what the trace spent on its own work). */
+function notInFlightMs(spans: Array<[number, number]>, endMs: number): number {
+  let idle = 0;
+  let reached = 0;
+  for (const [from, to] of spans.filter(Boolean).sort((a, b) => a[0] - b[0])) {
+    idle += Math.max(0, from - reached);
+    reached = Math.max(reached, to);
+  }
+  return idle + Math.max(0, endMs - reached);
+}
+
 async function main(): Promise<void> {
   // As the CLI runs (src/cli/main.ts): the trace's peak RSS is then what it keeps alive, not V8's slack.
   keepHeapNearLiveSize();
   const input = JSON.parse(process.argv[2]) as Input;
   const urls: string[] = [];
+  const urlBytes: number[] = [];
+  // When each request was in flight, from the start of the broad trace: the time none was is the trace's own.
+  const inFlight: Array<[number, number]> = [];
+  let t0 = Date.now();
   let bytesReceived = 0;
   const client = new LokiClient({
     baseUrl: input.url,
     // What the trace itself received (the bytes read from Loki), counted as it reads them: a re-download of the
     // same requests may be answered otherwise (a refused page, a page cut by the answer's size).
     fetch: async (u, init) => {
-      urls.push(u);
+      const i = urls.push(u) - 1;
+      const t = Date.now();
       const res = await fetch(u, init);
       const text = await res.text();
       bytesReceived += Buffer.byteLength(text);
+      urlBytes[i] = Buffer.byteLength(text);
+      inFlight[i] = [t - t0, Date.now() - t0];
       return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
     },
   });
-  const t0 = Date.now();
+  t0 = Date.now();
   const broad = await traceOverLoki(client, { from: input.from, to: input.to });
   const endToEndMs = Date.now() - t0;
   const rssAfterBroad = process.resourceUsage().maxRSS;
@@ -78,6 +96,8 @@ async function main(): Promise<void> {
   process.stdout.write(
     JSON.stringify({
       urls,
+      urlBytes,
+      idleMs: notInFlightMs(inFlight, endToEndMs),
       bytesReceived,
       endToEndMs,
       peakRssMB: Math.round(rssAfterBroad / 1024),

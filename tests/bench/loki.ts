@@ -23,7 +23,13 @@ import { generate, LokiClient, traceOverLoki } from '../../src/core';
 import { LokiEmulator } from '../support/lokiEmulator';
 import { busyHour, pushLines } from './pushLines';
 
-const NODE = ['--max-semi-space-size=32', '--import', 'tsx'];
+// BENCH_CHILD_FLAGS: node flags for the emulator and trace processes (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
+const NODE = [
+  ...(process.env.BENCH_CHILD_FLAGS?.split(' ').filter(Boolean) ?? []),
+  '--max-semi-space-size=32',
+  '--import',
+  'tsx',
+];
 
 /** A `node` child running a bench script; its stdout as text. */
 function child(script: string, args: string[], heapMB?: number) {
@@ -32,10 +38,14 @@ function child(script: string, args: string[], heapMB?: number) {
 }
 
 /** The same requests, downloaded and thrown away, four at a time as the client runs them. */
-async function rawDownload(urls: string[]): Promise<{ ms: number; bytes: number }> {
+async function rawDownload(
+  urls: string[],
+  expected?: number[]
+): Promise<{ ms: number; bytes: number; mismatches: number }> {
   const t0 = Date.now();
   let next = 0;
   let bytes = 0;
+  let mismatches = 0;
   const statuses: Record<number, number> = {};
   const errors = new Map<number, string>();
   const get = async (url: string): Promise<string> => {
@@ -60,12 +70,18 @@ async function rawDownload(urls: string[]): Promise<{ ms: number; bytes: number 
   };
   const worker = async () => {
     while (next < urls.length) {
-      bytes += Buffer.byteLength(await get(urls[next++]));
+      const i = next++;
+      // Not `bytes += await …`: that reads `bytes` before the await, and the four workers' sums overwrite each other.
+      const n = Buffer.byteLength(await get(urls[i]));
+      bytes += n;
+      if (expected && expected[i] !== n) {
+        mismatches++;
+      }
     }
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
   process.stderr.write(`raw download statuses ${JSON.stringify(statuses)} ${JSON.stringify([...errors])}\n`);
-  return { ms: Date.now() - t0, bytes };
+  return { ms: Date.now() - t0, bytes, mismatches };
 }
 
 async function broad(events: number, json: boolean): Promise<void> {
@@ -84,6 +100,8 @@ async function broad(events: number, json: boolean): Promise<void> {
     }
     const r = JSON.parse(out) as {
       urls: string[];
+      urlBytes: number[];
+      idleMs: number;
       bytesReceived: number;
       endToEndMs: number;
       peakRssMB: number;
@@ -100,7 +118,7 @@ async function broad(events: number, json: boolean): Promise<void> {
         problems: string[];
       }>;
     };
-    const raw = await rawDownload(r.urls);
+    const raw = await rawDownload(r.urls, r.urlBytes);
     const result = {
       events: pushedAll.pushed,
       spanMinutes: Math.round((g.span.to - g.span.from) / 60_000),
@@ -109,10 +127,12 @@ async function broad(events: number, json: boolean): Promise<void> {
       bytesRead: r.bytesReceived,
       bytesReadToStreamRatio: Number((r.bytesReceived / pushedAll.auditBytes).toFixed(3)),
       rawDownloadBytes: raw.bytes,
+      rawDownloadMismatches: raw.mismatches,
       requests: r.urls.length,
       endToEndMs: r.endToEndMs,
       rawDownloadMs: raw.ms,
       ratio: Number((r.endToEndMs / raw.ms).toFixed(2)),
+      traceIdleMs: r.idleMs,
       peakRssMB: r.peakRssMB,
       chains: r.chains,
       byVerdict: r.byVerdict,
@@ -131,8 +151,9 @@ async function broad(events: number, json: boolean): Promise<void> {
           `audit stream           ${(pushedAll.auditBytes / 1e6).toFixed(1)} MB`,
           `read from Loki         ${(r.bytesReceived / 1e6).toFixed(1)} MB in ${result.requests} requests = ${(result.bytesReadToStreamRatio * 100).toFixed(1)}% of the stream (target ≤ 15%)`,
           `trace --loki           ${result.endToEndMs} ms end to end`,
-          `raw download           ${result.rawDownloadMs} ms (same requests, no processing)`,
+          `raw download           ${result.rawDownloadMs} ms (same requests, no processing; ${result.rawDownloadMismatches} of them answered with other bytes than the trace got)`,
           `ratio                  ${result.ratio}×   (target ≤ 1.5×)`,
+          `no request in flight   ${result.traceIdleMs} ms of the trace (its own work between its reads)`,
           `peak RSS (trace)       ${result.peakRssMB} MB   (target ≤ 600 MB)`,
           `chains by verdict      ${Object.entries(result.byVerdict)
             .map(([k, v]) => `${k} ${v}`)
