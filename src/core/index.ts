@@ -57,6 +57,7 @@ export { phaseOneQuery, traceOverLoki, type LokiTrace } from './loki/twoPhase';
 export { chainRecords, rawQueryOf } from './loki/chainRecords';
 export { explorePanesUrl } from './loki/explore';
 export { chainsMarkdown, checkTimeZone, type ReportChain, type ReportOptions } from './report/markdown';
+export { chainsReportJson, type ReportJson, type StoryJson } from './report/json';
 export type { LokiTransport } from './loki/transport';
 export { decodeLokiFrames, framesFromJson, type FrameLike } from './loki/frames';
 export { readRange, type PageFetcher, type PagingOptions } from './loki/paging';

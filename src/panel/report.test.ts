@@ -42,12 +42,30 @@ describe('the report of chains (Copy as Markdown, Download JSON)', () => {
     expect(md).toContain('\\<script\\>window\\.\\_\\_pwned\\=2\\<\\/script\\>');
   });
 
-  it('JSON is the trace contract: { chains: [...] } with the documented fields', () => {
-    const j = reportJson([rollback]);
-    expect(Object.keys(j)).toEqual(['chains']);
+  it('JSON: the trace contract for the chains, and beside each its story, UTC and zone times, raw lines, Explore links', () => {
+    const j = reportJson({ series, chains: [rollback], timeZone: 'Asia/Tokyo', question: 'q' });
+    expect(Object.keys(j)).toEqual(['report', 'chains', 'stories']);
+    expect(j.report).toMatchObject({ timeZone: 'Asia/Tokyo', question: 'q', changes: 1 });
     expect(Object.keys(j.chains[0])).toEqual(CHAIN_JSON_KEYS);
     expect(j.chains[0].gitops?.commit?.startsWith('45d9f8a1b2c3')).toBe(true);
-    expect(j.chains[0].effect.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    // The scenario's rollback (core/generate/scenarios.ts): dana deleted frontend-app at 10:10 UTC, 19:10 in Tokyo.
+    const story = j.stories[0];
+    expect(story.id).toBe(j.chains[0].id);
+    expect(story.when).toEqual({ utc: '2026-03-02T10:10:00.000Z', zone: '02/03/2026, 19:10:00 GMT+9' });
+    expect(story.what).toBe('delete deployments production/frontend-app');
+    expect(story.who).toMatch(/^dana@example\.org \(human\)/);
+    expect(story.why).toMatch(/^verdict gitops-rollback; argocd /);
+    // Every record behind the chain, each with its raw line as Loki holds it and an Explore link on its data source.
+    expect(story.evidence.map((e) => e.role)).toContain('effect');
+    for (const e of story.evidence) {
+      expect(e.line === null ? e.lineNotKept : JSON.parse(e.line)).toBeTruthy();
+      expect(e.explore).toMatch(/^http:\/\/localhost\/explore\?schemaVersion=1&panes=.*loki-main/);
+      expect(e.time.zone).toMatch(/GMT\+9$/);
+    }
+    // A UTC report has no zone times.
+    const utc = reportJson({ series, chains: [rollback], timeZone: 'utc' });
+    expect(utc.report.timeZone).toBe('utc');
+    expect(utc.stories[0].when.zone).toBeNull();
   });
 
   it('file name: the object of one change, or the count; nothing from a log can make a path', () => {

@@ -1,7 +1,16 @@
 import type { DataFrame } from '@grafana/data';
 import { config } from '@grafana/runtime';
 
-import { chainsMarkdown, chainToJson, explorePanesUrl, type Chain, type ChainJson } from '../core';
+import {
+  chainsMarkdown,
+  chainsReportJson,
+  chainToJson,
+  explorePanesUrl,
+  type Chain,
+  type ReportChain,
+  type ReportJson,
+  type ReportOptions,
+} from '../core';
 import { evidenceOf } from './explore';
 
 /**
@@ -32,7 +41,8 @@ export interface ReportRequest {
   question?: string;
 }
 
-export function reportMarkdown({ series, chains, timeZone, question }: ReportRequest): string {
+/** The chains with their records, and how the report writes times and links, from the frames they came in. */
+function reportInput({ series, chains, timeZone, question }: ReportRequest): [ReportChain[], ReportOptions] {
   const lokiUid = lokiUidOf(series);
   const base = grafanaBase();
   let zone = reportZone(timeZone);
@@ -42,20 +52,27 @@ export function reportMarkdown({ series, chains, timeZone, question }: ReportReq
     // A zone this browser does not know: the report is still whole, in UTC.
     zone = 'utc';
   }
-  return chainsMarkdown(
+  return [
     chains.map((c) => ({ chain: chainToJson(c), records: evidenceOf(series, c).records })),
     {
       timeZone: zone,
       generatedAt: Date.now(),
       question,
       exploreUrl: lokiUid ? (logql, time) => explorePanesUrl(lokiUid, logql, time, base) : undefined,
-    }
-  );
+    },
+  ];
 }
 
-/** `provenance trace --format json`'s contract (README "JSON contract"): the chains. */
-export function reportJson(chains: readonly Chain[]): { chains: ChainJson[] } {
-  return { chains: chains.map(chainToJson) };
+export function reportMarkdown(request: ReportRequest): string {
+  return chainsMarkdown(...reportInput(request));
+}
+
+/**
+ * "Download JSON": `provenance trace --format json`'s contract (README "JSON contract") for the chains, and beside
+ * them each one's story, times in UTC and the zone, raw lines and Explore links (core's `chainsReportJson`).
+ */
+export function reportJson(request: ReportRequest): ReportJson {
+  return chainsReportJson(...reportInput(request));
 }
 
 function lokiUidOf(series: DataFrame[]): string | undefined {

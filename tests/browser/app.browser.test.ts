@@ -90,7 +90,7 @@ describe('the app pages (Scenes) in a real browser', () => {
     await page.close();
   });
 
-  it('report: "Copy as Markdown" of one chain (the drawer) and of the selection holds the story and evidence; "Download JSON" is the trace contract', async () => {
+  it('report: "Copy as Markdown" of one chain (the drawer) and of the selection holds the story and evidence; "Download JSON" is the trace contract with the story, raw lines and Explore links', async () => {
     const { page, errors } = await openPage(`investigate?${RANGE}&var-q=deployments/production/frontend-app`);
     await storyTexts(page);
     const rollback = page.getByTestId('story-card').filter({ hasText: 'started by dana@example.org' }).first();
@@ -118,9 +118,13 @@ describe('the app pages (Scenes) in a real browser', () => {
     const path = await download.path();
     const json = JSON.parse(require('node:fs').readFileSync(path, 'utf8')) as {
       chains: Array<Record<string, unknown>>;
+      stories: Array<{ what: string; evidence: Array<{ line: string | null; explore: string | null }> }>;
     };
-    expect(Object.keys(json)).toEqual(['chains']);
+    expect(Object.keys(json)).toEqual(['report', 'chains', 'stories']);
     expect(json.chains).toHaveLength(1);
+    expect(json.stories[0].what).toBe('delete deployments production/frontend-app');
+    expect(json.stories[0].evidence.some((e) => e.line !== null)).toBe(true);
+    expect(json.stories[0].evidence[0].explore).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/explore\?schemaVersion=1&panes=/);
     expect(json.chains[0]).toMatchObject({ verdict: 'gitops-rollback', who: { name: 'dana@example.org' } });
     expect(download.suggestedFilename()).toMatch(/^provenance-frontend-app-.*\.json$/);
     await page.getByTestId('data-testid Drawer close').click();

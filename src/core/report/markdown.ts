@@ -66,7 +66,8 @@ export function checkTimeZone(timeZone: string | undefined): void {
   zoneFormatter(timeZone);
 }
 
-function zoneFormatter(timeZone: string | undefined): Intl.DateTimeFormat | undefined {
+/** The formatter of a zone's local time, undefined for UTC; an unknown zone is an error. */
+export function zoneFormatter(timeZone: string | undefined): Intl.DateTimeFormat | undefined {
   if (!timeZone || timeZone.toLowerCase() === 'utc') {
     return undefined;
   }
@@ -96,7 +97,7 @@ function timeText(iso: string | null | undefined, zone: Intl.DateTimeFormat | un
 }
 
 /** The object as the CLI table names it (core's `targetName`, qualified by API group). */
-function targetText(t: ChainJson['effect']['target']): string {
+export function targetText(t: ChainJson['effect']['target']): string {
   const nullToUndefined = (v: string | null) => v ?? undefined;
   return targetName(
     {
@@ -109,7 +110,8 @@ function targetText(t: ChainJson['effect']['target']): string {
   );
 }
 
-function whoText(c: ChainJson): string {
+/** Who acted, from where, through what. */
+export function whoText(c: ChainJson): string {
   const parts = [`${c.who.name} (${c.who.kind})`];
   if (c.who.ip) {
     parts.push(`from ${c.who.ip}${c.who.ipTrust ? ` (${c.who.ipTrust})` : ''}`);
@@ -120,7 +122,8 @@ function whoText(c: ChainJson): string {
   return parts.join(' ');
 }
 
-function whyText(c: ChainJson): string {
+/** The verdict and, for a GitOps change, the sync, its commit and who started it. */
+export function whyText(c: ChainJson): string {
   const g = c.gitops;
   if (!g) {
     return `verdict ${c.verdict}`;

@@ -52,8 +52,13 @@ export function ReportButtons({ series, chains, timeZone, question, size = 'sm' 
         size={size}
         variant="secondary"
         icon="download-alt"
-        onClick={() => download(reportFileName(chains), JSON.stringify(reportJson(chains), null, 2) + '\n')}
-        tooltip={`${what} in the trace JSON contract`}
+        onClick={() =>
+          download(
+            reportFileName(chains),
+            JSON.stringify(reportJson({ series, chains, timeZone, question }), null, 2) + '\n'
+          )
+        }
+        tooltip={`${what} in the trace JSON contract, with the story, times, raw lines and Explore links`}
       >
         Download JSON
       </Button>
