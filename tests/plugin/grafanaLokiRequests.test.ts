@@ -69,6 +69,16 @@ describe('the fake Loki data source refuses what Grafana or Loki refuse', () => 
     expect(await ask(target)).toEqual([expect.stringContaining(message)]);
   });
 
+  it("a metric query of more than 11,000 points per series: Loki's errStepTooSmall; 11,000 and a fraction are taken", async () => {
+    const metric = { expr: 'sum(count_over_time({job="x"} [1m]))', step: '60s' };
+    const span = (minutes: number) => ({ from: dateTime(T0), to: dateTime(T0 + minutes * 60_000) });
+    expect(await ask(metric, span(11_001))).toEqual([
+      'exceeded maximum resolution of 11,000 points per time series. Try increasing the value of the step parameter',
+    ]);
+    // (end − start) / step in Go is an integer division: 11,000.5 steps are 11,000.
+    expect(await ask(metric, span(11_000.5))).toEqual([]);
+  });
+
   it('an end before the start', async () => {
     expect(await ask({}, { from: dateTime(T0 + 10), to: dateTime(T0) })).toEqual([
       'end timestamp must not be before or equal to start time',

@@ -182,7 +182,7 @@ export class FakeLokiDataSource {
   /**
    * A metric range query as Loki evaluates it (v3.5.0 pkg/logql/range_vector.go): a point at start, start+step, …
    * ≤ end, each counting the lines in (t - range, t]; a point with no line is left out; more than 11,000 points is
-   * refused (pkg/loghttp/params.go). Answered as Grafana's backend frames it, one frame per series with `Time` and
+   * refused (pkg/loghttp/query.go, errStepTooSmall). Answered as Grafana's backend frames it, one frame per series with `Time` and
    * `Value` (the series labels on Value) (grafana pkg/util/converter/prom.go readMatrixOrVectorMulti).
    */
   private metric(target: FakeLokiTarget, from: number, to: number): { error: string } | { frames: unknown[] } {
@@ -195,10 +195,11 @@ export class FakeLokiDataSource {
       return { error: 'zero or negative query resolution step widths are not accepted. Try a positive integer' };
     }
     const stepMs = Number(step[1]) * 1000;
-    if ((to - from) / stepMs > 11_000) {
+    // loki v3.5.0 pkg/loghttp/query.go: `End.Sub(Start) / Step > 11000`, Go's integer division of durations.
+    if (Math.floor((to - from) / stepMs) > 11_000) {
       return {
         error:
-          'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
+          'exceeded maximum resolution of 11,000 points per time series. Try increasing the value of the step parameter',
       };
     }
     const { log, rangeMs, by } = plan.plan;
