@@ -190,6 +190,31 @@ describe('the app pages (Scenes) in a real browser', () => {
     await dana.page.close();
   });
 
+  it('Person trail of a person with 100,000 writes: counts whole, 50 namespaces of 10 listed with how many more, and it still narrows', async () => {
+    const { page, errors } = await openPage(`person?${RANGE}&var-person=bulk-bot@example.org&bulk=100000`);
+    const trail = page.getByTestId('person-trail');
+    await trail.waitFor({ timeout: 600_000 });
+    // The harness's bulk writes: 100,000 patches, 1,250 in each of 80 namespaces, all kubectl (direct).
+    expect(Number((await page.getByTestId('door-direct').innerText()).split(':').pop())).toBe(100_000);
+    expect(await page.getByTestId('trail-group').count()).toBe(50);
+    expect(await page.getByTestId('trail-more-groups').innerText()).toMatch(
+      /^30 more namespaces: type one in Namespace/
+    );
+    const more = await page.getByTestId('trail-more').allInnerTexts();
+    expect(more).toHaveLength(50);
+    expect(more.every((t) => /^1240 more in team-\d\d\./.test(t))).toBe(true);
+    // Still answers: the namespace narrows to one group.
+    const ns = page.getByRole('textbox', { name: 'Namespace', exact: true });
+    await ns.fill('team-07');
+    await ns.press('Enter');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="trail-group"]').length === 1, undefined, {
+      timeout: 600_000,
+    });
+    expect(await page.getByTestId('trail-group').innerText()).toMatch(/^team-07 — 1250 changes/);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 1_200_000);
+
   it('Source health: per source lines per minute, last line, parse share and skip reasons, audit level; what to ship for a missing or unreadable one', async () => {
     // What the harness's Loki holds, counted here from the same generated lines (plus the harness's own:
     // the hostile delete and kim's four lines are kube-audit).

@@ -102,6 +102,30 @@ loki.add(
     'prod-us'
   )
 );
+// `?bulk=N`: a person with N kubectl writes of ConfigMaps across 80 namespaces, spread over the first 20 minutes
+// (issue 17's "a person with 100,000 writes"); only the page that asks for it pays for it.
+const bulk = Number(params.get('bulk') ?? 0);
+if (bulk > 0) {
+  loki.add(
+    lokiLinesOf(
+      Array.from({ length: bulk }, (_, i) => {
+        const at = new Date(START + Math.floor((i * 1_200_000) / bulk)).toISOString();
+        const ns = `team-${String(i % 80).padStart(2, '0')}`;
+        return JSON.stringify(
+          kubeAudit({
+            auditID: `bulk-${i}`,
+            verb: 'patch',
+            user: { username: 'bulk-bot@example.org', groups: ['system:authenticated'] },
+            requestURI: `/api/v1/namespaces/${ns}/configmaps/cm-${i}`,
+            objectRef: { resource: 'configmaps', namespace: ns, name: `cm-${i}`, apiVersion: 'v1' },
+            requestReceivedTimestamp: at,
+            stageTimestamp: at,
+          })
+        );
+      })
+    )
+  );
+}
 // A stream of lines no parser reads (for the source health page's "unreadable").
 loki.add(
   Array.from({ length: 20 }, (_, i) => ({
