@@ -311,7 +311,7 @@ function limitedFetcher(fetchPage: PageFetcher, concurrency: number): PageFetche
  * Pieces of a long range grow past `splitMs` so a range is read in at most this many: a week's look-back is 24
  * requests, not 168 mostly empty ones (Loki's query frontend splits each by its own `split_queries_by_interval`).
  */
-export const MAX_PIECES = 24;
+const MAX_PIECES = 24;
 /** and never longer than a day (Loki refuses a query longer than `max_query_length`, 721 h by default). */
 const LONGEST_PIECE_MS = 24 * 3_600_000;
 
