@@ -276,6 +276,28 @@ describe('a busy window names hundreds of owners: every one is read, in queries 
     expect(starts).toEqual([at + 500_001, at + 500_001, at + 500_001]);
   });
 
+  it('a broad question with more owners than queries can name (5,001): the writes past its range are read whole, by time, none left out', async () => {
+    const many = Array.from({ length: 5_001 }, (_, i) => `svc${String(i).padStart(4, '0')}`);
+    // 5,001 Deployments created in the range's last 100 s (50 a second).
+    const to = at + 3_600_000;
+    const lines = many.map((n, i) =>
+      auditWrite(to - 100_000 + i * 20, i, { who: 'dana@example.org', resource: 'deployments', name: n, group: 'apps' })
+    );
+    const asked: Array<{ logql: string; start: number; end: number }> = [];
+    const loki: LokiTransport = {
+      queryRange(logql, start, end) {
+        asked.push({ logql, start, end });
+        return Promise.resolve({ lines: asked.length === 1 ? lines : [], warnings: [], requests: 1 });
+      },
+    };
+    const r = await traceOverLoki(loki, { from: at, to });
+    expect(r.warnings.filter((w) => /not read/.test(w))).toEqual([]);
+    // No query names them; phase 1's own query is asked again for the ten minutes (two cascade windows) past the range.
+    expect(asked.filter((q) => q.logql.includes(')-"'))).toEqual([]);
+    const again = asked.filter((q, i) => i > 0 && q.logql === asked[0].logql);
+    expect(again.map((q) => [q.start, q.end])).toEqual([[to + 1, to + 600_000 + 1]]);
+  });
+
   it("450 Pods a ReplicaSet controller created: their owners' writes are read, every owner named, none left out", async () => {
     const rsNames = names.map((n) => `${n}-7d9f8c6b5`);
     const { loki, asked } = lokiWith(

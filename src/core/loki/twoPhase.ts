@@ -425,23 +425,31 @@ export async function traceOverLoki(
       ? [...new Set(owners.map((e) => e.target.namespace as string))]
       : [];
     const most = MAX_ALTERNATION * MAX_NAME_CHUNKS;
+    // Two controller hops (ReplicaSet, then its Pods), each within the cascade window of its cause.
+    const lo = first - opts.skewMs;
+    const hi = Math.min(last + 2 * opts.cascadeWindowMs, question.to + 2 * opts.cascadeWindowMs) + 1;
+    // What phase 1 read already (a broad question's whole range) is not read again: only what lies outside it.
+    const broad = phase1Covers(question, readFrom)(readFrom, question.to);
+    const around: Array<[number, number]> = broad
+      ? [
+          [lo, Math.min(hi, readFrom)],
+          [Math.max(lo, question.to + 1), hi],
+        ]
+      : [[lo, hi]];
+    const windows = around.filter(([a, b]) => a < b);
     if (names.length <= most) {
-      // Two controller hops (ReplicaSet, then its Pods), each within the cascade window of its cause; in pieces a
-      // query can name, one after another.
-      const lo = first - opts.skewMs;
-      const hi = Math.min(last + 2 * opts.cascadeWindowMs, question.to + 2 * opts.cascadeWindowMs) + 1;
-      // What phase 1 read already (a broad question's whole range) is not read again: only what lies outside it.
-      const windows: Array<[number, number]> = phase1Covers(question, readFrom)(readFrom, question.to)
-        ? [
-            [lo, Math.min(hi, readFrom)],
-            [Math.max(lo, question.to + 1), hi],
-          ]
-        : [[lo, hi]];
-      for (const [from, to] of windows.filter(([a, b]) => a < b)) {
+      // In pieces a query can name, one after another.
+      for (const [from, to] of windows) {
         for (const some of inChunks(names, MAX_ALTERNATION)) {
           const lines = await run(2, dependentWritesQuery({ names: some, namespaces }, selectors, leaveOut), from, to);
           await addInChunks(session, lines, signal);
         }
+      }
+    } else if (broad) {
+      // More owners than queries can name (a busy cluster's hour): the writes outside the range are read whole —
+      // phase 1's query there, bounded by the cascade window, not by names — and the cascade rule picks.
+      for (const [from, to] of windows) {
+        await addInChunks(session, await run(2, phase1, from, to), signal);
       }
     } else {
       warnings.push(
