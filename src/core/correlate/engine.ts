@@ -31,6 +31,8 @@ export interface TraceSelection {
   target?: { resource?: string; namespace?: string; name?: string };
   /** Matches the resolved person, the effect's actor, or its login name (case-insensitive). */
   actor?: string;
+  /** The effect's verb is one of these (a question about deletes is not answered with the updates that explain them). */
+  verbs?: readonly string[];
   from?: number;
   to?: number;
 }
@@ -294,6 +296,9 @@ function selected(c: Chain, sel: TraceSelection): boolean {
     return false;
   }
   if (sel.target && !matchesTarget(c.effect, sel.target)) {
+    return false;
+  }
+  if (sel.verbs?.length && !sel.verbs.includes(c.effect.verb)) {
     return false;
   }
   if (sel.actor) {

@@ -558,6 +558,7 @@ export async function traceOverLoki(
   const selection: TraceSelection = {
     target: question.target,
     actor: question.actor,
+    verbs: question.verbs,
     from: question.from,
     to: question.to,
   };
