@@ -105,7 +105,8 @@ export async function readRecordedRange(
 
 /**
  * The newest revision of each chain in the recorded lines; a line that is no chain of the contract is counted.
- * Of two lines of one revision (the same chain recorded for two clusters under one id) the first read stays.
+ * Of two lines of one revision (the same chain recorded for two clusters under one id) the first read stays. Not
+ * recorded.ts `newestVersions`: the watcher's comparison body is not needed here, the stream's labels are.
  */
 function newestChains(lines: readonly RawLine[]): { chains: RecordedRange['recorded']; skipped: number } {
   const newest = new Map<string, { chain: RecordedChain; cluster?: string; revision: number }>();
