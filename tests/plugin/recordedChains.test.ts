@@ -147,6 +147,20 @@ describe('the data source reading recorded chains', () => {
     expect(rec.loki.rejected).toEqual([]);
   }, 60_000);
 
+  it('variables come from the recorded chains, the same values as live', async () => {
+    const range = { range: { from: dateTime(FROM), to: dateTime(TO) } };
+    const names = ['actors', 'apps', 'namespaces', 'verdicts', 'clusters'];
+    // Grafana's runtime knows one Loki at a time: the live answers first, then the recorded ones.
+    const live = dataSource(whole);
+    const want = await Promise.all(names.map((v) => live.ds.metricFindQuery(v, range)));
+    const rec = dataSource(whole, { recordedChains: true });
+    for (const [i, v] of names.entries()) {
+      expect(want[i].length).toBeGreaterThan(0);
+      expect({ v, values: await rec.ds.metricFindQuery(v, range) }).toEqual({ v, values: want[i] });
+    }
+    expect(new Set(rec.loki.requests.map((r) => r.expr)).size).toBe(2);
+  }, 60_000);
+
   it('correlates live the part not recorded yet, and says which part', async () => {
     const live = dataSource(half);
     const rec = dataSource(half, { recordedChains: true });
