@@ -38,7 +38,8 @@ import {
 import { filterColumns } from './chainColumns';
 import { chainsFrameOf, eventsFrame, logsFrame, nodeGraphFrames } from './frames';
 import { GrafanaLokiTransport, lokiDataSource, lokiDataSourceName } from './grafanaLokiTransport';
-import { runnerPort, startTrace, traceWorkerUrl, type RemoteTrace, type TraceAnswer } from './remoteTrace';
+import { recordedAnswer, whyNotRecorded } from './recordedTrace';
+import { runnerPort, startTrace, traceWorkerUrl, type TraceAnswer } from './remoteTrace';
 import { searchQuery } from './searchQuery';
 import { streamSelectors } from './selectors';
 import type { RunnerPort } from './traceMessages';
@@ -71,6 +72,11 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
     this.selectors = streamSelectors(this.options.selectors);
     // Annotations use the same query editor and frames: `time` + `text` fields of the chains frame.
     this.annotations = {};
+  }
+
+  /** Whether Chains and Graph queries read the chains `provenance watch` recorded (setting "Recorded chains"). */
+  get readsRecorded(): boolean {
+    return this.options.recordedChains === true;
   }
 
   /** The Loki data source this one reads (for links to it: alert rules, Explore). */
@@ -155,9 +161,18 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
         'Change Provenance: choose the Loki data source that holds your audit streams (data source settings).'
       );
     }
-    const trace = await this.sharedTrace({ ...this.questionOf(t), from, to }, signal);
+    const question = { ...this.questionOf(t), from, to };
+    const why = this.options.recordedChains ? whyNotRecorded(t.mode, question) : undefined;
+    const recorded = this.options.recordedChains === true && !t.live && !why && !['events', 'logs'].includes(t.mode);
+    const trace = await this.sharedTrace(question, signal, recorded);
     const frames = await this.framesFor(t, trace);
     const notices = noticesOf(trace);
+    if (why && !t.live) {
+      notices.unshift({
+        severity: 'info',
+        text: `Recorded chains not read: ${why}. The whole range was correlated live.`,
+      });
+    }
     for (const f of frames) {
       f.meta = { ...f.meta, notices };
     }
@@ -214,7 +229,32 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
   }
 
   private traceForVariables(from: number, to: number): Promise<TraceAnswer> {
-    return this.sharedTrace({ ...this.questionOf({}), from, to });
+    const question = { ...this.questionOf({}), from, to };
+    const recorded = this.options.recordedChains === true && !whyNotRecorded('chains', question);
+    return this.sharedTrace(question, undefined, recorded);
+  }
+
+  /** The `cluster` label the watcher recorded with: the setting, else the kube-audit selector's own. */
+  private recordedCluster(): string | undefined {
+    return this.options.recordedCluster?.trim() || this.selectors['kube-audit']?.cluster;
+  }
+
+  /** A live trace of `question` through the trace runner (a Web Worker where one starts). */
+  private liveTrace(question: Question & { from: number; to: number }, signal: AbortSignal) {
+    return startTrace(
+      this.runnerFor(),
+      this.transportFor(this.options),
+      {
+        question,
+        selectors: this.selectors,
+        options: {
+          ...this.options.windows,
+          trustedProxies: trustedProxyList(this.options.trustedProxies),
+          links: this.options.links,
+        },
+      },
+      signal
+    );
   }
 
   /** The question with this data source's routine setting: every class unless configured, none if the query keeps them. */
@@ -222,36 +262,45 @@ export class DataSource extends DataSourceApi<ProvenanceQuery, ProvenanceOptions
     return { ...questionOf(q), leaveOut: q.keepRoutine ? [] : (this.options.excludeRoutine ?? ALL_ROUTINE) };
   }
 
-  /** One trace per question and range; `signal` cancels this asker only (the trace stops when all have). */
-  private sharedTrace(question: Question & { from: number; to: number }, signal?: AbortSignal): Promise<TraceAnswer> {
-    const key = JSON.stringify(question);
+  /**
+   * One trace per question and range; `signal` cancels this asker only (the trace stops when all have). With
+   * `recorded`, the chains `provenance watch` recorded, and live traces for the parts not recorded.
+   */
+  private sharedTrace(
+    question: Question & { from: number; to: number },
+    signal?: AbortSignal,
+    recorded = false
+  ): Promise<TraceAnswer> {
+    const key = JSON.stringify({ ...question, recorded });
     const now = Date.now();
     for (const [k, t] of this.traces) {
       if (now - t.at > SHARED_TRACE_MS) {
         // Its events and lines are no longer asked for: the worker holding them ends.
-        t.remote.stop();
+        t.stop();
         this.traces.delete(k);
       }
     }
     let shared = this.traces.get(key);
     if (!shared) {
       const abort = new AbortController();
-      const remote = startTrace(
-        this.runnerFor(),
-        this.transportFor(this.options),
-        {
-          question,
-          selectors: this.selectors,
-          options: {
-            ...this.options.windows,
-            trustedProxies: trustedProxyList(this.options.trustedProxies),
-            links: this.options.links,
-          },
-        },
-        abort.signal
-      );
-      const trace = remote.answer;
-      const entry: SharedTrace = { at: now, trace, remote, abort, askers: 0, settled: false };
+      const remotes: Array<ReturnType<DataSource['liveTrace']>> = [];
+      const live = (q: Question & { from: number; to: number }) => {
+        const remote = this.liveTrace(q, abort.signal);
+        remotes.push(remote);
+        return remote.answer;
+      };
+      const trace = recorded
+        ? recordedAnswer(
+            this.transportFor(this.options),
+            question,
+            this.recordedCluster(),
+            this.selectors,
+            live,
+            abort.signal
+          )
+        : live(question);
+      const stop = () => remotes.forEach((r) => r.stop());
+      const entry: SharedTrace = { at: now, trace, stop, abort, askers: 0, settled: false };
       shared = entry;
       this.traces.set(key, entry);
       trace.then(
@@ -373,7 +422,8 @@ function questionOf(q: Partial<ProvenanceQuery>): Question {
 interface SharedTrace {
   at: number;
   trace: Promise<TraceAnswer>;
-  remote: RemoteTrace;
+  /** Ends the runners of the trace (their events and lines are no longer asked for). */
+  stop: () => void;
   abort: AbortController;
   askers: number;
   settled: boolean;

@@ -28,6 +28,8 @@ export interface ProvenanceQuery extends DataQuery {
   sources?: Array<'rancher-audit' | 'argocd' | 'fleet'>;
   /** Keep routine system traffic (leases, Events, status heartbeats…) that the data source leaves out by default. */
   keepRoutine?: boolean;
+  /** Correlate live even when the data source reads recorded chains (setting "Recorded chains"). */
+  live?: boolean;
 }
 
 export const DEFAULT_QUERY: Partial<ProvenanceQuery> = { mode: 'chains' };
@@ -51,6 +53,13 @@ export interface ProvenanceOptions extends DataSourceJsonData {
   trustedProxies?: string;
   /** Link settings: Argo CD and Rancher web UIs (https), self-hosted Git hosts (host → kind) for commit links. */
   links?: LinkSettings;
+  /**
+   * Read the chains `provenance watch` recorded in Loki instead of correlating (Chains, Node graph, annotations,
+   * variables), and correlate live only the part of the range not recorded yet.
+   */
+  recordedChains?: boolean;
+  /** The `--cluster` the watcher recorded with (default: the `cluster` label of the kube-audit selector). */
+  recordedCluster?: string;
 }
 
 /** The data source's trusted-proxy text as a list (blank entries dropped). */

@@ -10,6 +10,7 @@ import { clusterSelectors } from '../../src/core';
 import { runCli as cli } from '../support/cli';
 import { evaluateRule, type ProvisionedRule } from '../support/grafanaAlertEval';
 import { LokiEmulator, type EmulatorOptions } from '../support/lokiEmulator';
+import { WATCH_FROM, WATCH_SCENARIOS, WATCH_UNTIL, watchArgs as watchArgsOf } from '../support/watchRun';
 
 /**
  * `provenance watch` over generated scenarios on the strict emulator: a clean run records what `trace --loki`
@@ -17,9 +18,9 @@ import { LokiEmulator, type EmulatorOptions } from '../support/lokiEmulator';
  * restarted all leave the recorded stream byte for byte equal to the clean run's — no gap, no duplicate.
  */
 
-const SCENARIOS = 'drift-self-heal,rancher-proxy-delete,auto-sync';
-const FROM = '2026-03-02T09:30:00Z';
-const UNTIL = '2026-03-02T12:30:00Z';
+const SCENARIOS = WATCH_SCENARIOS;
+const FROM = WATCH_FROM;
+const UNTIL = WATCH_UNTIL;
 const RECORDED = { job: 'change-provenance' };
 let dir: string;
 let files: string[];
@@ -37,22 +38,7 @@ async function loaded(options: EmulatorOptions = {}): Promise<{ emu: LokiEmulato
   return { emu, url };
 }
 
-const watchArgs = (url: string, ...more: string[]) => [
-  'watch',
-  '--loki',
-  url,
-  '--from',
-  FROM,
-  '--until',
-  UNTIL,
-  '--cluster',
-  'prod-eu',
-  '--window',
-  '10m',
-  '--backoff',
-  '20ms',
-  ...more,
-];
+const watchArgs = (url: string, ...more: string[]) => watchArgsOf(url, UNTIL, ...more);
 
 /** `trace --recorded --format json` from FROM to `to` on the recorded prod-eu stream. */
 const recordedTrace = (url: string, to: string) =>

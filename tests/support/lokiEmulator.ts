@@ -169,6 +169,15 @@ export class LokiEmulator {
     return out;
   }
 
+  /** Every stored entry, as a reader of Loki gets it back (text, stream labels, ns): to load another double. */
+  entries(): Array<{ text: string; labels: Record<string, string>; ns: string }> {
+    const out: Array<{ text: string; labels: Record<string, string>; ns: string }> = [];
+    for (const s of this.streams.values()) {
+      out.push(...s.entries.map((e) => ({ text: e.line, labels: { ...s.labels }, ns: String(e.ns) })));
+    }
+    return out;
+  }
+
   /** Entries stored, for assertions. */
   get size(): number {
     let n = 0;

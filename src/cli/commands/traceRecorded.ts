@@ -6,7 +6,7 @@ import {
   DEFAULT_SELECTORS,
   LokiClient,
   LokiError,
-  readRecordedRange,
+  readRecordedOrLive,
   traceOverLoki,
   type ChainJson,
 } from '../../core';
@@ -21,8 +21,6 @@ export interface RecordedTraceOptions {
   format: 'table' | 'json';
 }
 
-const at = (ms: number) => new Date(ms).toISOString();
-
 /**
  * `provenance trace --loki URL --recorded`: the chains `provenance watch` recorded, read instead of correlated;
  * the part of the range not recorded yet is correlated live, and the answer says which part was which.
@@ -32,23 +30,18 @@ export async function traceRecordedCommand(o: RecordedTraceOptions, io: Io): Pro
   const to = o.to ?? Date.now();
   const from = o.from ?? to - 3_600_000;
   const client = new LokiClient({ baseUrl: o.loki, tenant: o.tenant, fetch: (url, init) => fetch(url, init) });
-  const warnings: string[] = [];
+  let warnings: string[];
   let chains: ChainJson[];
   let recorded: number;
   try {
-    const r = await readRecordedRange(client, from, to, o.cluster);
-    recorded = r.chains.length;
-    chains = r.chains;
     const selectors = o.cluster ? clusterSelectors(o.cluster) : DEFAULT_SELECTORS;
-    for (const gap of r.gaps) {
-      warnings.push(`${at(gap.from)} to ${at(gap.to)} is not recorded (yet): correlated live`);
+    const r = await readRecordedOrLive(client, from, to, o.cluster, async (gap) => {
       const live = await traceOverLoki(client, { from: gap.from, to: gap.to, leaveOut: ALL_ROUTINE }, selectors);
-      warnings.push(...live.warnings);
-      chains.push(...live.chains.map(chainToJson));
-    }
-    for (const c of r.covered) {
-      warnings.unshift(`${at(c.from)} to ${at(c.to)}: recorded chains`);
-    }
+      return { answer: live.chains.map(chainToJson), warnings: live.warnings };
+    });
+    recorded = r.range.chains.length;
+    chains = [...r.range.chains, ...r.live.flatMap((l) => l.answer)];
+    warnings = r.notices;
   } catch (e) {
     throw new CliError(
       e instanceof LokiError ? e.message : `Loki at ${o.loki}: ${e instanceof Error ? e.message : String(e)}`,

@@ -33,4 +33,14 @@ export {
   type Window,
   type WindowPlan,
 } from './windows';
-export { asChainJson, byEffectTime, readRecordedRange, type RecordedRange } from './readRecorded';
+export {
+  asChainJson,
+  byEffectTime,
+  gapNotice,
+  readRecordedOrLive,
+  readRecordedRange,
+  recordedNotices,
+  type RecordedOrLive,
+  type RecordedRange,
+} from './readRecorded';
+export { chainOfRecorded, isRecordedChain, type ChainOfRecorded } from './recordedChains';

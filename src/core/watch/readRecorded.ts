@@ -1,6 +1,8 @@
 import type { ChainJson } from '../correlate/chainJson';
 import type { LokiTransport } from '../loki/transport';
-import { newestVersions, PROGRESS_JOB, readProgress, type RecordedChain } from './recorded';
+import type { RawLine } from '../parse/types';
+import { PROGRESS_JOB, readProgress, type RecordedChain } from './recorded';
+import { isRecordedChain } from './recordedChains';
 import { recordedSelector } from './watcher';
 
 /**
@@ -12,6 +14,10 @@ import { recordedSelector } from './watcher';
 export interface RecordedRange {
   /** Chains recorded in the covered parts of [from, to], newest revision, in effect time order. */
   chains: ChainJson[];
+  /** The same chains as recorded (evidence records included), with their stream's `cluster` label. */
+  recorded: Array<{ chain: RecordedChain; cluster?: string }>;
+  /** Lines of the recorded stream that are not a chain of the trace contract (bad JSON, another shape). */
+  skipped: number;
   /** Parts of [from, to] (inclusive ms) wholly recorded. */
   covered: Array<{ from: number; to: number }>;
   /** Parts of [from, to] (inclusive ms) not recorded: correlate them live. */
@@ -78,13 +84,99 @@ export async function readRecordedRange(
   if (cursor <= to) {
     gaps.push({ from: cursor, to });
   }
-  let chains: ChainJson[] = [];
+  let recorded: RecordedRange['recorded'] = [];
+  let skipped = 0;
   if (covered.length) {
     const lines = await transport.queryRange(recordedSelector(cluster), from, to + 1, signal);
     const inCovered = (ms: number) => covered.some((c) => ms >= c.from && ms < c.to);
-    chains = [...newestVersions(lines.lines.map((l) => l.text)).values()]
-      .map((v) => asChainJson(v.chain))
-      .filter((c) => c.effect.time !== null && inCovered(Date.parse(c.effect.time)));
+    const newest = newestChains(lines.lines);
+    skipped = newest.skipped;
+    recorded = newest.chains.filter(({ chain: c }) => c.effect.time !== null && inCovered(Date.parse(c.effect.time)));
   }
-  return { chains: chains.sort(byEffectTime), covered: covered.map((c) => ({ from: c.from, to: c.to - 1 })), gaps };
+  recorded.sort((a, b) => byEffectTime(a.chain, b.chain));
+  return {
+    chains: recorded.map((r) => asChainJson(r.chain)),
+    recorded,
+    skipped,
+    covered: covered.map((c) => ({ from: c.from, to: c.to - 1 })),
+    gaps,
+  };
+}
+
+/**
+ * The newest revision of each chain in the recorded lines; a line that is no chain of the contract is counted.
+ * Of two lines of one revision (the same chain recorded for two clusters under one id) the first read stays. Not
+ * recorded.ts `newestVersions`: the watcher's comparison body is not needed here, the stream's labels are.
+ */
+function newestChains(lines: readonly RawLine[]): { chains: RecordedRange['recorded']; skipped: number } {
+  const newest = new Map<string, { chain: RecordedChain; cluster?: string; revision: number }>();
+  let skipped = 0;
+  for (const l of lines) {
+    let j: unknown;
+    try {
+      j = JSON.parse(l.text);
+    } catch {
+      skipped++;
+      continue;
+    }
+    if (!isRecordedChain(j)) {
+      skipped++;
+      continue;
+    }
+    const revision = typeof j.revision === 'number' && j.revision > 1 ? j.revision : 1;
+    if ((newest.get(j.id)?.revision ?? 0) < revision) {
+      newest.set(j.id, { chain: j, revision, ...(l.labels?.cluster ? { cluster: l.labels.cluster } : {}) });
+    }
+  }
+  const chains = [...newest.values()].map(({ chain, cluster }) => ({ chain, ...(cluster ? { cluster } : {}) }));
+  return { chains, skipped };
+}
+
+const at = (ms: number) => new Date(ms).toISOString();
+
+/** The notices of a recorded read: which parts were recorded, what was skipped (gaps: see gapNotice). */
+export function recordedNotices(r: Pick<RecordedRange, 'covered' | 'skipped'>): string[] {
+  return [
+    ...r.covered.map((c) => `${at(c.from)} to ${at(c.to)}: recorded chains`),
+    ...(r.skipped > 0
+      ? [`${r.skipped} lines of the recorded stream are not chains (not JSON, or not the trace contract): skipped`]
+      : []),
+  ];
+}
+
+/** The notice of a part of the range not recorded yet. */
+export function gapNotice(gap: { from: number; to: number }): string {
+  return `${at(gap.from)} to ${at(gap.to)} is not recorded (yet): correlated live`;
+}
+
+export interface RecordedOrLive<L> {
+  range: RecordedRange;
+  /** The live answer of each gap, in order. */
+  live: Array<{ gap: { from: number; to: number }; answer: L }>;
+  /** The recorded parts and skips first, then each gap followed by its live answer's warnings. */
+  notices: string[];
+}
+
+/**
+ * `trace --recorded` and the data source's "recorded chains": the recorded part of [from, to] read, every gap
+ * answered by `live` (the caller's correlation), and the notices that say which part was which.
+ */
+export async function readRecordedOrLive<L>(
+  transport: LokiTransport,
+  from: number,
+  to: number,
+  cluster: string | undefined,
+  live: (gap: { from: number; to: number }) => Promise<{ answer: L; warnings: readonly string[] }>,
+  signal?: AbortSignal
+): Promise<RecordedOrLive<L>> {
+  const range = await readRecordedRange(transport, from, to, cluster, signal);
+  const notices = recordedNotices(range);
+  const answers: RecordedOrLive<L>['live'] = [];
+  for (const gap of range.gaps) {
+    notices.push(gapNotice(gap));
+    const { answer, warnings } = await live(gap);
+    notices.push(...warnings);
+    answers.push({ gap, answer });
+  }
+  return { range, live: answers, notices };
 }

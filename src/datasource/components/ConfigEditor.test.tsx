@@ -27,6 +27,15 @@ describe('ConfigEditor', () => {
     expect(onOptionsChange).toHaveBeenCalledWith(expect.objectContaining({ jsonData: { lokiUid: 'loki-main' } }));
   });
 
+  it('turns on reading recorded chains, and shows the cluster the kube-apiserver selector implies', () => {
+    const onOptionsChange = setup({ selectors: { 'kube-audit': 'job=kube-audit, cluster=prod-eu' } });
+    fireEvent.click(screen.getByLabelText('Read recorded chains'));
+    expect(onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ jsonData: expect.objectContaining({ recordedChains: true }) })
+    );
+    expect((screen.getByLabelText('Recorded cluster') as HTMLInputElement).placeholder).toBe('prod-eu');
+  });
+
   it('sets a correlation window in its unit, and clears it back to the default', () => {
     const onOptionsChange = setup({ windows: { rbacLookbackMs: 7_200_000 } });
     const rbac = screen.getByLabelText('RBAC look-back') as HTMLInputElement;

@@ -1,13 +1,19 @@
 import React, { useState } from 'react';
 import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { DataSourcePicker } from '@grafana/runtime';
-import { Field, FieldSet, Input, MultiCombobox, Stack } from '@grafana/ui';
+import { Field, FieldSet, Input, InlineSwitch, MultiCombobox, Stack } from '@grafana/ui';
 
 import { ALL_ROUTINE, DEFAULT_SELECTORS, renderSelector, ROUTINE_CLASSES, type RoutineClass } from '../../core';
 import { readSelector } from '../selectors';
 import type { ProvenanceOptions, SelectorText } from '../types';
 
 type Props = DataSourcePluginOptionsEditorProps<ProvenanceOptions>;
+
+/** The `cluster` label of a selector setting, when it reads and has one. */
+function readClusterOf(text: string | undefined): string | undefined {
+  const r = text?.trim() ? readSelector(text) : undefined;
+  return r && 'labels' in r ? r.labels.cluster : undefined;
+}
 type WindowKey = keyof NonNullable<ProvenanceOptions['windows']>;
 
 /** Each window with what it decides, its unit, its default (core's DEFAULT_OPTIONS) and the range that makes sense. */
@@ -210,6 +216,30 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
             </Field>
           );
         })}
+      </FieldSet>
+      <FieldSet label="Recorded chains">
+        <Field
+          label="Read recorded chains"
+          description="Where provenance watch records every chain in this Loki: Chains and Node graph queries, annotations and variables read the recorded chains instead of correlating (fast over 30 days); the part of the range not recorded yet is correlated live, and a notice says which part. A query can still ask to correlate live."
+        >
+          <InlineSwitch
+            aria-label="Read recorded chains"
+            value={json.recordedChains ?? false}
+            onChange={(e) => set({ recordedChains: e.currentTarget.checked })}
+          />
+        </Field>
+        <Field
+          label="Recorded cluster"
+          description="The --cluster provenance watch records with; empty: the cluster label of the kube-apiserver selector, if it has one (else every cluster's chains)."
+        >
+          <Input
+            aria-label="Recorded cluster"
+            width={30}
+            placeholder={readClusterOf(json.selectors?.['kube-audit']) ?? 'every cluster'}
+            value={json.recordedCluster ?? ''}
+            onChange={(e) => set({ recordedCluster: e.currentTarget.value })}
+          />
+        </Field>
       </FieldSet>
       <FieldSet label="Client addresses">
         <Field

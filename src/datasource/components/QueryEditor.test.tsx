@@ -23,6 +23,23 @@ function setup(query: Partial<ProvenanceQuery> = {}) {
 }
 
 describe('QueryEditor', () => {
+  it('offers "Correlate live" only where the data source reads recorded chains', () => {
+    setup();
+    expect(screen.queryByLabelText('Correlate live')).toBeNull();
+    const onChange = jest.fn();
+    const recorded = new DataSource(provenanceSettings({ lokiUid: 'loki-main', recordedChains: true }));
+    render(
+      <QueryEditor
+        datasource={recorded}
+        query={{ refId: 'B', mode: 'chains' }}
+        onChange={onChange}
+        onRunQuery={jest.fn()}
+      />
+    );
+    fireEvent.click(screen.getByLabelText('Correlate live'));
+    expect(onChange).toHaveBeenCalledWith(expect.objectContaining({ live: true }));
+  });
+
   it('edits the object and runs on blur', () => {
     const { onChange, onRunQuery } = setup();
     const name = screen.getByLabelText('Name');

@@ -187,6 +187,18 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
             onChange={(e) => set({ keepRoutine: e.currentTarget.checked }, true)}
           />
         </InlineField>
+        {datasource.readsRecorded && (
+          <InlineField
+            label="Correlate live"
+            tooltip="This data source reads the chains provenance watch recorded (Chains, Graph). On: correlate this query from the audit lines instead — slower over long ranges."
+          >
+            <InlineSwitch
+              aria-label="Correlate live"
+              value={query.live ?? false}
+              onChange={(e) => set({ live: e.currentTarget.checked }, true)}
+            />
+          </InlineField>
+        )}
       </Stack>
       <Stack gap={1} alignItems="center">
         <pre data-testid="provenance-logql" style={{ margin: 0, whiteSpace: 'pre-wrap', flex: 1 }}>
