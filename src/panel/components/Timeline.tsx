@@ -90,6 +90,8 @@ interface Dot {
   /** The chain a click opens: the first in the dot, or the selected one. */
   chain: Chain;
   count: number;
+  /** The verdict the mark was made for (its chain may show another, more urgent one on the strip). */
+  verdict: string;
 }
 
 /**
@@ -106,7 +108,9 @@ function dotsOf(
   rowOf: (index: number) => number,
   selected: Chain | undefined
 ): Dot[] {
-  const byKey = new Map<string, Dot>();
+  // Numbers, not strings, as the keys of a cell (row and pixel): one string per mark, not one per change.
+  const cells = new Map<number, Dot[]>();
+  const dots: Dot[] = [];
   for (let i = 0; i < chains.length; i++) {
     const c = chains[i];
     const t = c.effect.time;
@@ -115,9 +119,13 @@ function dotsOf(
     }
     const x = left + BUCKET * Math.round(((t - from) / Math.max(1, to - from)) * (plot / BUCKET));
     const row = rowOf(i);
+    const cellKey = (row + 1) * 1e7 + x;
+    const cell = cells.get(cellKey) ?? [];
+    if (cell.length === 0) {
+      cells.set(cellKey, cell);
+    }
     // The strip has one mark per pixel bucket, drawn in the verdict that most needs a look.
-    const key = row < 0 ? `${x}` : `${row}:${x}:${c.verdict}`;
-    const dot = byKey.get(key);
+    const dot = row < 0 ? cell[0] : cell.find((d) => d.verdict === c.verdict);
     if (dot) {
       dot.count++;
       // The selected change keeps its mark; otherwise the most urgent verdict shows.
@@ -125,10 +133,19 @@ function dotsOf(
         dot.chain = c;
       }
     } else {
-      byKey.set(key, { key, x, row, chain: c, count: 1 });
+      const fresh = {
+        key: row < 0 ? `${x}` : `${row}:${x}:${c.verdict}`,
+        x,
+        row,
+        chain: c,
+        count: 1,
+        verdict: c.verdict,
+      };
+      cell.push(fresh);
+      dots.push(fresh);
     }
   }
-  return [...byKey.values()];
+  return dots;
 }
 
 /**
