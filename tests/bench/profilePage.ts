@@ -47,7 +47,9 @@ async function main(): Promise<void> {
         id !== undefined && (nodeOf.get(id)?.callFrame.functionName === fromName || inside(parentOf.get(id)));
       const first = profile.samples.findIndex((s) => inside(s));
       const ms = profile.timeDeltas.slice(first).reduce((a, b) => a + b, 0) / 1000;
-      console.log(`from the first sample in ${fromName}: ${profile.samples.length - first} samples, ${ms.toFixed(0)} ms`);
+      console.log(
+        `from the first sample in ${fromName}: ${profile.samples.length - first} samples, ${ms.toFixed(0)} ms`
+      );
       profile.samples = profile.samples.slice(first);
     }
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));

@@ -144,7 +144,9 @@ async function runBench(): Promise<unknown> {
     longTasks: longTasks.length,
     longestTaskMs: Math.max(0, ...longTasks),
     // Chromium's (coarse) JS heap of the page once the frame is made: what the page keeps for it.
-    heapMb: Math.round(((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 1e6),
+    heapMb: Math.round(
+      ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 1e6
+    ),
     workerUsed: useWorker,
     spent,
   };
