@@ -25,7 +25,10 @@ export function foldConsequences(chains: Chain[]): Folded {
     let cs = cache.get(root);
     if (!cs) {
       cs = below(root);
-      cache.set(root, cs);
+      // Most chains set nothing off: only the roots with consequences are worth remembering.
+      if (cs.length > 0) {
+        cache.set(root, cs);
+      }
     }
     return cs;
   };

@@ -1,4 +1,4 @@
-import { isSessionSubresource, objectName, startedByText, type Chain, type ChangeEvent } from '../core';
+import { isSessionSubresource, startedByText, targetName, type Chain, type ChangeEvent } from '../core';
 
 /** The words of a story card: pure, so they are tested without rendering. */
 
@@ -21,7 +21,8 @@ export const VERDICT_LABEL: Record<string, string> = {
 
 /** The object without its subresource: the story names that separately ("(scale)", "a shell (exec)"). */
 export function objectText(e: ChangeEvent): string {
-  return objectName({ ...e, target: { ...e.target, subresource: undefined } });
+  // The target alone is copied, not the whole event: the timeline asks this of every change.
+  return targetName({ ...e.target, subresource: undefined });
 }
 
 /** "deleted deployments production/frontend-app", "opened a shell (exec) in pods shop/web-1". */

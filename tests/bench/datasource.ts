@@ -20,6 +20,7 @@ interface Run {
   lokiRequests: number;
   longTasks: number;
   longestTaskMs: number;
+  heapMb: number;
   spent: Record<string, { count: number; ms: number; longest: number }>;
 }
 
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
     for (const r of results) {
       const line = (name: string, x: Run) =>
         `  ${name}: ${round(x.ms / 1000)} s, ${x.chains} chains from ${x.lokiLines} lines in ${x.lokiRequests} Loki requests; ` +
-        `main-thread tasks over ${TARGET_MS} ms: ${x.longTasks}, longest ${round(x.longestTaskMs)} ms`;
+        `main-thread tasks over ${TARGET_MS} ms: ${x.longTasks}, longest ${round(x.longestTaskMs)} ms; page heap ${x.heapMb} MB`;
       console.log(line('same thread (baseline)', r.sameThread));
       console.log(
         `${line('Web Worker            ', r.worker)} — ${r.worker.longTasks === 0 ? 'met' : 'MISSED'} (none over ${TARGET_MS} ms); ` +

@@ -39,6 +39,10 @@ export function consequenceIndex(all: readonly Chain[]): (root: Chain) => Chain[
     }
   }
   return (root) => {
+    if (!children.has(root.id)) {
+      // Most chains set nothing off: no walk, no set of ids to build.
+      return [];
+    }
     const out: Chain[] = [];
     const seen = new Set<string>([root.id]);
     const queue = [root.id];

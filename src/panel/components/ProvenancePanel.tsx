@@ -68,12 +68,8 @@ export function ProvenancePanel({
     [shown, group, fold, matching]
   );
   const foldedShown = items.reduce((n, item) => n + (item.consequences?.length ?? 0), 0);
-  /** The card a timeline mark's change is on. */
-  const itemOf = useMemo(() => {
-    const m = new Map<Chain, number>();
-    items.forEach((item, i) => item.repeats.forEach((c) => m.set(c, i)));
-    return m;
-  }, [items]);
+  /** The card a timeline mark's change is on, looked for on a click rather than indexed on every render. */
+  const itemOf = (c: Chain) => items.findIndex((item) => item.repeats.includes(c));
 
   if (data.state === LoadingState.Loading && input.chains.length === 0) {
     return <div className={styles.message}>Reading the audit streams…</div>;
@@ -171,7 +167,7 @@ export function ProvenancePanel({
               groupBy={options.groupBy ?? 'object'}
               timeZone={timeZone}
               selected={items[selected]?.chain}
-              onSelect={(c) => setSelected(itemOf.get(c) ?? -1)}
+              onSelect={(c) => setSelected(itemOf(c))}
               onBrush={(from, to) => onChangeTimeRange({ from, to })}
               mode={timelineMode}
               maxRows={showStories ? layout.timelineRows : Math.max(2, Math.floor((height - 60) / 18))}

@@ -90,6 +90,8 @@ interface Dot {
   /** The chain a click opens: the first in the dot, or the selected one. */
   chain: Chain;
   count: number;
+  /** The verdict the mark was made for (its chain may show another, more urgent one on the strip). */
+  verdict: string;
 }
 
 /**
@@ -102,20 +104,28 @@ function dotsOf(
   to: number,
   plot: number,
   left: number,
-  rowOf: (c: Chain) => number,
+  /** The row of the change at an index of `chains` (-1: the strip). */
+  rowOf: (index: number) => number,
   selected: Chain | undefined
 ): Dot[] {
-  const byKey = new Map<string, Dot>();
-  for (const c of chains) {
+  // Numbers, not strings, as the keys of a cell (row and pixel): one string per mark, not one per change.
+  const cells = new Map<number, Dot[]>();
+  const dots: Dot[] = [];
+  for (let i = 0; i < chains.length; i++) {
+    const c = chains[i];
     const t = c.effect.time;
     if (t === undefined || t < from || t > to) {
       continue;
     }
     const x = left + BUCKET * Math.round(((t - from) / Math.max(1, to - from)) * (plot / BUCKET));
-    const row = rowOf(c);
+    const row = rowOf(i);
+    const cellKey = (row + 1) * 1e7 + x;
+    const cell = cells.get(cellKey) ?? [];
+    if (cell.length === 0) {
+      cells.set(cellKey, cell);
+    }
     // The strip has one mark per pixel bucket, drawn in the verdict that most needs a look.
-    const key = row < 0 ? `${x}` : `${row}:${x}:${c.verdict}`;
-    const dot = byKey.get(key);
+    const dot = row < 0 ? cell[0] : cell.find((d) => d.verdict === c.verdict);
     if (dot) {
       dot.count++;
       // The selected change keeps its mark; otherwise the most urgent verdict shows.
@@ -123,10 +133,19 @@ function dotsOf(
         dot.chain = c;
       }
     } else {
-      byKey.set(key, { key, x, row, chain: c, count: 1 });
+      const fresh = {
+        key: row < 0 ? `${x}` : `${row}:${x}:${c.verdict}`,
+        x,
+        row,
+        chain: c,
+        count: 1,
+        verdict: c.verdict,
+      };
+      cell.push(fresh);
+      dots.push(fresh);
     }
   }
-  return [...byKey.values()];
+  return dots;
 }
 
 /**
@@ -150,18 +169,20 @@ export function Timeline({
   const styles = useStyles2(getPanelStyles);
   const theme = useTheme2();
   const strip = mode === 'strip';
+  // Each change's row name, worked out once per change (it was three times: twice to count the rows, once to place).
+  const groups = useMemo(() => (strip ? [] : chains.map((c) => groupOf(c, groupBy))), [chains, groupBy, strip]);
   const rows = useMemo(() => {
     if (strip) {
       return [];
     }
     const counts = new Map<string, number>();
-    chains.forEach((c) => counts.set(groupOf(c, groupBy), (counts.get(groupOf(c, groupBy)) ?? 0) + 1));
+    groups.forEach((g) => counts.set(g, (counts.get(g) ?? 0) + 1));
     const top = [...counts.entries()]
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, counts.size > maxRows ? maxRows - 1 : maxRows)
       .map(([k]) => k);
     return top.length < counts.size ? [...top, 'other'] : top;
-  }, [chains, groupBy, maxRows, strip]);
+  }, [groups, maxRows, strip]);
   const left = strip ? 8 : labelWidth;
   const plot = Math.max(10, width - left - 8);
   const axisY = strip ? STRIP_HEIGHT : rows.length * ROW + 4;
@@ -175,10 +196,10 @@ export function Timeline({
   const timeAt = (px: number) => from + ((Math.min(Math.max(px, left), left + plot) - left) / plot) * (to - from);
   const dots = useMemo(() => {
     const rowIndex = new Map(rows.map((r, i) => [r, i]));
-    const rowOf = strip ? () => -1 : (c: Chain) => rowIndex.get(groupOf(c, groupBy)) ?? rows.length - 1;
+    const rowOf = strip ? () => -1 : (i: number) => rowIndex.get(groups[i]) ?? rows.length - 1;
     // Left to right, so the arrow keys walk through time.
     return dotsOf(chains, from, to, plot, left, rowOf, selected).sort((a, b) => a.x - b.x || a.row - b.row);
-  }, [chains, from, to, plot, left, rows, groupBy, selected, strip]);
+  }, [chains, from, to, plot, left, rows, groups, selected, strip]);
   const most = dots.reduce((m, d) => Math.max(m, d.count), 1);
   const cy = (d: Dot) => (strip ? STRIP_HEIGHT / 2 : d.row * ROW + ROW / 2);
   /** Many changes in one mark grow a bar with the log of their count: density, not a solid band. */

@@ -128,7 +128,10 @@ async function runBench(): Promise<unknown> {
   longTasks.length = 0;
   Object.keys(spent).forEach((k) => delete spent[k]);
   const t0 = performance.now();
-  const res = await lastValueFrom(ds.query(request as never));
+  // The data source fails with a plain { message } (a DataQueryError): rethrown as an Error, so the bench says why.
+  const res = await lastValueFrom(ds.query(request as never)).catch((e: unknown) => {
+    throw new Error(`the query failed: ${(e as { message?: string }).message ?? JSON.stringify(e)}`);
+  });
   const ms = performance.now() - t0;
   // A long task is reported after it ends: give the observer a turn.
   await new Promise((r) => setTimeout(r, 100));
@@ -140,6 +143,10 @@ async function runBench(): Promise<unknown> {
     lokiRequests: loki.pages,
     longTasks: longTasks.length,
     longestTaskMs: Math.max(0, ...longTasks),
+    // Chromium's (coarse) JS heap of the page once the frame is made: what the page keeps for it.
+    heapMb: Math.round(
+      ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 1e6
+    ),
     workerUsed: useWorker,
     spent,
   };
