@@ -73,12 +73,14 @@ describe('parseK8sRequestPath: whole targets and the edges of requestinfo.go', (
   ])('%s', (uri, target) => {
     const r = parseK8sRequestPath(uri);
     expect(r).toMatchObject({ isResource: true });
-    expect(r.target).toEqual(target);
+    // Strict: a field the path does not give is absent, not present as undefined.
+    expect(r.target).toStrictEqual(target);
   });
 
   it('a group and version with no resource is not a resource path', () => {
     expect(parseK8sRequestPath('/api/v1').isResource).toBe(false);
     expect(parseK8sRequestPath('/apis/apps/v1/').isResource).toBe(false);
+    expect(parseK8sRequestPath('/logs/kube/apiserver/audit').isResource).toBe(false);
     expect(parseK8sRequestPath('/api/v1/watch').target).toEqual({ apiGroup: '', resource: '', path: '/api/v1/watch' });
   });
 

@@ -31,6 +31,8 @@ describe('parseLogfmt: Go %q escapes and spacing', () => {
     expect(parseLogfmt('a="\\xZZ!"')).toEqual({ a: '\ufffd!' });
     expect(parseLogfmt('a="\\u12zz"')).toEqual({ a: '\ufffd' });
     expect(parseLogfmt('a="\\U00110000."')).toEqual({ a: '\ufffd.' });
+    expect(parseLogfmt('a="\\U0010FFFF"')).toEqual({ a: String.fromCodePoint(0x10ffff) });
+    expect(parseLogfmt('a="\\x1Z\\u0Z41"')).toEqual({ a: '\ufffd\ufffd' });
   });
 
   it('reads each single-letter escape, and keeps the letter of an unknown one', () => {
@@ -48,7 +50,12 @@ describe('parseLogfmt: Go %q escapes and spacing', () => {
   it('a line that starts with a bare word, or a key with characters keys never have, is not logfmt', () => {
     expect(parseLogfmt('starting a=1')).toBeUndefined();
     expect(parseLogfmt('a=1 b{c}=2')).toBeUndefined();
+    expect(parseLogfmt('{a=1')).toBeUndefined();
     expect(parseLogfmt('   ')).toBeUndefined();
+  });
+
+  it('a quoted value ending in = is read whole, and the next pair after it', () => {
+    expect(parseLogfmt('msg="k=" level=info')).toEqual({ msg: 'k=', level: 'info' });
   });
 
   it('keys may hold dots, dashes, slashes and @', () => {

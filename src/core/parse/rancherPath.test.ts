@@ -83,7 +83,7 @@ describe('parseRancherPath', () => {
 
 describe('parseRancherPath: whole answers', () => {
   it('a request outside the cluster proxy names no cluster and no downstream path', () => {
-    expect(parseRancherPath('/v1/secrets/shop/db', 'DELETE')).toEqual({
+    expect(parseRancherPath('/v1/secrets/shop/db', 'DELETE')).toStrictEqual({
       target: { apiGroup: '', resource: 'secrets', namespace: 'shop', name: 'db' },
       verb: 'delete',
     });

@@ -102,6 +102,7 @@ describe('the fast UTC path agrees with Date.parse', () => {
 describe('timestamps: edges', () => {
   it('a lower-case z is UTC; a zone out of range, without a sign, or of the wrong length is no time', () => {
     expect(parseTimestamp('2025-03-04T06:22:18z')?.ms).toBe(Date.UTC(2025, 2, 4, 6, 22, 18));
+    expect(parseTimestamp('2025-03-04T06:22:18.5+05:00')?.ms).toBe(Date.UTC(2025, 2, 4, 1, 22, 18, 500));
     expect(parseTimestamp('2025-03-04T06:22:18+23:59')?.ms).toBe(Date.UTC(2025, 2, 3, 6, 23, 18));
     for (const bad of [
       '2025-03-04T06:22:18+24:00',
@@ -113,6 +114,7 @@ describe('timestamps: edges', () => {
       '2025-03-04T06:22:18+05:0a',
       '2025-03-04T06:22:18.+00:00',
       '2025-03-04T06:22:18.5 +0000',
+      '2025-03-04T06:22:18x05:00',
     ]) {
       expect({ bad, got: parseTimestamp(bad) }).toEqual({ bad, got: undefined });
     }
@@ -127,6 +129,8 @@ describe('timestamps: edges', () => {
       '2025-03-04X06:22:18Z',
       '2025-0a-04T06:22:18Z',
       '2025-03-04T06:22:1aZ',
+      '2025-03-04T0a:22:18Z',
+      '2025-03-04T06:2a:18Z',
       '2025-00-04T06:22:18Z',
       '2025-03-00T06:22:18Z',
       '2025-03-04T06:22:60Z',
@@ -171,6 +175,7 @@ describe('timestamps: edges', () => {
     expect(parseAnyTime('1741069338.25')?.ms).toBe(1741069338250);
     expect(parseAnyTime('1741069338500')?.ms).toBe(1741069338500);
     expect(parseAnyTime('2025-03-04T06:22:18Z')?.ms).toBe(Date.UTC(2025, 2, 4, 6, 22, 18));
+    expect(parseAnyTime('2025-03-04T06:22:18+0000')?.ms).toBe(Date.UTC(2025, 2, 4, 6, 22, 18));
     expect(parseAnyTime('')).toBeUndefined();
     expect(parseAnyTime('1.')).toBeUndefined();
     expect(parseAnyTime(null)).toBeUndefined();
