@@ -50,3 +50,55 @@ describe('parseK8sRequestPath (as requestinfo.go reads paths)', () => {
     expect(verbForMethod('GET', parseK8sRequestPath('/healthz'))).toBe('get');
   });
 });
+
+describe('parseK8sRequestPath: whole targets and the edges of requestinfo.go', () => {
+  it.each([
+    [
+      '/api/v1/namespaces/shop/pods/web-1/exec',
+      { apiGroup: '', apiVersion: 'v1', resource: 'pods', namespace: 'shop', name: 'web-1', subresource: 'exec' },
+    ],
+    [
+      '/apis/rbac.authorization.k8s.io/v1/clusterroles/view',
+      { apiGroup: 'rbac.authorization.k8s.io', apiVersion: 'v1', resource: 'clusterroles', name: 'view' },
+    ],
+    [
+      '/api/v1/namespaces/shop/status',
+      { apiGroup: '', apiVersion: 'v1', resource: 'namespaces', name: 'shop', subresource: 'status' },
+    ],
+    ['/apis/apps/v1/deployments', { apiGroup: 'apps', apiVersion: 'v1', resource: 'deployments' }],
+    [
+      '/api/v1/namespaces/shop/configmaps',
+      { apiGroup: '', apiVersion: 'v1', resource: 'configmaps', namespace: 'shop' },
+    ],
+  ])('%s', (uri, target) => {
+    const r = parseK8sRequestPath(uri);
+    expect(r).toMatchObject({ isResource: true });
+    // Strict: a field the path does not give is absent, not present as undefined.
+    expect(r.target).toStrictEqual(target);
+  });
+
+  it('a group and version with no resource is not a resource path', () => {
+    expect(parseK8sRequestPath('/api/v1').isResource).toBe(false);
+    expect(parseK8sRequestPath('/apis/apps/v1/').isResource).toBe(false);
+    expect(parseK8sRequestPath('/logs/kube/apiserver/audit').isResource).toBe(false);
+    expect(parseK8sRequestPath('/api/v1/watch').target).toEqual({ apiGroup: '', resource: '', path: '/api/v1/watch' });
+  });
+
+  it('the legacy /watch/ prefix sets watch=true in the query', () => {
+    expect(parseK8sRequestPath('/api/v1/watch/namespaces/shop/pods').query.get('watch')).toBe('true');
+    expect(parseK8sRequestPath('/api/v1/namespaces/shop/pods').query.get('watch')).toBeNull();
+  });
+
+  it('verbs: HEAD as GET, watch=0 and watch=false are a list, unknown methods lower-cased, method case ignored', () => {
+    const named = parseK8sRequestPath('/api/v1/namespaces/shop/pods/web-1');
+    const coll = parseK8sRequestPath('/api/v1/namespaces/shop/pods');
+    expect(verbForMethod('HEAD', named)).toBe('get');
+    expect(verbForMethod('HEAD', coll)).toBe('list');
+    expect(verbForMethod('get', parseK8sRequestPath('/api/v1/pods?watch=0'))).toBe('list');
+    expect(verbForMethod('GET', parseK8sRequestPath('/api/v1/pods?watch=1'))).toBe('watch');
+    expect(verbForMethod('GET', parseK8sRequestPath('/api/v1/pods?watch='))).toBe('list');
+    expect(verbForMethod('post', coll)).toBe('create');
+    expect(verbForMethod('OPTIONS', coll)).toBe('options');
+    expect(verbForMethod('POST', parseK8sRequestPath('/version'))).toBe('post');
+  });
+});

@@ -80,3 +80,68 @@ describe('parseRancherPath', () => {
     expect(parseRancherPath('/healthz', 'GET').target).toEqual({ apiGroup: '', resource: '', path: '/healthz' });
   });
 });
+
+describe('parseRancherPath: whole answers', () => {
+  it('a request outside the cluster proxy names no cluster and no downstream path', () => {
+    expect(parseRancherPath('/v1/secrets/shop/db', 'DELETE')).toStrictEqual({
+      target: { apiGroup: '', resource: 'secrets', namespace: 'shop', name: 'db' },
+      verb: 'delete',
+    });
+  });
+
+  it('the proxy root of a cluster is a path on that cluster', () => {
+    expect(parseRancherPath('/k8s/clusters/c-abc', 'GET')).toEqual({
+      target: { apiGroup: '', resource: '', path: '/', cluster: 'c-abc' },
+      verb: 'get',
+      downstreamURI: '/',
+    });
+  });
+
+  it('steve: one segment is a name for cluster-scoped types on any method, and for namespaced types on update', () => {
+    expect(parseRancherPath('/v1/nodes/node-1', 'GET').target).toEqual({
+      apiGroup: '',
+      resource: 'nodes',
+      name: 'node-1',
+    });
+    expect(parseRancherPath('/v1/rbac.authorization.k8s.io.clusterroles/view', 'POST').target).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      resource: 'clusterroles',
+      name: 'view',
+    });
+    expect(parseRancherPath('/v1/secrets/db', 'PUT')).toEqual({
+      target: { apiGroup: '', resource: 'secrets', name: 'db' },
+      verb: 'update',
+    });
+    expect(parseRancherPath('/v1/apps.deployments/shop', 'GET')).toEqual({
+      target: { apiGroup: 'apps', resource: 'deployments', namespace: 'shop' },
+      verb: 'list',
+    });
+  });
+
+  it('steve: segments after the name are a subresource; /v1 alone is a path', () => {
+    expect(parseRancherPath('/v1/apps.deployments/shop/web/scale', 'PUT').target).toEqual({
+      apiGroup: 'apps',
+      resource: 'deployments',
+      namespace: 'shop',
+      name: 'web',
+      subresource: 'scale',
+    });
+    expect(parseRancherPath('/v1', 'GET').target).toEqual({ apiGroup: '', resource: '', path: '/v1' });
+  });
+
+  it('norman: an ?action= is the verb, the type is lower-cased, a collection is listed', () => {
+    expect(parseRancherPath('/v3/clusters/c-abc?action=generateKubeconfig', 'POST')).toEqual({
+      target: { apiGroup: 'management.cattle.io', resource: 'clusters', name: 'c-abc', path: '/v3/clusters/c-abc' },
+      verb: 'action:generateKubeconfig',
+    });
+    expect(parseRancherPath('/v3/clusterRoleTemplateBindings', 'GET')).toEqual({
+      target: {
+        apiGroup: 'management.cattle.io',
+        resource: 'clusterroletemplatebindings',
+        path: '/v3/clusterRoleTemplateBindings',
+      },
+      verb: 'list',
+    });
+    expect(parseRancherPath('/v3', 'GET').target).toEqual({ apiGroup: '', resource: '', path: '/v3' });
+  });
+});

@@ -98,3 +98,88 @@ describe('the fast UTC path agrees with Date.parse', () => {
     expect(parseTimestamp('2024-02-29T00:00:00Z')?.ms).toBe(Date.UTC(2024, 1, 29));
   });
 });
+
+describe('timestamps: edges', () => {
+  it('a lower-case z is UTC; a zone out of range, without a sign, or of the wrong length is no time', () => {
+    expect(parseTimestamp('2025-03-04T06:22:18z')?.ms).toBe(Date.UTC(2025, 2, 4, 6, 22, 18));
+    expect(parseTimestamp('2025-03-04T06:22:18.5+05:00')?.ms).toBe(Date.UTC(2025, 2, 4, 1, 22, 18, 500));
+    expect(parseTimestamp('2025-03-04T06:22:18+23:59')?.ms).toBe(Date.UTC(2025, 2, 3, 6, 23, 18));
+    for (const bad of [
+      '2025-03-04T06:22:18+24:00',
+      '2025-03-04T06:22:18+05:60',
+      '2025-03-04T06:22:18 0500',
+      '2025-03-04T06:22:18+5:00',
+      '2025-03-04T06:22:18+05:000',
+      '2025-03-04T06:22:18+a5:00',
+      '2025-03-04T06:22:18+05:0a',
+      '2025-03-04T06:22:18.+00:00',
+      '2025-03-04T06:22:18.5 +0000',
+      '2025-03-04T06:22:18x05:00',
+    ]) {
+      expect({ bad, got: parseTimestamp(bad) }).toEqual({ bad, got: undefined });
+    }
+  });
+
+  it('the date and time separators and digits are checked', () => {
+    for (const bad of [
+      '2025/03/04T06:22:18Z',
+      '2025-03/04T06:22:18Z',
+      '2025-03-04T06-22:18Z',
+      '2025-03-04T06:22-18Z',
+      '2025-03-04X06:22:18Z',
+      '2025-0a-04T06:22:18Z',
+      '2025-03-04T06:22:1aZ',
+      '2025-03-04T0a:22:18Z',
+      '2025-03-04T06:2a:18Z',
+      '2025-00-04T06:22:18Z',
+      '2025-13-04T06:22:18Z',
+      '2025-03-00T06:22:18Z',
+      '2025-03-04T06:22:60Z',
+    ]) {
+      expect({ bad, got: parseTimestamp(bad) }).toEqual({ bad, got: undefined });
+    }
+    expect(parseTimestamp('2025-12-31T23:59:59Z')?.ms).toBe(Date.UTC(2025, 11, 31, 23, 59, 59));
+    expect(parseTimestamp('2025-01-01T00:00:00Z')?.ms).toBe(Date.UTC(2025, 0, 1));
+  });
+
+  it('leap years by the Gregorian rule; nothing before 1970', () => {
+    expect(parseTimestamp('2000-02-29T00:00:00Z')?.ms).toBe(Date.UTC(2000, 1, 29));
+    expect(parseTimestamp('1900-02-29T00:00:00Z')).toBeUndefined();
+    expect(parseTimestamp('2100-02-28T12:00:00Z')?.ms).toBe(Date.UTC(2100, 1, 28, 12));
+    expect(parseTimestamp('1969-12-31T23:59:59Z')).toBeUndefined();
+    expect(parseTimestamp('1970-01-01T00:00:00Z')).toEqual({ ms: 0, ns: '0000000000' });
+    expect(parseTimestamp('1970-01-01T00:00:00.5Z')).toEqual({ ms: 500, ns: '0500000000' });
+  });
+
+  it('epoch numbers at each magnitude boundary, and numbers that are no time', () => {
+    // Above 1e11 a number is read as milliseconds (1e11 seconds would be year 5138); seconds past 9,999,999,999
+    // (year 2286) have no 19-digit ns form.
+    expect(parseEpochNumber(9_999_999_999)?.ms).toBe(9_999_999_999_000);
+    expect(parseEpochNumber(99_999_999_999)).toBeUndefined();
+    expect(parseEpochNumber(100_000_000_001)?.ms).toBe(100_000_000_001);
+    expect(parseEpochNumber(100_000_000_000_001)?.ns).toBe('100000000000001000');
+    expect(parseEpochNumber(1741069338500123456)?.ms).toBe(1741069338500);
+    expect(parseEpochNumber(1)?.ns).toBe('1000000000');
+    for (const bad of [0, -1, NaN, Infinity]) {
+      expect(parseEpochNumber(bad)).toBeUndefined();
+    }
+  });
+
+  it('ns strings have 10 to 19 digits; digit strings are seconds, fractional seconds or ns by their form', () => {
+    // Ten digits of ns are 1.74 s after the epoch.
+    expect(fromNs('1741069338')).toEqual({ ms: 1741, ns: '1741069338' });
+    expect(fromNs('174106933')).toBeUndefined();
+    expect(fromNs('17410693385001234567')).toBeUndefined();
+    expect(fromNs(' 1741069338500123456')).toBeUndefined();
+    expect(fromNs('1741069338500123456x')).toBeUndefined();
+    expect(parseAnyTime('1741069338')?.ms).toBe(1741069338000);
+    expect(parseAnyTime('1741069338.25')?.ms).toBe(1741069338250);
+    expect(parseAnyTime('1741069338500')?.ms).toBe(1741069338500);
+    expect(parseAnyTime('2025-03-04T06:22:18Z')?.ms).toBe(Date.UTC(2025, 2, 4, 6, 22, 18));
+    expect(parseAnyTime('2025-03-04T06:22:18+0000')?.ms).toBe(Date.UTC(2025, 2, 4, 6, 22, 18));
+    expect(parseAnyTime('')).toBeUndefined();
+    expect(parseAnyTime('1.')).toBeUndefined();
+    expect(parseAnyTime(null)).toBeUndefined();
+    expect(parseAnyTime(1741069338)?.ms).toBe(1741069338000);
+  });
+});
