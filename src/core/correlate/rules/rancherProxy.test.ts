@@ -118,4 +118,9 @@ describe('rancher-proxy rule', () => {
     expect(link([clusterRole, steve('/v1/rbac.authorization.k8s.io.clusterroles/view-shop')])).toHaveLength(1);
     expect(link([clusterRole, steve('/v1/rbac.authorization.k8s.io.clusterroles/edit-shop')])).toEqual([]);
   });
+  it('with neither a client nor a remote address, no address sentence', () => {
+    const [h] = link([downstream(), rancherAudit({ requestHeader: undefined, remoteAddr: undefined })]);
+    expect(h.link.evidence).toHaveLength(4);
+    expect(h.link.evidence.at(-1)).toBe('412 ms apart (Rancher logs whole seconds; tolerated 2 s of skew)');
+  });
 });
