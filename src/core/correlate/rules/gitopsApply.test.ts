@@ -1,4 +1,4 @@
-import { argoLog, fleetDeployed, kubeAudit } from '../../../../tests/support/builders';
+import { argoApiCall, argoLog, fleetDeployed, kubeAudit } from '../../../../tests/support/builders';
 import { eventAt, eventsOf, ruleContext } from '../../../../tests/support/correlate';
 import { linkGitopsApply } from './gitopsApply';
 
@@ -94,6 +94,104 @@ describe('gitops-apply rule — Argo CD', () => {
   });
 });
 
+describe('gitops-apply rule — Argo CD, what it says and which operation', () => {
+  const START = `Initiated automated sync to '${SHA}'`;
+  const WRITER =
+    'deployments shop/checkout was written by the Argo CD application controller (system:serviceaccount:argocd:argocd-application-controller, argocd-application-controller/v3.1.8 (linux/amd64))';
+
+  it('the whole evidence: the write, the app, the operation and how it ended', () => {
+    const [h] = link([controllerWrite(), syncStart(), syncDone()]);
+    expect(h.link.evidence).toEqual([
+      WRITER,
+      'app storefront deploys to namespace shop',
+      `during the sync of storefront that started 4 s before, at 2026-03-02T10:20:00Z: "${START}"`,
+      `that operation ended at 2026-03-02T10:20:30Z: "Sync operation to ${SHA} succeeded"`,
+    ]);
+    const [failed] = link([controllerWrite(), syncStart(), syncDone({ msg: `Sync operation to ${SHA} failed` })]);
+    expect(failed.link.evidence[3]).toBe(
+      `that operation failed at 2026-03-02T10:20:30Z: "Sync operation to ${SHA} failed"`
+    );
+    // No result logged: three sentences.
+    expect(link([controllerWrite(), syncStart()])[0].link.evidence).toHaveLength(3);
+  });
+
+  it('the owner from the tracking id or the instance label, said as such', () => {
+    const marked = (metadata: object) => controllerWrite({ level: 'RequestResponse', responseObject: { metadata } });
+    const [byId] = link([
+      marked({ annotations: { 'argocd.argoproj.io/tracking-id': 'storefront:apps/Deployment:shop/checkout' } }),
+      syncStart(),
+    ]);
+    expect(byId.link.evidence[1]).toBe(
+      "the object's argocd.argoproj.io/tracking-id is storefront:apps/Deployment:shop/checkout"
+    );
+    const [byLabel] = link([
+      marked({ labels: { 'app.kubernetes.io/instance': 'storefront' } }),
+      syncStart({ 'dest-namespace': 'elsewhere' }),
+    ]);
+    expect(byLabel.link).toMatchObject({ confidence: 0.95 });
+    expect(byLabel.link.evidence[1]).toBe("the object's app.kubernetes.io/instance label is storefront");
+  });
+
+  it('of two syncs of the app, the latest that started before the write; a rollback is an operation too', () => {
+    const [h] = link([
+      controllerWrite(),
+      syncStart({ time: '2026-03-02T10:19:00Z' }),
+      syncStart({ msg: `Initiated automated sync to 'main'`, time: '2026-03-02T10:20:00Z' }),
+    ]);
+    expect(h.cause.gitops?.revision).toBe('main');
+    const [rollback] = link([
+      controllerWrite(),
+      argoLog({ msg: 'dana@example.org initiated rollback to 7', time: '2026-03-02T10:20:00Z' }),
+    ]);
+    expect(rollback.cause.gitops?.operation).toBe('rollback');
+    expect(rollback.link.evidence[2]).toMatch(/^during the rollback of storefront that started 4 s before/);
+  });
+
+  it('a result logged within the slack (30 s) before the write does not end the operation; earlier, it does', () => {
+    const at = (t: string) => link([controllerWrite({ requestReceivedTimestamp: t }), syncStart(), syncDone()]);
+    expect(at('2026-03-02T10:21:00.000000Z')).toHaveLength(1);
+    expect(at('2026-03-02T10:21:00.001000Z')).toEqual([]);
+  });
+
+  it('a dry run explains no write: said by the controller, or by the API call of the same operation', () => {
+    const initialized = (dryRun: boolean) =>
+      argoLog({
+        msg: `Initialized new operation: {&SyncOperation{Revision:${SHA},Prune:false,DryRun:${dryRun},SyncOptions:[],Resources:[],Source:nil,Manifests:[],SyncStrategy:nil,Sources:[],Revisions:[],} {dana@example.org false} [] {0 nil}}`,
+        user: undefined,
+        time: '2026-03-02T10:20:00Z',
+      });
+    expect(link([controllerWrite(), initialized(true)])).toEqual([]);
+    expect(link([controllerWrite(), initialized(false)])).toHaveLength(1);
+    // The server's message does not say; the API call of the same sync, a second before, does.
+    const initiated = argoLog({
+      msg: `dana@example.org initiated sync to main (${SHA})`,
+      time: '2026-03-02T10:20:00Z',
+    });
+    const call = (dryRun: boolean) =>
+      argoApiCall('Sync', { name: 'storefront', revision: 'main', dryRun }, undefined, {
+        time: '2026-03-02T10:19:59Z',
+      });
+    expect(link([controllerWrite(), initiated, call(true)])).toEqual([]);
+    expect(link([controllerWrite(), initiated, call(false)])).toHaveLength(1);
+  });
+
+  it('the controller is known by its user agent or field manager when the account is another', () => {
+    const other = { username: 'system:serviceaccount:argocd:argocd-application-controller-shard-1', groups: [] };
+    expect(link([controllerWrite({ user: other }), syncStart()])).toHaveLength(1);
+    expect(
+      link([
+        controllerWrite({
+          user: other,
+          userAgent: 'kubectl/v1.31.0',
+          requestURI: '/apis/apps/v1/namespaces/shop/deployments/checkout?fieldManager=argocd-controller',
+        }),
+        syncStart(),
+      ])
+    ).toHaveLength(1);
+    expect(link([controllerWrite({ user: other, userAgent: 'kubectl/v1.31.0' }), syncStart()])).toEqual([]);
+  });
+});
+
 describe('gitops-apply rule — Fleet', () => {
   const agent = {
     username: 'system:serviceaccount:cattle-fleet-system:fleet-agent',
@@ -149,5 +247,18 @@ describe('gitops-apply rule — Fleet', () => {
     ['outside the window', [write({ requestReceivedTimestamp: '2026-03-02T11:40:00.000000Z' }), fleetDeployed()]],
   ])('near miss: %s', (_, records) => {
     expect(link(records as object[])).toEqual([]);
+  });
+  it('the Helm release name before the namespace; the evidence names the BundleDeployment and the delay', () => {
+    const released = write({
+      level: 'Request',
+      requestObject: { metadata: { annotations: { 'meta.helm.sh/release-name': 'payments-api' } } },
+    });
+    const [h] = link([released, fleetDeployed()]);
+    expect(h.link.confidence).toBe(0.9);
+    expect(h.link.evidence).toEqual([
+      'deployments payments/payments-api was written by the Fleet agent (system:serviceaccount:cattle-fleet-system:fleet-agent)',
+      'BundleDeployment cluster-fleet-default-prod-eu-1f2e3d4c5b6a/payments-api (release payments/payments-api:12) matches by Helm release payments-api',
+      'deployed 2 s after the write, at 2026-03-02T12:01:07Z',
+    ]);
   });
 });
