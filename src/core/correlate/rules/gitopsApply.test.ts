@@ -192,6 +192,30 @@ describe('gitops-apply rule — Argo CD, what it says and which operation', () =
   });
 });
 
+describe('gitops-apply rule — the windows', () => {
+  it('Argo CD: a start up to 10 min before the write, or up to the skew (2 s) after it', () => {
+    const at = (t: string) => link([controllerWrite({ requestReceivedTimestamp: t }), syncStart()]);
+    expect(at('2026-03-02T10:30:00.000000Z')).toHaveLength(1);
+    expect(at('2026-03-02T10:30:00.001000Z')).toEqual([]);
+    expect(at('2026-03-02T10:19:58.000000Z')).toHaveLength(1);
+    expect(at('2026-03-02T10:19:57.999000Z')).toEqual([]);
+  });
+
+  it('Fleet: the deployment from the skew (2 s) before the write to 10 min after it', () => {
+    const write = (t: string) =>
+      kubeAudit({
+        user: { username: 'system:serviceaccount:cattle-fleet-system:fleet-agent', groups: [] },
+        requestReceivedTimestamp: t,
+        objectRef: { namespace: 'payments', name: 'payments-api' },
+      });
+    const at = (t: string) => link([write(t), fleetDeployed()]);
+    expect(at('2026-03-02T12:01:09.000000Z')).toHaveLength(1);
+    expect(at('2026-03-02T12:01:09.001000Z')).toEqual([]);
+    expect(at('2026-03-02T11:51:07.000000Z')).toHaveLength(1);
+    expect(at('2026-03-02T11:51:06.999000Z')).toEqual([]);
+  });
+});
+
 describe('gitops-apply rule — Fleet', () => {
   const agent = {
     username: 'system:serviceaccount:cattle-fleet-system:fleet-agent',
