@@ -60,7 +60,7 @@ describe('gitops-apply rule — Argo CD', () => {
       syncStart({ application: 'cart', time: '2026-03-02T10:20:01Z' }),
     ]);
     expect(h.link.confidence).toBe(0.4);
-    expect(h.link.evidence.at(-1)).toContain('other apps deploying to shop were also syncing: storefront');
+    expect(h.link.evidence.at(-1)).toBe('other apps deploying to shop were also syncing: storefront');
   });
 
   it.each([
@@ -189,6 +189,32 @@ describe('gitops-apply rule — Argo CD, what it says and which operation', () =
       ])
     ).toHaveLength(1);
     expect(link([controllerWrite({ user: other, userAgent: 'kubectl/v1.31.0' }), syncStart()])).toEqual([]);
+  });
+});
+
+describe('gitops-apply rule — what ends an operation; the Fleet agent by its user agent', () => {
+  it("another app's result, or the result of an earlier operation, does not end the running one", () => {
+    const write = controllerWrite({ requestReceivedTimestamp: '2026-03-02T10:25:00.000000Z' });
+    const cartDone = syncDone({ application: 'cart' });
+    expect(link([write, syncStart(), cartDone])[0].link.evidence).toHaveLength(3);
+    const earlierDone = syncDone({ time: '2026-03-02T10:19:30Z' });
+    const [h] = link([write, syncStart({ time: '2026-03-02T10:19:00Z' }), earlierDone, syncStart()]);
+    expect(h.link.evidence).toHaveLength(3);
+    expect(h.link.evidence[2]).toMatch(
+      /^during the sync of storefront that started 5 min before, at 2026-03-02T10:20:00Z/
+    );
+  });
+
+  it('the Fleet agent is known by its user agent when the account is another', () => {
+    const write = (userAgent: string) =>
+      kubeAudit({
+        user: { username: 'system:serviceaccount:cattle-fleet-system:fleet-agent-prod', groups: [] },
+        userAgent,
+        requestReceivedTimestamp: '2026-03-02T12:01:05.000000Z',
+        objectRef: { namespace: 'payments', name: 'payments-api' },
+      });
+    expect(link([write('fleetagent/v0.13.1'), fleetDeployed()])).toHaveLength(1);
+    expect(link([write('fleet-agent/v0.12.0'), fleetDeployed()])).toHaveLength(1);
   });
 });
 
