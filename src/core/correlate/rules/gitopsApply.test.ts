@@ -85,6 +85,7 @@ describe('gitops-apply rule — Argo CD', () => {
       'outside the window: the sync started after the write',
       [controllerWrite(), syncStart({ time: '2026-03-02T10:21:00Z' })],
     ],
+    ['a result with no start: nothing was running', [controllerWrite(), syncDone()]],
     [
       'other user: a person, not the controller',
       [kubeAudit({ requestReceivedTimestamp: '2026-03-02T10:20:04.000000Z' }), syncStart()],
