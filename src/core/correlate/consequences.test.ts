@@ -53,4 +53,38 @@ describe('consequences of a root change', () => {
     const b = chain('b', 'delete', 'configmaps', 'b', 0, 'a');
     expect(consequenceIndex([a, b])(a).map((c) => c.id)).toEqual(['b']);
   });
+  it('consequences at the same time are in id order, whatever order they came in', () => {
+    const r = chain('r', 'delete', 'replicasets', 'web-1', 0);
+    const b = chain('p-b', 'delete', 'pods', 'web-1-b', 5, 'r');
+    const a = chain('p-a', 'delete', 'pods', 'web-1-a', 5, 'r');
+    expect(consequenceIndex([r, b, a])(r).map((c) => c.id)).toEqual(['p-a', 'p-b']);
+    expect(consequenceIndex([r, a, b])(r).map((c) => c.id)).toEqual(['p-a', 'p-b']);
+  });
+
+  it('objects of one name in two namespaces are two objects', () => {
+    const r = chain('r', 'patch', 'deployments', 'web', 0);
+    const web = chain('p1', 'create', 'pods', 'web-1', 1, 'r');
+    const api = { ...chain('p2', 'create', 'pods', 'web-1', 2, 'r') };
+    api.effect = { ...api.effect, target: { ...api.effect.target, namespace: 'api' } };
+    expect(countByKind(consequenceIndex([r, web, api])(r))).toBe('2 Pods');
+  });
+
+  it('"replaced" counts the larger of the creates and the deletes', () => {
+    const r = chain('r', 'patch', 'deployments', 'web', 0);
+    const pods = (verbs: string[]) => verbs.map((v, i) => chain(`p${i}`, v, 'pods', `web-${i}`, i + 1, 'r'));
+    expect(blastRadius(consequenceIndex([r, ...pods(['create', 'create', 'create', 'delete'])])(r))).toEqual([
+      'replaced 3 Pods in 3 s (3 created, 1 deleted; 2026-03-02T10:00:01Z – 2026-03-02T10:00:04Z)',
+    ]);
+    expect(blastRadius(consequenceIndex([r, ...pods(['create', 'delete', 'delete', 'delete'])])(r))).toEqual([
+      'replaced 3 Pods in 3 s (1 created, 3 deleted; 2026-03-02T10:00:01Z – 2026-03-02T10:00:04Z)',
+    ]);
+  });
+
+  it('a consequence without a time: the span is of those with one, or none is given', () => {
+    const untimed = (c: Chain) => ({ ...c, effect: { ...c.effect, time: undefined } }) as unknown as Chain;
+    const p1 = chain('p1', 'create', 'pods', 'web-1', 1, 'd');
+    const p2 = chain('p2', 'create', 'pods', 'web-2', 2, 'd');
+    expect(blastRadius([p1, untimed(p2)])).toEqual(['created 2 Pods at 2026-03-02T10:00:01Z (2 created)']);
+    expect(blastRadius([untimed(p1), untimed(p2)])).toEqual(['created 2 Pods (2 created)']);
+  });
 });

@@ -1,6 +1,12 @@
 import type { ActorKind, ChangeEvent, GitOpsRef, ResourceRef } from '../model';
 import { ARGOCD_UNKNOWN_USER, classifyActor, describeInitiator } from './actor';
-import { classifyArgoMessage, MAX_MESSAGE_CHARS, parseDisplayRevision, type ArgoMessage } from './argocdMessages';
+import {
+  classifyArgoMessage,
+  MAX_MESSAGE_CHARS,
+  parseDisplayRevision,
+  pluralOf,
+  type ArgoMessage,
+} from './argocdMessages';
 import { parseProtoText } from './protoText';
 import { isObj, type Obj } from './fields';
 import { fnv1a } from './hash';
@@ -148,7 +154,7 @@ function classifyApiCall(rec: ArgoRecord): ArgoMessage | 'read-only' | undefined
     out.resource = {
       apiGroup: str(content.group) ?? '',
       apiVersion: str(content.version),
-      resource: `${kind.toLowerCase()}s`,
+      resource: pluralOf(kind),
       kind,
       name: resourceName,
       ...(str(content.namespace) ? { namespace: str(content.namespace) } : {}),

@@ -54,7 +54,8 @@ export function parseDisplayRevision(text: string): { revision?: string; commit?
   };
 }
 
-function pluralOf(kind: string): string {
+/** The API's resource name of a Kind (`Ingress` → `ingresses`, `NetworkPolicy` → `networkpolicies`). */
+export function pluralOf(kind: string): string {
   const k = kind.toLowerCase();
   if (/(s|x|ch|sh)$/.test(k)) {
     return k + 'es';

@@ -1,4 +1,4 @@
-import { argoApiCall, argoLog, kubeAudit } from '../../../../tests/support/builders';
+import { argoApiCall, argoLog, k8sEvent, kubeAudit } from '../../../../tests/support/builders';
 import { eventsOf, ruleContext } from '../../../../tests/support/correlate';
 import { linkArgocdUiEdit } from './argocdUiEdit';
 
@@ -146,5 +146,61 @@ describe('argocd-ui rule', () => {
         apiCall('DeleteResource', { ...checkout, kind: 'ClusterRole', group: 'rbac.authorization.k8s.io' }),
       ])?.user
     ).toBe('ravi@example.org');
+  });
+  it('a record that names nobody names no user: "Unknown user", claims without a user, the controller on its own', () => {
+    const unknownMessage = argoLog({
+      msg: "Unknown user deleted resource apps/Deployment 'checkout'",
+      user: 'Unknown user',
+      time: '2026-03-02T10:15:30Z',
+    });
+    expect(link([serverWrite(), unknownMessage])).toBeUndefined();
+    expect(link([serverWrite(), apiCall('DeleteResource', checkout, { iss: 'argocd' })])).toBeUndefined();
+    const controllerEvent = k8sEvent({
+      message: "Unknown user deleted resource apps/Deployment 'checkout'",
+      source: { component: 'argocd-application-controller' },
+      firstTimestamp: '2026-03-02T10:15:30Z',
+      lastTimestamp: '2026-03-02T10:15:30Z',
+    });
+    expect(link([serverWrite(), controllerEvent])).toBeUndefined();
+    // A nameless record closer to the write does not hide a named one further off.
+    const lee = argoLog({
+      msg: "lee@example.org deleted resource apps/Deployment 'checkout'",
+      user: 'lee@example.org',
+      time: '2026-03-02T10:15:33Z',
+    });
+    expect(link([serverWrite(), apiCall('DeleteResource', checkout, { iss: 'argocd' }), lee])?.user).toBe(
+      'lee@example.org'
+    );
+    expect(link([serverWrite(), unknownMessage, lee])?.user).toBe('lee@example.org');
+  });
+
+  it('a GitOps controller that names its automation is the caller (an ApplicationSet rolling sync)', () => {
+    const r = link([
+      serverWrite(),
+      argoLog({
+        msg: "applicationset-controller deleted resource apps/Deployment 'checkout'",
+        user: 'applicationset-controller',
+        time: '2026-03-02T10:15:31Z',
+      }),
+    ]);
+    expect(r?.user).toBe('applicationset-controller');
+    expect(r?.hit.link.evidence.at(-1)).toBe(
+      "applicationset-controller is not a person's account (an Argo CD project token or automation)"
+    );
+  });
+
+  it('an Ingress or a NetworkPolicy deleted through the API is the same object as its kube write', () => {
+    // The API call names the Kind; the kube write names the resource (ingresses, networkpolicies).
+    for (const [kind, resource] of [
+      ['Ingress', 'ingresses'],
+      ['NetworkPolicy', 'networkpolicies'],
+    ]) {
+      const write = serverWrite({
+        requestURI: `/apis/networking.k8s.io/v1/namespaces/shop/${resource}/checkout`,
+        objectRef: { resource, namespace: 'shop', name: 'checkout', apiGroup: 'networking.k8s.io', apiVersion: 'v1' },
+      });
+      const call = apiCall('DeleteResource', { ...checkout, kind, group: 'networking.k8s.io' });
+      expect(link([write, call])?.user).toBe('ravi@example.org');
+    }
   });
 });

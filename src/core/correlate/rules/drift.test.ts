@@ -49,6 +49,7 @@ describe('drift rule', () => {
       }),
     ]);
     expect(h.link).toMatchObject({
+      kind: 'drift',
       confidence: 1,
       evidence: [
         'dana@example.org changed deployments shop/checkout by hand',
@@ -116,5 +117,15 @@ describe('drift rule', () => {
     expect(drift([kubeAudit(), atMs('2026-02-23T10:15:30.122000Z')])).toEqual([]);
     expect(drift([kubeAudit(), atMs('2026-03-02T10:15:30.122000Z')])).toHaveLength(1);
     expect(drift([kubeAudit(), atMs('2026-03-02T10:15:30.123000Z')])).toEqual([]);
+  });
+  it('an event without a time is not linked, even on a marked object', () => {
+    const events = eventsOf([
+      kubeAudit({
+        level: 'RequestResponse',
+        responseObject: { metadata: { annotations: { 'objectset.rio.cattle.io/id': 'default-shop-checkout' } } },
+      }),
+    ]);
+    const untimed = { ...eventAt(events, 1), time: undefined };
+    expect(linkDrift(untimed, ruleContext(events))).toEqual([]);
   });
 });

@@ -94,4 +94,33 @@ describe('rancher-proxy rule', () => {
       'the client IP was not recorded: Rancher wrote no request headers (audit level 0, its default from v2.12), so its remoteAddr 10.42.0.17 is the ingress, not the client; audit level 1 or higher records X-Forwarded-For',
     ]);
   });
+  it('a Rancher record with no downstream path (its own /v1 API): the same resource, namespace and name', () => {
+    const steve = (uri: string) => rancherAudit({ requestURI: uri });
+    const [h] = link([downstream(), steve('/v1/apps.deployments/shop/checkout')]);
+    expect(h.link.confidence).toBe(1);
+    expect(h.link.evidence[2]).toBe(
+      'same verb (delete) and downstream path /apis/apps/v1/namespaces/shop/deployments/checkout'
+    );
+    expect(link([downstream(), steve('/v1/apps.deployments/shop/cart')])).toEqual([]);
+    expect(link([downstream(), steve('/v1/apps.deployments/staging/checkout')])).toEqual([]);
+    expect(link([downstream(), steve('/v1/apps.statefulsets/shop/checkout')])).toEqual([]);
+    // Cluster-scoped: neither side names a namespace.
+    const clusterRole = downstream({
+      requestURI: '/apis/rbac.authorization.k8s.io/v1/clusterroles/view-shop',
+      objectRef: {
+        resource: 'clusterroles',
+        namespace: undefined,
+        name: 'view-shop',
+        apiGroup: 'rbac.authorization.k8s.io',
+        apiVersion: 'v1',
+      },
+    });
+    expect(link([clusterRole, steve('/v1/rbac.authorization.k8s.io.clusterroles/view-shop')])).toHaveLength(1);
+    expect(link([clusterRole, steve('/v1/rbac.authorization.k8s.io.clusterroles/edit-shop')])).toEqual([]);
+  });
+  it('with neither a client nor a remote address, no address sentence', () => {
+    const [h] = link([downstream(), rancherAudit({ requestHeader: undefined, remoteAddr: undefined })]);
+    expect(h.link.evidence).toHaveLength(4);
+    expect(h.link.evidence.at(-1)).toBe('412 ms apart (Rancher logs whole seconds; tolerated 2 s of skew)');
+  });
 });
