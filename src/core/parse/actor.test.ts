@@ -21,7 +21,10 @@ describe('classifyActor', () => {
     ['system:serviceaccount:cattle-fleet-system:fleet-agent', {}, 'gitops-controller'],
     ['system:serviceaccount:cattle-fleet-local-system:fleet-agent', {}, 'gitops-controller'],
     ['system:serviceaccount:ci:deployer', { userAgent: 'argocd-application-controller/v3.1.0' }, 'gitops-controller'],
-    ['dana@example.org', { fieldManager: 'argocd-controller' }, 'gitops-controller'],
+    // A person's account claiming a controller's field manager or user agent stays a person (both are the client's words).
+    ['dana@example.org', { fieldManager: 'argocd-controller' }, 'human'],
+    ['dana@example.org', { userAgent: 'argocd-application-controller/v3.1.0' }, 'human'],
+    ['system:serviceaccount:ci:deployer', { fieldManager: 'argocd-controller' }, 'gitops-controller'],
     ['system:node:worker-1', {}, 'system'],
     ['system:kube-controller-manager', {}, 'system'],
     // The elastic fixture's typo ("serviceaccounts") is not a service account name: it reads as a system identity.
@@ -45,8 +48,8 @@ describe('classifyActor', () => {
     ['aksService', {}, 'system'],
     ['u-7q2xk', { principalId: 'system://c-m-prod1' }, 'system'],
     ['u-7q2xk', { principalId: 'local://u-7q2xk' }, 'human'],
-    ['ops-bot', { userAgent: 'kube-controller-manager/v1.31.2 (linux/amd64) kubernetes/5864a46' }, 'system'],
-    ['ops-bot', { fieldManager: 'kubelet' }, 'system'],
+    ['ops-bot', { userAgent: 'kube-controller-manager/v1.31.2 (linux/amd64) kubernetes/5864a46' }, 'human'],
+    ['ops-bot', { fieldManager: 'kubelet' }, 'human'],
   ])('%s %j → %s', (name, hints, kind) => {
     expect(classifyActor(name, hints)).toBe(kind);
   });

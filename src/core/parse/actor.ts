@@ -29,18 +29,6 @@ const GITOPS_SERVICE_ACCOUNTS = new Set([
 const GITOPS_USER_AGENTS = /^(argocd-application-controller|argocd-applicationset-controller|fleet-agent|fleetagent)\//;
 const GITOPS_FIELD_MANAGERS = new Set(['argocd-controller', 'fleet-agent', 'fleetagent']);
 
-// Core controllers that act under their own certificate or token: by user agent or field manager (client-go's
-// default user agent is `<binary>/<version>`; the field manager defaults to the binary's name).
-const CONTROLLER_USER_AGENTS =
-  /^(kube-controller-manager|kube-scheduler|kubelet|kube-proxy|cloud-controller-manager|cluster-autoscaler)\//;
-const CONTROLLER_FIELD_MANAGERS = new Set([
-  'kube-controller-manager',
-  'kube-scheduler',
-  'kubelet',
-  'cloud-controller-manager',
-  'cluster-autoscaler',
-]);
-
 /**
  * Names GitOps tools write as the initiator of an operation when no person started it, with what started it in
  * words. Argo CD: the ApplicationSet controller's RollingSync sets `initiatedBy.username: applicationset-controller`
@@ -101,6 +89,17 @@ export function isRancherImpersonator(name: string): boolean {
   );
 }
 
+/**
+ * Whether a request's own words (user agent, field manager) say a GitOps tool sent it. Never enough to make an
+ * account a controller (a client can say anything); enough to keep its write in view (never routine).
+ */
+export function claimsGitopsTool(hints: Pick<IdentityHints, 'userAgent' | 'fieldManager'>): boolean {
+  return (
+    (hints.userAgent !== undefined && GITOPS_USER_AGENTS.test(hints.userAgent)) ||
+    (hints.fieldManager !== undefined && GITOPS_FIELD_MANAGERS.has(hints.fieldManager))
+  );
+}
+
 export function classifyActor(name: string, hints: IdentityHints = {}): ActorKind {
   // `system:admin` is a shared admin certificate (OpenShift, some installers): someone used it, but it names
   // nobody — unknown, never a person and never a controller. "Unknown user": argocd-server's text for a request
@@ -111,21 +110,17 @@ export function classifyActor(name: string, hints: IdentityHints = {}): ActorKin
   if (name === 'system:anonymous' || hints.groups?.includes('system:unauthenticated')) {
     return 'anonymous';
   }
-  if (hints.fieldManager && GITOPS_FIELD_MANAGERS.has(hints.fieldManager)) {
-    return 'gitops-controller';
-  }
   const sa = parseServiceAccount(name);
   if (sa) {
     if (GITOPS_SERVICE_ACCOUNTS.has(sa.name)) {
       return 'gitops-controller';
     }
-    if (hints.userAgent && GITOPS_USER_AGENTS.test(hints.userAgent)) {
+    // The user agent and the field manager are the client's own words: they say which machine a service account
+    // is, never that a person's account is a machine (`kubectl apply --field-manager=argocd-controller`).
+    if (claimsGitopsTool(hints)) {
       return 'gitops-controller';
     }
     return sa.namespace === 'kube-system' ? 'system' : 'serviceaccount';
-  }
-  if (hints.userAgent && GITOPS_USER_AGENTS.test(hints.userAgent)) {
-    return 'gitops-controller';
   }
   if (AUTOMATION_INITIATORS.has(name) || PROJECT_TOKEN.test(name)) {
     return 'gitops-controller';
@@ -136,9 +131,7 @@ export function classifyActor(name: string, hints: IdentityHints = {}): ActorKin
     // EKS runs its managed components as `eks:*` users (`eks:node-manager`, `eks:certificate-controller`, …).
     name.startsWith('eks:') ||
     hints.groups?.includes('system:nodes') ||
-    hints.principalId?.startsWith('system://') ||
-    (hints.userAgent !== undefined && CONTROLLER_USER_AGENTS.test(hints.userAgent)) ||
-    (hints.fieldManager !== undefined && CONTROLLER_FIELD_MANAGERS.has(hints.fieldManager))
+    hints.principalId?.startsWith('system://')
   ) {
     return 'system';
   }

@@ -155,7 +155,7 @@ describe('parseKubeAuditEvent — our fixtures', () => {
     expect(exec.outcome).toMatchObject({ code: 101, status: 'success' });
   });
 
-  it('classifies GitOps controllers by service account, user agent and field manager', () => {
+  it('classifies GitOps controllers by service account, and a service account by user agent and field manager', () => {
     const bySa = parseOne(
       kubeAudit({ user: { username: 'system:serviceaccount:argocd:argocd-application-controller' } })
     );
@@ -167,13 +167,16 @@ describe('parseKubeAuditEvent — our fixtures', () => {
       })
     );
     expect(byAgent.actor.kind).toBe('gitops-controller');
+    const uri = '/apis/apps/v1/namespaces/shop/deployments/checkout?fieldManager=argocd-controller&force=true';
     const byManager = parseOne(
-      kubeAudit({
-        requestURI: '/apis/apps/v1/namespaces/shop/deployments/checkout?fieldManager=argocd-controller&force=true',
-      })
+      kubeAudit({ user: { username: 'system:serviceaccount:gitops:deployer' }, requestURI: uri })
     );
     expect(byManager.actor.kind).toBe('gitops-controller');
     expect(byManager.marks?.fieldManager).toBe('argocd-controller');
+    // A person's `kubectl apply --field-manager=argocd-controller`: still the person, the claim kept as a mark.
+    const person = parseOne(kubeAudit({ requestURI: uri }));
+    expect(person.actor.kind).toBe('human');
+    expect(person.marks?.fieldManager).toBe('argocd-controller');
     const fleet = parseOne(kubeAudit({ user: { username: 'system:serviceaccount:cattle-fleet-system:fleet-agent' } }));
     expect(fleet.actor.kind).toBe('gitops-controller');
   });

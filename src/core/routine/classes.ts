@@ -1,5 +1,6 @@
 import { isEffect } from '../correlate/engine';
 import type { ChangeEvent } from '../model';
+import { claimsGitopsTool } from '../parse/actor';
 
 /**
  * Routine system traffic: writes a cluster's own components make all the time, which no one asking "who
@@ -116,6 +117,10 @@ function systemActingAsItself(e: ChangeEvent): boolean {
   }
   const code = e.outcome.code;
   if (code === 401 || code === 403 || e.outcome.decision === 'forbid') {
+    return false;
+  }
+  // A request that says a GitOps tool sent it stays in view, whoever sent it: a claim can show a write, never hide one.
+  if (claimsGitopsTool({ userAgent: e.userAgent, fieldManager: e.marks?.fieldManager })) {
     return false;
   }
   return e.actor.kind === 'system' || e.actor.kind === 'serviceaccount';
