@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 
-import { ParseSession, type ParseOptions, type ParseSummary, type RawLine } from '../../core';
+import { ParseSession, type ParseOptions, type ParseSummary, type RawLine, type RoutineClass } from '../../core';
 import { CliError } from '../io';
 import { expandInputs, lineCharsKept, plainLinesSize, readRawLines, type ReadOptions } from '../readLines';
 import { FileLine, OpenFiles } from './fileRanges';
@@ -36,6 +36,11 @@ const BATCH_CHARS = 4 * 1024 * 1024;
 
 export interface ThreadOptions extends ReadOptions {
   parse: ParseOptions;
+  /**
+   * Routine classes whose events are left out where lines are parsed and only counted (ParseSummary.withheld;
+   * `trace`, which leaves them out anyway): most of a cluster's writes, not copied between threads nor kept.
+   */
+  withhold?: RoutineClass[];
   /** Threads that parse (1: this thread only). */
   jobs: number;
   /** Bytes of a plain file per task (tests make it small). */
@@ -244,7 +249,7 @@ export async function parseInThreads(paths: string[], o: ThreadOptions): Promise
   );
   const total = onDisk.reduce((a, b) => a + b, 0);
   const maxChars = lineCharsKept(o);
-  const setup: ParseSetup = { options: o.parse, maxChars };
+  const setup: ParseSetup = { options: o.parse, maxChars, withhold: o.withhold };
   const rangeBytes = o.rangeBytes ?? RANGE_BYTES;
   const small = sizes.every((s) => s !== undefined) && total <= rangeBytes;
   const executor: Executor =

@@ -1,6 +1,14 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 
-import { LineParser, LineRecorder, type ParseOptions, type RawLine, type RecordedLines } from '../../core';
+import {
+  LineParser,
+  LineRecorder,
+  withholdRoutine,
+  type ParseOptions,
+  type RawLine,
+  type RecordedLines,
+  type RoutineClass,
+} from '../../core';
 import { CliError } from '../io';
 import { OpenFiles, readRange } from './fileRanges';
 
@@ -24,6 +32,8 @@ export interface ParseSetup {
   options: ParseOptions;
   /** Characters of a line kept (the rest of a longer line is not held: it is skipped as too long anyway). */
   maxChars: number;
+  /** Routine classes left out here, counted by the session without their events (`trace`). */
+  withhold?: RoutineClass[];
 }
 
 /** Lines parsed away from their session carry this origin; the session puts the real one back (replay). */
@@ -34,7 +44,7 @@ export class TaskRunner {
   private readonly files = new OpenFiles();
 
   constructor(private readonly setup: ParseSetup) {
-    this.recorder = new LineRecorder(new LineParser(setup.options));
+    this.recorder = new LineRecorder(new LineParser(setup.options), withholdRoutine(setup.withhold ?? []));
   }
 
   run(task: ParseTask): TaskResult {
