@@ -265,6 +265,18 @@ describe('trace and parse --jobs', () => {
     expect(JSON.parse(one).chains.length).toBeGreaterThan(10);
   }, 120_000);
 
+  it('the worker answers the same from its sources through tsx as from its bundle', async () => {
+    const options = {
+      parse: { skipReads: true },
+      maxLineBytes: DEFAULT_MAX_LINE_BYTES,
+      jobs: 2,
+      rangeBytes: 4 * RANGE,
+    };
+    const bundled = await parseInThreads(files, options);
+    const sources = await parseInThreads(files, { ...options, workerEntry: require.resolve('./parseWorker.ts') });
+    expect(JSON.stringify(sources)).toBe(JSON.stringify(bundled));
+  }, 120_000);
+
   it('a .gz is read in this thread and parsed on the others, with the plain file’s answer', async () => {
     const gzDir = mkdtempSync(join(tmpdir(), 'provenance-threads-gz-'));
     const plain = join(dir, 'kube-audit-mutated.log');

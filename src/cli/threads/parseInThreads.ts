@@ -13,6 +13,7 @@ import {
   type ParseTask,
   type TaskResult,
 } from './parseWorker';
+import { parseWorkerScript, type WorkerScript } from './workerBundle';
 
 /**
  * `parse` and `trace` over files on every core. Plain files are cut into byte ranges that worker threads read
@@ -47,7 +48,7 @@ export interface ThreadOptions extends ReadOptions {
   rangeBytes?: number;
   /** Told the input bytes done after each task is applied. */
   onBytes?: (done: number, total: number) => void;
-  /** The module a worker runs (tests give one that fails). */
+  /** The module a worker runs (tests give one that fails, or the TypeScript sources). */
   workerEntry?: string;
 }
 
@@ -85,10 +86,13 @@ interface Job {
   reject(e: Error): void;
 }
 
-// Worker threads do not inherit the main thread's loader: TypeScript sources register tsx first.
+// Worker threads do not inherit the main thread's loader: TypeScript sources register tsx first (workerBundle.ts).
 const BOOT = `const { workerData } = require('node:worker_threads');
 if (workerData.loader) require(workerData.loader);
 require(workerData.entry);`;
+
+const scriptOf = (entry: string): WorkerScript =>
+  entry.endsWith('.ts') ? { entry, loader: require.resolve('tsx/cjs') } : { entry };
 
 const crashed = (why: string) =>
   new CliError(`a parse thread failed (${why}); nothing is answered from a part of the input`, 70);
@@ -105,7 +109,7 @@ class WorkerPool implements Executor {
   constructor(
     private readonly size: number,
     private readonly setup: ParseSetup,
-    private readonly entry: string
+    private readonly script: WorkerScript
   ) {}
 
   run(task: ParseTask): Promise<TaskResult> {
@@ -134,10 +138,9 @@ class WorkerPool implements Executor {
   }
 
   private start(): Worker {
-    const loader = this.entry.endsWith('.ts') ? require.resolve('tsx/cjs') : undefined;
     const worker = new Worker(BOOT, {
       eval: true,
-      workerData: { role: WORKER_ROLE, setup: this.setup, entry: this.entry, loader },
+      workerData: { role: WORKER_ROLE, setup: this.setup, entry: this.script.entry, loader: this.script.loader },
     });
     this.workers.push(worker);
     worker.on('message', (m: FromWorker) => {
@@ -255,7 +258,7 @@ export async function parseInThreads(paths: string[], o: ThreadOptions): Promise
   const executor: Executor =
     o.jobs <= 1 || small
       ? new InThisThread(setup)
-      : new WorkerPool(o.jobs, setup, o.workerEntry ?? require.resolve('./parseWorker'));
+      : new WorkerPool(o.jobs, setup, o.workerEntry ? scriptOf(o.workerEntry) : parseWorkerScript());
   const open = new OpenFiles();
   // Lines read so far per file: a range's lines are numbered after those of the ranges before it.
   const linesSoFar = new Map<string, number>();
