@@ -23,7 +23,6 @@ function project(): BundleOptions & { builds: () => number } {
   return { root, source: join(root, 'entry.ts'), cacheDir: join(root, 'cache'), build, builds: () => builds };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const valueOf = (bundle: string) => (require(bundle) as { value: number }).value;
 
 describe('the worker bundle', () => {
