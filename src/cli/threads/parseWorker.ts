@@ -4,6 +4,7 @@ import {
   LineParser,
   LineRecorder,
   withholdRoutine,
+  type ChangeEvent,
   type ParseOptions,
   type RawLine,
   type RecordedLines,
@@ -44,7 +45,10 @@ export class TaskRunner {
   private readonly files = new OpenFiles();
 
   constructor(private readonly setup: ParseSetup) {
-    this.recorder = new LineRecorder(new LineParser(setup.options), withholdRoutine(setup.withhold ?? []));
+    const withhold = withholdRoutine(setup.withhold ?? []);
+    // The bodies of an event to be left out are not read (most of the parse of a routine write).
+    const leftOut = withhold && ((event: ChangeEvent) => withhold({ event }) !== undefined);
+    this.recorder = new LineRecorder(new LineParser(setup.options, leftOut), withhold);
   }
 
   run(task: ParseTask): TaskResult {

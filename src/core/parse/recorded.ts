@@ -70,6 +70,8 @@ function withholdable(p: Parsed): p is Parsed & { mergeKey: string; stage: strin
 export class LineRecorder {
   private ops: unknown[] = [];
   private lines = 0;
+  /** An event of this line was not left out after all, but its bodies were not read: the line is parsed again. */
+  private readAgain = false;
   private readonly sink: LineSink = {
     skip: (reason, _raw, detail, sample) => this.ops.push(OP_SKIP, reason, detail, sample),
     salvaged: (_raw, detail) => this.ops.push(OP_SALVAGED, detail),
@@ -92,6 +94,9 @@ export class LineRecorder {
           return;
         }
       }
+      if (!this.parser.readBodiesOf(parsed.event)) {
+        this.readAgain = true;
+      }
       this.ops.push(OP_EVENT, parsed);
     },
     // Whether the read is counted without parsing depends on other lines of its audit ID: the session decides.
@@ -106,9 +111,17 @@ export class LineRecorder {
 
   add(raw: RawLine): void {
     this.lines++;
+    const start = this.ops.length;
     try {
       this.parser.line(raw, this.sink);
+      if (this.readAgain) {
+        // Told to be left out before its bodies were read, kept after (its stage, a redacted name): read whole.
+        this.readAgain = false;
+        this.ops.length = start;
+        this.parser.lineReadingBodies(raw, this.sink);
+      }
     } catch (e) {
+      this.readAgain = false;
       // As ParseSession.add: a parser's bug is a counted skip, never a crash.
       this.ops.push(OP_SKIP, 'internal-error', e instanceof Error ? e.message : String(e), undefined);
     }

@@ -263,11 +263,44 @@ export class LineParser {
   private readonly keepBodies: boolean;
   private readonly skipReads: boolean;
   private readonly pool = new InternPool();
+  /** Events whose bodies were not read (`leftOut`), until their line is done. */
+  private readonly bodiesNotRead = new WeakSet<ChangeEvent>();
+  private readonly leftOutHere: ((event: ChangeEvent) => boolean) | undefined;
 
-  constructor(options: ParseOptions = {}) {
+  constructor(
+    options: ParseOptions = {},
+    /** Events that will be left out where they are parsed (ParseContext.leftOut): their bodies are not read. */
+    leftOut?: (event: ChangeEvent) => boolean
+  ) {
     this.maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.keepBodies = options.keepBodies ?? false;
     this.skipReads = options.skipReads ?? false;
+    this.leftOutHere =
+      leftOut &&
+      ((event) => {
+        const out = leftOut(event);
+        if (out) {
+          this.bodiesNotRead.add(event);
+        }
+        return out;
+      });
+  }
+
+  /** False for an event whose bodies were not read because it was to be left out (see `lineReadingBodies`). */
+  readBodiesOf(event: ChangeEvent): boolean {
+    return !this.bodiesNotRead.has(event);
+  }
+
+  private readingBodies = false;
+
+  /** `line`, reading the bodies of every event: for a line whose event was not left out after all. */
+  lineReadingBodies(raw: RawLine, sink: LineSink): void {
+    this.readingBodies = true;
+    try {
+      this.line(raw, sink);
+    } finally {
+      this.readingBodies = false;
+    }
   }
 
   /** One line into `sink`; with `allowSkip` false a certain read is parsed too (the sink refused to skip it). */
@@ -446,8 +479,9 @@ export class LineParser {
 
   private context(inner: Inner, raw: RawLine, text: string): ParseContext {
     const labels = inner.labels && hasKeys(inner.labels) ? inner.labels : NO_LABELS;
+    const leftOut = this.readingBodies ? undefined : this.leftOutHere;
     if (labels === NO_LABELS && !inner.ns && !raw.origin) {
-      return { raw: NO_RAW, fallbackNs: undefined, keepBodies: this.keepBodies, text, pool: this.pool };
+      return { raw: NO_RAW, fallbackNs: undefined, keepBodies: this.keepBodies, text, pool: this.pool, leftOut };
     }
     const ref: RawRef = { labels };
     if (inner.ns) {
@@ -456,7 +490,7 @@ export class LineParser {
     if (raw.origin) {
       ref.origin = raw.origin;
     }
-    return { raw: ref, fallbackNs: inner.ns, keepBodies: this.keepBodies, text, pool: this.pool };
+    return { raw: ref, fallbackNs: inner.ns, keepBodies: this.keepBodies, text, pool: this.pool, leftOut };
   }
 
   private accept(sink: LineSink, result: ParseResult, raw: RawLine): void {
