@@ -24,9 +24,10 @@ import { parseWorkerScript, type WorkerScript } from './workerBundle';
  */
 
 /**
- * One thread unless told: measured on a 200,000-event file at load ~4, `--jobs 2` took 12.0 s against 8.9 s for
- * one thread (the events copied back to the main thread cost more than the parsing saved, most of them routine
- * writes dropped right after). Until routine writes stay in the workers, more threads pay only on a loaded machine.
+ * One thread unless told: on two cores the bound is total CPU, and `--jobs 2` spends more of it than one thread
+ * (200,049 generated lines at load ~24: 10.6 s against 9.6 s, 40% of either in V8's GC helper threads); on the
+ * 1M-line bench file it took 52.8 s against 87.4 s, but under a load that fell between the runs. Not the number
+ * of cores until a quiet machine shows the speed-up (README, "What limits `--jobs 2`").
  */
 export const defaultJobs = (): number => 1;
 
