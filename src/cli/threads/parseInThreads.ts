@@ -26,8 +26,8 @@ import { parseWorkerScript, type WorkerScript } from './workerBundle';
 /**
  * One thread unless told: on two cores the bound is total CPU, and `--jobs 2` spends more of it than one thread
  * (200,049 generated lines at load ~24: 10.6 s against 9.6 s, 40% of either in V8's GC helper threads); on the
- * 1M-line bench file it took 52.8 s against 87.4 s, but under a load that fell between the runs. Not the number
- * of cores until a quiet machine shows the speed-up (README, "What limits `--jobs 2`").
+ * 1M-line bench file at load ~3, 19.0 s against 21.1 s wall (1.11×), 33.5 s against 29.7 s of CPU. Not the number
+ * of cores until two threads are faster by the target (README, "What limits `--jobs 2`").
  */
 export const defaultJobs = (): number => 1;
 
