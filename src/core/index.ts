@@ -2,8 +2,8 @@
 export * from './model';
 export type { RawLine } from './parse/types';
 export { ParseSession, LineParser, parseLines, DEFAULT_MAX_LINE_BYTES } from './parse/session';
-export { LineRecorder, type RecordedLines } from './parse/recorded';
-export type { ParseOptions, ParseSummary, SkipStat } from './parse/session';
+export { LineRecorder, type RecordedLines, type Withhold } from './parse/recorded';
+export type { ParseOptions, ParseSummary, SkipStat, WithheldEvent } from './parse/session';
 export { redactNotice, redactRawLine } from './parse/rawLine';
 export { redactSecrets, scrubText, REDACTED, WITHHELD } from './parse/redact';
 export { ClusterTraffic, DEFAULT_CLUSTER, type ClusterShape } from './generate/noise';
@@ -17,6 +17,7 @@ export {
   excludeRoutine,
   parseRoutineClasses,
   routineClassOf,
+  withholdRoutine,
   type ExcludedCounts,
   type RoutineClass,
 } from './routine/classes';

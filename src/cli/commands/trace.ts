@@ -208,8 +208,8 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
     if (files.length === 0) {
       throw new CliError('trace needs FILE... or --loki URL', 2);
     }
-    parsed = await readAll(files, io, o);
-    const routine = excludeRoutine(parsed.events, leaveOut, selection);
+    parsed = await readAll(files, io, o, leaveOut);
+    const routine = excludeRoutine(parsed.events, leaveOut, selection, parsed.withheld);
     excluded = routine.excluded;
     all = buildAllChains(routine.kept, { trustedProxies, links });
     chains = selectChains(all, selection);
@@ -262,12 +262,14 @@ function formatExcluded(excluded: ExcludedCounts, inLoki: string[] | undefined):
 
 const describeCount = (excluded: ExcludedCounts) => Object.values(excluded).reduce((a, b) => a + (b ?? 0), 0);
 
-async function readAll(paths: string[], io: Io, o: TraceOptions): Promise<ParseSummary> {
+async function readAll(paths: string[], io: Io, o: TraceOptions, leaveOut: RoutineClass[]): Promise<ParseSummary> {
   let progress: Progress | undefined;
   try {
     // No chain is built from a read: lines that certainly are reads are counted, not parsed (prescan.ts).
     return await parseInThreads(paths, {
       parse: { skipReads: true },
+      // Routine writes are left out below: their events stay where they are parsed, only counted.
+      withhold: leaveOut,
       maxLineBytes: DEFAULT_MAX_LINE_BYTES,
       maxInflatedBytes: o.maxInflatedBytes,
       jobs: o.jobs ?? defaultJobs(),

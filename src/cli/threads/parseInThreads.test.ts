@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 import { runCli } from '../../../tests/support/cli';
-import { DEFAULT_MAX_LINE_BYTES, ParseSession, type ParseOptions, type ParseSummary } from '../../core';
+import {
+  ALL_ROUTINE,
+  DEFAULT_MAX_LINE_BYTES,
+  excludeRoutine,
+  isEffect,
+  ParseSession,
+  routineClassOf,
+  type ParseOptions,
+  type ChangeEvent,
+  type ParseSummary,
+} from '../../core';
 import { readRawLines } from '../readLines';
 import { parseInThreads } from './parseInThreads';
 
@@ -71,6 +81,69 @@ function mutated(auditLog: string): string {
   return out.join('\n');
 }
 
+/**
+ * Routine writes (leases, node status, …) whose audit ID another line reuses, far from them: the session must
+ * count what a worker left out of them exactly as if it had their events, or parse them after all.
+ */
+function routineTwins(auditLog: string): string {
+  const routine = readFileSync(auditLog, 'utf8')
+    .split('\n')
+    .filter((l) => /"verb":"(update|patch)"/.test(l) && /"resource":"leases"|"subresource":"status"/.test(l));
+  expect(routine.length).toBeGreaterThan(200);
+  const twins = [
+    // The request's first stage, received a day earlier: the two lines merge and the request moves in time.
+    (l: string) =>
+      l
+        .replace('"stage":"ResponseComplete"', '"stage":"RequestReceived"')
+        .replace('"requestReceivedTimestamp":"2026-03-02T', '"requestReceivedTimestamp":"2026-03-01T'),
+    // Its final stage denied: the merged request is not routine, its withheld line is parsed after all.
+    (l: string) => l.replace('"stage":"ResponseComplete"', '"stage":"Panic"').replace('"code":200', '"code":403'),
+    // A person's write under the same audit ID: another request, both events.
+    (l: string) =>
+      l.replace(
+        /"username":"[^"]*","groups":\[[^\]]*\]/,
+        '"username":"alice@example.com","groups":["system:authenticated"]'
+      ),
+    // Another routine request under the same audit ID.
+    (l: string) => l.replace(/"verb":"(update|patch)"/, '"verb":"delete"'),
+  ];
+  const out: string[] = [];
+  // Under an audit ID of their own: a routine line without a stage (not left out: its stage is not known) whose
+  // request is then denied by a bodiless final stage; the merged, kept event has the first line's bodies only.
+  routine.slice(160, 200).forEach((line, k) => {
+    const own = line.replace(/"auditID":"[^"]*"/, `"auditID":"routine-twin-${k}"`);
+    out.push(own.replace('"stage":"ResponseComplete",', ''));
+    out.push(
+      own
+        .replace('"stage":"ResponseComplete"', '"stage":"Panic"')
+        .replace('"code":200', '"code":403')
+        .replace('"requestObject":', '"requestObjectNotRead":')
+        .replace('"responseObject":', '"responseObjectNotRead":')
+    );
+  });
+  twins.forEach((twin, k) => {
+    for (const line of routine.slice(k * 40, k * 40 + 40)) {
+      out.push(twin(line));
+    }
+  });
+  return routine.slice(0, 200).concat(out).join('\n') + '\n';
+}
+
+/** What a trace leaves out of every event kept: the routine writes, counted by class in the order they come. */
+function leftOut(events: ChangeEvent[], range: { from?: number; to?: number }) {
+  const kept: ChangeEvent[] = [];
+  const excluded: Record<string, number> = {};
+  for (const e of events) {
+    const c = isEffect(e) ? routineClassOf(e) : undefined;
+    if (!c) {
+      kept.push(e);
+    } else if (e.time === undefined || ((range.from ?? -Infinity) <= e.time && e.time <= (range.to ?? Infinity))) {
+      excluded[c] = (excluded[c] ?? 0) + 1;
+    }
+  }
+  return { kept, excluded };
+}
+
 /** One session, every line in order: the answer threads must give. */
 async function oneSession(files: string[], options: ParseOptions): Promise<ParseSummary> {
   const session = new ParseSession(options);
@@ -94,6 +167,7 @@ beforeAll(async () => {
   dir = await generated(3_000, 11);
   const audit = join(dir, 'kube-audit.log');
   writeFileSync(join(dir, 'kube-audit-mutated.log'), mutated(audit));
+  writeFileSync(join(dir, 'kube-audit-routine.log'), routineTwins(audit));
   files = logsOf(dir);
 }, 60_000);
 
@@ -149,6 +223,50 @@ describe('parse on threads', () => {
   }, 60_000);
 });
 
+describe('routine writes left out where they are parsed', () => {
+  it('are counted as excludeRoutine counts their events, on 1 and on 3 threads, in any time range', async () => {
+    // The answer without withholding: one session keeps every event, excludeRoutine leaves the routine ones out.
+    const whole = await oneSession(files, { skipReads: true });
+    const times = whole.events.flatMap((e) => (e.time === undefined ? [] : [e.time])).sort((a, b) => a - b);
+    const ranges = [
+      {},
+      { from: times[times.length >> 2], to: times[(3 * times.length) >> 2] },
+      // The twins received a day earlier move their requests out of this one.
+      { from: Date.parse('2026-03-02T00:00:00Z') },
+    ];
+    const notEvents = ({ events: _e, withheld: _w, ...rest }: ParseSummary) => JSON.stringify(rest);
+    for (const jobs of [1, 3]) {
+      const got = await parseInThreads(files, {
+        parse: { skipReads: true },
+        withhold: [...ALL_ROUTINE],
+        maxLineBytes: DEFAULT_MAX_LINE_BYTES,
+        jobs,
+        rangeBytes: RANGE,
+      });
+      // Most routine writes never reached the session as events.
+      expect(got.withheld?.length).toBeGreaterThan(whole.events.length / 4);
+      expect(got.events.length).toBeLessThan(whole.events.length - (got.withheld?.length ?? 0) / 2);
+      expect(notEvents(got)).toBe(notEvents(whole));
+      for (const range of ranges) {
+        const expected = leftOut(whole.events, range);
+        // Same kept events, same counts, classes in the same order.
+        expect(JSON.stringify(excludeRoutine(got.events, ALL_ROUTINE, range, got.withheld))).toBe(
+          JSON.stringify(expected)
+        );
+      }
+    }
+    // The twins reached the answer: another request and a denied final stage under a routine write's audit ID.
+    const alices = whole.events.filter((e) => e.actor.name === 'alice@example.com' && e.id.includes('~'));
+    expect(alices.length).toBe(40);
+    const kept = leftOut(whole.events, {}).kept;
+    expect(kept.filter((e) => alices.includes(e)).length).toBeGreaterThan(0);
+    expect(kept.filter((e) => e.outcome.code === 403 && e.stages?.includes('Panic')).length).toBe(80);
+    const ownTwins = kept.filter((e) => e.id.startsWith('kube-audit:routine-twin-'));
+    expect(ownTwins.length).toBe(40);
+    expect(ownTwins.filter((e) => e.snapshot !== undefined).length).toBeGreaterThan(0);
+  }, 120_000);
+});
+
 describe('trace and parse --jobs', () => {
   const json = async (args: string[]) => {
     const r = await runCli(args);
@@ -161,6 +279,18 @@ describe('trace and parse --jobs', () => {
     const two = await json(['trace', '--format', 'json', '--jobs', '2', '--range-bytes', String(RANGE), dir]);
     expect(two).toBe(one);
     expect(JSON.parse(one).chains.length).toBeGreaterThan(10);
+  }, 120_000);
+
+  it('the worker answers the same from its sources through tsx as from its bundle', async () => {
+    const options = {
+      parse: { skipReads: true },
+      maxLineBytes: DEFAULT_MAX_LINE_BYTES,
+      jobs: 2,
+      rangeBytes: 4 * RANGE,
+    };
+    const bundled = await parseInThreads(files, options);
+    const sources = await parseInThreads(files, { ...options, workerEntry: require.resolve('./parseWorker.ts') });
+    expect(JSON.stringify(sources)).toBe(JSON.stringify(bundled));
   }, 120_000);
 
   it('a .gz is read in this thread and parsed on the others, with the plain file’s answer', async () => {

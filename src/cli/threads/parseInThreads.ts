@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 
-import { ParseSession, type ParseOptions, type ParseSummary, type RawLine } from '../../core';
+import { ParseSession, type ParseOptions, type ParseSummary, type RawLine, type RoutineClass } from '../../core';
 import { CliError } from '../io';
 import { expandInputs, lineCharsKept, plainLinesSize, readRawLines, type ReadOptions } from '../readLines';
 import { FileLine, OpenFiles } from './fileRanges';
@@ -13,6 +13,7 @@ import {
   type ParseTask,
   type TaskResult,
 } from './parseWorker';
+import { parseWorkerScript, type WorkerScript } from './workerBundle';
 
 /**
  * `parse` and `trace` over files on every core. Plain files are cut into byte ranges that worker threads read
@@ -23,9 +24,10 @@ import {
  */
 
 /**
- * One thread unless told: measured on a 200,000-event file at load ~4, `--jobs 2` took 12.0 s against 8.9 s for
- * one thread (the events copied back to the main thread cost more than the parsing saved, most of them routine
- * writes dropped right after). Until routine writes stay in the workers, more threads pay only on a loaded machine.
+ * One thread unless told: on two cores the bound is total CPU, and `--jobs 2` spends more of it than one thread
+ * (200,049 generated lines at load ~24: 10.6 s against 9.6 s, 40% of either in V8's GC helper threads); on the
+ * 1M-line bench file at load ~3, 19.0 s against 21.1 s wall (1.11×), 33.5 s against 29.7 s of CPU. Not the number
+ * of cores until two threads are faster by the target (README, "What limits `--jobs 2`").
  */
 export const defaultJobs = (): number => 1;
 
@@ -36,13 +38,18 @@ const BATCH_CHARS = 4 * 1024 * 1024;
 
 export interface ThreadOptions extends ReadOptions {
   parse: ParseOptions;
+  /**
+   * Routine classes whose events are left out where lines are parsed and only counted (ParseSummary.withheld;
+   * `trace`, which leaves them out anyway): most of a cluster's writes, not copied between threads nor kept.
+   */
+  withhold?: RoutineClass[];
   /** Threads that parse (1: this thread only). */
   jobs: number;
   /** Bytes of a plain file per task (tests make it small). */
   rangeBytes?: number;
   /** Told the input bytes done after each task is applied. */
   onBytes?: (done: number, total: number) => void;
-  /** The module a worker runs (tests give one that fails). */
+  /** The module a worker runs (tests give one that fails, or the TypeScript sources). */
   workerEntry?: string;
 }
 
@@ -80,10 +87,13 @@ interface Job {
   reject(e: Error): void;
 }
 
-// Worker threads do not inherit the main thread's loader: TypeScript sources register tsx first.
+// Worker threads do not inherit the main thread's loader: TypeScript sources register tsx first (workerBundle.ts).
 const BOOT = `const { workerData } = require('node:worker_threads');
 if (workerData.loader) require(workerData.loader);
 require(workerData.entry);`;
+
+const scriptOf = (entry: string): WorkerScript =>
+  entry.endsWith('.ts') ? { entry, loader: require.resolve('tsx/cjs') } : { entry };
 
 const crashed = (why: string) =>
   new CliError(`a parse thread failed (${why}); nothing is answered from a part of the input`, 70);
@@ -100,7 +110,7 @@ class WorkerPool implements Executor {
   constructor(
     private readonly size: number,
     private readonly setup: ParseSetup,
-    private readonly entry: string
+    private readonly script: WorkerScript
   ) {}
 
   run(task: ParseTask): Promise<TaskResult> {
@@ -129,10 +139,9 @@ class WorkerPool implements Executor {
   }
 
   private start(): Worker {
-    const loader = this.entry.endsWith('.ts') ? require.resolve('tsx/cjs') : undefined;
     const worker = new Worker(BOOT, {
       eval: true,
-      workerData: { role: WORKER_ROLE, setup: this.setup, entry: this.entry, loader },
+      workerData: { role: WORKER_ROLE, setup: this.setup, entry: this.script.entry, loader: this.script.loader },
     });
     this.workers.push(worker);
     worker.on('message', (m: FromWorker) => {
@@ -244,13 +253,13 @@ export async function parseInThreads(paths: string[], o: ThreadOptions): Promise
   );
   const total = onDisk.reduce((a, b) => a + b, 0);
   const maxChars = lineCharsKept(o);
-  const setup: ParseSetup = { options: o.parse, maxChars };
+  const setup: ParseSetup = { options: o.parse, maxChars, withhold: o.withhold };
   const rangeBytes = o.rangeBytes ?? RANGE_BYTES;
   const small = sizes.every((s) => s !== undefined) && total <= rangeBytes;
   const executor: Executor =
     o.jobs <= 1 || small
       ? new InThisThread(setup)
-      : new WorkerPool(o.jobs, setup, o.workerEntry ?? require.resolve('./parseWorker'));
+      : new WorkerPool(o.jobs, setup, o.workerEntry ? scriptOf(o.workerEntry) : parseWorkerScript());
   const open = new OpenFiles();
   // Lines read so far per file: a range's lines are numbered after those of the ranges before it.
   const linesSoFar = new Map<string, number>();

@@ -1,6 +1,15 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 
-import { LineParser, LineRecorder, type ParseOptions, type RawLine, type RecordedLines } from '../../core';
+import {
+  LineParser,
+  LineRecorder,
+  withholdRoutine,
+  type ChangeEvent,
+  type ParseOptions,
+  type RawLine,
+  type RecordedLines,
+  type RoutineClass,
+} from '../../core';
 import { CliError } from '../io';
 import { OpenFiles, readRange } from './fileRanges';
 
@@ -24,6 +33,8 @@ export interface ParseSetup {
   options: ParseOptions;
   /** Characters of a line kept (the rest of a longer line is not held: it is skipped as too long anyway). */
   maxChars: number;
+  /** Routine classes left out here, counted by the session without their events (`trace`). */
+  withhold?: RoutineClass[];
 }
 
 /** Lines parsed away from their session carry this origin; the session puts the real one back (replay). */
@@ -34,7 +45,10 @@ export class TaskRunner {
   private readonly files = new OpenFiles();
 
   constructor(private readonly setup: ParseSetup) {
-    this.recorder = new LineRecorder(new LineParser(setup.options));
+    const withhold = withholdRoutine(setup.withhold ?? []);
+    // The bodies of an event to be left out are not read (most of the parse of a routine write).
+    const leftOut = withhold && ((event: ChangeEvent) => withhold({ event }) !== undefined);
+    this.recorder = new LineRecorder(new LineParser(setup.options, leftOut), withhold);
   }
 
   run(task: ParseTask): TaskResult {

@@ -271,7 +271,11 @@ export function parseKubeAuditEvent(o: Obj, ctx: ParseContext): ParseResult {
   if (fieldManager) {
     event.marks = { fieldManager };
   }
-  addBodyFacts(event, o.requestObject, o.responseObject, ctx);
+  // Reading the bodies never turns an event into a skip (no field type is checked there), so one left out
+  // is counted the same without them.
+  if (!ctx.leftOut?.(event)) {
+    addBodyFacts(event, o.requestObject, o.responseObject, ctx);
+  }
   return {
     event,
     mergeKey: auditID,

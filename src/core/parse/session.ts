@@ -8,8 +8,19 @@ import { scrubEventText, scrubText } from './redact';
 import { auditFromOtlpMetadata } from './otlpAudit';
 import { certainRead, type ReadFacts } from './prescan';
 import { OBJECT_PARSERS, TEXT_PARSERS } from './registry';
+import { requestSignature, sameRequest } from './sameRequest';
 import { salvageCutObject, statesWhoAndWhat } from './salvage';
-import { OP_END, OP_EVENT, OP_READ, OP_RECORD, OP_SALVAGED, OP_SKIP, type RecordedLines } from './recorded';
+import {
+  OP_END,
+  OP_EVENT,
+  OP_READ,
+  OP_RECORD,
+  OP_SALVAGED,
+  OP_SKIP,
+  OP_WITHHELD,
+  type RecordedLines,
+  type WithheldFacts,
+} from './recorded';
 import { isSkip, type ParseContext, type ParseResult, type Parsed, type RawLine } from './types';
 
 /**
@@ -51,6 +62,19 @@ export interface ParseSummary {
   /** Lines cut short that still became (part of) an event, marked `truncated`, by reason (`truncated-salvaged`). */
   salvaged: Record<string, SkipStat>;
   stats: { lines: number; records: number; events: number; duplicates: number; skipped: number };
+  /**
+   * Events counted in `stats.events` but left out where they were parsed (a LineRecorder's `withhold`: the
+   * trace's routine writes), each as what counting it needs; absent when none were.
+   */
+  withheld?: WithheldEvent[];
+}
+
+/** An event left out where it was parsed: why (its label), and where it sorts among the events. */
+export interface WithheldEvent {
+  label: string;
+  id: string;
+  time?: number;
+  ns: string;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 256 * 1024;
@@ -129,26 +153,6 @@ function mergeStage(into: ChangeEvent, from: ChangeEvent, fromStage: string | un
   }
 }
 
-/** The account that authenticated (the impersonator when there was one): the same on every stage line. */
-function authenticatedName(e: ChangeEvent): string {
-  return e.actor.via.length > 0 ? e.actor.via[0].name : e.actor.name;
-}
-
-/** What makes two lines under one Audit-ID the same request (see `sameRequest`). */
-function requestSignature(e: ChangeEvent): string {
-  return `${e.verb}|${e.requestURI ?? ''}|${authenticatedName(e)}`;
-}
-
-/** Two stage lines of one request: a legacy response-only line (no verb) matches any request line. */
-function sameRequest(a: ChangeEvent, b: ChangeEvent): boolean {
-  if (a.verb === '' || b.verb === '') {
-    return true;
-  }
-  return (
-    a.verb === b.verb && (a.requestURI ?? '') === (b.requestURI ?? '') && authenticatedName(a) === authenticatedName(b)
-  );
-}
-
 /** Runs a parser; a wrong-typed field becomes a counted skip. Other exceptions are bugs and propagate. */
 function parseGuarded<T>(
   parser: { source: string; parse(input: T, ctx: ParseContext): ParseResult },
@@ -184,7 +188,44 @@ class SkippedRead {
   }
 }
 
-function compareEvents(a: ChangeEvent, b: ChangeEvent): number {
+/**
+ * The stage lines of one request whose events were left out where they were parsed (OP_WITHHELD), counted as
+ * `storeStage` would count them: the merged event's id, time and stages are followed from the facts. Kept by
+ * reference, as a skipped read is, to be parsed after all should another line of its audit ID need them.
+ */
+class WithheldRequest {
+  readonly lines: RawLine[] = [];
+  readonly stages: string[];
+  duplicates = 0;
+  replaying = false;
+  time: number | undefined;
+  ns: string;
+
+  constructor(readonly facts: WithheldFacts) {
+    this.stages = [facts.stage];
+    this.time = facts.time;
+    this.ns = facts.ns;
+  }
+
+  /** The request's next line, merged as `storeStage` and `mergeStage` would merge its event. */
+  merge(f: WithheldFacts): void {
+    if (this.stages.includes(f.stage) || this.stages.length >= MAX_STAGES) {
+      this.duplicates++;
+      return;
+    }
+    this.stages.push(f.stage);
+    if (this.time === undefined || (f.time !== undefined && f.ns < this.ns)) {
+      this.time = f.time;
+      this.ns = f.ns;
+    }
+  }
+}
+
+/** The order of `ParseSummary.events` (time, then Loki's ns, then id); withheld events sort the same way. */
+export function compareEvents(
+  a: Pick<ChangeEvent, 'time' | 'ns' | 'id'>,
+  b: Pick<ChangeEvent, 'time' | 'ns' | 'id'>
+): number {
   const ta = a.time ?? -Infinity;
   const tb = b.time ?? -Infinity;
   if (ta !== tb) {
@@ -222,11 +263,44 @@ export class LineParser {
   private readonly keepBodies: boolean;
   private readonly skipReads: boolean;
   private readonly pool = new InternPool();
+  /** Events whose bodies were not read (`leftOut`), until their line is done. */
+  private readonly bodiesNotRead = new WeakSet<ChangeEvent>();
+  private readonly leftOutHere: ((event: ChangeEvent) => boolean) | undefined;
 
-  constructor(options: ParseOptions = {}) {
+  constructor(
+    options: ParseOptions = {},
+    /** Events that will be left out where they are parsed (ParseContext.leftOut): their bodies are not read. */
+    leftOut?: (event: ChangeEvent) => boolean
+  ) {
     this.maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.keepBodies = options.keepBodies ?? false;
     this.skipReads = options.skipReads ?? false;
+    this.leftOutHere =
+      leftOut &&
+      ((event) => {
+        const out = leftOut(event);
+        if (out) {
+          this.bodiesNotRead.add(event);
+        }
+        return out;
+      });
+  }
+
+  /** False for an event whose bodies were not read because it was to be left out (see `lineReadingBodies`). */
+  readBodiesOf(event: ChangeEvent): boolean {
+    return !this.bodiesNotRead.has(event);
+  }
+
+  private readingBodies = false;
+
+  /** `line`, reading the bodies of every event: for a line whose event was not left out after all. */
+  lineReadingBodies(raw: RawLine, sink: LineSink): void {
+    this.readingBodies = true;
+    try {
+      this.line(raw, sink);
+    } finally {
+      this.readingBodies = false;
+    }
   }
 
   /** One line into `sink`; with `allowSkip` false a certain read is parsed too (the sink refused to skip it). */
@@ -405,8 +479,9 @@ export class LineParser {
 
   private context(inner: Inner, raw: RawLine, text: string): ParseContext {
     const labels = inner.labels && hasKeys(inner.labels) ? inner.labels : NO_LABELS;
+    const leftOut = this.readingBodies ? undefined : this.leftOutHere;
     if (labels === NO_LABELS && !inner.ns && !raw.origin) {
-      return { raw: NO_RAW, fallbackNs: undefined, keepBodies: this.keepBodies, text, pool: this.pool };
+      return { raw: NO_RAW, fallbackNs: undefined, keepBodies: this.keepBodies, text, pool: this.pool, leftOut };
     }
     const ref: RawRef = { labels };
     if (inner.ns) {
@@ -415,7 +490,7 @@ export class LineParser {
     if (raw.origin) {
       ref.origin = raw.origin;
     }
-    return { raw: ref, fallbackNs: inner.ns, keepBodies: this.keepBodies, text, pool: this.pool };
+    return { raw: ref, fallbackNs: inner.ns, keepBodies: this.keepBodies, text, pool: this.pool, leftOut };
   }
 
   private accept(sink: LineSink, result: ParseResult, raw: RawLine): void {
@@ -430,7 +505,7 @@ export class LineParser {
 
 export class ParseSession {
   private readonly parser: LineParser;
-  private readonly byMergeKey = new Map<string, ChangeEvent | SkippedRead>();
+  private readonly byMergeKey = new Map<string, ChangeEvent | SkippedRead | WithheldRequest>();
   private readonly sharedIds = new Map<string, ChangeEvent[]>();
   // The same requests by signature (verb, URI, authenticated user): finding one is O(1) however often an ID repeats.
   private readonly sharedBySignature = new Map<string, Map<string, ChangeEvent>>();
@@ -448,6 +523,8 @@ export class ParseSession {
     event: (parsed) => this.store(parsed),
     read: (facts, raw) => this.countRead(facts, raw),
   };
+  /** For lines parsed again whose records were counted already (withheld where they were parsed). */
+  private readonly recountSink: LineSink = { ...this.sink, record: () => undefined };
 
   constructor(options: ParseOptions = {}) {
     this.parser = new LineParser(options);
@@ -508,6 +585,11 @@ export class ParseSession {
             if (!this.countRead(facts, raw)) {
               this.parser.line(raw, this.sink, false);
             }
+          } else if (op === OP_WITHHELD) {
+            if (!this.countWithheld(ops[i++] as WithheldFacts, raw)) {
+              // Its record was counted (OP_RECORD): parsed again, only its event is new here.
+              this.parser.line(raw, this.recountSink, false);
+            }
           } else {
             throw new Error(`recorded lines: unknown op ${String(op)}`);
           }
@@ -556,7 +638,7 @@ export class ParseSession {
    */
   private storeStage(key: string, p: Parsed): void {
     let first = this.byMergeKey.get(key);
-    if (first instanceof SkippedRead) {
+    if (first instanceof SkippedRead || first instanceof WithheldRequest) {
       if (first.replaying) {
         // Map.set keeps the key's place: the order of events is that of a session that parsed every line.
         this.byMergeKey.set(key, p.event);
@@ -623,11 +705,37 @@ export class ParseSession {
     return true;
   }
 
-  /** Parse the lines of a skipped read after all, in their order, as if they had never been skipped. */
-  private parseSkipped(read: SkippedRead): void {
+  /**
+   * A line whose event was withheld where it was parsed: counted with its request's other withheld lines, or
+   * false when another line of its audit ID is anything else (then the line is parsed here; see `parseSkipped`).
+   */
+  private countWithheld(facts: WithheldFacts, raw: RawLine): boolean {
+    const first = this.byMergeKey.get(facts.mergeKey);
+    if (first === undefined) {
+      const request = new WithheldRequest(facts);
+      request.lines.push(raw);
+      this.byMergeKey.set(facts.mergeKey, request);
+      return true;
+    }
+    if (!(first instanceof WithheldRequest) || first.replaying) {
+      return false;
+    }
+    if (first.facts.request !== facts.request || first.facts.label !== facts.label) {
+      this.parseSkipped(first);
+      return false;
+    }
+    first.lines.push(raw);
+    first.merge(facts);
+    return true;
+  }
+
+  /** Parse the lines of a skipped read (or withheld request) after all, in their order, as if never skipped. */
+  private parseSkipped(read: SkippedRead | WithheldRequest): void {
     read.replaying = true;
+    // A withheld line's record was counted when it was applied; a skipped read's lines are counted now.
+    const sink = read instanceof WithheldRequest ? this.recountSink : this.sink;
     for (const raw of read.lines) {
-      this.parser.line(raw, this.sink);
+      this.parser.line(raw, sink, false);
     }
   }
 
@@ -639,7 +747,7 @@ export class ParseSession {
   eventsSoFar(): ChangeEvent[] {
     const events: ChangeEvent[] = [...this.byId.values()];
     for (const [key, first] of this.byMergeKey) {
-      if (!(first instanceof SkippedRead)) {
+      if (!(first instanceof SkippedRead || first instanceof WithheldRequest)) {
         events.push(first, ...(this.sharedIds.get(key) ?? []));
       }
     }
@@ -651,7 +759,13 @@ export class ParseSession {
     let skippedReads = 0;
     let linesOfSkippedReads = 0;
     let duplicatesOfSkippedReads = 0;
+    const withheld: WithheldEvent[] = [];
     for (const [key, first] of this.byMergeKey) {
+      if (first instanceof WithheldRequest) {
+        withheld.push({ label: first.facts.label, id: first.facts.id, time: first.time, ns: first.ns });
+        duplicatesOfSkippedReads += first.duplicates;
+        continue;
+      }
       if (first instanceof SkippedRead) {
         skippedReads++;
         linesOfSkippedReads += first.lines.length;
@@ -677,18 +791,22 @@ export class ParseSession {
       }
     }
     events.sort(compareEvents);
-    return {
+    const summary: ParseSummary = {
       events,
       skipped: this.skipped,
       salvaged: this.salvaged,
       stats: {
         lines: this.lines,
         records: this.records + linesOfSkippedReads,
-        events: events.length + skippedReads,
+        events: events.length + skippedReads + withheld.length,
         duplicates: this.duplicates + duplicatesOfSkippedReads,
         skipped: this.skippedTotal,
       },
     };
+    if (withheld.length > 0) {
+      summary.withheld = withheld;
+    }
+    return summary;
   }
 }
 

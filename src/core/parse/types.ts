@@ -42,6 +42,11 @@ export interface ParseContext {
   text: string;
   /** Shared copies of repeated strings (see intern.ts); parsers of high-volume sources use it. */
   pool: InternPool;
+  /**
+   * True for an event that will be left out where it is parsed (LineRecorder's `withhold`): a parser need not
+   * read its request and response bodies. Asked with the event as it is before its bodies are read.
+   */
+  leftOut?: (event: ChangeEvent) => boolean;
 }
 
 /** A parser for records that arrive as a JSON object. */

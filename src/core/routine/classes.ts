@@ -1,6 +1,8 @@
 import { isEffect } from '../correlate/engine';
 import type { ChangeEvent } from '../model';
 import { claimsGitopsTool } from '../parse/actor';
+import type { Withhold } from '../parse/recorded';
+import { compareEvents, type WithheldEvent } from '../parse/session';
 
 /**
  * Routine system traffic: writes a cluster's own components make all the time, which no one asking "who
@@ -189,34 +191,73 @@ export function parseRoutineClasses(spec: string | readonly string[] | undefined
 
 export type ExcludedCounts = Partial<Record<RoutineClass, number>>;
 
+/** The routine class `excludeRoutine` leaves `e` out as, among `wanted`, or undefined: it keeps `e`. */
+function leftOutAs(e: ChangeEvent, wanted: ReadonlySet<RoutineClass>): RoutineClass | undefined {
+  const c = isEffect(e) ? routineClassOf(e) : undefined;
+  return c && wanted.has(c) ? c : undefined;
+}
+
+/**
+ * For `trace` over files: leave the routine writes of `classes` out where lines are parsed (a worker thread), so
+ * only what counting them needs reaches the session (ParseSummary.withheld) — `excludeRoutine` counts them
+ * there exactly as if their events had come along. Undefined when nothing is left out.
+ */
+export function withholdRoutine(classes: readonly RoutineClass[]): Withhold | undefined {
+  if (classes.length === 0) {
+    return undefined;
+  }
+  const wanted = new Set(classes);
+  return (parsed) => leftOutAs(parsed.event, wanted);
+}
+
 /**
  * The events without the routine writes of the given classes, and how many of each were left out. Only writes
  * are counted and left out (reads are not changes already); every other event is kept, so nothing a chain can
- * be explained by goes missing.
+ * be explained by goes missing. `withheld` are events of those classes left out already where they were parsed
+ * (`withholdRoutine`): counted the same, and the classes are listed in the order of each one's first event.
  */
 export function excludeRoutine(
   events: readonly ChangeEvent[],
   classes: readonly RoutineClass[],
   /** Count only what falls in the question's time range (all of it is left out either way). */
-  range: { from?: number; to?: number } = {}
+  range: { from?: number; to?: number } = {},
+  withheld: readonly WithheldEvent[] = []
 ): { kept: ChangeEvent[]; excluded: ExcludedCounts } {
-  const excluded: ExcludedCounts = {};
-  if (classes.length === 0) {
-    return { kept: [...events], excluded };
+  if (classes.length === 0 && withheld.length === 0) {
+    return { kept: [...events], excluded: {} };
   }
   const wanted = new Set(classes);
+  const inRange = (t: number | undefined) =>
+    t === undefined || ((range.from ?? -Infinity) <= t && t <= (range.to ?? Infinity));
+  const counts = new Map<RoutineClass, number>();
+  // The first event of each class counted: events are in order, withheld ones are put in it.
+  const firsts = new Map<RoutineClass, WithheldEvent | ChangeEvent>();
+  const count = (c: RoutineClass, e: WithheldEvent | ChangeEvent) => {
+    if (!inRange(e.time)) {
+      return;
+    }
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+    const first = firsts.get(c);
+    if (first === undefined || compareEvents(e, first) < 0) {
+      firsts.set(c, e);
+    }
+  };
   const kept: ChangeEvent[] = [];
   for (const e of events) {
-    const c = isEffect(e) ? routineClassOf(e) : undefined;
-    if (c && wanted.has(c)) {
-      const t = e.time;
-      const inRange = t === undefined || ((range.from ?? -Infinity) <= t && t <= (range.to ?? Infinity));
-      if (inRange) {
-        excluded[c] = (excluded[c] ?? 0) + 1;
-      }
+    const c = leftOutAs(e, wanted);
+    if (c) {
+      count(c, e);
     } else {
       kept.push(e);
     }
+  }
+  // Left out already, so counted whatever `classes` says: never a silent drop.
+  for (const w of withheld) {
+    count(w.label as RoutineClass, w);
+  }
+  const excluded: ExcludedCounts = {};
+  for (const c of [...firsts.keys()].sort((a, b) => compareEvents(firsts.get(a)!, firsts.get(b)!))) {
+    excluded[c] = counts.get(c);
   }
   return { kept, excluded };
 }
