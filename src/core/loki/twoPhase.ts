@@ -187,6 +187,19 @@ function recordLines(chains: Chain[], events: ChangeEvent[], read: RawLine[][]):
   };
 }
 
+/** Whether a record's line is one of `lines`: by its Loki entry time, then its stream labels. */
+function readIn(lines: readonly RawLine[]): (raw: RawRef) => boolean {
+  const byNs = new Map<string, RawLine[]>();
+  for (const l of lines) {
+    if (l.ns) {
+      byNs.set(l.ns, [...(byNs.get(l.ns) ?? []), l]);
+    }
+  }
+  return (raw) =>
+    !!raw.ns &&
+    (byNs.get(raw.ns) ?? []).some((l) => Object.entries(l.labels ?? {}).every(([k, v]) => raw.labels[k] === v));
+}
+
 /** Where phase 1 started reading: the question's start, or the oldest piece read of a long range. */
 function readFromOf(queries: LokiTrace['queries'], from: number): number {
   return Math.max(from, Math.min(...queries.filter((q) => q.phase === 1).map((q) => q.from)));
@@ -563,7 +576,9 @@ export async function traceOverLoki(
     to: question.to,
   };
   const allChains = buildAllChains(parsed.events, options);
-  const chains = selectChains(allChains, selection);
+  // Free text is a line filter of phase 1: a write read only to explain the answer (phase 2) need not hold it.
+  const holdsText = question.text ? readIn(effectLines) : undefined;
+  const chains = selectChains(allChains, selection).filter((c) => !holdsText || holdsText(c.effect.raw));
   return {
     chains,
     allChains,
