@@ -224,75 +224,46 @@ describe('phase 1 parsed as its pages arrive', () => {
   });
 });
 
-describe('a question about some verbs answers with those verbs only', () => {
+describe('a question narrowed by verbs or free text answers with what phase 1 read for it', () => {
   const at = Date.UTC(2026, 3, 3, 10);
-  it('deletes asked: the ReplicaSet update read to explain what the delete set off is no answer of its own', async () => {
-    const del = auditWrite(at, 1, {
-      who: 'dana@example.org',
-      resource: 'deployments',
-      name: 'web',
-      group: 'apps',
-      verb: 'delete',
-    });
-    const rs = auditWrite(at + 2_000, 2, {
-      who: 'system:serviceaccount:kube-system:replicaset-controller',
-      resource: 'replicasets',
-      name: 'web-7d9f8c6b5',
-      group: 'apps',
-      verb: 'update',
-    });
-    const loki: LokiTransport = {
-      queryRange(logql) {
-        // Phase 1 asks for deletes; the dependents' read (names followed by `-`) gets the ReplicaSet's update.
-        const lines = logql.includes('"verb\\":\\"(delete)') ? [del] : logql.includes(')-"') ? [rs] : [];
-        return Promise.resolve({ lines, warnings: [], requests: 1 });
-      },
-    };
-    const r = await traceOverLoki(loki, {
-      verbs: ['delete'],
-      from: at - 60_000,
-      to: at + 60_000,
-    });
-    expect(r.chains.map((c) => `${c.effect.verb} ${c.effect.target.name}`)).toEqual(['delete web']);
-    // Both were read and correlated: the update is still there for the delete's consequences.
-    expect(r.allChains.map((c) => `${c.effect.verb} ${c.effect.target.name}`).sort()).toEqual([
-      'delete web',
-      'update web-7d9f8c6b5',
-    ]);
+  const del = auditWrite(at, 1, {
+    who: 'dana@example.org',
+    resource: 'deployments',
+    name: 'web',
+    group: 'apps',
+    verb: 'delete',
   });
-});
+  const rs = auditWrite(at + 2_000, 2, {
+    who: 'system:serviceaccount:kube-system:replicaset-controller',
+    resource: 'replicasets',
+    name: 'web-7d9f8c6b5',
+    group: 'apps',
+    verb: 'update',
+  });
 
-describe('a question with free text answers with the lines that hold it', () => {
-  const at = Date.UTC(2026, 3, 4, 10);
-  it('text asked: the ReplicaSet update read to explain a matching delete, without the text, is no answer of its own', async () => {
-    const del = auditWrite(at, 1, {
-      who: 'dana@example.org',
-      resource: 'deployments',
-      name: 'web',
-      group: 'apps',
-      verb: 'delete',
-    });
-    const rs = auditWrite(at + 2_000, 2, {
-      who: 'system:serviceaccount:kube-system:replicaset-controller',
-      resource: 'replicasets',
-      name: 'web-7d9f8c6b5',
-      group: 'apps',
-      verb: 'update',
-    });
-    const loki: LokiTransport = {
-      queryRange(logql) {
-        // Phase 1 filters by the text (dana's line holds it); the dependents' read gets the ReplicaSet's update.
-        const lines = logql.includes('|= "dana@example.org"') ? [del] : logql.includes(')-"') ? [rs] : [];
-        return Promise.resolve({ lines, warnings: [], requests: 1 });
-      },
-    };
-    const r = await traceOverLoki(loki, { text: 'dana@example.org', from: at - 60_000, to: at + 60_000 });
-    expect(r.chains.map((c) => `${c.effect.verb} ${c.effect.target.name}`)).toEqual(['delete web']);
-    expect(r.allChains.map((c) => `${c.effect.verb} ${c.effect.target.name}`).sort()).toEqual([
-      'delete web',
-      'update web-7d9f8c6b5',
-    ]);
-  });
+  it.each([
+    // Phase 1 asks for deletes, or filters by the text (dana's line holds it).
+    ['deletes', { verbs: ['delete'] }, '"verb\\":\\"(delete)'],
+    ['free text', { text: 'dana@example.org' }, '|= "dana@example.org"'],
+  ])(
+    '%s asked: the ReplicaSet update read to explain what the delete set off is no answer of its own',
+    async (_, narrowed, phase1) => {
+      const loki: LokiTransport = {
+        queryRange(logql) {
+          // The dependents' read (names followed by `-`) gets the ReplicaSet's update.
+          const lines = logql.includes(phase1) ? [del] : logql.includes(')-"') ? [rs] : [];
+          return Promise.resolve({ lines, warnings: [], requests: 1 });
+        },
+      };
+      const r = await traceOverLoki(loki, { ...narrowed, from: at - 60_000, to: at + 60_000 });
+      expect(r.chains.map((c) => `${c.effect.verb} ${c.effect.target.name}`)).toEqual(['delete web']);
+      // Both were read and correlated: the update is still there for the delete's consequences.
+      expect(r.allChains.map((c) => `${c.effect.verb} ${c.effect.target.name}`).sort()).toEqual([
+        'delete web',
+        'update web-7d9f8c6b5',
+      ]);
+    }
+  );
 });
 
 describe('a busy window names hundreds of owners: every one is read, in queries a Loki can take', () => {

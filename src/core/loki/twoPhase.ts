@@ -168,10 +168,19 @@ function recordLines(chains: Chain[], events: ChangeEvent[], read: RawLine[][]):
   for (const c of chains) {
     eventsBehind(c, byId).forEach(({ event }) => event.raw.ns && wanted.add(event.raw.ns));
   }
+  const find = lineFinder(read, (ns) => wanted.has(ns));
+  return (raw) => find(raw)?.text;
+}
+
+/**
+ * The line of a record among `read` (those whose Loki entry time `keep` allows): found by its entry time, then
+ * by its stream labels.
+ */
+function lineFinder(read: readonly RawLine[][], keep: (ns: string) => boolean = () => true) {
   const byNs = new Map<string, RawLine[]>();
   for (const lines of read) {
     for (const l of lines) {
-      if (l.ns && wanted.has(l.ns)) {
+      if (l.ns && keep(l.ns)) {
         const same = byNs.get(l.ns);
         if (same) {
           same.push(l);
@@ -181,23 +190,10 @@ function recordLines(chains: Chain[], events: ChangeEvent[], read: RawLine[][]):
       }
     }
   }
-  return (raw) => {
+  return (raw: RawRef): RawLine | undefined => {
     const same = (l: RawLine) => Object.entries(l.labels ?? {}).every(([k, v]) => raw.labels[k] === v);
-    return raw.ns ? byNs.get(raw.ns)?.find(same)?.text : undefined;
+    return raw.ns ? byNs.get(raw.ns)?.find(same) : undefined;
   };
-}
-
-/** Whether a record's line is one of `lines`: by its Loki entry time, then its stream labels. */
-function readIn(lines: readonly RawLine[]): (raw: RawRef) => boolean {
-  const byNs = new Map<string, RawLine[]>();
-  for (const l of lines) {
-    if (l.ns) {
-      byNs.set(l.ns, [...(byNs.get(l.ns) ?? []), l]);
-    }
-  }
-  return (raw) =>
-    !!raw.ns &&
-    (byNs.get(raw.ns) ?? []).some((l) => Object.entries(l.labels ?? {}).every(([k, v]) => raw.labels[k] === v));
 }
 
 /** Where phase 1 started reading: the question's start, or the oldest piece read of a long range. */
@@ -577,8 +573,8 @@ export async function traceOverLoki(
   };
   const allChains = buildAllChains(parsed.events, options);
   // Free text is a line filter of phase 1: a write read only to explain the answer (phase 2) need not hold it.
-  const holdsText = question.text ? readIn(effectLines) : undefined;
-  const chains = selectChains(allChains, selection).filter((c) => !holdsText || holdsText(c.effect.raw));
+  const phase1Line = question.text ? lineFinder([effectLines]) : undefined;
+  const chains = selectChains(allChains, selection).filter((c) => !phase1Line || phase1Line(c.effect.raw));
   return {
     chains,
     allChains,
