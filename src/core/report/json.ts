@@ -1,5 +1,13 @@
 import type { ChainJson } from '../correlate/chainJson';
-import { targetText, whoText, whyText, zoneFormatter, type ReportChain, type ReportOptions } from './markdown';
+import {
+  isOwnLink,
+  targetText,
+  whoText,
+  whyText,
+  zoneFormatter,
+  type ReportChain,
+  type ReportOptions,
+} from './markdown';
 
 /**
  * The report as JSON ("Download JSON"): the chains exactly as `provenance trace --format json` gives them (the
@@ -7,6 +15,8 @@ import { targetText, whoText, whyText, zoneFormatter, type ReportChain, type Rep
  * and the chosen zone, each record's raw line and Explore link. Values stay as the logs have them (a JSON reader
  * shows text); links are only ours (http(s) or a path).
  */
+
+const ownLink = (url: string): string | null => (isOwnLink(url) ? url : null);
 
 export interface TimeJson {
   utc: string | null;
@@ -44,11 +54,6 @@ export interface ReportJson {
 
 function timeJson(iso: string | null, zone: Intl.DateTimeFormat | undefined): TimeJson {
   return { utc: iso, zone: iso && zone ? zone.format(new Date(iso)) : null };
-}
-
-/** Only links we made: http(s) or a path. */
-function ownLink(url: string): string | null {
-  return /^(https?:\/\/|\/)/i.test(url) ? url : null;
 }
 
 export function chainsReportJson(chains: readonly ReportChain[], opts: ReportOptions = {}): ReportJson {

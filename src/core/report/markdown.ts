@@ -229,9 +229,14 @@ function changeSection(c: ChainJson): string[] {
   return out;
 }
 
-/** A link we made, as a Markdown destination: http(s) or a path only, nothing that can end the `<…>` form. */
+/** Only links we made go into a report: http(s) or a path, never another scheme (`javascript:`). */
+export function isOwnLink(url: string): boolean {
+  return /^(https?:\/\/|\/)/i.test(url);
+}
+
+/** A link we made, as a Markdown destination: nothing that can end the `<…>` form. */
 function linkTarget(url: string): string | undefined {
-  if (!/^(https?:\/\/|\/)/i.test(url)) {
+  if (!isOwnLink(url)) {
     return undefined;
   }
   return url.replace(/[<>\\\s]/g, (c) => encodeURIComponent(c));
