@@ -130,3 +130,81 @@ describe('app-of-apps', () => {
     );
   });
 });
+
+describe('app-generator rule, its edges', () => {
+  const appSetMessage = (over: Record<string, unknown> = {}) =>
+    argoLog({
+      application: undefined,
+      'app-namespace': undefined,
+      name: 'shop-envs',
+      msg: 'lee@example.org updated ApplicationSets spec',
+      user: 'lee@example.org',
+      reason: 'ResourceUpdated',
+      time: '2026-03-02T11:00:02Z',
+      ...over,
+    });
+
+  it("argocd-server's message is quoted, and it is the latest change when it follows the kubectl edit", () => {
+    const g = link([generatedApp(), appSetEdit, appSetMessage()]);
+    expect(g?.hits[1].link).toMatchObject({
+      confidence: 0.8,
+      evidence: [
+        'argocd-server logged "lee@example.org updated ApplicationSets spec" at 2026-03-02T11:00:02Z',
+        'the latest change of ApplicationSet shop-envs, 3 s before this write',
+      ],
+    });
+    // The earlier message, the later kubectl edit: the edit.
+    const later = link([generatedApp(), appSetEdit, appSetMessage({ time: '2026-03-02T11:00:00Z' })]);
+    expect(later?.edit?.actor.name).toBe('dana@example.org');
+  });
+
+  it('a verb not ending in e is written with -ed', () => {
+    const g = link([generatedApp(), { ...appSetEdit, verb: 'update' }]);
+    expect(g?.hits[1].link.evidence[0]).toBe(
+      'dana@example.org updated ApplicationSet shop-envs at 2026-03-02T11:00:01Z'
+    );
+    const created = link([generatedApp(), { ...appSetEdit, verb: 'create' }]);
+    expect(created?.hits[1].link.evidence[0]).toMatch(/^dana@example.org created /);
+  });
+
+  it("not a change of the generator: a controller's write of it, another ApplicationSet, a later or too old edit", () => {
+    const controllerWrite = {
+      ...appSetEdit,
+      user: { username: 'system:serviceaccount:argocd:argocd-applicationset-controller', groups: [] },
+    };
+    expect(link([generatedApp(), controllerWrite])?.edit).toBeUndefined();
+    expect(
+      link([generatedApp(), { ...appSetEdit, objectRef: { ...(appSetEdit.objectRef as object), name: 'other' } }])?.edit
+    ).toBeUndefined();
+    expect(
+      link([generatedApp(), { ...appSetEdit, requestReceivedTimestamp: '2026-03-02T11:00:06.000000Z' }])?.edit
+    ).toBeUndefined();
+    expect(
+      link([generatedApp(), { ...appSetEdit, requestReceivedTimestamp: '2026-02-20T11:00:00.000000Z' }])?.edit
+    ).toBeUndefined();
+    expect(link([generatedApp(), appSetMessage({ name: 'other' })])?.edit).toBeUndefined();
+  });
+
+  it('only the ApplicationSet controller, only Applications', () => {
+    const events = eventsOf([generatedApp()]);
+    const e = events[0];
+    expect(
+      linkAppGenerator({ ...e, target: { ...e.target, resource: 'appprojects' } }, ruleContext(events))
+    ).toBeUndefined();
+    expect(linkAppGenerator({ ...e, time: undefined }, ruleContext(events))).toBeUndefined();
+    expect(
+      linkAppGenerator({ ...e, actor: { ...e.actor, name: `${APPSET_SA}x` } }, ruleContext(events))
+    ).toBeUndefined();
+    // Another account whose name merely ends so is not the controller.
+    expect(
+      linkAppGenerator(
+        { ...e, actor: { ...e.actor, name: 'system:serviceaccount:argocd:not-argocd-applicationset-controller' } },
+        ruleContext(events)
+      )
+    ).toBeUndefined();
+    expect(
+      linkAppGenerator({ ...e, actor: { ...e.actor, name: 'argocd-applicationset-controller' } }, ruleContext(events))
+        ?.appSet
+    ).toBe('shop-envs');
+  });
+});

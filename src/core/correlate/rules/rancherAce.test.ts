@@ -69,3 +69,73 @@ describe('rancher-ace rule', () => {
     expect(link([aceWrite(), rancherAudit({ user: { name: 'u-zz9zz' } })])?.login).toBeUndefined();
   });
 });
+
+describe('rancher-ace rule, its edges', () => {
+  const DIRECT =
+    "u-q8z3n is a Rancher user id acting with no impersonation: kubectl through Rancher's authorized cluster endpoint, which Rancher does not log";
+  const ctx = (records: object[], opts = {}) => {
+    const events = eventsOf(records);
+    return { events, ctx: ruleContext(events, opts) };
+  };
+
+  it('says first that the request bypassed Rancher, whether or not the login is known', () => {
+    expect(link([aceWrite(), rancherAudit()])?.hit.link.evidence[0]).toBe(DIRECT);
+    expect(link([aceWrite()])?.hit.link).toMatchObject({
+      evidence: [DIRECT, expect.any(String)],
+      to: expect.stringMatching(/^kube-audit:/),
+    });
+  });
+
+  it('names a short look-back as a duration, a long one in days', () => {
+    const { events, ctx: c } = ctx([aceWrite()], { identityLookbackMs: 3_600_000 });
+    expect(linkRancherAce(events[0], c)?.hit.link.evidence[1]).toBe(
+      'no Rancher record of u-q8z3n in the last 60 min names its login'
+    );
+    const { events: e2, ctx: c2 } = ctx([aceWrite()], { identityLookbackMs: 2 * 86_400_000 });
+    expect(linkRancherAce(e2[0], c2)?.hit.link.evidence[1]).toBe(
+      'no Rancher record of u-q8z3n in the last 2 days names its login'
+    );
+  });
+
+  it('a record older than the look-back, or later than the skew, does not name the login', () => {
+    const { events, ctx: c } = ctx([aceWrite(), rancherAudit()], { identityLookbackMs: 3_600_000 });
+    expect(
+      linkRancherAce(
+        events.find((e) => e.source === 'kube-audit')!,
+        c
+      )?.login
+    ).toBeUndefined();
+    const after = link([aceWrite(), rancherAudit({ requestTimestamp: '2026-03-02T13:00:01+01:00' })]);
+    expect(after?.login).toBe('kim');
+    const tooLate = link([aceWrite(), rancherAudit({ requestTimestamp: '2026-03-02T13:00:03+01:00' })]);
+    expect(tooLate?.login).toBeUndefined();
+  });
+
+  it('the latest record of the id wins', () => {
+    const r = link([
+      aceWrite(),
+      rancherAudit({
+        auditID: 'older',
+        user: { extra: { username: ['kim.old'] } },
+        requestTimestamp: '2026-03-02T10:00:00+01:00',
+      }),
+      rancherAudit({ auditID: 'newer', requestTimestamp: '2026-03-02T12:30:00+01:00' }),
+    ]);
+    expect(r).toMatchObject({ login: 'kim', hit: { link: { to: 'rancher-audit:newer' } } });
+    expect(r?.hit.link.evidence[2]).toBe('30 min before this request');
+  });
+
+  it('not for requests with impersonation, from another source, with a login already, or without a time', () => {
+    const events = eventsOf([aceWrite(), rancherAudit()]);
+    const c = ruleContext(events);
+    const write = events.find((e) => e.source === 'kube-audit')!;
+    expect(linkRancherAce(write, c)).toBeDefined();
+    expect(
+      linkRancherAce({ ...write, actor: { ...write.actor, via: [{ name: 'kim', kind: 'human' }] } } as typeof write, c)
+    ).toBeUndefined();
+    expect(linkRancherAce({ ...write, source: 'rancher-audit' }, c)).toBeUndefined();
+    expect(linkRancherAce({ ...write, actor: { ...write.actor, loginName: 'kim' } }, c)).toBeUndefined();
+    expect(linkRancherAce({ ...write, time: undefined }, c)).toBeUndefined();
+    expect(linkRancherAce({ ...write, actor: { ...write.actor, name: 'xu-q8z3n' } }, c)).toBeUndefined();
+  });
+});
