@@ -44,7 +44,8 @@ export default {
   concurrency: 1,
   timeoutMS: 20000,
   reporters: ['clear-text', 'progress', 'json'],
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  // STRYKER_JSON names the report file, so that two runs side by side do not overwrite each other's.
+  jsonReporter: { fileName: process.env.STRYKER_JSON ?? 'reports/mutation/mutation.json' },
   thresholds: { high: 80, low: 70, break: null },
   tempDirName: '.stryker-tmp',
 };
