@@ -197,3 +197,149 @@ describe('sync-trigger rule', () => {
     expect(t.gitops.revision).toBeUndefined();
   });
 });
+
+describe('sync-trigger rule, what a lone record says', () => {
+  const started = `dana@example.org initiated sync to main (${SHA})`;
+
+  it.each([
+    [
+      'a named user: argocd-server took the name from the session',
+      argoLog(),
+      1,
+      `"${started}" at 2026-03-02T10:14:58Z: argocd-server names the user from the session`,
+    ],
+    [
+      'the application controller',
+      argoLog({ msg: `Initiated automated sync to '${SHA}'`, user: undefined }),
+      1,
+      `"Initiated automated sync to '${SHA}'" at 2026-03-02T10:14:58Z: an automated sync, started by the application controller, not by a person`,
+    ],
+    [
+      'the controller, by the operation it initialised',
+      argoLog({
+        msg: `Initialized new operation: {&SyncOperation{Revision:${SHA},} { true} [] {0 nil}}`,
+        user: undefined,
+      }),
+      1,
+      `"Initialized new operation: {&SyncOperation{Revision:${SHA},} { true} [] {0 nil}}" at 2026-03-02T10:14:58Z: an automated sync, started by the application controller, not by a person`,
+    ],
+    [
+      'the controller, naming itself in the operation',
+      argoLog({
+        msg: `Initialized new operation: {&SyncOperation{Revision:${SHA},} {argocd-application-controller true} [] {0 nil}}`,
+        user: undefined,
+      }),
+      1,
+      `"Initialized new operation: {&SyncOperation{Revision:${SHA},} {argocd-application-controller true} [] {0 nil}}" at 2026-03-02T10:14:58Z: an automated sync, started by the application controller, not by a person`,
+    ],
+    [
+      'another automaton, by the name the operation gives',
+      argoLog({
+        msg: `Initialized new operation: {&SyncOperation{Revision:${SHA},} {applicationset-controller true} [] {0 nil}}`,
+        user: undefined,
+      }),
+      1,
+      `"Initialized new operation: {&SyncOperation{Revision:${SHA},} {applicationset-controller true} [] {0 nil}}" at 2026-03-02T10:14:58Z: an automated operation, started by ApplicationSet RollingSync, not by a person`,
+    ],
+    [
+      'nobody: the record does not say, at half confidence',
+      argoLog({
+        msg: `Initialized new operation: {&SyncOperation{Revision:${SHA},} { false} [] {0 nil}}`,
+        user: undefined,
+      }),
+      0.5,
+      `"Initialized new operation: {&SyncOperation{Revision:${SHA},} { false} [] {0 nil}}" at 2026-03-02T10:14:58Z: the record does not say who started it`,
+    ],
+  ])('%s', (_, record, confidence, evidence) => {
+    const t = trigger([record]);
+    expect(t.hits.map((h) => [h.link.confidence, h.link.evidence])).toEqual([[confidence, [evidence]]]);
+  });
+});
+
+describe('sync-trigger rule, records of the same operation', () => {
+  it('a later record adds the commit and corroborates the user; each says how far apart it is', () => {
+    const t = trigger([
+      k8sEvent({ message: 'dana@example.org initiated sync to main', reason: 'OperationStarted' }),
+      argoLog({ time: '2026-03-02T10:30:02Z' }),
+    ]);
+    expect(t.gitops).toMatchObject({ initiator: 'dana@example.org', commit: SHA, automated: false });
+    expect(t.hits.map((h) => h.link.evidence)).toEqual([
+      [
+        `"dana@example.org initiated sync to main (${SHA})" at 2026-03-02T10:30:02Z`,
+        'same app, 2 s apart',
+        `revision ${SHA}`,
+      ],
+    ]);
+  });
+
+  it("a record of another operation's verb, or past the API window, adds nothing", () => {
+    const rollback = k8sEvent();
+    expect(trigger([rollback, argoLog({ time: '2026-03-02T10:30:02Z' })]).gitops.commit).toBeUndefined();
+    const sync = k8sEvent({ message: 'dana@example.org initiated sync to main' });
+    expect(trigger([sync, argoLog({ time: '2026-03-02T10:30:06Z' })]).gitops.commit).toBeUndefined();
+    expect(trigger([sync, argoLog({ time: '2026-03-02T10:30:05Z' })]).gitops.commit).toBe(SHA);
+  });
+
+  it("an API call of another operation (a Sync call beside a rollback) is not this operation's", () => {
+    const sync = apiCall({
+      'grpc.method': 'Sync',
+      msg: 'received unary call /application.ApplicationService/Sync',
+      'grpc.request.content': JSON.stringify({ name: 'storefront' }),
+    });
+    const t = trigger([
+      k8sEvent({ metadata: { annotations: { user: '' } }, message: 'Unknown user initiated rollback to 7' }),
+      sync,
+    ]);
+    expect(t.gitops.initiator).toBeUndefined();
+    expect(t.hits.map((h) => h.cause.source)).toEqual(['argocd']);
+  });
+
+  it('the API call names the user only when no record did, and its kind of evidence says the call went through', () => {
+    const t = trigger([
+      k8sEvent({ metadata: { annotations: { user: '' } }, message: 'Unknown user initiated rollback to 7' }),
+      apiCall(),
+    ]);
+    expect(t.gitops.initiator).toBe('dana@example.org');
+    expect(t.hits[0].link.evidence).toEqual([
+      'argocd-server logged the Rollback call for storefront by dana@example.org (JWT claims)',
+      'same app, 1 s apart',
+      'the call is logged before the RBAC check: this operation is what confirms it went through',
+      'started by dana@example.org',
+    ]);
+  });
+});
+
+describe('sync-trigger rule, windows and revisions', () => {
+  it('a rollback to a revision that is no commit (a chart version) sets the revision, not the commit', () => {
+    const t = trigger([k8sEvent(), statusWrite([{ id: 7, revision: '1.4.2' }])]);
+    expect(t.gitops).toMatchObject({ revision: '1.4.2', historyId: 7 });
+    expect(t.gitops.commit).toBeUndefined();
+    const multi = trigger([k8sEvent(), statusWrite([{ id: 7, revision: `${SHA},1.4.2` }])]);
+    expect(multi.gitops.commit).toBe(`${SHA},1.4.2`);
+  });
+
+  it('the result counts within the sync window after the start, not later', () => {
+    const start = argoLog({ msg: `Initiated automated sync to '${SHA}'`, user: undefined });
+    const result = (time: string) => argoLog({ msg: `Sync operation to ${SHA} failed`, user: undefined, time });
+    expect(trigger([start, result('2026-03-02T10:24:58Z')]).gitops.phase).toBe('Failed');
+    expect(trigger([start, result('2026-03-02T10:24:59Z')]).gitops.phase).toBeUndefined();
+  });
+
+  it('an operation write counts from the write window before the start to the skew after it', () => {
+    const write = (time: string) =>
+      appOperationWrite('eve@example.org', { sync: { revision: SHA } }, { requestReceivedTimestamp: time });
+    const start = argoLog({ msg: `Initiated automated sync to '${SHA}'`, user: undefined });
+    const by = (time: string) => trigger([start, write(time)]).gitops.initiator;
+    expect(by('2026-03-02T10:13:58.000000Z')).toBe('eve@example.org');
+    expect(by('2026-03-02T10:13:57.000000Z')).toBeUndefined();
+    expect(by('2026-03-02T10:15:00.000000Z')).toBe('eve@example.org');
+    expect(by('2026-03-02T10:15:01.000000Z')).toBeUndefined();
+    const person = trigger([start, write('2026-03-02T10:14:00.000000Z')]);
+    expect(person.hits[0].link.evidence).toEqual([
+      'eve@example.org wrote the operation of Application storefront at 2026-03-02T10:14:00Z, 58 s before it started',
+      'the write set the operation directly',
+    ]);
+    expect(person.gitops).toMatchObject({ automated: false });
+    expect(person.gitops.automation).toBeUndefined();
+  });
+});
