@@ -91,3 +91,162 @@ describe('rbac-context rule', () => {
     expect(context([effect(), rb])).toEqual([]);
   });
 });
+
+describe('rbac-context rule, grants, groups, limits and order', () => {
+  const SA = [{ kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: 'argocd' }];
+  const at = (i: number) => `2026-03-02T09:${String(i).padStart(2, '0')}:00.000000Z`;
+  const many = (n: number, subjects: object[], over: (i: number) => Record<string, unknown> = () => ({})) =>
+    Array.from({ length: n }, (_, i) =>
+      binding(
+        {
+          auditID: `rb-${i}`,
+          requestReceivedTimestamp: at(i),
+          objectRef: { name: `b-${i}` },
+          requestURI: `/apis/rbac.authorization.k8s.io/v1/namespaces/argocd/rolebindings/b-${i}`,
+          ...over(i),
+        },
+        subjects
+      )
+    );
+
+  it('a create, update or patch naming the identity grants it; a delete, a guess or a group-wide binding does not', () => {
+    const grants = (rb: object, person = false) =>
+      context([
+        person ? effect({ user: { username: 'dana@example.org', groups: ['system:authenticated'] } }) : effect(),
+        rb,
+      ]).map((h) => h.grants);
+    expect(grants(binding({ verb: 'create' }, SA))).toEqual([true]);
+    expect(grants(binding({ verb: 'patch' }, SA))).toEqual([true]);
+    expect(grants(binding({}, SA))).toEqual([true]);
+    expect(grants(binding({ verb: 'delete' }, SA))).toEqual([false]);
+    expect(grants(binding())).toEqual([false]);
+    expect(grants(binding({}, [{ kind: 'Group', name: 'system:authenticated' }]), true)).toEqual([false]);
+  });
+
+  it.each([
+    'system:authenticated',
+    'system:unauthenticated',
+    'system:serviceaccounts',
+    'system:cattle:authenticated',
+    'system:serviceaccounts:argocd',
+  ])('a binding of %s, a group every such account is in: only the latest, with how many there were', (group) => {
+    const acting = effect({ user: { username: CONTROLLER, groups: [group] } });
+    const hits = context([acting, ...many(3, [{ kind: 'Group', name: group }])]);
+    expect(hits.map((h) => [h.event.target.name, h.grants, h.evidence.slice(1)])).toEqual([
+      [
+        'b-2',
+        false,
+        [
+          `its subjects include Group ${group}, a group of ${CONTROLLER}`,
+          `the latest of 3 changes binding Group ${group} (every such account) in the look-back`,
+        ],
+      ],
+    ]);
+    // One such binding is just that binding.
+    expect(context([acting, ...many(1, [{ kind: 'Group', name: group }])])[0].evidence).toHaveLength(2);
+  });
+
+  it("an ordinary group's bindings are each listed, and grant", () => {
+    const person = effect({ user: { username: 'dana@example.org', groups: ['platform'] } });
+    const hits = context([person, ...many(2, [{ kind: 'Group', name: 'platform' }])]);
+    expect(hits.map((h) => [h.event.target.name, h.grants, h.evidence.length])).toEqual([
+      ['b-1', true, 2],
+      ['b-0', true, 2],
+    ]);
+  });
+
+  it(`lists at most ten, the most recent first, and counts the rest in the last`, () => {
+    const hits = context([effect(), ...many(13, SA)]);
+    expect(hits.map((h) => h.event.target.name)).toEqual([
+      'b-12',
+      'b-11',
+      'b-10',
+      'b-9',
+      'b-8',
+      'b-7',
+      'b-6',
+      'b-5',
+      'b-4',
+      'b-3',
+    ]);
+    expect(hits.slice(0, 9).every((h) => h.evidence.length === 2)).toBe(true);
+    expect(hits[9].evidence[2]).toBe('3 more RBAC changes granting this identity are not listed');
+    expect(context([effect(), ...many(10, SA)]).every((h) => h.evidence.length === 2)).toBe(true);
+  });
+
+  it('named grants before guesses, guesses before group-wide bindings, whatever their times', () => {
+    const acting = effect({ user: { username: CONTROLLER, groups: ['system:serviceaccounts'] } });
+    const wide = binding(
+      {
+        auditID: 'wide',
+        requestReceivedTimestamp: at(50),
+        objectRef: { name: 'wide' },
+        requestURI: '/apis/rbac.authorization.k8s.io/v1/namespaces/argocd/rolebindings/wide',
+      },
+      [{ kind: 'Group', name: 'system:serviceaccounts' }]
+    );
+    const guess = binding({
+      auditID: 'guess',
+      requestReceivedTimestamp: at(40),
+      objectRef: { name: 'guess' },
+      requestURI: '/apis/rbac.authorization.k8s.io/v1/namespaces/argocd/rolebindings/guess',
+    });
+    const named = binding(
+      {
+        auditID: 'named',
+        requestReceivedTimestamp: at(1),
+        objectRef: { name: 'named' },
+        requestURI: '/apis/rbac.authorization.k8s.io/v1/namespaces/argocd/rolebindings/named',
+      },
+      SA
+    );
+    expect(context([acting, wide, guess, named]).map((h) => [h.event.target.name, h.confidence])).toEqual([
+      ['named', 1],
+      ['guess', 0.5],
+      ['wide', 1],
+    ]);
+  });
+
+  it("without a body, a binding elsewhere whose name carries the account's namespace (or, for a short one, its name)", () => {
+    const elsewhere = (name: string) =>
+      binding({
+        objectRef: { namespace: 'kube-system', name },
+        requestURI: `/apis/rbac.authorization.k8s.io/v1/namespaces/kube-system/rolebindings/${name}`,
+      });
+    const [c] = context([effect(), elsewhere('argocd-extra')]);
+    expect(c.evidence[1]).toBe(
+      'its body was not recorded (Metadata-level audit); its name argocd-extra mentions argocd, as the acting ServiceAccount argocd/argocd-application-controller does'
+    );
+    expect(context([effect(), elsewhere('payments-admin')])).toEqual([]);
+    const shortNs = effect({ user: { username: 'system:serviceaccount:ci:deployer-bot', groups: [] } });
+    expect(context([shortNs, elsewhere('deployer-rights')])[0].evidence[1]).toContain('mentions deployer');
+    expect(context([shortNs, elsewhere('ci-rights')])).toEqual([]);
+    const tiny = effect({ user: { username: 'system:serviceaccount:ci:bot-x', groups: [] } });
+    expect(context([tiny, elsewhere('bot-rights')])).toEqual([]);
+  });
+
+  it("a person's change without a body is no guess: only a service account has a namespace to match", () => {
+    const person = effect({ user: { username: 'dana@example.org', groups: [] } });
+    expect(context([person, binding()])).toEqual([]);
+  });
+
+  it("Rancher's twin is the same change only within the skew and a second, with the same verb and object", () => {
+    const rancher = (time: string, method = 'PUT') =>
+      rancherAudit({
+        requestURI:
+          '/k8s/clusters/c-m-7xk2q/apis/rbac.authorization.k8s.io/v1/namespaces/argocd/rolebindings/argocd-admin',
+        method,
+        requestTimestamp: time,
+        responseTimestamp: time,
+      });
+    const kube = binding({}, SA);
+    const sources = (r: object) =>
+      context([effect(), r, kube])
+        .map((h) => h.event.source)
+        .sort();
+    expect(sources(rancher('2026-03-02T11:00:03+01:00'))).toEqual(['kube-audit']);
+    expect(sources(rancher('2026-03-02T11:00:04+01:00'))).toEqual(['kube-audit', 'rancher-audit']);
+    expect(sources(rancher('2026-03-02T10:59:57+01:00'))).toEqual(['kube-audit']);
+    expect(sources(rancher('2026-03-02T11:00:00+01:00', 'DELETE'))).toEqual(['kube-audit', 'rancher-audit']);
+  });
+});
