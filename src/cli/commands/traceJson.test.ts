@@ -1,5 +1,4 @@
-import { buildChains } from '../../core';
-import { chainToJson } from '../../core/correlate/chainJson';
+import { buildChains, chainToJson } from '../../core';
 import { kubeAudit, rancherAudit } from '../../../tests/support/builders';
 import { eventsOf } from '../../../tests/support/correlate';
 import { writeTraceJson } from './trace';

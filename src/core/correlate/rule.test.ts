@@ -1,4 +1,4 @@
-import type { ChangeEvent } from '../model';
+import type { ChangeEvent, ResourceRef } from '../model';
 import { describeDelta } from './options';
 import { at, closest, startedByText, targetName } from './rule';
 
@@ -58,7 +58,7 @@ describe('targetName', () => {
     [{ resource: 'jobs', apiGroup: 'batch', name: 'j' }, true, 'jobs j'],
     [{ resource: 'pods', apiGroup: '', name: 'p' }, true, 'pods p'],
   ])('%j (qualified %s) is %s', (target, qualified, name) => {
-    expect(targetName(target, qualified)).toBe(name);
+    expect(targetName({ apiGroup: '', ...target } as ResourceRef, qualified)).toBe(name);
   });
 });
 
