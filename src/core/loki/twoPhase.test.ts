@@ -576,7 +576,7 @@ describe('the owner chain of a controller write, hop by hop, each owner within t
       },
     };
     const r = await traceOverLoki(loki, { target: { resource: 'pods' }, from: T - 60_000, to: T + 60_000 });
-    expect(r.chains.map((c) => c.who.name)).toEqual(['system:serviceaccount:kube-system:deployment-controller']);    // Nor does it widen phase 2: the owner changes explained start with the ReplicaSet's (T - 10 s), and no person's
+    expect(r.chains.map((c) => c.who.name)).toEqual(['system:serviceaccount:kube-system:deployment-controller']); // Nor does it widen phase 2: the owner changes explained start with the ReplicaSet's (T - 10 s), and no person's
     // write (the old patch would be one) asks for the drift look-back.
     const control = r.queries.filter((q) => q.phase === 2 && q.logql.includes('rolebindings'));
     expect(control.map((q) => q.from - T)).toEqual([-(86_400_000 + 10_000)]);
