@@ -583,3 +583,43 @@ describe('the owner chain of a controller write, hop by hop, each owner within t
     expect(r.queries.filter((q) => q.from <= T - 7 * 86_400_000)).toEqual([]);
   });
 });
+
+describe("lineOf: the raw line of a record behind the answer's chains, as Loki returned it", () => {
+  const T = Date.UTC(2026, 3, 7, 8);
+  const ns = (ms: number) => `${ms}000000`;
+  const labelled = (l: RawLine, labels: Record<string, string>, at: number): RawLine => ({ ...l, labels, ns: ns(at) });
+  // Two clusters' writes at the same Loki entry time (two streams), and a third write a second later.
+  const alice = labelled(
+    auditWrite(T, 1, { who: 'alice@example.org', resource: 'configmaps', name: 'c1', verb: 'update' }),
+    { job: 'kube-audit', cluster: 'a' },
+    T
+  );
+  const bob = labelled(
+    auditWrite(T, 2, { who: 'bob@example.org', resource: 'configmaps', name: 'c2', verb: 'update' }),
+    { job: 'kube-audit', cluster: 'b' },
+    T
+  );
+  const carol = labelled(
+    auditWrite(T + 1_000, 3, { who: 'carol@example.org', resource: 'configmaps', name: 'c3', verb: 'update' }),
+    { job: 'kube-audit', cluster: 'a' },
+    T + 1_000
+  );
+
+  it("found by entry time, then by the stream's labels; a line behind no chain of the answer is let go", async () => {
+    let first = true;
+    const loki: LokiTransport = {
+      queryRange() {
+        const lines = first ? [alice, bob, carol] : [];
+        first = false;
+        return Promise.resolve({ lines, warnings: [], requests: 1 });
+      },
+    };
+    const r = await traceOverLoki(loki, { actor: 'alice@example.org', from: T - 60_000, to: T + 60_000 });
+    expect(r.chains.map((c) => c.effect.target.name)).toEqual(['c1']);
+    const byName = new Map(r.allChains.map((c) => [c.effect.target.name, c.effect.raw]));
+    expect(r.lineOf(byName.get('c1')!)).toBe(alice.text);
+    // Bob's line shares alice's entry time: kept, and told apart by its cluster label.
+    expect(r.lineOf(byName.get('c2')!)).toBe(bob.text);
+    expect(r.lineOf(byName.get('c3')!)).toBeUndefined();
+  });
+});
