@@ -1,4 +1,4 @@
-import { kubeAudit, rancherAudit } from '../../../tests/support/builders';
+import { kubeAudit, rancherAudit, rancherDownstream } from '../../../tests/support/builders';
 import { compile, matches, runPipeline } from '../../../tests/support/logqlEval';
 import { buildAllChains } from '../correlate/engine';
 import type { Chain } from '../model';
@@ -356,5 +356,270 @@ describe('a busy window names hundreds of owners: every one is read, in queries 
     expect(Math.max(...named.map((n) => n.length))).toBeLessThanOrEqual(200);
     expect([...new Set(named.flat())].sort()).toEqual(rsNames);
     expect(r.warnings.filter((w) => /not read/.test(w))).toEqual([]);
+  });
+});
+
+/** Loki over `lines`, LogQL evaluated as the emulator does (tests/support/logqlEval); every query recorded. */
+function evalLoki(lines: RawLine[]): LokiTransport & { asked: Array<{ logql: string; start: number; end: number }> } {
+  const asked: Array<{ logql: string; start: number; end: number }> = [];
+  return {
+    asked,
+    queryRange(logql, start, end) {
+      asked.push({ logql, start, end });
+      const plan = compile(logql);
+      if (plan.kind !== 'log') {
+        throw new Error(`not a log query: ${logql}`);
+      }
+      const hits = lines.filter((l) => {
+        const ms = Number(BigInt(l.ns ?? '0') / BigInt(1_000_000));
+        const labels = l.labels ?? {};
+        return (
+          ms >= start &&
+          ms < end &&
+          plan.plan.selector.every((m) => matches(m, labels[m.label])) &&
+          runPipeline(plan.plan, l.text, labels) !== undefined
+        );
+      });
+      return Promise.resolve({ lines: hits, warnings: [], requests: 1 });
+    },
+  };
+}
+
+describe('phase 2 asks each stream for its own window around the writes (the correlation windows of the README)', () => {
+  const T = Date.UTC(2026, 3, 5, 12);
+  const MIN = 60_000;
+  const DAY = 24 * 60 * MIN;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const kubeLine = (ms: number, record: object): RawLine => ({
+    text: JSON.stringify(record),
+    labels: { job: 'kube-audit' },
+    ns: `${ms}000000`,
+  });
+  const update = (ms: number, id: number, username: string, resource: string, name: string, over: object = {}) =>
+    kubeLine(
+      ms,
+      kubeAudit({
+        auditID: `00000000-0000-4000-8000-${String(id).padStart(12, '0')}`,
+        verb: 'update',
+        requestURI: `/api/v1/namespaces/web/${resource}/${name}`,
+        user: { username, groups: ['system:authenticated'] },
+        userAgent: 'x/1',
+        objectRef: { resource, namespace: 'web', name, apiVersion: 'v1' },
+        requestReceivedTimestamp: iso(ms),
+        stageTimestamp: iso(ms),
+        annotations: {},
+        ...over,
+      })
+    );
+  // Five writes over two minutes: a person's, one through Rancher's proxy (kim, u-q8z3n), an Argo CD sync's, an
+  // ApplicationSet's generated Application, a Fleet agent's.
+  const lines = [
+    update(T, 1, 'alice@example.org', 'configmaps', 'settings'),
+    kubeLine(
+      T + 30_000,
+      rancherDownstream({
+        auditID: '00000000-0000-4000-8000-000000000002',
+        requestURI: '/api/v1/namespaces/web/secrets/s',
+        objectRef: { resource: 'secrets', namespace: 'web', name: 's', apiVersion: 'v1' },
+        requestReceivedTimestamp: iso(T + 30_000),
+        stageTimestamp: iso(T + 30_000),
+      })
+    ),
+    update(T + 60_000, 3, 'system:serviceaccount:argocd:argocd-application-controller', 'services', 'shop'),
+    update(T + 90_000, 4, 'system:serviceaccount:argocd:argocd-applicationset-controller', 'applications', 'shop-eu', {
+      requestURI: '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/shop-eu',
+      objectRef: {
+        resource: 'applications',
+        namespace: 'argocd',
+        name: 'shop-eu',
+        apiGroup: 'argoproj.io',
+        apiVersion: 'v1alpha1',
+      },
+      requestObject: {
+        metadata: {
+          name: 'shop-eu',
+          ownerReferences: [{ kind: 'ApplicationSet', name: 'shops', apiVersion: 'argoproj.io/v1alpha1' }],
+        },
+      },
+    }),
+    update(T + 120_000, 5, 'system:serviceaccount:cattle-fleet-system:fleet-agent', 'services', 'fleety'),
+  ];
+  const WRITES = String.raw`|~ "\"verb\":\"(create|update|patch|delete|deletecollection)\""`;
+  const Q = {
+    argocd: '{job="argocd"}',
+    fleet: '{job="fleet"}',
+    // Earlier writes of the objects people changed (alice's ConfigMap, kim's Secret): drift.
+    prior: String.raw`{job="kube-audit"} |~ "\"name\":\"(settings|s)\"" ` + WRITES,
+    control:
+      String.raw`{job="kube-audit"} |~ "\"resource\":\"(roles|rolebindings|clusterroles|clusterrolebindings|applications|gitrepos)\"" ` +
+      WRITES,
+    rancherGitRepos: '{job="rancher-audit"} |= "gitrepos"',
+    appSetWrites: String.raw`{job="kube-audit"} |= "\"resource\":\"applicationsets\"" ${WRITES} |~ "\"name\":\"(shops)\""`,
+    appSetMessages: '{job="argocd"} |= "ApplicationSet" |~ "shops"',
+    rancher: '{job="rancher-audit"} |~ "u-q8z3n"',
+  };
+  const phase2 = async (sources?: Array<'rancher-audit' | 'argocd' | 'fleet'>) => {
+    const loki = evalLoki(lines);
+    const r = await traceOverLoki(loki, { from: T - 10 * MIN, to: T + 10 * MIN, ...(sources ? { sources } : {}) });
+    return r.queries.filter((q) => q.phase === 2).map((q) => [q.logql, q.from - T, q.to - T]);
+  };
+
+  it('every stream, with the writes from T to T + 2 min: each window from the first write back, to the last write on', async () => {
+    expect(await phase2()).toEqual([
+      // A sync begins up to a sync window (10 min) before its writes; a failed sync up to an hour before that.
+      [Q.argocd, -(10 + 60) * MIN, 2 * MIN + 10 * MIN],
+      // A GitRepo edit or commit within the Fleet look-back (30 min); the agent's writes within a sync window.
+      [Q.fleet, -30 * MIN, 2 * MIN + 10 * MIN],
+      // Drift: a GitOps write of the same object within the drift look-back (7 days), up to the last write.
+      [Q.prior, -7 * DAY, 2 * MIN + 1],
+      // RBAC / Application / GitRepo writes: the longer of the RBAC (24 h) and Fleet look-backs.
+      [Q.control, -DAY, 2 * MIN + 10 * MIN],
+      [Q.rancherGitRepos, -30 * MIN, 2 * MIN + 1],
+      [Q.appSetWrites, -7 * DAY, 2 * MIN + 1],
+      [Q.appSetMessages, -7 * DAY, 2 * MIN + 1],
+      // Rancher's records of the proxied user: whole seconds (a second) and the skew (2 s) around its write.
+      [Q.rancher, 30_000 - 1_000 - 2_000, 30_000 + 2_000 + 1],
+    ]);
+  });
+
+  it.each([
+    ['kube-apiserver and Argo CD', ['argocd'], ['argocd', 'prior', 'control', 'appSetWrites', 'appSetMessages']],
+    ['kube-apiserver and Fleet', ['fleet'], ['fleet', 'prior', 'control', 'appSetWrites']],
+    [
+      'kube-apiserver, Fleet and Rancher',
+      ['fleet', 'rancher-audit'],
+      ['fleet', 'prior', 'control', 'rancherGitRepos', 'appSetWrites', 'rancher'],
+    ],
+  ] as const)('explained with %s only: no other stream is asked', async (_, sources, expected) => {
+    const asked = (await phase2([...sources])).map(([logql]) => logql);
+    expect(asked).toEqual(expected.map((k) => Q[k]));
+  });
+});
+
+describe('the owner chain of a controller write, hop by hop, each owner within the cascade window of its dependent', () => {
+  const T = Date.UTC(2026, 3, 6, 9);
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const write = (
+    ms: number,
+    id: number,
+    username: string,
+    resource: string,
+    name: string,
+    verb = 'update'
+  ): RawLine => {
+    const group = resource === 'pods' ? undefined : 'apps';
+    return {
+      text: JSON.stringify(
+        kubeAudit({
+          auditID: `00000000-0000-4000-8000-${String(id).padStart(12, '0')}`,
+          verb,
+          requestURI: `${group ? '/apis/apps/v1' : '/api/v1'}/namespaces/web/${resource}/${name}`,
+          user: { username, groups: ['system:authenticated'] },
+          userAgent: 'x/1',
+          objectRef: { resource, namespace: 'web', name, apiVersion: 'v1', ...(group ? { apiGroup: group } : {}) },
+          requestReceivedTimestamp: iso(ms),
+          stageTimestamp: iso(ms),
+          annotations: {},
+        })
+      ),
+      labels: { job: 'kube-audit' },
+      ns: `${ms}000000`,
+    };
+  };
+  const pod = write(
+    T,
+    1,
+    'system:serviceaccount:kube-system:replicaset-controller',
+    'pods',
+    'web-7d9f8c6b5-x2k4q',
+    'create'
+  );
+  const rs = write(
+    T - 10_000,
+    2,
+    'system:serviceaccount:kube-system:deployment-controller',
+    'replicasets',
+    'web-7d9f8c6b5'
+  );
+  const deploy = write(T - 20_000, 3, 'dana@example.org', 'deployments', 'web', 'patch');
+
+  it("a Pod asked about: its ReplicaSet's write, then its Deployment's, are read; the person behind them is who", async () => {
+    const loki = evalLoki([pod, rs, deploy]);
+    const r = await traceOverLoki(loki, { target: { resource: 'pods' }, from: T - 60_000, to: T + 60_000 });
+    expect(r.chains.map((c) => [c.effect.target.name, c.who.name])).toEqual([
+      ['web-7d9f8c6b5-x2k4q', 'dana@example.org'],
+    ]);
+    // Hop 1 from the Pod (T): 5 min before to the skew (2 s) after; hop 2 from the ReplicaSet's write (T - 10 s).
+    const owners = loki.asked.filter((q) => /resource\\":\\"\((replicasets|deployments)/.test(q.logql));
+    expect(owners.map((q) => [q.start - T, q.end - T])).toEqual([
+      [-300_000, 2_001],
+      [-10_000 - 300_000, -10_000 + 2_001],
+    ]);
+    // Both owners' writes joined the trace, and each once.
+    expect(r.allChains.map((c) => c.effect.target.name).sort()).toEqual([
+      'web',
+      'web-7d9f8c6b5',
+      'web-7d9f8c6b5-x2k4q',
+    ]);
+  });
+
+  it('an owner write Loki returns outside the window is not an owner change (a Deployment patched 6 min before)', async () => {
+    const old = write(T - 10_000 - 360_000, 3, 'dana@example.org', 'deployments', 'web', 'patch');
+    // A Loki that answers every owner query with every owner line, whatever the range: only the window decides.
+    const all = [rs, old];
+    const asked: string[] = [];
+    const loki: LokiTransport = {
+      queryRange(logql) {
+        asked.push(logql);
+        const lines = asked.length === 1 ? [pod] : /resource\\":\\"\((replicasets|deployments)/.test(logql) ? all : [];
+        return Promise.resolve({ lines, warnings: [], requests: 1 });
+      },
+    };
+    const r = await traceOverLoki(loki, { target: { resource: 'pods' }, from: T - 60_000, to: T + 60_000 });
+    expect(r.chains.map((c) => c.who.name)).toEqual(['system:serviceaccount:kube-system:deployment-controller']); // Nor does it widen phase 2: the owner changes explained start with the ReplicaSet's (T - 10 s), and no person's
+    // write (the old patch would be one) asks for the drift look-back.
+    const control = r.queries.filter((q) => q.phase === 2 && q.logql.includes('rolebindings'));
+    expect(control.map((q) => q.from - T)).toEqual([-(86_400_000 + 10_000)]);
+    expect(r.queries.filter((q) => q.from <= T - 7 * 86_400_000)).toEqual([]);
+  });
+});
+
+describe("lineOf: the raw line of a record behind the answer's chains, as Loki returned it", () => {
+  const T = Date.UTC(2026, 3, 7, 8);
+  const ns = (ms: number) => `${ms}000000`;
+  const labelled = (l: RawLine, labels: Record<string, string>, at: number): RawLine => ({ ...l, labels, ns: ns(at) });
+  // Two clusters' writes at the same Loki entry time (two streams), and a third write a second later.
+  const alice = labelled(
+    auditWrite(T, 1, { who: 'alice@example.org', resource: 'configmaps', name: 'c1', verb: 'update' }),
+    { job: 'kube-audit', cluster: 'a' },
+    T
+  );
+  const bob = labelled(
+    auditWrite(T, 2, { who: 'bob@example.org', resource: 'configmaps', name: 'c2', verb: 'update' }),
+    { job: 'kube-audit', cluster: 'b' },
+    T
+  );
+  const carol = labelled(
+    auditWrite(T + 1_000, 3, { who: 'carol@example.org', resource: 'configmaps', name: 'c3', verb: 'update' }),
+    { job: 'kube-audit', cluster: 'a' },
+    T + 1_000
+  );
+
+  it("found by entry time, then by the stream's labels; a line behind no chain of the answer is let go", async () => {
+    let first = true;
+    const loki: LokiTransport = {
+      queryRange() {
+        const lines = first ? [alice, bob, carol] : [];
+        first = false;
+        return Promise.resolve({ lines, warnings: [], requests: 1 });
+      },
+    };
+    const r = await traceOverLoki(loki, { actor: 'alice@example.org', from: T - 60_000, to: T + 60_000 });
+    expect(r.chains.map((c) => c.effect.target.name)).toEqual(['c1']);
+    const byName = new Map(r.allChains.map((c) => [c.effect.target.name, c.effect.raw]));
+    expect(r.lineOf(byName.get('c1')!)).toBe(alice.text);
+    // Bob's line shares alice's entry time: kept, and told apart by its cluster label.
+    expect(r.lineOf(byName.get('c2')!)).toBe(bob.text);
+    expect(r.lineOf(byName.get('c3')!)).toBeUndefined();
   });
 });
