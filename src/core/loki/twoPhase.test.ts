@@ -123,31 +123,7 @@ describe('Rancher user ids through the authorized cluster endpoint: the identity
   const rancherRecord = (ms: number) =>
     line(rancherAudit({ requestTimestamp: iso(ms), responseTimestamp: iso(ms) }), 'rancher-audit', ms);
 
-  /** Loki over `lines`, LogQL evaluated as the emulator does; every query recorded. */
-  function loki(lines: RawLine[]): LokiTransport & { asked: Array<{ logql: string; start: number; end: number }> } {
-    const asked: Array<{ logql: string; start: number; end: number }> = [];
-    return {
-      asked,
-      queryRange(logql, start, end) {
-        asked.push({ logql, start, end });
-        const plan = compile(logql);
-        if (plan.kind !== 'log') {
-          throw new Error(`not a log query: ${logql}`);
-        }
-        const hits = lines.filter((l) => {
-          const ms = Number(BigInt(l.ns ?? '0') / BigInt(1_000_000));
-          const labels = l.labels ?? {};
-          return (
-            ms >= start &&
-            ms < end &&
-            plan.plan.selector.every((m) => matches(m, labels[m.label])) &&
-            runPipeline(plan.plan, l.text, labels) !== undefined
-          );
-        });
-        return Promise.resolve({ lines: hits, warnings: [], requests: 1 });
-      },
-    };
-  }
+  const loki = evalLoki;
 
   /** The ACE write's chain from the Loki trace and from the file trace of the same lines. */
   async function both(lines: RawLine[]) {

@@ -43,6 +43,19 @@ const appSetEdit = kubeAudit({
   requestReceivedTimestamp: '2026-03-02T11:00:01.000000Z',
 });
 
+/** argocd-server's audit message of a person's change of ApplicationSet shop-envs. */
+const appSetMessage = (over: Record<string, unknown> = {}) =>
+  argoLog({
+    application: undefined,
+    'app-namespace': undefined,
+    name: 'shop-envs',
+    msg: 'lee@example.org updated ApplicationSets spec',
+    user: 'lee@example.org',
+    reason: 'ResourceUpdated',
+    time: '2026-03-02T11:00:02Z',
+    ...over,
+  });
+
 function link(records: object[]) {
   const events = eventsOf(records);
   const e = events.find((x) => x.actor.name === APPSET_SA);
@@ -70,18 +83,7 @@ describe('app-generator rule', () => {
   });
 
   it("or argocd-server's ApplicationSet audit message", () => {
-    const g = link([
-      generatedApp(),
-      argoLog({
-        application: undefined,
-        'app-namespace': undefined,
-        name: 'shop-envs',
-        msg: 'lee@example.org updated ApplicationSets spec',
-        user: 'lee@example.org',
-        reason: 'ResourceUpdated',
-        time: '2026-03-02T11:00:02Z',
-      }),
-    ]);
+    const g = link([generatedApp(), appSetMessage()]);
     expect(g?.edit?.gitops?.initiator).toBe('lee@example.org');
   });
 
@@ -132,18 +134,6 @@ describe('app-of-apps', () => {
 });
 
 describe('app-generator rule, its edges', () => {
-  const appSetMessage = (over: Record<string, unknown> = {}) =>
-    argoLog({
-      application: undefined,
-      'app-namespace': undefined,
-      name: 'shop-envs',
-      msg: 'lee@example.org updated ApplicationSets spec',
-      user: 'lee@example.org',
-      reason: 'ResourceUpdated',
-      time: '2026-03-02T11:00:02Z',
-      ...over,
-    });
-
   it("argocd-server's message is quoted, and it is the latest change when it follows the kubectl edit", () => {
     const g = link([generatedApp(), appSetEdit, appSetMessage()]);
     expect(g?.hits[1].link).toMatchObject({
