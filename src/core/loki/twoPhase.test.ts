@@ -123,11 +123,9 @@ describe('Rancher user ids through the authorized cluster endpoint: the identity
   const rancherRecord = (ms: number) =>
     line(rancherAudit({ requestTimestamp: iso(ms), responseTimestamp: iso(ms) }), 'rancher-audit', ms);
 
-  const loki = evalLoki;
-
   /** The ACE write's chain from the Loki trace and from the file trace of the same lines. */
   async function both(lines: RawLine[]) {
-    const l = loki(lines);
+    const l = evalLoki(lines);
     const r = await traceOverLoki(l, { from: T - 1_800_000, to: T + 1_800_000 });
     const fromLoki = r.chains.find((c) => c.effect.keys.auditID === 'ace00000-0000-4000-8000-000000000001');
     const fromFile = buildAllChains(parseLines(lines).events, {}).find(
