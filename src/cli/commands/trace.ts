@@ -21,6 +21,7 @@ import {
 } from '../../core';
 import { CliError, type Io } from '../io';
 import { foldedCount, formatChainTable } from '../output/chainTable';
+import { writeChainsJson } from '../output/chainsJson';
 import { formatReport } from '../output/report';
 import { formatParseSummary } from '../output/skipSummary';
 import { startProgress, type Progress } from '../progress';
@@ -230,7 +231,7 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
       ...(excludedInLoki?.length ? { excludedInLoki } : {}),
       ms: Date.now() - started,
     };
-    writeTraceJson(io, chains, { skipped, stats, ...(warnings.length ? { warnings } : {}) });
+    writeChainsJson(io, chains, chainToJson, { skipped, stats, ...(warnings.length ? { warnings } : {}) });
   } else {
     io.out(formatChainTable(chains, all, { diff: o.diff }));
     const folded = foldedCount(chains);
@@ -240,33 +241,6 @@ export async function traceCommand(files: string[], o: TraceOptions, io: Io): Pr
     io.out(formatExcluded(excluded, excludedInLoki));
   }
   return 0;
-}
-
-/** Characters of output gathered before each write. */
-const OUT_CHARS = 1 << 20;
-
-/**
- * `JSON.stringify({ chains, ...rest }, null, 2)` written chain by chain: the 1M-line trace's answer is 133M
- * characters, and building it whole (with every chain's JSON alive) was the end of the run's peak memory.
- * Re-indenting is exact: JSON.stringify escapes every newline inside a string.
- */
-export function writeTraceJson(io: Io, chains: Chain[], rest: Record<string, unknown>): void {
-  const indent = (json: string, by: string) => json.replace(/\n/g, '\n' + by);
-  let out = chains.length === 0 ? '{\n  "chains": []' : '{\n  "chains": [\n';
-  chains.forEach((c, i) => {
-    out += (i > 0 ? ',\n    ' : '    ') + indent(JSON.stringify(chainToJson(c), null, 2), '    ');
-    if (out.length >= OUT_CHARS) {
-      io.out(out);
-      out = '';
-    }
-  });
-  out += chains.length === 0 ? '' : '\n  ]';
-  for (const [key, value] of Object.entries(rest)) {
-    if (value !== undefined) {
-      out += `,\n  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), '  ')}`;
-    }
-  }
-  io.out(out + '\n}\n');
 }
 
 /** What was left out as routine, counted by class, and what Loki left out without counting (--all keeps it). */

@@ -11,6 +11,7 @@ import {
   type ChainJson,
 } from '../../core';
 import { CliError, type Io } from '../io';
+import { writeChainsJson } from '../output/chainsJson';
 
 export interface RecordedTraceOptions {
   loki: string;
@@ -54,7 +55,7 @@ export async function traceRecordedCommand(o: RecordedTraceOptions, io: Io): Pro
   }
   if (o.format === 'json') {
     const stats = { chains: chains.length, recorded, live: chains.length - recorded, ms: Date.now() - started };
-    io.out(JSON.stringify({ chains, stats, warnings }, null, 2) + '\n');
+    writeChainsJson(io, chains, (c) => c, { stats, warnings });
   } else {
     for (const c of chains) {
       const t = c.effect.target;

@@ -1,12 +1,12 @@
-import { buildChains, chainToJson } from '../../core';
+import { buildChains, chainToJson, type Chain } from '../../core';
 import { kubeAudit, rancherAudit } from '../../../tests/support/builders';
 import { eventsOf } from '../../../tests/support/correlate';
-import { writeTraceJson } from './trace';
+import { writeChainsJson } from './chainsJson';
 
-/** What `writeTraceJson` writes, gathered, and how many writes it took. */
-function written(...args: Parameters<typeof writeTraceJson> extends [unknown, ...infer R] ? R : never) {
+/** What `writeChainsJson` writes for the engine's chains, gathered, and how many writes it took. */
+function written(chains: Chain[], rest: Record<string, unknown>) {
   const parts: string[] = [];
-  writeTraceJson({ out: (t) => parts.push(t), err: () => undefined, errIsTTY: false }, ...args);
+  writeChainsJson({ out: (t) => parts.push(t), err: () => undefined, errIsTTY: false }, chains, chainToJson, rest);
   return { text: parts.join(''), writes: parts.length };
 }
 
