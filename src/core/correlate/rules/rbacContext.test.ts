@@ -95,19 +95,19 @@ describe('rbac-context rule', () => {
 describe('rbac-context rule, grants, groups, limits and order', () => {
   const SA = [{ kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: 'argocd' }];
   const at = (i: number) => `2026-03-02T09:${String(i).padStart(2, '0')}:00.000000Z`;
-  const many = (n: number, subjects: object[], over: (i: number) => Record<string, unknown> = () => ({})) =>
-    Array.from({ length: n }, (_, i) =>
-      binding(
-        {
-          auditID: `rb-${i}`,
-          requestReceivedTimestamp: at(i),
-          objectRef: { name: `b-${i}` },
-          requestURI: `/apis/rbac.authorization.k8s.io/v1/namespaces/argocd/rolebindings/b-${i}`,
-          ...over(i),
-        },
-        subjects
-      )
+  /** A binding change of `name` in `namespace` at `time`, with the body's subjects when given. */
+  const bindingOf = (name: string, time: string, subjects?: object[], namespace = 'argocd') =>
+    binding(
+      {
+        auditID: `rb-${namespace}-${name}`,
+        requestReceivedTimestamp: time,
+        objectRef: { namespace, name },
+        requestURI: `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings/${name}`,
+      },
+      subjects
     );
+  const many = (n: number, subjects: object[]) =>
+    Array.from({ length: n }, (_, i) => bindingOf(`b-${i}`, at(i), subjects));
 
   it('a create, update or patch naming the identity grants it; a delete, a guess or a group-wide binding does not', () => {
     const grants = (rb: object, person = false) =>
@@ -176,30 +176,9 @@ describe('rbac-context rule, grants, groups, limits and order', () => {
 
   it('named grants before guesses, guesses before group-wide bindings, whatever their times', () => {
     const acting = effect({ user: { username: CONTROLLER, groups: ['system:serviceaccounts'] } });
-    const wide = binding(
-      {
-        auditID: 'wide',
-        requestReceivedTimestamp: at(50),
-        objectRef: { name: 'wide' },
-        requestURI: '/apis/rbac.authorization.k8s.io/v1/namespaces/argocd/rolebindings/wide',
-      },
-      [{ kind: 'Group', name: 'system:serviceaccounts' }]
-    );
-    const guess = binding({
-      auditID: 'guess',
-      requestReceivedTimestamp: at(40),
-      objectRef: { name: 'guess' },
-      requestURI: '/apis/rbac.authorization.k8s.io/v1/namespaces/argocd/rolebindings/guess',
-    });
-    const named = binding(
-      {
-        auditID: 'named',
-        requestReceivedTimestamp: at(1),
-        objectRef: { name: 'named' },
-        requestURI: '/apis/rbac.authorization.k8s.io/v1/namespaces/argocd/rolebindings/named',
-      },
-      SA
-    );
+    const wide = bindingOf('wide', at(50), [{ kind: 'Group', name: 'system:serviceaccounts' }]);
+    const guess = bindingOf('guess', at(40));
+    const named = bindingOf('named', at(1), SA);
     expect(context([acting, wide, guess, named]).map((h) => [h.event.target.name, h.confidence])).toEqual([
       ['named', 1],
       ['guess', 0.5],
@@ -208,11 +187,7 @@ describe('rbac-context rule, grants, groups, limits and order', () => {
   });
 
   it("without a body, a binding elsewhere whose name carries the account's namespace (or, for a short one, its name)", () => {
-    const elsewhere = (name: string) =>
-      binding({
-        objectRef: { namespace: 'kube-system', name },
-        requestURI: `/apis/rbac.authorization.k8s.io/v1/namespaces/kube-system/rolebindings/${name}`,
-      });
+    const elsewhere = (name: string) => bindingOf(name, '2026-03-02T10:00:00.000000Z', undefined, 'kube-system');
     const [c] = context([effect(), elsewhere('argocd-extra')]);
     expect(c.evidence[1]).toBe(
       'its body was not recorded (Metadata-level audit); its name argocd-extra mentions argocd, as the acting ServiceAccount argocd/argocd-application-controller does'
