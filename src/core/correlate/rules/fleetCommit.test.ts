@@ -123,6 +123,11 @@ const helmLine = (over: Record<string, unknown> = {}) => ({
 const OTHER = '1111111111111111111111111111111111111111';
 
 describe('fleet-commit rule, every piece of evidence', () => {
+  // The reconciler's change of a BundleDeployment that carries no commit label.
+  const unlabelled = bundleChange({
+    commit: undefined,
+    bundledeployment: { metadata: { name: 'payments-api', labels: { 'fleet.cattle.io/repo-name': 'payments' } } },
+  });
   it('says what each cause is, in order: the BundleDeployment change, the agent install, the new commit, the edit', () => {
     const t = fleet([fleetDeployed(), bundleChange(), helmLine(), newCommit, gitRepoEdit()]);
     expect(t.hits.map((h) => [h.link.confidence, ...h.link.evidence])).toEqual([
@@ -147,10 +152,6 @@ describe('fleet-commit rule, every piece of evidence', () => {
   });
 
   it('a BundleDeployment change with no commit label: the commit comes from the agent, then the repo', () => {
-    const unlabelled = bundleChange({
-      commit: undefined,
-      bundledeployment: { metadata: { name: 'payments-api', labels: { 'fleet.cattle.io/repo-name': 'payments' } } },
-    });
     const viaAgent = fleet([fleetDeployed(), unlabelled, helmLine({ commit: OTHER }), newCommit]);
     expect(viaAgent.hits[0].link.evidence[1]).toBe('it carries no commit label');
     expect(viaAgent.gitops.commit).toBe(OTHER);
@@ -179,18 +180,7 @@ describe('fleet-commit rule, every piece of evidence', () => {
     const carried = fleet([fleetDeployed(), bundleChange(), newCommit, later]);
     expect(carried.hits.map((h) => h.cause.gitops?.commit)).toEqual([COMMIT, COMMIT]);
     expect(carried.hits[1].cause.time).toBe(Date.parse('2026-03-02T12:00:20Z'));
-    const newest = fleet([
-      fleetDeployed(),
-      {
-        ...bundleChange(),
-        ts: '2026-03-02T12:00:10Z',
-        gitrepo: 'payments',
-        commit: undefined,
-        bundledeployment: { metadata: { name: 'payments-api', labels: { 'fleet.cattle.io/repo-name': 'payments' } } },
-      },
-      newCommit,
-      later,
-    ]);
+    const newest = fleet([fleetDeployed(), unlabelled, newCommit, later]);
     expect(newest.gitops.commit).toBe(OTHER);
   });
 
