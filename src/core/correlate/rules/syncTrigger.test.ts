@@ -257,6 +257,10 @@ describe('sync-trigger rule, what a lone record says', () => {
 });
 
 describe('sync-trigger rule, records of the same operation', () => {
+  // A rollback whose event names no user (argocd-server's "Unknown user").
+  const anonymousRollback = () =>
+    k8sEvent({ metadata: { annotations: { user: '' } }, message: 'Unknown user initiated rollback to 7' });
+
   it('a later record adds the commit and corroborates the user; each says how far apart it is', () => {
     const t = trigger([
       k8sEvent({ message: 'dana@example.org initiated sync to main', reason: 'OperationStarted' }),
@@ -286,19 +290,13 @@ describe('sync-trigger rule, records of the same operation', () => {
       msg: 'received unary call /application.ApplicationService/Sync',
       'grpc.request.content': JSON.stringify({ name: 'storefront' }),
     });
-    const t = trigger([
-      k8sEvent({ metadata: { annotations: { user: '' } }, message: 'Unknown user initiated rollback to 7' }),
-      sync,
-    ]);
+    const t = trigger([anonymousRollback(), sync]);
     expect(t.gitops.initiator).toBeUndefined();
     expect(t.hits.map((h) => h.cause.source)).toEqual(['argocd']);
   });
 
   it('the API call names the user only when no record did, and its kind of evidence says the call went through', () => {
-    const t = trigger([
-      k8sEvent({ metadata: { annotations: { user: '' } }, message: 'Unknown user initiated rollback to 7' }),
-      apiCall(),
-    ]);
+    const t = trigger([anonymousRollback(), apiCall()]);
     expect(t.gitops.initiator).toBe('dana@example.org');
     expect(t.hits[0].link.evidence).toEqual([
       'argocd-server logged the Rollback call for storefront by dana@example.org (JWT claims)',
